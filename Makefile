@@ -1,0 +1,46 @@
+# The README's commands. Everything a machine needs is installed from here (requirements*.txt, Debian's chromium).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test bench browser init-db demo clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+init-db: $(VENV)/.runtime-installed
+	$(FLASK) init-db
+
+run: init-db
+	$(FLASK) demo-data
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "warning: could not install chromium; the browser tests will be skipped"; \
+	fi
+
+test: $(VENV)/.dev-installed browser
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache

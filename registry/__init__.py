@@ -1,0 +1,79 @@
+"""The registry of hôpitaux de proximité, their partners and their conventions."""
+
+import os
+
+from flask import Flask
+
+from registry import config as config_layers
+from registry.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults → instance/config.py → environment → test config."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_layers.default_config(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config_layers.read_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_layers.persistent_secret_key(app.instance_path)
+    config_layers.finalise(app.config)
+
+
+def register_extensions(app: Flask) -> None:
+    import registry.models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(config_layers.PROJECT_ROOT, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app: Flask) -> None:
+    from registry.accounts import routes as accounts_routes
+    from registry.api import init_api
+    from registry.hospitals import routes as hospitals_routes
+    from registry.organisations import routes as organisations_routes
+
+    for blueprint in (
+        accounts_routes.bp,
+        organisations_routes.bp,
+        hospitals_routes.bp,
+    ):
+        app.register_blueprint(blueprint)
+    init_api(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from registry.accounts.models import User
+    from registry.core import access, errors, templating
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    app.before_request(access.enforce_access)
+    errors.register_error_handlers(app)
+    templating.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from registry.cli import register
+
+    register(app)

@@ -1,0 +1,47 @@
+"""Login and logout pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from registry.accounts.forms import LoginForm
+from registry.accounts.services import authenticate
+from registry.core.access import public, signed_in
+from registry.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("hospitals.index")
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(f"Bienvenue, {user.label}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Adresse électronique ou mot de passe incorrect.", "danger")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/deconnexion", methods=["POST"])
+@signed_in
+def logout():
+    logout_user()
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("accounts.login"))

@@ -1,0 +1,73 @@
+"""Account operations: create users and tokens, authenticate. They flush; the caller commits."""
+
+import secrets
+
+from sqlalchemy import func, select
+
+from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, ApiToken, User
+from registry.audit.services import record_audit
+from registry.core.errors import DomainError
+from registry.core.geography import REGIONS
+from registry.extensions import db
+from registry.organisations.models import Organisation
+
+ROLES = (ROLE_ADMIN, ROLE_HOSPITAL, ROLE_ARS)
+MIN_PASSWORD_LENGTH = 10
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(email: str, password: str, role: str, *, finess: list[str] = (), region: str | None = None,
+                display_name: str | None = None) -> User:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise DomainError(f"adresse électronique invalide : « {email} »")
+    if role not in ROLES:
+        raise DomainError(f"rôle inconnu « {role} » (admin, hospital ou ars)")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères")
+    if find_user(email):
+        raise DomainError(f"un compte existe déjà pour {email}")
+    if role == ROLE_ARS and region not in REGIONS:
+        raise DomainError("un compte ARS doit indiquer sa région (code INSEE, par exemple 27)")
+    if role == ROLE_HOSPITAL and not finess:
+        raise DomainError("un compte établissement doit être rattaché à au moins un numéro FINESS")
+    organisations = []
+    for number in finess:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.finess_et == number))
+        if organisation is None:
+            raise DomainError(f"établissement FINESS {number} introuvable dans le registre")
+        organisations.append(organisation)
+    user = User(email=email, role=role, region=region if role == ROLE_ARS else None,
+                display_name=display_name, organisations=organisations)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record_audit("user.create", user, f"Compte {email} créé (rôle {role})")
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email or "")
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def create_token(user: User) -> str:
+    """A new API token for the user; the clear value is returned once and never stored."""
+    token = "hdp_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), prefix=token[:12]))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token:
+        return None
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
+    if api_token is None or api_token.revoked or not api_token.user.active:
+        return None
+    return api_token.user

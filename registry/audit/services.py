@@ -1,0 +1,56 @@
+"""record_audit(): called by every service that writes; flushes with the caller's transaction."""
+
+from datetime import date
+
+from flask_login import current_user
+from sqlalchemy import select
+
+from registry.audit.models import AuditLog
+from registry.extensions import db
+
+
+def _jsonable(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{"field": [before, after]} for the fields whose value changed."""
+    return {key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+            for key in after if before.get(key) != after.get(key)}
+
+
+def record_audit(action: str, obj, summary: str, *, hospital=None, changes: dict | None = None,
+                 actor=None) -> AuditLog:
+    actor = actor if actor is not None else _current_actor()
+    if getattr(obj, "id", 0) is None:
+        db.session.flush()  # the entry names the object by id
+    entry = AuditLog(
+        actor_id=actor.id if actor else None,
+        actor_label=actor.email if actor else "système",
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=getattr(obj, "id", None),
+        hospital_id=hospital.id if hospital is not None else None,
+        summary=summary,
+        changes=changes or None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _current_actor():
+    try:
+        user = current_user._get_current_object()
+    except (RuntimeError, AttributeError):  # outside a request (CLI)
+        return None
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def hospital_trail(hospital, limit: int = 50) -> list[AuditLog]:
+    query = (select(AuditLog).where(AuditLog.hospital_id == hospital.id)
+             .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit))
+    return list(db.session.scalars(query))

@@ -1,0 +1,18 @@
+"""Every `flask --app wsgi <command>`, grouped by area; each area keeps its commands in its own cli module."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from registry.accounts import cli as accounts_cli
+    from registry.core import cli as core_cli
+    from registry.demo import cli as demo_cli
+    from registry.finess import cli as finess_cli
+
+    for command in (
+        *core_cli.COMMANDS,
+        *accounts_cli.COMMANDS,
+        *finess_cli.COMMANDS,
+        *demo_cli.COMMANDS,
+    ):
+        app.cli.add_command(command)

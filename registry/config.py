@@ -1,0 +1,74 @@
+"""Configuration layers: defaults here, then ``instance/config.py``, then the environment, then test config."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Environment variables read on top of the defaults and instance/config.py (INTERFACE.md, "Configuration").
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
+            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT")
+INT_KEYS = {"MAX_UPLOAD_MB"}
+
+
+def default_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    return {
+        "DATABASE_URL": f"sqlite:///{instance / 'registry.sqlite3'}",
+        "STORAGE_DIR": str(instance / "storage"),
+        "CONVENTION_TEMPLATES_DIR": str(PROJECT_ROOT / "convention_templates"),
+        "MAX_UPLOAD_MB": 25,
+        # Login attempts accepted per client address (Flask-Limiter syntax).
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BOOTSTRAP_BTN_STYLE": "primary",
+        # flask-smorest: the OpenAPI document lives under the API prefix.
+        "API_TITLE": "Registre des hôpitaux de proximité",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "PAGE_SIZE": 25,
+        "API_MAX_PER_PAGE": 200,
+    }
+
+
+def read_environment() -> dict:
+    values = {}
+    for key in ENV_KEYS:
+        if key in os.environ and os.environ[key] != "":
+            value = os.environ[key]
+            values[key] = int(value) if key in INT_KEYS else value
+    return values
+
+
+def persistent_secret_key(instance_path: str) -> str:
+    """A secret generated once and kept in instance/ so sessions survive restarts; never committed."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def finalise(config: dict) -> None:
+    """Derive the settings that depend on others."""
+    url = config["DATABASE_URL"]
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    config["DATABASE_URL"] = url
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces with no domain rules: model helpers, access control, audit, errors."""

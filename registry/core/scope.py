@@ -1,0 +1,60 @@
+"""The one place that says which hospitals a user may read and edit (MODEL.md, invariant 5)."""
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, false, select
+
+from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, user_organisations
+from registry.extensions import db
+from registry.hospitals.models import HospitalProfile
+from registry.organisations.models import Organisation
+
+
+def visible_hospitals(user=None) -> Select:
+    """HospitalProfile rows the user may read: all (admin), its region (ars), its own (hospital)."""
+    user = user or current_user
+    query = select(HospitalProfile).join(HospitalProfile.organisation)
+    if not getattr(user, "is_authenticated", False):
+        return query.where(false())
+    if user.role == ROLE_ADMIN:
+        return query
+    if user.role == ROLE_ARS and user.region:
+        return query.where(Organisation.region == user.region)
+    if user.role == ROLE_HOSPITAL:
+        own = select(user_organisations.c.organisation_id).where(user_organisations.c.user_id == user.id)
+        return query.where(HospitalProfile.organisation_id.in_(own))
+    return query.where(false())
+
+
+def can_edit_hospital(hospital: HospitalProfile, user=None) -> bool:
+    """Partners, territory and activities: administrators and the hospital's own users."""
+    user = user or current_user
+    if user.role == ROLE_ADMIN:
+        return True
+    return user.role == ROLE_HOSPITAL and any(org.id == hospital.organisation_id for org in user.organisations)
+
+
+def can_label(organisation: Organisation, user=None) -> bool:
+    """Listing an establishment as hôpital de proximité is the ARS's decision: admin, or the ARS of its region."""
+    user = user or current_user
+    if user.role == ROLE_ADMIN:
+        return True
+    return user.role == ROLE_ARS and bool(user.region) and organisation.region == user.region
+
+
+def get_hospital(finess_et: str, *, for_edit: bool = False) -> HospitalProfile:
+    """Load a hospital through the user's scope: 404 when out of scope, 403 when read-only for the user."""
+    hospital = db.session.scalar(visible_hospitals().where(Organisation.finess_et == finess_et))
+    if hospital is None:
+        abort(404)
+    if for_edit and not can_edit_hospital(hospital):
+        abort(403)
+    return hospital
+
+
+def get_organisation(finess_et: str) -> Organisation:
+    """The FINESS registry is public data: any signed-in user may read an establishment."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.finess_et == finess_et))
+    if organisation is None:
+        abort(404)
+    return organisation

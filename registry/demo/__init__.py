@@ -1,0 +1,1 @@
+"""The demo region loaded by `demo-data` and `make run`."""

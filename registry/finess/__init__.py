@@ -1,0 +1,1 @@
+"""FINESS extracts: reading, repairing and importing them into the registry."""

@@ -1,0 +1,1 @@
+"""Hôpitaux de proximité: their listing, territory, activities run inside, and partnerships."""

@@ -1,0 +1,131 @@
+"""Hospital operations: list an HdP and set its profile, add and remove partners. They flush; callers commit."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from registry.audit.services import diff, record_audit
+from registry.core.errors import Conflict, DomainError
+from registry.core.geography import is_departement
+from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, unknown_codes
+from registry.extensions import db
+from registry.hospitals.models import HospitalProfile, Partnership
+from registry.organisations.models import Organisation
+from registry.organisations.services import commune_code_problem
+
+PROFILE_FIELDS = ("listed_on", "decision_ref", "territory_departements", "territory_communes",
+                  "internal_activities")
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(v.strip().upper() if isinstance(v, str) else v for v in values or () if v))
+
+
+def _profile_values(profile: HospitalProfile) -> dict:
+    return {field: getattr(profile, field) for field in PROFILE_FIELDS}
+
+
+def set_hospital_profile(organisation: Organisation, *, listed_on: date | None, decision_ref: str | None,
+                         territory_departements: list[str], territory_communes: list[str],
+                         internal_activities: list[str]) -> HospitalProfile:
+    """List an establishment as hôpital de proximité, or update its profile."""
+    departements = _unique(territory_departements)
+    communes = _unique(territory_communes)
+    activities = list(dict.fromkeys(internal_activities or ()))
+    problems = [f"département inconnu : « {code} »" for code in departements if not is_departement(code)]
+    problems += [p for code in communes if (p := commune_code_problem(code, None))]
+    problems += [f"activité inconnue : « {code} »" for code in unknown_codes(activities, ACTIVITIES)]
+    if not organisation.finess_et:
+        problems.append("seul un établissement inscrit au FINESS peut être hôpital de proximité")
+    if listed_on and listed_on > date.today():
+        problems.append("la date d'inscription sur la liste ne peut pas être dans le futur")
+    if not departements and not communes:
+        problems.append("indiquez le territoire de l'hôpital (au moins un département ou une commune)")
+    if problems:
+        raise DomainError("Profil refusé : " + " ; ".join(problems) + ".", details=problems)
+
+    profile = db.session.scalar(select(HospitalProfile).where(HospitalProfile.organisation_id == organisation.id))
+    creating = profile is None
+    before = {} if creating else _profile_values(profile)
+    if creating:
+        profile = HospitalProfile(organisation=organisation)
+        db.session.add(profile)
+    profile.listed_on = listed_on
+    profile.decision_ref = (decision_ref or "").strip() or None
+    profile.territory_departements = departements
+    profile.territory_communes = communes
+    profile.internal_activities = activities
+    db.session.flush()
+    changes = diff(before, _profile_values(profile))
+    if creating:
+        record_audit("hospital.list", profile, f"{organisation.display_name} inscrit comme hôpital de proximité",
+                     hospital=profile, changes=changes)
+    elif changes:
+        record_audit("hospital.update", profile, "Profil de l'hôpital modifié", hospital=profile, changes=changes)
+    return profile
+
+
+def _check_partnership_values(partner_types, themes) -> list[str]:
+    problems = []
+    if not partner_types:
+        problems.append("choisissez au moins un type de partenaire")
+    problems += [f"type de partenaire inconnu : « {c} »" for c in unknown_codes(partner_types, PARTNER_TYPES)]
+    problems += [f"thème inconnu : « {c} »" for c in unknown_codes(themes, THEMES)]
+    return problems
+
+
+def add_partner(hospital: HospitalProfile, partner: Organisation, *, partner_types: list[str],
+                themes: list[str] = (), notes: str | None = None, started_on: date | None = None) -> Partnership:
+    problems = _check_partnership_values(partner_types, themes)
+    if partner.id == hospital.organisation_id:
+        problems.append("un hôpital ne peut pas être son propre partenaire")
+    if problems:
+        raise DomainError("Partenariat refusé : " + " ; ".join(problems) + ".", details=problems)
+    existing = db.session.scalar(select(Partnership).where(
+        Partnership.hospital_id == hospital.id, Partnership.partner_id == partner.id))
+    if existing is not None:
+        raise Conflict(f"{partner.display_name} est déjà partenaire de cet hôpital.")
+    partnership = Partnership(hospital=hospital, partner=partner, partner_types=list(dict.fromkeys(partner_types)),
+                              themes=list(dict.fromkeys(themes or ())), notes=(notes or "").strip() or None,
+                              started_on=started_on)
+    db.session.add(partnership)
+    db.session.flush()
+    record_audit("partnership.create", partnership,
+                 f"Partenaire ajouté : {partner.display_name} ({', '.join(partner_types)})", hospital=hospital)
+    return partnership
+
+
+def update_partnership(partnership: Partnership, *, partner_types: list[str], themes: list[str],
+                       notes: str | None, started_on: date | None, ended_on: date | None) -> Partnership:
+    problems = _check_partnership_values(partner_types, themes)
+    if started_on and ended_on and ended_on < started_on:
+        problems.append("la date de fin précède la date de début")
+    if problems:
+        raise DomainError("Partenariat refusé : " + " ; ".join(problems) + ".", details=problems)
+    fields = ("partner_types", "themes", "notes", "started_on", "ended_on")
+    before = {field: getattr(partnership, field) for field in fields}
+    partnership.partner_types = list(dict.fromkeys(partner_types))
+    partnership.themes = list(dict.fromkeys(themes or ()))
+    partnership.notes = (notes or "").strip() or None
+    partnership.started_on, partnership.ended_on = started_on, ended_on
+    changes = diff(before, {field: getattr(partnership, field) for field in fields})
+    if changes:
+        record_audit("partnership.update", partnership, f"Partenariat modifié : {partnership.partner.display_name}",
+                     hospital=partnership.hospital, changes=changes)
+    return partnership
+
+
+def remove_partner(partnership: Partnership) -> None:
+    hospital, partner = partnership.hospital, partnership.partner
+    record_audit("partnership.delete", partnership, f"Partenaire retiré : {partner.display_name}", hospital=hospital)
+    db.session.delete(partnership)
+    db.session.flush()
+
+
+def partners_by_type(hospital: HospitalProfile) -> dict[str, list[Partnership]]:
+    """Partnerships grouped by partner type, in the vocabulary's order; a partnership can appear twice."""
+    groups: dict[str, list[Partnership]] = {code: [] for code in PARTNER_TYPES}
+    for partnership in hospital.partnerships:
+        for code in partnership.partner_types:
+            groups.setdefault(code, []).append(partnership)
+    return {code: items for code, items in groups.items() if items}

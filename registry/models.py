@@ -1,0 +1,6 @@
+"""Imports every area's models so that Alembic and the test fixtures see the whole schema."""
+
+from registry.accounts.models import ApiToken, User, user_organisations  # noqa: F401
+from registry.audit.models import AuditLog  # noqa: F401
+from registry.hospitals.models import HospitalProfile, Partnership  # noqa: F401
+from registry.organisations.models import Organisation  # noqa: F401

@@ -1,0 +1,1 @@
+"""Establishments and other organisations: the FINESS registry and partners outside it."""

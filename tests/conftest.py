@@ -1,0 +1,95 @@
+"""Fresh application and database per test; factory fixtures build what each test needs.
+
+SQLite (default): the schema is built once by the Alembic migrations into a template file, copied per test.
+PostgreSQL (TEST_DATABASE_URL): migrated once per session, every table emptied after each test.
+"""
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from registry import create_app
+from registry.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+pytest_plugins = ["tests.factories"]
+
+
+def _test_config(url: str, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key",
+        "STORAGE_DIR": str(tmp_path / "storage"),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def _migrate(url: str, tmp_path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(_test_config(url, tmp_path), instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("template")
+    if TEST_DATABASE_URL:
+        engine = create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate(TEST_DATABASE_URL, tmp_path)
+        return TEST_DATABASE_URL
+    path = tmp_path / "template.sqlite3"
+    _migrate(f"sqlite:///{path}", tmp_path)
+    return path
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    db.session.rollback()
+    db.session.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module (or with indirect parametrisation) to change the configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_template, tmp_path, app_config):
+    if TEST_DATABASE_URL:
+        url = TEST_DATABASE_URL
+    else:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(database_template, path)
+        url = f"sqlite:///{path}"
+    config = {**_test_config(url, tmp_path), **app_config}
+    app = create_app(config, instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        yield app
+        if TEST_DATABASE_URL:
+            _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,30 @@
+from sqlalchemy import inspect
+
+from registry.extensions import db
+
+
+def test_migrations_build_every_table(app):
+    tables = set(inspect(db.engine).get_table_names())
+    assert set(db.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/connexion" in response.headers["Location"]
+
+
+def test_login_page_is_french_and_has_skip_link(client):
+    page = client.get("/connexion").get_data(as_text=True)
+    assert 'lang="fr"' in page
+    assert "Aller au contenu" in page
+    assert "Adresse électronique" in page
+
+
+def test_login_then_home(client, make_user, login):
+    user = make_user("admin")
+    login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Hôpitaux de proximité" in response.get_data(as_text=True)
