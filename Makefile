@@ -25,7 +25,7 @@ init-db: $(VENV)/.runtime-installed
 	$(FLASK) init-db
 
 run: init-db
-	$(FLASK) demo-data
+	$(FLASK) demo-data --if-empty
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).

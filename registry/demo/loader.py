@@ -1,0 +1,104 @@
+"""A small, real-looking demo region: Bourgogne establishments from FINESS (January 2021 extract), four
+hôpitaux de proximité with partners of every type, and one account per role. Loading twice changes nothing."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from registry.accounts.models import User
+from registry.accounts.services import create_user, find_user
+from registry.extensions import db
+from registry.finess.importer import import_finess
+from registry.hospitals.models import Partnership
+from registry.hospitals.services import add_partner, set_hospital_profile
+from registry.organisations.models import Organisation
+from registry.organisations.services import create_external_partner
+
+FINESS_FILE = Path(__file__).parent / "data" / "finess-fhir-2021-bourgogne-21-58-71-89.ndjson"
+
+#: Demo accounts: (email, password, role, options). Shown by `make run`; for a local demo only.
+ACCOUNTS = (
+    ("admin@demo.fr", "demo-admin-2026", "admin", {}),
+    ("ars@demo.fr", "demo-ars-bfc-2026", "ars", {"region": "27"}),
+    ("juriste@demo.fr", "demo-hopital-2026", "hospital", {"finess": ["210987582"]}),
+)
+
+OUTSIDE_FINESS = {
+    "mmg_tille": {"name": "Maison médicale de garde de la Tille", "siret": "81234567800013",
+                  "departement": "21", "commune": "21317", "city": "IS-SUR-TILLE", "partner_types": ["mmg"]},
+    "dac_21": {"name": "DAC Côte-d'Or", "siret": "82345678900010", "departement": "21", "commune": "21231",
+               "city": "DIJON", "partner_types": ["dac"]},
+}
+
+# (FINESS ET, listing date, ARS decision, territory départements, activities run inside, partners)
+# Each partner: (FINESS ET or OUTSIDE_FINESS key, partner types, themes).
+HOSPITALS = (
+    ("210987582", date(2022, 5, 2), "Arrêté DG ARS BFC n° DOS/ASPU/2022-118", ["21"], ["ehpad", "medecins_liberaux"], (
+        ("210986089", ["second_recours"], ["orientation", "consultations_avancees", "telemedecine", "entrees_directes"]),
+        ("210003059", ["had"], ["retour_domicile", "continuite_soins"]),
+        ("210013611", ["cpts"], ["continuite_soins", "retour_domicile", "coordination"]),
+        ("210986725", ["ssr"], ["retour_domicile"]),
+        ("210986386", ["usld"], []),
+        ("210781456", ["ehpad"], ["continuite_soins"]),
+        ("210006078", ["centre_sante"], ["continuite_soins"]),
+        ("mmg_tille", ["mmg"], ["pdsa"]),
+        ("dac_21", ["dac"], ["coordination", "information_partagee"]),
+    )),
+    ("210987640", date(2022, 5, 2), "Arrêté DG ARS BFC n° DOS/ASPU/2022-119", ["21"], ["ehpad", "usld"], (
+        ("210986089", ["second_recours"], ["orientation", "telemedecine"]),
+        ("210013611", ["cpts"], ["continuite_soins"]),
+    )),
+    ("580972610", date(2022, 9, 15), "Arrêté DG ARS BFC n° DOS/ASPU/2022-207", ["58"], ["ehpad"], (
+        ("580972693", ["second_recours"], ["orientation", "consultations_avancees"]),
+        ("580001899", ["had"], ["retour_domicile"]),
+        ("580006849", ["cpts"], ["continuite_soins", "retour_domicile"]),
+        ("580006617", ["msp"], ["continuite_soins"]),
+        ("580780203", ["ssr"], []),
+    )),
+    ("710978131", date(2023, 3, 1), "Arrêté DG ARS BFC n° DOS/ASPU/2023-031", ["71"], [], ()),
+)
+
+
+@dataclass
+class DemoReport:
+    loaded: bool
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    establishments: int = 0
+
+
+def load_demo_data() -> DemoReport:
+    """Load the demo region unless its accounts already exist; the caller commits."""
+    report = DemoReport(loaded=False, accounts=[(email, password, role) for email, password, role, _ in ACCOUNTS])
+    if find_user(ACCOUNTS[0][0]) is not None:
+        return report
+    result = import_finess(FINESS_FILE)
+    report.establishments = result.created + result.updated + result.unchanged
+    outside = {key: create_external_partner(**values) for key, values in OUTSIDE_FINESS.items()}
+    for finess, listed_on, decision, departements, activities, partners in HOSPITALS:
+        hospital = set_hospital_profile(
+            _establishment(finess), listed_on=listed_on, decision_ref=decision,
+            territory_departements=departements, territory_communes=[], internal_activities=activities)
+        for key, types, themes in partners:
+            partner = outside.get(key) or _establishment(key)
+            already = db.session.scalar(select(Partnership.id).where(
+                Partnership.hospital_id == hospital.id, Partnership.partner_id == partner.id))
+            if already is None:
+                add_partner(hospital, partner, partner_types=types, themes=themes, started_on=listed_on)
+    for email, password, role, options in ACCOUNTS:
+        create_user(email, password, role, **options)
+    report.loaded = True
+    return report
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(User.id).limit(1)) is None and \
+        db.session.scalar(select(Organisation.id).limit(1)) is None
+
+
+def _establishment(finess: str) -> Organisation:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.finess_et == finess))
+    if organisation is None:
+        raise LookupError(f"établissement {finess} absent du fichier de démonstration")
+    return organisation

@@ -1,0 +1,52 @@
+import pytest
+
+from registry.accounts.models import User
+from registry.extensions import db
+from tests.factories import PASSWORD
+
+
+def test_wrong_password_shows_french_error(client, make_user):
+    user = make_user("admin")
+    db.session.commit()
+    response = client.post("/connexion", data={"email": user.email, "password": "faux"})
+    assert response.status_code == 200
+    assert "Adresse électronique ou mot de passe incorrect" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_login_follows_only_local_next(client, make_user):
+    user = make_user("admin")
+    db.session.commit()
+    response = client.post("/connexion?next=https://evil.example/x", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+    client.post("/deconnexion")
+    response = client.post("/connexion?next=/etablissements/", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/etablissements/"
+
+
+def test_logout_needs_post(client, make_user, login):
+    login(make_user("admin"))
+    assert client.get("/deconnexion").status_code == 405
+    client.post("/deconnexion")
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_login_without_csrf_token_is_refused(client, make_user):
+    user = make_user("admin")
+    db.session.commit()
+    response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}])
+def test_login_attempts_are_rate_limited(client, make_user):
+    user = make_user("admin")
+    db.session.commit()
+    for _ in range(3):
+        assert client.post("/connexion", data={"email": user.email, "password": "faux"}).status_code == 200
+    response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.get_data(as_text=True)
+    assert db.session.get(User, user.id) is not None

@@ -1,0 +1,133 @@
+"""Walks every registered route for every role, so that a new route cannot forget its access check.
+
+Hospital B holds secret markers; users who must not read B (hospital A's user, the ARS of another region)
+call every route with B's identifiers and plausible payloads: no answer may show a marker, no call may change
+B, and nothing may answer 500. Anonymous calls are sent to the login page (pages) or refused with 401 (API).
+"""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from registry.core.access import EXTENSION_ENDPOINTS, policy_of
+from registry.extensions import db
+from registry.hospitals.models import HospitalProfile, Partnership
+
+SECRET = "SECRET-B-7f3a"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_every_endpoint_declares_an_access_policy(app):
+    undeclared = [endpoint for endpoint in app.view_functions
+                  if endpoint not in EXTENSION_ENDPOINTS and policy_of(endpoint)[0] is None]
+    assert undeclared == []
+
+
+@pytest.fixture
+def world(make_organisation, make_hospital, make_partnership, make_user):
+    hospital_a = make_hospital(make_organisation(name="HOPITAL A", category_code="106"))
+    hospital_b = make_hospital(make_organisation(name="HOPITAL B", category_code="106"),
+                               decision_ref=f"DECISION-{SECRET}", territory_communes=["21231"])
+    partner = make_organisation(name="EHPAD DE B", category_code="500")
+    partnership = make_partnership(hospital_b, partner, notes=f"NOTE-{SECRET}", themes=["continuite_soins"])
+    spare = make_organisation(name="EHPAD LIBRE", category_code="500")
+    world = {
+        "hospital_b": hospital_b, "partnership_b": partnership, "spare": spare,
+        "hospital_user": make_user("hospital", organisations=[hospital_a.organisation]),
+        "ars_other_region": make_user("ars", region="84"),
+        "ars_same_region": make_user("ars", region="27"),
+    }
+    db.session.commit()
+    return world
+
+
+def _state_of_b(world) -> str:
+    db.session.expire_all()
+    hospital = db.session.get(HospitalProfile, world["hospital_b"].id)
+    partnerships = db.session.scalars(select(Partnership).where(Partnership.hospital_id == hospital.id)
+                                      .order_by(Partnership.id))
+    return json.dumps([hospital.listed_on.isoformat(), hospital.decision_ref, hospital.territory_departements,
+                       hospital.territory_communes, hospital.internal_activities,
+                       [(p.id, p.partner_id, p.partner_types, p.themes, p.notes) for p in partnerships]])
+
+
+def _calls(app, world, *, keep_session=True):
+    """(method, url, is_api) for every rule and method, with hospital B's identifiers in the URL."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in EXTENSION_ENDPOINTS:
+            continue
+        if keep_session and rule.endpoint.startswith("accounts."):
+            continue  # logging out half-way would turn the rest of the walk into anonymous calls
+        values = {}
+        for name in rule.arguments:
+            converter = rule._converters[name].__class__.__name__
+            values[name] = world["partnership_b"].id if converter == "IntegerConverter" \
+                else world["hospital_b"].organisation.finess_et
+        url = rule.build(values, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url, rule.rule.startswith("/api/"), rule.endpoint
+
+
+def _payload(world) -> dict:
+    """Values that a permissive route would accept, so that a missing check shows as a change."""
+    spare = world["spare"]
+    return {"partner_finess": spare.finess_et, "finess": spare.finess_et, "partner_types": ["ehpad"],
+            "themes": ["retour_domicile"], "notes": "MODIFIE", "listed_on": "2021-01-01",
+            "decision_ref": "MODIFIE", "territory": {"departements": ["58"], "communes": []},
+            "territory_departements": "58", "internal_activities": ["ehpad"], "started_on": "2023-01-01"}
+
+
+def _send(client, method, url, is_api, world, headers):
+    payload = _payload(world)
+    if is_api:
+        return client.open(url, method=method, json=payload if method in WRITE_METHODS else None, headers=headers)
+    form = {k: (v if isinstance(v, (str, list)) else json.dumps(v)) for k, v in payload.items()}
+    return client.open(url, method=method, data=form if method in WRITE_METHODS else None)
+
+
+@pytest.mark.parametrize("role", ["hospital_user", "ars_other_region"])
+def test_users_outside_hospital_b_can_neither_read_nor_change_it(app, client, world, role, login, token_headers):
+    user = world[role]
+    headers = token_headers(user)
+    login(user)
+    before = _state_of_b(world)
+    checked = 0
+    for method, url, is_api, endpoint in _calls(app, world):
+        response = _send(client, method, url, is_api, world, headers)
+        body = response.get_data(as_text=True)
+        where = f"{role} {method} {url} ({endpoint}) answered {response.status_code}"
+        assert response.status_code < 500, where
+        assert SECRET not in body, where + ": hospital B's data leaked"
+        assert _state_of_b(world) == before, where + ": hospital B was changed"
+        checked += 1
+    assert checked >= 2
+    assert client.get("/").status_code == 200, "the walk must run signed in to the end"
+
+
+def test_ars_of_the_region_reads_but_changes_no_partnership(app, client, world, login, token_headers):
+    user = world["ars_same_region"]
+    headers = token_headers(user)
+    login(user)
+    before = _state_of_b(world)
+    for method, url, is_api, endpoint in _calls(app, world):
+        response = _send(client, method, url, is_api, world, headers)
+        where = f"ars {method} {url} ({endpoint}) answered {response.status_code}"
+        assert response.status_code < 500, where
+        if method in WRITE_METHODS:
+            # Listing decisions are the ARS's own (PUT profile); partnerships are the hospital's.
+            state = json.loads(_state_of_b(world))
+            assert state[-1] == json.loads(before)[-1], where + ": a partnership of hospital B was changed"
+
+
+def test_anonymous_calls_go_to_login_or_401(app, client, world):
+    for method, url, is_api, endpoint in _calls(app, world, keep_session=False):
+        if policy_of(endpoint)[0] == "public":
+            continue
+        response = client.open(url, method=method)
+        where = f"anonymous {method} {url} ({endpoint})"
+        if is_api:
+            assert response.status_code == 401, where
+            assert response.get_json()["error"]["code"]
+        else:
+            assert response.status_code == 302 and "/connexion" in response.headers["Location"], where
