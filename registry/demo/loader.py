@@ -10,7 +10,6 @@ from sqlalchemy import select
 from registry.accounts.models import User
 from registry.accounts.services import create_user, find_user
 from registry.extensions import db
-from registry.finess.importer import import_finess
 from registry.hospitals.models import Partnership
 from registry.hospitals.services import add_partner, set_hospital_profile
 from registry.organisations.models import Organisation
@@ -73,6 +72,8 @@ def load_demo_data() -> DemoReport:
     report = DemoReport(loaded=False, accounts=[(email, password, role) for email, password, role, _ in ACCOUNTS])
     if find_user(ACCOUNTS[0][0]) is not None:
         return report
+    from registry.finess.importer import import_finess  # noqa: PLC0415 (the import area is optional here)
+
     result = import_finess(FINESS_FILE)
     report.establishments = result.created + result.updated + result.unchanged
     outside = {key: create_external_partner(**values) for key, values in OUTSIDE_FINESS.items()}
