@@ -1,14 +1,16 @@
 """Fresh application and database per test; factory fixtures build what each test needs.
 
 SQLite (default): the schema is built once by the Alembic migrations into a template file, copied per test.
-PostgreSQL (TEST_DATABASE_URL): migrated once per session, every table emptied after each test.
+PostgreSQL (TEST_DATABASE_URL): a scratch database is created beside it and migrated once per session,
+every table emptied after each test, the database dropped at the end.
 """
 
 import os
 import shutil
+import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from registry import create_app
 from registry.extensions import db
@@ -39,19 +41,32 @@ def _migrate(url: str, tmp_path) -> None:
         db.engine.dispose()
 
 
+def _scratch_postgres_database(base_url: str):
+    """Create a database of our own beside TEST_DATABASE_URL, so concurrent runs never share tables."""
+    url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{url.database}_run_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return admin, url.set(database=name).render_as_string(hide_password=False), name
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("template")
     if TEST_DATABASE_URL:
-        engine = create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-        _migrate(TEST_DATABASE_URL, tmp_path)
-        return TEST_DATABASE_URL
+        admin, url, name = _scratch_postgres_database(TEST_DATABASE_URL)
+        try:
+            _migrate(url, tmp_path)
+            yield url
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+        return
     path = tmp_path / "template.sqlite3"
     _migrate(f"sqlite:///{path}", tmp_path)
-    return path
+    yield path
 
 
 def _empty_tables() -> None:
@@ -70,7 +85,7 @@ def app_config():
 @pytest.fixture
 def app(database_template, tmp_path, app_config):
     if TEST_DATABASE_URL:
-        url = TEST_DATABASE_URL
+        url = database_template
     else:
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(database_template, path)
