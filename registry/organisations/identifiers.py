@@ -21,12 +21,39 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+#: First two characters a FINESS number can start with: metropolitan départements (2A/2B for Corsica), then
+#: 97 (Guadeloupe, Martinique, Guyane, La Réunion) and 98 (Mayotte, Wallis-et-Futuna). The extract's
+#: département column uses 9A…9J for those, never the number itself.
+FINESS_PREFIXES = frozenset({code for code in DEPARTEMENTS if not code.startswith("9") or code.isdigit()}
+                            | {"97", "98"})
+
+#: FINESS département code of an overseas number, from its first four characters (seen in the 2026 extract).
+OVERSEAS_FINESS_DEPARTEMENT = {"9701": "9A", "9702": "9B", "9703": "9C", "9704": "9D", "9805": "9F", "9806": "9J"}
+
+#: Corsica: the check key reads 2A as 21 and 2B as 22. Checked on real numbers published in the Journal
+#: officiel (arrêté du 4 mars 2015, isolement géographique: 2A0000154, 2B0000038, 2B0004246, 2B0005342,
+#: 2B0005359); reading the letter as 0 validates none of them.
+CORSICA_KEY_DIGIT = {"A": "1", "B": "2"}
+
+
+def finess_key_digits(number: str) -> str:
+    """The digits the Luhn key is computed on (Corsica's letter replaced by its digit)."""
+    return number[0] + CORSICA_KEY_DIGIT.get(number[1], number[1]) + number[2:]
+
+
+def finess_with_key(body: str) -> str:
+    """The FINESS number made of these 8 characters and their check key (test data, benchmarks)."""
+    for key in "0123456789":
+        if luhn_ok(finess_key_digits(body + key)):
+            return body + key
+    raise AssertionError("unreachable: one Luhn key always fits")
+
+
 def finess_problem(number: str | None) -> str | None:
     """Why a FINESS number is invalid (French), or None when it is valid.
 
-    Nine characters: the département code (01…95, 2A, 2B, 9A…9J), six digits, and a Luhn check key. For
-    Corsica the letter is read as 0 when computing the key (2A → 20), as the key predates the split of the
-    département.
+    Nine characters: the département code (01…95, 2A, 2B, or 97/98 overseas), six digits, and a Luhn check
+    key. For Corsica the letter is read as a digit (2A → 21, 2B → 22) when computing the key.
     """
     if not number:
         return "numéro FINESS manquant"
@@ -34,12 +61,18 @@ def finess_problem(number: str | None) -> str | None:
         return f"le numéro FINESS « {number} » doit compter 9 caractères (il en a {len(number)})"
     if not FINESS_PATTERN.match(number):
         return f"le numéro FINESS « {number} » contient des caractères non autorisés"
-    if number[:2] not in DEPARTEMENTS:
+    if number[:2] not in FINESS_PREFIXES:
         return f"le numéro FINESS « {number} » ne commence pas par un code de département connu"
-    digits = number[0] + ("0" if number[1] in "AB" else number[1]) + number[2:]
-    if not luhn_ok(digits):
+    if not luhn_ok(finess_key_digits(number)):
         return f"la clé de contrôle du numéro FINESS « {number} » est fausse"
     return None
+
+
+def departement_of_finess(number: str) -> str | None:
+    """The FINESS département code of a valid number (when a source gives no département column)."""
+    if number[:2] in ("97", "98"):
+        return OVERSEAS_FINESS_DEPARTEMENT.get(number[:4])
+    return number[:2]
 
 
 def is_valid_finess(number: str | None) -> bool:

@@ -1,0 +1,106 @@
+"""Positions of establishments, collected during the first pass: etalab `geolocalisation` lines (Lambert 93,
+converted to WGS84 in batches) and FHIR `Location` resources (already WGS84)."""
+
+import csv
+import json
+import re
+from functools import lru_cache
+
+from pyproj import Transformer
+
+from registry.finess.fhir import parse_location
+from registry.finess.repair import ValueProblem, repair_finess
+from registry.finess.report import ImportReport
+
+LAMBERT_93 = re.compile(r"LAMBERT[ _-]?93", re.IGNORECASE)
+#: Metropolitan France in Lambert 93 (metres), with a margin; anything else is a damaged value.
+LAMBERT_93_X = (0.0, 1_300_000.0)
+LAMBERT_93_Y = (6_000_000.0, 7_200_000.0)
+CONVERSION_BATCH = 5000
+#: About 1 cm: enough for a building, and stable from one import to the next.
+DECIMALS = 7
+
+
+@lru_cache(maxsize=1)
+def lambert93_to_wgs84() -> Transformer:
+    """Built once per process: creating a transformer reads the PROJ database."""
+    return Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
+
+
+def to_wgs84(xs: list[float], ys: list[float]) -> tuple[list[float], list[float]]:
+    """Lambert 93 metres → (longitudes, latitudes) in degrees, many points in one call."""
+    longitudes, latitudes = lambert93_to_wgs84().transform(xs, ys)
+    return list(longitudes), list(latitudes)
+
+
+def is_etalab_geolocation(line: bytes) -> bool:
+    return line.startswith(b"geolocalisation")
+
+
+def is_fhir_location(line: bytes) -> bool:
+    return b'"Location"' in line
+
+
+class CoordinateIndex:
+    """FINESS ET → (latitude, longitude), filled by the first pass and read by the second."""
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        self.points: dict[str, tuple[float, float]] = {}
+        self._pending: tuple[list[str], list[float], list[float]] = ([], [], [])
+
+    def get(self, finess_et: str) -> tuple[float, float] | None:
+        return self.points.get(finess_et)
+
+    def add_geolocation_line(self, number: int, line: bytes) -> None:
+        """`geolocalisation;FINESS;X;Y;<source, itself possibly `;`-separated>;DATE`."""
+        fields = next(csv.reader([line.decode("utf-8", "replace")], delimiter=";"))
+        while fields and not fields[-1].strip():
+            fields.pop()  # the trailing `;`, and a spreadsheet's padding
+        if len(fields) < 5:
+            self.report.warn(number, "ligne de géolocalisation incomplète, ignorée")
+            return
+        finess_et, source = repair_finess(fields[1]), ";".join(fields[4:-1])
+        if not LAMBERT_93.search(source):
+            self.report.coordinates_ignored += 1
+            return
+        try:
+            x, y = float(fields[2].strip().replace(",", ".")), float(fields[3].strip().replace(",", "."))
+        except ValueError:
+            self.report.warn(number, f"coordonnées « {fields[2]} ; {fields[3]} » de {finess_et} illisibles, ignorées")
+            return
+        if not (LAMBERT_93_X[0] <= x <= LAMBERT_93_X[1] and LAMBERT_93_Y[0] <= y <= LAMBERT_93_Y[1]):
+            self.report.warn(number, f"coordonnées Lambert 93 de {finess_et} hors de la métropole, ignorées")
+            return
+        finesses, xs, ys = self._pending
+        finesses.append(finess_et)
+        xs.append(x)
+        ys.append(y)
+        if len(finesses) >= CONVERSION_BATCH:
+            self._convert()
+
+    def add_location_line(self, number: int, line: bytes) -> None:
+        try:
+            resource = json.loads(line.decode("utf-8", "replace"))
+        except ValueError:
+            return  # the second pass reports unreadable lines
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Location":
+            return
+        try:
+            finess_et, latitude, longitude = parse_location(resource)
+        except ValueProblem as problem:
+            self.report.warn(number, str(problem))
+            return
+        self.points[repair_finess(finess_et)] = (round(latitude, DECIMALS), round(longitude, DECIMALS))
+
+    def finish(self) -> None:
+        self._convert()
+
+    def _convert(self) -> None:
+        finesses, xs, ys = self._pending
+        if not finesses:
+            return
+        longitudes, latitudes = to_wgs84(xs, ys)
+        for finess_et, latitude, longitude in zip(finesses, latitudes, longitudes, strict=True):
+            self.points[finess_et] = (round(latitude, DECIMALS), round(longitude, DECIMALS))
+        self._pending = ([], [], [])
