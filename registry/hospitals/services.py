@@ -1,8 +1,11 @@
 """Hospital operations: list an HdP and set its profile, add and remove partners. They flush; callers commit."""
 
+import json
+from collections import Counter
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy.orm import selectinload
 
 from registry.audit.services import diff, record_audit
 from registry.core.errors import Conflict, DomainError
@@ -129,3 +132,51 @@ def partners_by_type(hospital: HospitalProfile) -> dict[str, list[Partnership]]:
         for code in partnership.partner_types:
             groups.setdefault(code, []).append(partnership)
     return {code: items for code, items in groups.items() if items}
+
+
+def partner_counts(hospital_ids) -> dict[int, dict]:
+    """For each hospital: {"total": partners, "by_type": {type: partners}}, in one GROUP BY query.
+
+    The types are a JSON list per partnership; rows are grouped by that list's text (portable across SQLite and
+    PostgreSQL) and the lists are unfolded here.
+    """
+    ids = list(hospital_ids)
+    if not ids:
+        return {}
+    types_text = cast(Partnership.partner_types, Text)
+    rows = db.session.execute(
+        select(Partnership.hospital_id, types_text, func.count())
+        .where(Partnership.hospital_id.in_(ids))
+        .group_by(Partnership.hospital_id, types_text))
+    counts: dict[int, dict] = {}
+    for hospital_id, types_json, number in rows:
+        entry = counts.setdefault(hospital_id, {"total": 0, "by_type": Counter()})
+        entry["total"] += number
+        for code in dict.fromkeys(json.loads(types_json or "[]")):
+            entry["by_type"][code] += number
+    return counts
+
+
+def hospital_departements(hospitals: Select) -> list[str]:
+    """Distinct départements of the hospitals a (scoped) query returns, for a filter."""
+    visible = hospitals.subquery()
+    query = (select(Organisation.departement).distinct()
+             .join(visible, visible.c.organisation_id == Organisation.id)
+             .where(Organisation.departement.is_not(None)).order_by(Organisation.departement))
+    return list(db.session.scalars(query))
+
+
+def partnerships_of(partner: Organisation, hospitals: Select) -> list[Partnership]:
+    """The partnerships of an organisation with the hospitals a (scoped) query returns, by hospital name."""
+    visible = hospitals.subquery()
+    query = (select(Partnership).join(visible, visible.c.id == Partnership.hospital_id)
+             .join(Organisation, Organisation.id == visible.c.organisation_id)
+             .where(Partnership.partner_id == partner.id)
+             .options(selectinload(Partnership.hospital))
+             .order_by(Organisation.name))
+    return list(db.session.scalars(query))
+
+
+def profile_of(organisation: Organisation) -> HospitalProfile | None:
+    """The HdP profile of an establishment, whoever may read it (to know whether it is listed)."""
+    return db.session.scalar(select(HospitalProfile).where(HospitalProfile.organisation_id == organisation.id))

@@ -111,3 +111,31 @@ def create_external_partner(*, name: str, partner_types: list[str], departement:
     db.session.flush()
     record_audit("organisation.create", organisation, f"Partenaire hors FINESS « {name} » créé")
     return organisation
+
+
+def search_registry(*, name: str | None = None, finess: str | None = None, commune: str | None = None,
+                    departement: str | None = None, category: str | None = None,
+                    partner_type: str | None = None) -> Select:
+    """The search page's criteria on top of search_establishments: a partial FINESS and a commune.
+
+    A complete FINESS number (9 characters) matches the ET or EJ exactly, a shorter one by prefix; the commune
+    matches the city name, the postcode or the INSEE code.
+    """
+    finess = (finess or "").strip().upper()
+    complete = finess if len(finess) == 9 else None
+    query = search_establishments(name, finess=complete, departement=departement or None,
+                                  category=category or None, partner_type=partner_type or None)
+    if finess and not complete:
+        query = query.where(or_(Organisation.finess_et.startswith(finess, autoescape=True),
+                                Organisation.finess_ej.startswith(finess, autoescape=True)))
+    commune = (commune or "").strip()
+    if commune:
+        query = query.where(or_(func.lower(Organisation.city).contains(commune.lower(), autoescape=True),
+                                Organisation.postal_code.startswith(commune, autoescape=True),
+                                Organisation.commune_code == commune.upper()))
+    return query
+
+
+def find_organisation(organisation_id: int) -> Organisation | None:
+    """Any organisation by id (FINESS or not): the registry is readable by every signed-in user."""
+    return db.session.get(Organisation, organisation_id)

@@ -1,0 +1,112 @@
+"""Hospital forms: the HdP profile, a partnership (added or edited), a partner outside FINESS, removal."""
+
+import re
+
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
+
+from registry.core.geography import is_departement
+from registry.core.vocabulary import ACTIVITIES, THEMES
+from registry.organisations.forms import (FrenchForm, MultiCheckboxField, departement_choices, options,
+                                          partner_type_choices)
+
+INVALID_DATE = "Date invalide : utilisez le format JJ/MM/AAAA."
+#: The date input sends ISO dates; a browser without it lets people type French ones.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+CODE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_codes(text: str | None) -> list[str]:
+    """« 21, 71 ;89 » → ["21", "71", "89"]."""
+    return [code.upper() for code in CODE_SEPARATORS.split(text or "") if code]
+
+
+class ProfileForm(FrenchForm):
+    listed_on = DateField("Date d'inscription sur la liste", format=DATE_FORMATS, validators=[Optional()],
+                          invalid_value_message=INVALID_DATE)
+    decision_ref = StringField("Référence de la décision de l'ARS", description="Par exemple : arrêté ARS-2022-154",
+                               validators=[Optional(), Length(max=120, message="120 caractères au plus.")])
+    departements = StringField("Départements du territoire",
+                               description="Codes séparés par des virgules, par exemple : 21, 71",
+                               validators=[Length(max=400, message="400 caractères au plus.")])
+    communes = StringField("Communes du territoire",
+                           description="Codes INSEE (5 caractères) séparés par des virgules, par exemple : 21231",
+                           validators=[Length(max=2000, message="2 000 caractères au plus.")])
+    activities = MultiCheckboxField("Activités exercées par l'hôpital lui-même", choices=options(ACTIVITIES.items()),
+                                    invalid_choice_message="Activité inconnue.")
+    submit = SubmitField("Enregistrer le profil")
+
+    def validate_departements(self, field):
+        unknown = [code for code in split_codes(field.data) if not is_departement(code)]
+        if unknown:
+            raise ValidationError("Département inconnu : " + ", ".join(unknown) + ".")
+
+    def validate_communes(self, field):
+        wrong = [code for code in split_codes(field.data) if not re.fullmatch(r"[0-9][0-9AB][0-9]{3}", code)]
+        if wrong:
+            raise ValidationError("Code commune INSEE invalide (5 caractères attendus) : " + ", ".join(wrong) + ".")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not split_codes(self.departements.data) and not split_codes(self.communes.data):
+            self.departements.errors.append("Indiquez au moins un département ou une commune.")
+            return False
+        return valid
+
+
+class PartnershipFields(FrenchForm):
+    """What a partnership records when it is added."""
+
+    partner_types = MultiCheckboxField("Rôles du partenaire pour l'hôpital", choices=partner_type_choices(),
+                                       validators=[DataRequired("Choisissez au moins un type de partenaire.")],
+                                       invalid_choice_message="Type de partenaire inconnu.")
+    themes = MultiCheckboxField("Thèmes du partenariat", choices=options(THEMES.items()),
+                                invalid_choice_message="Thème inconnu.")
+    started_on = DateField("Date de début", format=DATE_FORMATS, validators=[Optional()],
+                           invalid_value_message=INVALID_DATE)
+    notes = TextAreaField("Notes", validators=[Length(max=2000, message="2 000 caractères au plus.")],
+                          render_kw={"rows": 3})
+
+
+class AddPartnershipForm(PartnershipFields):
+    submit = SubmitField("Ajouter le partenaire")
+
+
+class EditPartnershipForm(PartnershipFields):
+    ended_on = DateField("Date de fin", format=DATE_FORMATS, validators=[Optional()],
+                           invalid_value_message=INVALID_DATE)
+    submit = SubmitField("Enregistrer le partenariat")
+
+    def validate_ended_on(self, field):
+        if field.data and self.started_on.data and field.data < self.started_on.data:
+            raise ValidationError("La date de fin précède la date de début.")
+
+
+class ExternalPartnerForm(PartnershipFields):
+    """A partner outside FINESS (a CPTS association, an MMG...), created and added in one step."""
+
+    name = StringField("Nom du partenaire", validators=[
+        DataRequired("Indiquez le nom du partenaire."), Length(max=200, message="200 caractères au plus.")])
+    siret = StringField("SIRET", description="14 chiffres", validators=[
+        Optional(), Length(max=20, message="Le SIRET compte 14 chiffres.")])
+    rna = StringField("Numéro RNA", description="Pour une association : W suivi de 9 caractères", validators=[
+        Optional(), Length(max=10, message="Le numéro RNA compte 10 caractères.")])
+    departement = SelectField("Département", choices=departement_choices("Choisissez un département"),
+                              validators=[DataRequired("Choisissez le département du partenaire.")],
+                              invalid_choice_message="Département inconnu.")
+    commune = StringField("Code commune INSEE", description="Facultatif, 5 caractères", validators=[
+        Optional(), Length(max=5, message="Le code commune INSEE compte 5 caractères.")])
+    submit = SubmitField("Créer et ajouter le partenaire")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.siret.data or "").strip() and not (self.rna.data or "").strip():
+            self.siret.errors = [*self.siret.errors, "Indiquez le SIRET ou le numéro RNA du partenaire."]
+            return False
+        return valid
+
+
+class RemovePartnerForm(FrenchForm):
+    """Only a CSRF token: removing a partner is a POST."""
+
+    submit = SubmitField("Retirer")

@@ -1,0 +1,123 @@
+"""A hospital's partners: find and add one (from FINESS or outside it), see, edit and remove a partnership."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from registry.core.access import roles, signed_in
+from registry.core.errors import DomainError
+from registry.core.scope import can_edit_hospital, get_hospital
+from registry.extensions import db
+from registry.hospitals.forms import AddPartnershipForm, EditPartnershipForm, ExternalPartnerForm, RemovePartnerForm
+from registry.hospitals.models import HospitalProfile, Partnership
+from registry.hospitals.routes import bp
+from registry.hospitals.services import add_partner, remove_partner, update_partnership
+from registry.organisations.forms import EstablishmentSearchForm
+from registry.organisations.routes import run_search
+from registry.organisations.services import create_external_partner, find_organisation
+
+EDITORS = ("admin", "hospital")  # the ARS reads partners but does not change them
+
+
+def _partnership(hospital: HospitalProfile, partnership_id: int) -> Partnership:
+    partnership = db.session.get(Partnership, partnership_id)
+    if partnership is None or partnership.hospital_id != hospital.id:
+        abort(404)
+    return partnership
+
+
+def _hospital_page(hospital: HospitalProfile, anchor: str | None = None):
+    return redirect(url_for("hospitals.show", finess=hospital.finess_et, _anchor=anchor))
+
+
+@bp.route("/hopitaux/<finess>/partenaires/ajouter")
+@roles(*EDITORS)
+def find_partner(finess: str):
+    hospital = get_hospital(finess, for_edit=True)
+    form = EstablishmentSearchForm(request.args)
+    results = run_search(form)
+    partner_ids = {p.partner_id for p in hospital.partnerships}
+    return render_template("hospitals/find_partner.html", hospital=hospital, form=form, results=results,
+                           partner_ids=partner_ids)
+
+
+@bp.route("/hopitaux/<finess>/partenaires/ajouter/<int:organisation_id>", methods=["GET", "POST"])
+@roles(*EDITORS)
+def add_partnership(finess: str, organisation_id: int):
+    hospital = get_hospital(finess, for_edit=True)
+    partner = find_organisation(organisation_id)
+    if partner is None:
+        abort(404)
+    form = AddPartnershipForm() if request.method == "POST" else AddPartnershipForm(
+        data={"partner_types": [t for t in partner.partner_types if t != "other"] or ["other"]})
+    error = None
+    if form.validate_on_submit():
+        try:
+            partnership = add_partner(hospital, partner, partner_types=form.partner_types.data,
+                                      themes=form.themes.data, notes=form.notes.data, started_on=form.started_on.data)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(f"{partner.display_name} est ajouté aux partenaires.", "success")
+            return _hospital_page(hospital, f"partenariat-{partnership.id}")
+    return render_template("hospitals/add_partnership.html", hospital=hospital, partner=partner, form=form,
+                           error=error)
+
+
+@bp.route("/hopitaux/<finess>/partenaires/hors-finess", methods=["GET", "POST"])
+@roles(*EDITORS)
+def add_external_partner(finess: str):
+    hospital = get_hospital(finess, for_edit=True)
+    form = ExternalPartnerForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            partner = create_external_partner(
+                name=form.name.data, partner_types=form.partner_types.data, departement=form.departement.data,
+                siret=form.siret.data, rna=form.rna.data, commune=(form.commune.data or "").strip().upper())
+            partnership = add_partner(hospital, partner, partner_types=form.partner_types.data,
+                                      themes=form.themes.data, notes=form.notes.data, started_on=form.started_on.data)
+        except DomainError as exc:
+            db.session.rollback()  # neither the organisation nor the partnership is kept
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(f"{partner.display_name} est ajouté aux partenaires.", "success")
+            return _hospital_page(hospital, f"partenariat-{partnership.id}")
+    return render_template("hospitals/external_partner.html", hospital=hospital, form=form, error=error)
+
+
+@bp.route("/hopitaux/<finess>/partenaires/<int:partnership_id>", methods=["GET", "POST"])
+@signed_in
+def partner(finess: str, partnership_id: int):
+    hospital = get_hospital(finess, for_edit=request.method == "POST")
+    partnership = _partnership(hospital, partnership_id)
+    form = EditPartnershipForm(obj=partnership) if request.method == "GET" else EditPartnershipForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            update_partnership(partnership, partner_types=form.partner_types.data, themes=form.themes.data,
+                               notes=form.notes.data, started_on=form.started_on.data, ended_on=form.ended_on.data)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("Le partenariat est enregistré.", "success")
+            return redirect(url_for("hospitals.partner", finess=finess, partnership_id=partnership.id))
+    return render_template("hospitals/partnership.html", hospital=hospital, partnership=partnership, form=form,
+                           error=error, can_edit=can_edit_hospital(hospital), remove_form=RemovePartnerForm())
+
+
+@bp.route("/hopitaux/<finess>/partenaires/<int:partnership_id>/retirer", methods=["POST"])
+@roles(*EDITORS)
+def remove_partnership(finess: str, partnership_id: int):
+    hospital = get_hospital(finess, for_edit=True)
+    partnership = _partnership(hospital, partnership_id)
+    if not RemovePartnerForm().validate_on_submit():
+        abort(400)
+    name = partnership.partner.display_name
+    remove_partner(partnership)
+    db.session.commit()
+    flash(f"{name} ne fait plus partie des partenaires.", "success")
+    return _hospital_page(hospital, "partenaires")

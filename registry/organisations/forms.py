@@ -1,0 +1,74 @@
+"""Registry forms: the establishment search (a GET form) and the French base form every page form uses."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.i18n import get_translations
+from wtforms.validators import Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from registry.core.geography import DEPARTEMENTS, departement_label
+from registry.core.vocabulary import PARTNER_TYPES
+
+FRENCH = get_translations(["fr"])
+
+
+class FrenchForm(FlaskForm):
+    """WTForms' own messages (bad choice, CSRF...) in French, without Flask-Babel."""
+
+    class Meta:
+        def get_translations(self, form):
+            return FRENCH
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (templates render it as a fieldset with a legend)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def options(pairs, blank: str | None = None) -> list[SelectChoice]:
+    """(code, label) pairs as WTForms choices, after an empty « all » option when ``blank`` is given."""
+    choices = [SelectChoice(code, label) for code, label in pairs]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
+def departement_choices(blank: str | None = None) -> list[SelectChoice]:
+    return options(((code, departement_label(code)) for code in DEPARTEMENTS), blank)
+
+
+def partner_type_choices(blank: str | None = None) -> list[SelectChoice]:
+    return options(PARTNER_TYPES.items(), blank)
+
+
+class EstablishmentSearchForm(FrenchForm):
+    """Criteria read from the query string; the category choices come from the registry (category_choices)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Nom de l'établissement", validators=[
+        Optional(), Length(max=100, message="Le nom recherché ne peut dépasser 100 caractères.")])
+    finess = StringField("Numéro FINESS", description="ET ou EJ, complet ou début du numéro",
+                         validators=[Optional(), Regexp(
+                             r"^\s*[0-9][0-9ABab]?[0-9]{0,7}\s*$",
+                             message="Un numéro FINESS compte 9 caractères : des chiffres, "
+                                     "et 2A ou 2B pour la Corse.")])
+    commune = StringField("Commune", description="Nom, code postal ou code INSEE", validators=[
+        Optional(), Length(max=100, message="La commune recherchée ne peut dépasser 100 caractères.")])
+    departement = SelectField("Département", choices=departement_choices("Tous les départements"),
+                              validators=[Optional()], invalid_choice_message="Département inconnu.")
+    category = SelectField("Catégorie FINESS", choices=[], validators=[Optional()],
+                           invalid_choice_message="Catégorie inconnue.")
+    partner_type = SelectField("Type de partenaire", choices=partner_type_choices("Tous les types"),
+                               validators=[Optional()], invalid_choice_message="Type de partenaire inconnu.")
+
+    def criteria(self) -> dict:
+        """The valid criteria, as keyword arguments of search_registry."""
+        return {"name": self.q.data, "finess": self.finess.data, "commune": self.commune.data,
+                "departement": self.departement.data, "category": self.category.data,
+                "partner_type": self.partner_type.data}
+
+    @property
+    def is_filled(self) -> bool:
+        return any(value for value in self.criteria().values())

@@ -1,0 +1,7 @@
+// Forms carrying data-confirm (removing a partner...) ask before they are sent; without JavaScript they are sent as is.
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});
