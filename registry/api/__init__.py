@@ -3,24 +3,47 @@
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
+from registry.api.schemas import ErrorSchema
 from registry.extensions import csrf
 
 
 class Api(SmorestApi):
     """flask-smorest's Api, leaving errors to registry.core.errors (one JSON error format, HTML for pages)."""
 
+    ERROR_SCHEMA = ErrorSchema
+
     def _register_error_handlers(self):
         pass
+
+    def _register_pagination_header(self):
+        pass  # lists carry their pagination in the body (registry.api.pagination), not in a header
+
+
+DESCRIPTION = """API du registre des hôpitaux de proximité et de leurs conventions.
+
+Authentification : en-tête `Authorization: Bearer <jeton>` (commande `flask create-token EMAIL`) ; le cookie de
+session des pages n'est pas lu. Mêmes droits que les pages : un objet hors du périmètre de l'utilisateur répond 404.
+
+Erreurs : statut 4xx et `{"error": {"code", "message", "details"}}`. 400 corps JSON illisible ; 401 sans jeton
+valide ; 403 action non permise ; 404 introuvable ou hors périmètre ; 409 conflit (partenaire déjà présent) ;
+422 données invalides, `details` donnant les messages par emplacement et par champ
+(`{"json": {"partner_types": {"0": ["..."]}}}`) ou la liste des règles non respectées.
+
+Listes : `?page=` (à partir de 1) et `?per_page=` (25 par défaut, 200 au plus) ; réponse
+`{"items": [...], "page", "per_page", "total", "pages"}` ; une page au-delà de la dernière est vide.
+"""
 
 
 def blueprints() -> list:
     """The API's blueprints, in one visible list."""
-    return []
+    from registry.api import establishments, hospitals, partners
+
+    return [establishments.blp, hospitals.blp, partners.blp]
 
 
 def init_api(app: Flask) -> Api:
     api = Api(app, spec_kwargs={
-        "info": {"description": "API du registre des hôpitaux de proximité et de leurs conventions."},
+        "info": {"description": DESCRIPTION},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     })

@@ -43,7 +43,12 @@ def policy_of(endpoint: str):
     if endpoint in EXTENSION_ENDPOINTS:
         return EXTENSION_ENDPOINTS[endpoint], frozenset()
     view = current_app.view_functions.get(endpoint)
-    view = getattr(view, "view_class", view)  # MethodView classes carry the policy on the class
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # a MethodView declares on the method, or on the class for all its methods
+        handler = getattr(view_class, request.method.lower(), None)
+        if handler is None and request.method == "HEAD":
+            handler = getattr(view_class, "get", None)
+        view = handler if hasattr(handler, "access_policy") else view_class
     return getattr(view, "access_policy", None), getattr(view, "access_roles", frozenset())
 
 

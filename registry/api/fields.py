@@ -1,0 +1,64 @@
+"""Marshmallow fields and base schema whose validation messages are in French (API users read them)."""
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from registry.organisations.identifiers import finess_problem
+
+_COMMON = {
+    "required": "champ obligatoire",
+    "null": "ce champ ne peut pas être nul",
+    "validator_failed": "valeur invalide",
+}
+
+
+class String(fields.String):
+    default_error_messages = {**_COMMON, "invalid": "texte attendu", "invalid_utf8": "texte UTF-8 invalide"}
+
+
+class Integer(fields.Integer):
+    default_error_messages = {**_COMMON, "invalid": "nombre entier attendu", "too_large": "nombre trop grand"}
+
+
+class Date(fields.Date):
+    default_error_messages = {**_COMMON, "invalid": "date invalide (format attendu : AAAA-MM-JJ)",
+                              "format": "date « {input} » impossible à formater"}
+
+
+class List(fields.List):
+    default_error_messages = {**_COMMON, "invalid": "liste attendue"}
+
+
+class Nested(fields.Nested):
+    default_error_messages = {**_COMMON, "type": "objet attendu"}
+
+
+class Inline(Nested):
+    """Dumps fields of the object itself under a key (the hospital's territory columns as ``territory``)."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return obj
+
+
+class FrenchSchema(Schema):
+    """Base of every API schema: French messages for unknown fields and wrong input types."""
+
+    error_messages = {"unknown": "champ inconnu", "type": "objet JSON attendu"}
+
+
+def one_of(vocabulary) -> validate.OneOf:
+    """Validator for a code of the shared vocabulary (INTERFACE.md), listing the accepted codes."""
+    return validate.OneOf(list(vocabulary), error="code inconnu « {input} » (codes acceptés : {choices})")
+
+
+def codes(vocabulary, **kwargs) -> List:
+    """A list of vocabulary codes."""
+    return List(String(validate=one_of(vocabulary)), **kwargs)
+
+
+def valid_finess(number: str) -> None:
+    problem = finess_problem(number)
+    if problem:
+        raise ValidationError(problem)
+
+
+COMMUNE = validate.Regexp(r"^[0-9][0-9AB][0-9]{3}$", error="code commune INSEE invalide « {input} » (5 caractères)")

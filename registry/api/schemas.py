@@ -1,0 +1,141 @@
+"""What the API reads and writes (INTERFACE.md, "Core payloads"), with the shared vocabulary's codes."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from registry.api.fields import (COMMUNE, Date, FrenchSchema, Inline, Integer, List, Nested, String, codes, one_of,
+                                 valid_finess)
+from registry.api.pagination import PaginationArgs, page_schema
+from registry.core.geography import DEPARTEMENTS, REGIONS
+from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES
+
+# --- Representations -------------------------------------------------------------------------------------------
+
+
+class ErrorDetailSchema(FrenchSchema):
+    code = String(metadata={"description": "Code stable, par exemple « not_found », « forbidden », « invalid »."})
+    message = String(metadata={"description": "Message en français pour l'utilisateur."})
+    details = fields.Raw(allow_none=True, metadata={
+        "description": "Erreurs de validation par emplacement et par champ ({\"json\": {\"champ\": [message]}}), "
+                       "ou liste des problèmes relevés par les règles métier."})
+
+
+class ErrorSchema(FrenchSchema):
+    """Every 4xx and 5xx answer of the API."""
+
+    error = Nested(ErrorDetailSchema, required=True)
+
+
+class EstablishmentSchema(FrenchSchema):
+    """An organisation of the registry: a FINESS establishment, or a partner created by hand (SIRET/RNA)."""
+
+    id = Integer(metadata={"description": "Identifiant interne (partenaires hors FINESS compris)."})
+    finess_et = String(allow_none=True)
+    finess_ej = String(allow_none=True)
+    name = String()
+    long_name = String(allow_none=True)
+    category_code = String(allow_none=True, metadata={"description": "Catégorie FINESS (categetab)."})
+    category_label = String(allow_none=True)
+    address = String(allow_none=True)
+    postal_code = String(allow_none=True)
+    city = String(allow_none=True)
+    commune_code = String(allow_none=True, metadata={"description": "Code commune INSEE."})
+    departement = String(allow_none=True)
+    region = String(allow_none=True)
+    siret = String(allow_none=True)
+    rna = String(allow_none=True)
+    source = String(metadata={"description": "« finess » (import) ou « manual » (créé à la main)."})
+    partner_types = List(String(), metadata={"description": "Types de partenaire que l'organisation peut être."})
+
+
+class TerritorySchema(FrenchSchema):
+    """The communes or départements a hospital serves; a partner there is on its territory."""
+
+    departements = codes(DEPARTEMENTS, load_default=list, attribute="territory_departements")
+    communes = List(String(validate=COMMUNE), load_default=list, attribute="territory_communes",
+                    metadata={"description": "Codes commune INSEE."})
+
+
+class HospitalSchema(FrenchSchema):
+    """An hôpital de proximité and its profile."""
+
+    finess_et = String()
+    name = String()
+    listed_on = Date(allow_none=True, metadata={"description": "Date d'inscription sur la liste régionale."})
+    decision_ref = String(allow_none=True, metadata={"description": "Référence de la décision du DG de l'ARS."})
+    territory = Inline(TerritorySchema)
+    internal_activities = List(String())
+    establishment = Nested(EstablishmentSchema, attribute="organisation")
+
+
+class PartnershipSchema(FrenchSchema):
+    id = Integer()
+    partner = Nested(EstablishmentSchema)
+    partner_types = List(String())
+    themes = List(String())
+    notes = String(allow_none=True)
+    started_on = Date(allow_none=True)
+    ended_on = Date(allow_none=True)
+
+
+EstablishmentPage = page_schema(EstablishmentSchema)
+HospitalPage = page_schema(HospitalSchema)
+PartnershipPage = page_schema(PartnershipSchema)
+
+# --- Query strings ---------------------------------------------------------------------------------------------
+
+
+class EstablishmentQuery(PaginationArgs):
+    q = String(validate=validate.Length(max=200, error="recherche trop longue (200 caractères au plus)"),
+               metadata={"description": "Nom, ville, code postal ou numéro FINESS."})
+    finess = String(validate=valid_finess, metadata={"description": "Numéro FINESS ET ou EJ."})
+    departement = String(validate=one_of(DEPARTEMENTS))
+    region = String(validate=one_of(REGIONS))
+    category = String(validate=validate.Regexp(r"^[0-9]{3}$", error="catégorie FINESS sur 3 chiffres attendue"))
+    partner_type = String(validate=one_of(PARTNER_TYPES))
+
+
+class HospitalQuery(PaginationArgs):
+    region = String(validate=one_of(REGIONS))
+    departement = String(validate=one_of(DEPARTEMENTS),
+                         metadata={"description": "Département de l'établissement (pas de son territoire)."})
+
+# --- Request bodies --------------------------------------------------------------------------------------------
+
+
+class HospitalProfileInput(FrenchSchema):
+    """PUT /hospitals/{finess_et}: a field left out keeps its current value (or is empty on creation)."""
+
+    listed_on = Date(allow_none=True)
+    decision_ref = String(allow_none=True, validate=validate.Length(max=120, error="120 caractères au plus"))
+    territory = Nested(TerritorySchema, metadata={"description": "Remplace tout le territoire."})
+    internal_activities = codes(ACTIVITIES)
+
+
+class ExternalPartnerInput(FrenchSchema):
+    """A partner outside FINESS (a CPTS association, an MMG...), identified by SIRET or RNA."""
+
+    name = String(required=True, validate=validate.Length(min=1, max=200, error="nom de 1 à 200 caractères"))
+    siret = String(allow_none=True)
+    rna = String(allow_none=True)
+    departement = String(required=True, validate=one_of(DEPARTEMENTS))
+    commune = String(allow_none=True, validate=COMMUNE)
+    address = String(allow_none=True)
+    postal_code = String(allow_none=True)
+    city = String(allow_none=True)
+
+
+class PartnershipInput(FrenchSchema):
+    """POST /hospitals/{finess_et}/partners: ``partner_finess`` or ``partner``, exactly one of them."""
+
+    partner_finess = String(validate=valid_finess)
+    partner = Nested(ExternalPartnerInput)
+    partner_types = codes(PARTNER_TYPES, required=True,
+                          validate=validate.Length(min=1, error="au moins un type de partenaire"))
+    themes = codes(THEMES, load_default=list)
+    notes = String(allow_none=True)
+    started_on = Date(allow_none=True)
+
+    @validates_schema
+    def _exactly_one_partner(self, data, **_):
+        if ("partner_finess" in data) == ("partner" in data):
+            raise ValidationError("indiquez soit « partner_finess », soit « partner » (l'un des deux)")
