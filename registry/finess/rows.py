@@ -75,5 +75,5 @@ def row_problem(values: dict) -> str | None:
         value = values[name]
         if value is not None and len(value) > length:
             label = FRENCH_LABELS.get(name, name)
-            return f"{label} trop long ({len(value)} caractères, {length} au plus)"
+            return f"{label} : {len(value)} caractères, {length} au plus"
     return None
