@@ -1,8 +1,12 @@
-"""A hospital's partners: find and add one (from FINESS or outside it), see, edit and remove a partnership."""
+"""A hospital's partners: find and add one (from FINESS or outside it), see, edit and remove a partnership.
+
+Every change loads the hospital with get_hospital(for_edit=True): 404 outside the user's scope, 403 for a reader
+(the ARS of the region reads partners, the hospital's own users and administrators change them).
+"""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from registry.core.access import roles, signed_in
+from registry.core.access import signed_in
 from registry.core.errors import DomainError
 from registry.core.scope import can_edit_hospital, get_hospital
 from registry.extensions import db
@@ -13,9 +17,6 @@ from registry.hospitals.services import add_partner, remove_partner, update_part
 from registry.organisations.forms import EstablishmentSearchForm
 from registry.organisations.routes import run_search
 from registry.organisations.services import create_external_partner, find_organisation
-
-EDITORS = ("admin", "hospital")  # the ARS reads partners but does not change them
-
 
 def _partnership(hospital: HospitalProfile, partnership_id: int) -> Partnership:
     partnership = db.session.get(Partnership, partnership_id)
@@ -29,7 +30,7 @@ def _hospital_page(hospital: HospitalProfile, anchor: str | None = None):
 
 
 @bp.route("/hopitaux/<finess>/partenaires/ajouter")
-@roles(*EDITORS)
+@signed_in
 def find_partner(finess: str):
     hospital = get_hospital(finess, for_edit=True)
     form = EstablishmentSearchForm(request.args)
@@ -40,7 +41,7 @@ def find_partner(finess: str):
 
 
 @bp.route("/hopitaux/<finess>/partenaires/ajouter/<int:organisation_id>", methods=["GET", "POST"])
-@roles(*EDITORS)
+@signed_in
 def add_partnership(finess: str, organisation_id: int):
     hospital = get_hospital(finess, for_edit=True)
     partner = find_organisation(organisation_id)
@@ -65,7 +66,7 @@ def add_partnership(finess: str, organisation_id: int):
 
 
 @bp.route("/hopitaux/<finess>/partenaires/hors-finess", methods=["GET", "POST"])
-@roles(*EDITORS)
+@signed_in
 def add_external_partner(finess: str):
     hospital = get_hospital(finess, for_edit=True)
     form = ExternalPartnerForm()
@@ -110,7 +111,7 @@ def partner(finess: str, partnership_id: int):
 
 
 @bp.route("/hopitaux/<finess>/partenaires/<int:partnership_id>/retirer", methods=["POST"])
-@roles(*EDITORS)
+@signed_in
 def remove_partnership(finess: str, partnership_id: int):
     hospital = get_hospital(finess, for_edit=True)
     partnership = _partnership(hospital, partnership_id)

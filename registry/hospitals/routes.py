@@ -3,9 +3,6 @@
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
-
-from registry.accounts.models import ROLE_HOSPITAL
 from registry.audit.services import hospital_trail
 from registry.core.access import require, signed_in
 from registry.core.errors import DomainError
@@ -68,8 +65,6 @@ def index():
         query = query.where(Organisation.departement == departement)
     hospitals = db.paginate(query.order_by(Organisation.name, Organisation.id),
                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    if current_user.role == ROLE_HOSPITAL and hospitals.total == 1 and not request.args:
-        return redirect(url_for("hospitals.show", finess=hospitals.items[0].finess_et))
     return render_template("hospitals/index.html", hospitals=hospitals, departement=departement,
                            departements=departements, counts=partner_counts(h.id for h in hospitals.items))
 
