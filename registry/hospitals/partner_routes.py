@@ -17,6 +17,9 @@ from registry.hospitals.services import add_partner, remove_partner, update_part
 from registry.organisations.forms import EstablishmentSearchForm
 from registry.organisations.routes import run_search
 from registry.organisations.services import create_external_partner, find_organisation
+#: Ids in URLs stop at PostgreSQL's integer range: a larger one is a 404, never a database error.
+ID = "int(max=2147483647)"
+
 
 def _partnership(hospital: HospitalProfile, partnership_id: int) -> Partnership:
     partnership = db.session.get(Partnership, partnership_id)
@@ -40,7 +43,7 @@ def find_partner(finess: str):
                            partner_ids=partner_ids)
 
 
-@bp.route("/hopitaux/<finess>/partenaires/ajouter/<int:organisation_id>", methods=["GET", "POST"])
+@bp.route(f"/hopitaux/<finess>/partenaires/ajouter/<{ID}:organisation_id>", methods=["GET", "POST"])
 @signed_in
 def add_partnership(finess: str, organisation_id: int):
     hospital = get_hospital(finess, for_edit=True)
@@ -88,7 +91,7 @@ def add_external_partner(finess: str):
     return render_template("hospitals/external_partner.html", hospital=hospital, form=form, error=error)
 
 
-@bp.route("/hopitaux/<finess>/partenaires/<int:partnership_id>", methods=["GET", "POST"])
+@bp.route(f"/hopitaux/<finess>/partenaires/<{ID}:partnership_id>", methods=["GET", "POST"])
 @signed_in
 def partner(finess: str, partnership_id: int):
     hospital = get_hospital(finess, for_edit=request.method == "POST")
@@ -110,7 +113,7 @@ def partner(finess: str, partnership_id: int):
                            error=error, can_edit=can_edit_hospital(hospital), remove_form=RemovePartnerForm())
 
 
-@bp.route("/hopitaux/<finess>/partenaires/<int:partnership_id>/retirer", methods=["POST"])
+@bp.route(f"/hopitaux/<finess>/partenaires/<{ID}:partnership_id>/retirer", methods=["POST"])
 @signed_in
 def remove_partnership(finess: str, partnership_id: int):
     hospital = get_hospital(finess, for_edit=True)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from registry.audit.services import hospital_trail
 from registry.core.access import require, signed_in
 from registry.core.errors import DomainError
@@ -14,6 +14,7 @@ from registry.hospitals.forms import ProfileForm, RemovePartnerForm, split_codes
 from registry.hospitals.services import (hospital_departements, partner_counts, partners_by_type, profile_of,
                                          set_hospital_profile)
 from registry.organisations.models import Organisation
+from registry.organisations.routes import paginate
 
 bp = Blueprint("hospitals", __name__)
 
@@ -63,8 +64,7 @@ def index():
     departements = hospital_departements(query)
     if departement:
         query = query.where(Organisation.departement == departement)
-    hospitals = db.paginate(query.order_by(Organisation.name, Organisation.id),
-                            per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    hospitals = paginate(query.order_by(Organisation.name, Organisation.id))
     return render_template("hospitals/index.html", hospitals=hospitals, departement=departement,
                            departements=departements, counts=partner_counts(h.id for h in hospitals.items))
 

@@ -42,14 +42,17 @@ def partner_type_choices(blank: str | None = None) -> list[SelectChoice]:
 
 
 class EstablishmentSearchForm(FrenchForm):
-    """Criteria read from the query string; the category choices come from the registry (category_choices)."""
+    """Criteria read from the query string; the category choices come from the registry (category_choices).
+
+    The FINESS criterion is called ``numero`` so that it never collides with a route's ``finess`` argument.
+    """
 
     class Meta:
         csrf = False
 
     q = StringField("Nom de l'établissement", validators=[
         Optional(), Length(max=100, message="Le nom recherché ne peut dépasser 100 caractères.")])
-    finess = StringField("Numéro FINESS", description="ET ou EJ, complet ou début du numéro",
+    numero = StringField("Numéro FINESS", description="ET ou EJ, complet ou début du numéro",
                          validators=[Optional(), Regexp(
                              r"^\s*[0-9][0-9ABab]?[0-9]{0,7}\s*$",
                              message="Un numéro FINESS compte 9 caractères : des chiffres, "
@@ -65,7 +68,7 @@ class EstablishmentSearchForm(FrenchForm):
 
     def criteria(self) -> dict:
         """The valid criteria, as keyword arguments of search_registry."""
-        return {"name": self.q.data, "finess": self.finess.data, "commune": self.commune.data,
+        return {"name": self.q.data, "finess": self.numero.data, "commune": self.commune.data,
                 "departement": self.departement.data, "category": self.category.data,
                 "partner_type": self.partner_type.data}
 

@@ -15,9 +15,19 @@ bp = Blueprint("organisations", __name__, url_prefix="/etablissements")
 @bp.app_template_global()
 def url_for_page(page: int) -> str:
     """The current page's URL with its query string, at another page of results."""
-    args = request.args.to_dict(flat=False)
-    args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    values = {**request.args.to_dict(flat=False), **(request.view_args or {}), "page": page}
+    return url_for(request.endpoint, **values)
+
+
+#: Beyond this page a list is empty anyway; the bound keeps OFFSET within the database's integer range.
+MAX_PAGE = 100_000
+
+
+def paginate(query):
+    """One page of a list, read from ``?page=`` (anything that is not a page number is page 1)."""
+    page = request.args.get("page", 1, type=int)
+    page = min(max(page, 1), MAX_PAGE) if page else 1
+    return db.paginate(query, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def run_search(form: EstablishmentSearchForm):
@@ -25,8 +35,7 @@ def run_search(form: EstablishmentSearchForm):
     form.category.choices = options(category_choices(), "Toutes les catégories")
     if not form.validate() or not form.is_filled:
         return None
-    return db.paginate(search_registry(**form.criteria()), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    return paginate(search_registry(**form.criteria()))
 
 
 @bp.route("/")

@@ -5,3 +5,11 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A form sent back with errors: move the focus to its summary so that screen readers announce it first.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("erreurs");
+  if (summary) {
+    summary.focus();
+  }
+});

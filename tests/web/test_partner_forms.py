@@ -38,6 +38,16 @@ def test_find_partner_lists_results_with_an_add_button(client, scene, ssr, login
     assert "Créez-le hors FINESS" in body
 
 
+@pytest.mark.parametrize("app_config", [{"PAGE_SIZE": 1}])
+def test_find_partner_results_are_paginated_with_the_criteria(client, scene, ssr, login):
+    login(scene.staff)
+    url = f"/hopitaux/{scene.hdp.finess_et}/partenaires/ajouter"
+    body = page(client.get(f"{url}?numero=21&category=500"))
+    assert "1 établissement trouvé" in body  # only the EHPAD is in category 500
+    body = page(client.get(f"{url}?numero=21&departement=21"))
+    assert f'href="{url}?numero=21&departement=21&page=2"' in body
+
+
 def test_add_form_pre_ticks_the_types_derived_from_the_category(client, scene, ssr, login):
     login(scene.staff)
     body = page(client.get(f"/hopitaux/{scene.hdp.finess_et}/partenaires/ajouter/{ssr.id}"))
@@ -243,3 +253,11 @@ def test_posts_without_csrf_token_are_refused_and_change_nothing(client, scene, 
     token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
     response = client.post(f"{base}/partenaires/{scene.partnership.id}/retirer", data={"csrf_token": token})
     assert response.status_code == 302 and _state(scene.hdp) == []
+
+
+def test_ids_beyond_the_database_range_are_not_found(client, scene, login):
+    login(scene.admin)
+    base = f"/hopitaux/{scene.hdp.finess_et}/partenaires"
+    assert client.get(f"{base}/99999999999").status_code == 404
+    assert client.get(f"{base}/ajouter/99999999999").status_code == 404
+    assert client.get(f"{base}/ajouter/2147483647").status_code == 404

@@ -24,8 +24,8 @@ def test_search_by_name_shows_registry_columns_and_partner_types(client, scene, 
 
 
 @pytest.mark.parametrize("query, found, absent", [
-    ("finess={ehpad_prefix}", "EHPAD LES TILLEULS", "HOPITAL DE GIVORS"),
-    ("finess={ehpad_ej}", "EHPAD LES TILLEULS", "CH DE MONTBARD"),
+    ("numero={ehpad_prefix}", "EHPAD LES TILLEULS", "HOPITAL DE GIVORS"),
+    ("numero={ehpad_ej}", "EHPAD LES TILLEULS", "CH DE MONTBARD"),
     ("commune=montbard", "CH DE MONTBARD", "EHPAD LES TILLEULS"),
     ("departement=69", "HOPITAL DE GIVORS", "CH DE MONTBARD"),
     ("category=500", "EHPAD LES TILLEULS", "CH DE MONTBARD"),
@@ -47,7 +47,7 @@ def test_search_category_select_lists_registry_categories(client, scene, login):
 
 def test_bad_criteria_are_refused_in_french(client, scene, login):
     login(scene.admin)
-    body = page(client.get("/etablissements/?finess=ABC&departement=XX"))
+    body = page(client.get("/etablissements/?numero=ABC&departement=XX"))
     assert "Un numéro FINESS compte 9 caractères" in body
     assert "Département inconnu." in body
     assert 'aria-invalid="true"' in body
@@ -117,3 +117,11 @@ def test_unknown_establishment_is_404_in_french(client, scene, login):
 def test_anonymous_visitor_is_sent_to_login(client, scene):
     response = client.get(f"/etablissements/{scene.ehpad.finess_et}")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_absurd_page_numbers_answer_an_empty_page(client, scene, login):
+    login(scene.admin)
+    for page_number in ("0", "-3", "abc", "99999999999999999999999"):
+        response = client.get(f"/etablissements/?category=500&page={page_number}")
+        assert response.status_code == 200, page_number
+    assert client.get("/?page=99999999999999999999999").status_code == 200
