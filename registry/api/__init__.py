@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
+from registry.api.blueprint import FinessConverter
 from registry.api.schemas import ErrorSchema
 from registry.extensions import csrf
 
@@ -24,10 +25,11 @@ DESCRIPTION = """API du registre des hôpitaux de proximité et de leurs convent
 Authentification : en-tête `Authorization: Bearer <jeton>` (commande `flask create-token EMAIL`) ; le cookie de
 session des pages n'est pas lu. Mêmes droits que les pages : un objet hors du périmètre de l'utilisateur répond 404.
 
-Erreurs : statut 4xx et `{"error": {"code", "message", "details"}}`. 400 corps JSON illisible ; 401 sans jeton
-valide ; 403 action non permise ; 404 introuvable ou hors périmètre ; 409 conflit (partenaire déjà présent) ;
-422 données invalides, `details` donnant les messages par emplacement et par champ
-(`{"json": {"partner_types": {"0": ["..."]}}}`) ou la liste des règles non respectées.
+Erreurs : statut 4xx et `{"error": {"code", "message", "details"}}`. 400 `bad_request` corps JSON absent ou
+illisible ; 401 `unauthorized` sans jeton valide ; 403 `forbidden` action non permise ; 404 `not_found` introuvable
+ou hors du périmètre ; 409 `conflict` (partenaire déjà présent) ; 422 `invalid` données invalides, `details` donnant
+les messages par emplacement et par champ (`{"json": {"partner_types": {"0": ["..."]}}}`) ou la liste des règles
+métier non respectées.
 
 Listes : `?page=` (à partir de 1) et `?per_page=` (25 par défaut, 200 au plus) ; réponse
 `{"items": [...], "page", "per_page", "total", "pages"}` ; une page au-delà de la dernière est vide.
@@ -47,6 +49,8 @@ def init_api(app: Flask) -> Api:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     })
+    app.url_map.converters["finess"] = FinessConverter
+    api.register_converter(FinessConverter, FinessConverter.openapi_schema)
     for blueprint in blueprints():
         csrf.exempt(blueprint)  # the API reads bearer tokens only, never the session cookie
         api.register_blueprint(blueprint)

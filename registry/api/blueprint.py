@@ -5,17 +5,38 @@ from http import HTTPStatus
 
 from flask import request
 from flask_smorest import Blueprint
+from werkzeug.routing import BaseConverter
+from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser, abort
+
+from registry.core.errors import DomainError
 
 
 class FrenchParser(FlaskParser):
-    """webargs' parser; a validation failure answers 422 with the messages per location and field."""
+    """webargs' parser; invalid input is a DomainError (422, code "invalid") with the messages per location."""
+
+    def handle_error(self, error: ValidationError, req, schema, *, error_status_code, error_headers):
+        raise DomainError("Données invalides : voir le détail par champ.", details=error.messages)
 
     def _handle_invalid_json_error(self, error: json.JSONDecodeError | UnicodeDecodeError, req, *args, **kwargs):
         abort(400, exc=error, messages={"json": ["corps JSON illisible"]})
 
 
 PARSER = FrenchParser()
+
+
+class FinessConverter(BaseConverter):
+    """``<finess:finess_et>``: a malformed number matches no route (404) and never reaches the database."""
+
+    regex = r"[0-9][0-9AB][0-9]{7}"
+
+    @classmethod
+    def openapi_schema(cls, converter) -> dict:
+        return {"type": "string", "pattern": f"^{cls.regex}$"}
+
+
+#: Largest id a database integer column holds; a larger one in a URL matches no route (404).
+MAX_ID = 2**31 - 1
 
 
 class ApiBlueprint(Blueprint):

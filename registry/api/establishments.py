@@ -23,7 +23,7 @@ class EstablishmentSearch(MethodView):
         return paginate(search_establishments(**criteria), args)
 
 
-@blp.route("/establishments/<finess_et>")
+@blp.route("/establishments/<finess:finess_et>")
 @signed_in
 class EstablishmentItem(MethodView):
     @blp.response(200, EstablishmentSchema)

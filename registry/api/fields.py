@@ -12,7 +12,20 @@ _COMMON = {
 
 
 class String(fields.String):
-    default_error_messages = {**_COMMON, "invalid": "texte attendu", "invalid_utf8": "texte UTF-8 invalide"}
+    """Text that every database stores: no NUL character (PostgreSQL refuses it), no lone UTF-16 surrogate."""
+
+    default_error_messages = {**_COMMON, "invalid": "texte attendu", "invalid_utf8": "texte UTF-8 invalide",
+                              "unstorable": "caractère non autorisé (caractère nul ou UTF-16 isolé)"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("unstorable") from None
+        if "\x00" in text:
+            raise self.make_error("unstorable")
+        return text
 
 
 class Integer(fields.Integer):

@@ -15,11 +15,9 @@ from registry.organisations.models import Organisation
 
 blp = ApiBlueprint("api_hospitals", "Hôpitaux de proximité : liste, inscription et profil.")
 
-#: Fields of the ARS decision; the other profile fields may also be changed by the hospital's own users.
-DECISION_FIELDS = ("listed_on", "decision_ref")
-
-
 class LabelRequired(DomainError):
+    """The listing date and decision reference are the ARS's; the hospital's users may change the rest."""
+
     status = 403
     code = "forbidden"
 
@@ -39,7 +37,7 @@ class HospitalList(MethodView):
         return paginate(query.order_by(Organisation.name, HospitalProfile.id), args)
 
 
-@blp.route("/hospitals/<finess_et>")
+@blp.route("/hospitals/<finess:finess_et>")
 @signed_in
 class HospitalItem(MethodView):
     @blp.response(200, HospitalSchema)

@@ -1,20 +1,28 @@
 """Paginated lists: ``?page=&per_page=`` in, ``{"items", "page", "per_page", "total", "pages"}`` out."""
 
 from flask import current_app
-from marshmallow import ValidationError, validate, validates
+from marshmallow import ValidationError, pre_load, validate, validates
 from sqlalchemy import Select
 
 from registry.api.fields import FrenchSchema, Integer, List, Nested
 from registry.extensions import db
 
+#: Keeps the SQL offset far below the database's integer limits (a page beyond the last one is empty anyway).
+MAX_PAGE = 1_000_000
+
 
 class PaginationArgs(FrenchSchema):
     """Page arguments; the defaults and the maximum come from the configuration."""
 
-    page = Integer(load_default=1, validate=validate.Range(min=1, error="la page commence à 1"),
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error="page de 1 à {max}"),
                    metadata={"description": "Numéro de page, à partir de 1."})
     per_page = Integer(validate=validate.Range(min=1, error="au moins 1 élément par page"), metadata={
         "description": "Éléments par page : 25 par défaut (PAGE_SIZE), 200 au plus (API_MAX_PER_PAGE)."})
+
+    @pre_load
+    def _blank_means_absent(self, data, **_):
+        """``?departement=&page=`` as a form sends it: an empty value is no criterion."""
+        return {key: data[key] for key in data if data[key] != ""}
 
     @validates("per_page")
     def _at_most_the_configured_maximum(self, value, **_):

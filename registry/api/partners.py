@@ -5,7 +5,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from registry.api.blueprint import ApiBlueprint, load_json
+from registry.api.blueprint import MAX_ID, ApiBlueprint, load_json
 from registry.api.pagination import PaginationArgs, paginate
 from registry.api.schemas import PartnershipInput, PartnershipPage, PartnershipSchema
 from registry.core.access import signed_in
@@ -20,7 +20,7 @@ from registry.organisations.services import create_external_partner
 blp = ApiBlueprint("api_partners", "Partenaires des hôpitaux de proximité.")
 
 
-@blp.route("/hospitals/<finess_et>/partners")
+@blp.route("/hospitals/<finess:finess_et>/partners")
 @signed_in
 class PartnerList(MethodView):
     @blp.arguments(PaginationArgs, location="query")
@@ -49,7 +49,7 @@ class PartnerList(MethodView):
         return partnership
 
 
-@blp.route("/hospitals/<finess_et>/partners/<int:partnership_id>")
+@blp.route(f"/hospitals/<finess:finess_et>/partners/<int(max={MAX_ID}):partnership_id>")
 @signed_in
 class PartnerItem(MethodView):
     @blp.response(204, description="Partenariat supprimé.")

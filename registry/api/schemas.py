@@ -119,9 +119,10 @@ class ExternalPartnerInput(FrenchSchema):
     rna = String(allow_none=True)
     departement = String(required=True, validate=one_of(DEPARTEMENTS))
     commune = String(allow_none=True, validate=COMMUNE)
-    address = String(allow_none=True)
-    postal_code = String(allow_none=True)
-    city = String(allow_none=True)
+    address = String(allow_none=True, validate=validate.Length(max=200, error="200 caractères au plus"))
+    postal_code = String(allow_none=True, validate=validate.Regexp(r"^[0-9][0-9AB][0-9]{3}$",
+                                                                    error="code postal sur 5 caractères attendu"))
+    city = String(allow_none=True, validate=validate.Length(max=100, error="100 caractères au plus"))
 
 
 class PartnershipInput(FrenchSchema):

@@ -5,7 +5,7 @@ refuses any endpoint that declares nothing, so a new route cannot forget its che
 scoped queries of ``registry.core.scope``, so forgetting an object check returns nothing rather than everything.
 """
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, has_request_context, redirect, request, url_for
 from flask_login import AnonymousUserMixin, current_user
 
 #: Endpoints registered by extensions, with the policy they get.
@@ -39,14 +39,20 @@ def roles(*allowed):
     return _declare("roles", allowed)
 
 
-def policy_of(endpoint: str):
+def policy_of(endpoint: str, method: str | None = None):
+    """(policy, roles) declared for an endpoint and a method (by default the current request's method).
+
+    A MethodView declares on the class for all its methods, or on a method (which wins); without a method
+    (outside a request) only the class's declaration counts.
+    """
     if endpoint in EXTENSION_ENDPOINTS:
         return EXTENSION_ENDPOINTS[endpoint], frozenset()
     view = current_app.view_functions.get(endpoint)
     view_class = getattr(view, "view_class", None)
-    if view_class is not None:  # a MethodView declares on the method, or on the class for all its methods
-        handler = getattr(view_class, request.method.lower(), None)
-        if handler is None and request.method == "HEAD":
+    if view_class is not None:
+        method = method or (request.method if has_request_context() else None)
+        handler = getattr(view_class, method.lower(), None) if method else None
+        if handler is None and method == "HEAD":
             handler = getattr(view_class, "get", None)
         view = handler if hasattr(handler, "access_policy") else view_class
     return getattr(view, "access_policy", None), getattr(view, "access_roles", frozenset())

@@ -89,3 +89,15 @@ def test_one_establishment(client, world, registry):
 @pytest.mark.parametrize("number", [finess_for("21", 777777), "pas-un-finess"])
 def test_unknown_establishment_is_404(client, world, number):
     assert_error(client.get(f"{URL}/{number}", headers=world.headers["admin"]), 404, "not_found")
+
+
+@pytest.mark.parametrize("path", ["/%00", "/219%0000000", "/" + "9" * 5000, "/2a0000154"])
+@pytest.mark.parametrize("prefix", [URL, "/api/v1/hospitals", "/api/v1/hospitals/{}/partners"])
+def test_malformed_finess_in_the_path_is_404(client, world, prefix, path):
+    url = (prefix.replace("/{}", path) if "{}" in prefix else prefix + path)
+    assert_error(client.get(url, headers=world.headers["admin"]), 404, "not_found")
+
+
+def test_nul_character_in_a_search_is_422(client, world):
+    error = assert_error(client.get(URL, query_string={"q": "a\u0000"}, headers=world.headers["admin"]), 422)
+    assert "q" in error["details"]["query"]

@@ -106,7 +106,7 @@ def test_unknown_establishment_is_404(client, world):
     ({**LISTING, "listed_at": "2023-01-15"}, "listed_at"),
 ])
 def test_invalid_payload_is_422_with_the_field(client, world, candidate, payload, field):
-    error = assert_error(put(client, candidate.finess_et, payload, world.headers["ars"]), 422)
+    error = assert_error(put(client, candidate.finess_et, payload, world.headers["ars"]), 422, "invalid")
     assert field in error["details"]["json"]
     assert audit_actions() == []
 
@@ -140,3 +140,9 @@ def test_malformed_bodies_never_500(client, world, body, content_type, status):
     response = client.put(URL.format(world.own.finess_et), data=body, content_type=content_type,
                           headers=world.headers["ars"])
     assert_error(response, status)
+
+
+@pytest.mark.parametrize("text", ["ARS\u0000", "\ud800"])
+def test_text_no_database_stores_is_422(client, world, text):
+    error = assert_error(put(client, world.own.finess_et, {"decision_ref": text}, world.headers["ars"]), 422)
+    assert "decision_ref" in error["details"]["json"]

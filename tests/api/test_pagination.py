@@ -38,9 +38,10 @@ def test_pages_follow_each_other_without_overlap(client, world, thirty):
     assert len(last["items"]) == 1 and last["pages"] == 4
 
 
-def test_page_past_the_end_is_empty(client, world, thirty):
-    body = page(client, world.headers["admin"], page=99)
-    assert body["items"] == [] and body["total"] == 31 and body["page"] == 99
+@pytest.mark.parametrize("number", [99, 1_000_000])
+def test_page_past_the_end_is_empty(client, world, thirty, number):
+    body = page(client, world.headers["admin"], page=number, per_page=200)
+    assert body["items"] == [] and body["total"] == 31 and body["page"] == number
 
 
 def test_empty_list_has_no_pages(client, world):
@@ -61,15 +62,23 @@ def test_per_page_at_the_maximum_is_accepted(client, world, thirty):
     ({"per_page": "beaucoup"}, "per_page"),
     ({"page": 0}, "page"),
     ({"page": -1}, "page"),
+    ({"page": 1_000_001}, "page"),
+    ({"page": 10**19}, "page"),
     ({"page": "deux"}, "page"),
-    ({"page": ""}, "page"),
     ({"page": "1.5"}, "page"),
 ])
 @pytest.mark.parametrize("url", [URL, "/api/v1/hospitals", "/api/v1/hospitals/{finess}/partners"])
 def test_bad_page_arguments_are_422(client, world, params, field, url):
     url = url.format(finess=world.own.finess_et)
-    error = assert_error(client.get(url, query_string=params, headers=world.headers["admin"]), 422)
+    error = assert_error(client.get(url, query_string=params, headers=world.headers["admin"]), 422, "invalid")
     assert list(error["details"]["query"]) == [field]
+
+
+def test_empty_arguments_are_no_criteria(client, world, thirty):
+    response = client.get(URL, query_string={"q": "", "finess": "", "departement": "", "category": "", "page": "",
+                                             "per_page": ""}, headers=world.headers["admin"])
+    assert response.status_code == 200
+    assert response.get_json()["total"] == 32  # every organisation: the 30, and the world's two hospitals
 
 
 def test_maximum_follows_the_configuration(app, client, world):

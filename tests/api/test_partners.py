@@ -180,3 +180,17 @@ def test_removing_another_hospitals_partnership_is_404(client, world, make_partn
     assert_error(client.delete(url, headers=world.headers["hospital"]), 404)
     assert_error(client.delete(f"{URL.format(world.own.finess_et)}/999999", headers=world.headers["admin"]), 404)
     assert db.session.get(Partnership, elsewhere.id) is not None
+
+
+@pytest.mark.parametrize("partner, field", [({**CPTS, "address": "x" * 201}, "address"),
+                                            ({**CPTS, "city": "x" * 101}, "city"),
+                                            ({**CPTS, "postal_code": "210000"}, "postal_code")])
+def test_outside_partner_fields_fit_their_columns(client, world, partner, field):
+    error = assert_error(post(client, world.own, {"partner": partner, "partner_types": ["cpts"]},
+                              world.headers["hospital"]), 422, "invalid")
+    assert field in error["details"]["json"]["partner"]
+
+
+@pytest.mark.parametrize("suffix", ["99999999999999999999", "2147483648", "-1", "abc"])
+def test_partnership_ids_out_of_range_are_404(client, world, suffix):
+    assert_error(client.delete(f"{URL.format(world.own.finess_et)}/{suffix}", headers=world.headers["admin"]), 404)
