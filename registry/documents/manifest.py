@@ -1,0 +1,194 @@
+"""The manifest beside each template: its name, partner types, form fields and optional clauses.
+
+Format (INTERFACE.md): ``{"code", "name", "partner_types": [type], "fields": [{"name", "label", "type":
+text|date|int|bool|choice|list, "required", "choices"}], "clauses": [{"code", "label"}]}``; also accepted:
+``description``, ``themes`` (theme codes), a field's ``help`` and a clause's ``default`` (ticked at first).
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registry.core.vocabulary import PARTNER_TYPES, THEMES
+from registry.documents.problems import Problem
+
+FIELD_TYPES = ("text", "date", "int", "bool", "choice", "list")
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
+#: Names the context always provides (context.build_context) or Jinja reserves; no field may take them.
+CONTEXT_NAMES = frozenset({"reference", "hospital", "partners", "parties", "partner_names", "territory", "dates",
+                           "convention", "clauses"})
+RESERVED_NAMES = CONTEXT_NAMES | {"loop", "self", "super", "caller", "varargs", "kwargs", "range", "dict",
+                                  "namespace", "true", "false", "none", "not", "and", "or", "in", "is", "if",
+                                  "else", "for"}
+TOP_KEYS = {"code", "name", "partner_types", "fields", "clauses", "description", "themes"}
+FIELD_KEYS = {"name", "label", "type", "required", "choices", "help"}
+CLAUSE_KEYS = {"code", "label", "default"}
+
+
+@dataclass(frozen=True)
+class ManifestField:
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ManifestClause:
+    code: str
+    label: str
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Manifest:
+    code: str
+    name: str
+    partner_types: tuple[str, ...] = ()
+    fields: tuple[ManifestField, ...] = ()
+    clauses: tuple[ManifestClause, ...] = ()
+    description: str = ""
+    themes: tuple[str, ...] = ()
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def field_names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+    @property
+    def clause_codes(self) -> set[str]:
+        return {c.code for c in self.clauses}
+
+    def as_dict(self) -> dict:
+        """The manifest as ``GET /templates`` lists it."""
+        return {
+            "code": self.code, "name": self.name, "description": self.description,
+            "partner_types": list(self.partner_types), "themes": list(self.themes),
+            "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,
+                        "choices": list(f.choices), "help": f.help} for f in self.fields],
+            "clauses": [{"code": c.code, "label": c.label, "default": c.default} for c in self.clauses],
+        }
+
+
+class ManifestError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def _problem(message: str, where: str = "") -> Problem:
+    return Problem(message=message, part="manifest", paragraph=where, code="invalid_manifest")
+
+
+def _check_text(data: dict, key: str, where: str, problems: list[Problem]) -> None:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(_problem(f"« {key} » doit être un texte non vide.", where))
+
+
+def _check_codes(values, vocabulary: dict, key: str, problems: list[Problem]) -> None:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        problems.append(_problem(f"« {key} » doit être une liste de codes."))
+        return
+    for value in values:
+        if value not in vocabulary:
+            problems.append(_problem(f"Code inconnu « {value} » dans « {key} » (attendus : {', '.join(vocabulary)})."))
+
+
+def _check_field(item, seen: set[str], problems: list[Problem]) -> None:
+    if not isinstance(item, dict):
+        problems.append(_problem("Chaque champ doit être un objet JSON."))
+        return
+    where = f"champ {item.get('name')!r}"
+    for key in sorted(set(item) - FIELD_KEYS):
+        problems.append(_problem(f"Clé inconnue « {key} » dans un champ.", where))
+    name = item.get("name")
+    if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
+        problems.append(_problem("Le nom d'un champ doit commencer par une lettre minuscule et ne contenir que "
+                                 "des lettres minuscules non accentuées, des chiffres et « _ ».", where))
+    elif name in RESERVED_NAMES:
+        problems.append(_problem(f"Le nom de champ « {name} » est réservé par le contexte des modèles.", where))
+    elif name in seen:
+        problems.append(_problem(f"Le champ « {name} » est déclaré deux fois.", where))
+    else:
+        seen.add(name)
+    _check_text(item, "label", where, problems)
+    kind = item.get("type", "text")
+    if kind not in FIELD_TYPES:
+        problems.append(_problem(f"Type de champ inconnu « {kind} » (attendus : {', '.join(FIELD_TYPES)}).", where))
+    if not isinstance(item.get("required", False), bool):
+        problems.append(_problem("« required » doit valoir true ou false.", where))
+    choices = item.get("choices")
+    if kind == "choice" and (not isinstance(choices, list) or not choices
+                             or not all(isinstance(c, str) and c for c in choices)):
+        problems.append(_problem("Un champ de type « choice » doit avoir une liste « choices » non vide.", where))
+    elif choices not in (None, []) and kind != "choice":
+        problems.append(_problem("« choices » n'a de sens que pour un champ de type « choice ».", where))
+
+
+def _check_clause(item, seen: set[str], problems: list[Problem]) -> None:
+    if not isinstance(item, dict):
+        problems.append(_problem("Chaque clause doit être un objet JSON."))
+        return
+    where = f"clause {item.get('code')!r}"
+    for key in sorted(set(item) - CLAUSE_KEYS):
+        problems.append(_problem(f"Clé inconnue « {key} » dans une clause.", where))
+    code = item.get("code")
+    if not isinstance(code, str) or not IDENTIFIER.fullmatch(code):
+        problems.append(_problem("Le code d'une clause doit être un identifiant en minuscules (lettres, "
+                                 "chiffres, « _ »).", where))
+    elif code in seen:
+        problems.append(_problem(f"La clause « {code} » est déclarée deux fois.", where))
+    else:
+        seen.add(code)
+    _check_text(item, "label", where, problems)
+    if not isinstance(item.get("default", False), bool):
+        problems.append(_problem("« default » doit valoir true ou false.", where))
+
+
+def validate_manifest(data) -> list[Problem]:
+    """Every problem of a manifest (never raises)."""
+    if not isinstance(data, dict):
+        return [_problem("Le manifeste doit être un objet JSON.")]
+    problems: list[Problem] = []
+    for key in sorted(set(data) - TOP_KEYS):
+        problems.append(_problem(f"Clé inconnue « {key} » dans le manifeste."))
+    code = data.get("code")
+    if not isinstance(code, str) or not IDENTIFIER.fullmatch(code):
+        problems.append(_problem("« code » doit être un identifiant en minuscules (lettres, chiffres, « _ »)."))
+    _check_text(data, "name", "", problems)
+    _check_codes(data.get("partner_types", []), PARTNER_TYPES, "partner_types", problems)
+    _check_codes(data.get("themes", []), THEMES, "themes", problems)
+    for key, check in (("fields", _check_field), ("clauses", _check_clause)):
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            problems.append(_problem(f"« {key} » doit être une liste."))
+            continue
+        seen: set[str] = set()
+        for item in items:
+            check(item, seen, problems)
+    return problems
+
+
+def parse_manifest(data) -> Manifest:
+    """A Manifest from its JSON form; ``ManifestError`` lists every problem when it is invalid."""
+    problems = validate_manifest(data)
+    if problems:
+        raise ManifestError(problems)
+    return Manifest(
+        code=data["code"], name=data["name"].strip(), description=data.get("description", ""),
+        partner_types=tuple(data.get("partner_types", [])), themes=tuple(data.get("themes", [])),
+        fields=tuple(ManifestField(name=f["name"], label=f["label"], type=f.get("type", "text"),
+                                   required=f.get("required", False), choices=tuple(f.get("choices") or ()),
+                                   help=f.get("help", "")) for f in data.get("fields", [])),
+        clauses=tuple(ManifestClause(code=c["code"], label=c["label"], default=c.get("default", False))
+                      for c in data.get("clauses", [])),
+        raw=data,
+    )
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    return parse_manifest(json.loads(Path(path).read_text(encoding="utf-8")))

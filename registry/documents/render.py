@@ -1,0 +1,122 @@
+"""Rendering a prepared template: docxtpl's own post-processing on the compiled parts, then a deterministic zip.
+
+Per render this does only what depends on the context: run the compiled Jinja templates, then the same steps
+as ``DocxTemplate.render`` (``render_xml_part``'s clean-up and ``resolve_listing``, ``fix_tables``,
+``fix_docpr_ids``, the body put back in the document element), and fixed core properties.
+"""
+
+import copy
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.parser import parse_xml
+from docxtpl import DocxTemplate
+
+from registry.documents.cache import TemplateCache, default_cache
+from registry.documents.package import write_package
+from registry.documents.prepare import PartSource, PreparedTemplate, paragraph_at
+from registry.documents.problems import Problem, RenderError
+
+
+@dataclass(frozen=True)
+class DocumentProperties:
+    """Core properties written into every generated document, fixed so that output is reproducible."""
+
+    created: datetime = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    last_modified_by: str = "Registre des hôpitaux de proximité"
+    revision: int = 1
+
+
+DEFAULT_PROPERTIES = DocumentProperties()
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line an exception was raised at (Jinja rewrites tracebacks to point into templates)."""
+    lineno, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _render_part(template, part: PartSource, context: dict, helper: DocxTemplate) -> str:
+    try:
+        xml = template.render(context)
+    except Exception as exc:  # a template can raise anything its expressions raise
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise RenderError(Problem(message=f"Le modèle n'a pas pu être rempli : {message}", part=part.kind,
+                                  paragraph=paragraph_at(part.source, _template_line(exc)),
+                                  code="render_error", entry=part.entry)) from exc
+    # The clean-up of DocxTemplate.render_xml_part after Jinja has run.
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return helper.resolve_listing(xml)
+
+
+def _core_properties(prepared: PreparedTemplate, blob: bytes, context: dict, fixed: DocumentProperties) -> bytes:
+    element = parse_xml(blob)
+    properties = CoreProperties(element)
+    for name, template in prepared.property_templates.items():
+        try:
+            setattr(properties, name, template.render(context))
+        except Exception as exc:
+            raise RenderError(Problem(message=f"La propriété « {name} » du document n'a pas pu être remplie : {exc}",
+                                      part="properties", code="render_error")) from exc
+    properties.created = properties.modified = fixed.created.replace(tzinfo=None)
+    properties.last_modified_by = fixed.last_modified_by
+    properties.revision = fixed.revision
+    return serialize_part_xml(element)
+
+
+def render_parts(prepared: PreparedTemplate, context: dict, helper: DocxTemplate):
+    """Each part's rendered XML, as docxtpl has it before parsing it back (``(part, xml)`` pairs)."""
+    for template, part in zip(prepared.templates, prepared.sources.parts):
+        yield part, _render_part(template, part, context, helper)
+
+
+def render_prepared(prepared: PreparedTemplate, context: dict,
+                    properties: DocumentProperties = DEFAULT_PROPERTIES) -> bytes:
+    """The .docx bytes of a prepared template filled with ``context``; ``RenderError`` when it fails."""
+    sources = prepared.sources
+    helper = DocxTemplate(io.BytesIO())  # docxtpl's post-processing methods, fresh per render (thread safety)
+    helper.docx_ids_index = 1000
+    rendered: dict[str, bytes] = {}
+    for part, xml in render_parts(prepared, context, helper):
+        if part.kind == "document":
+            tree = helper.fix_tables(xml)
+            helper.fix_docpr_ids(tree)
+            document = copy.deepcopy(sources.shell)
+            document.replace(document[sources.body_index], tree)
+            rendered[part.entry] = serialize_part_xml(document)
+        elif part.kind in ("header", "footer"):
+            rendered[part.entry] = serialize_part_xml(parse_xml(xml.encode(part.encoding)))
+        else:
+            rendered[part.entry] = xml.encode("utf-8")
+    entries = dict(sources.entries)
+    rendered[sources.properties_entry] = _core_properties(prepared, entries[sources.properties_entry], context,
+                                                          properties)
+    return write_package((name, rendered.get(name, blob)) for name, blob in sources.entries)
+
+
+def read_template(template: str | Path | bytes) -> bytes:
+    if isinstance(template, (bytes, bytearray, memoryview)):
+        return bytes(template)
+    return Path(template).read_bytes()
+
+
+def render_convention(template: str | Path | bytes, context: dict, *, cache: TemplateCache | None = None,
+                      properties: DocumentProperties = DEFAULT_PROPERTIES, name: str | None = None) -> bytes:
+    """Render a convention template (a path or the .docx bytes) with a context from ``build_context``.
+
+    The template is prepared once per SHA-256 and kept in ``cache`` (the process-wide one by default); ``name``
+    (the template's code) lets a new version of a template evict the previous one. Raises ``PackageError``
+    when the file is not a Word package and ``RenderError`` (with its located problem) when it cannot be filled.
+    """
+    prepared = (cache or default_cache()).get(read_template(template), name=name)
+    return render_prepared(prepared, context, properties)
