@@ -10,6 +10,7 @@ from tests.api.helpers import assert_error, audit_actions
 from tests.factories import finess_for
 
 URL = "/api/v1/hospitals/{}/partners"
+EHPAD = "<the ehpad fixture's FINESS>"
 CPTS = {"name": "CPTS DU PAYS BEAUNOIS", "siret": None, "rna": "W212345678", "departement": "21",
         "commune": "21054"}
 
@@ -110,13 +111,13 @@ def test_access_is_checked_before_the_body(client, world):
 
 @pytest.mark.parametrize("payload, field", [
     ({"partner_types": ["ehpad"]}, "_schema"),
-    ({"partner_finess": "{finess}", "partner": CPTS, "partner_types": ["cpts"]}, "_schema"),
-    ({"partner_finess": "{finess}"}, "partner_types"),
-    ({"partner_finess": "{finess}", "partner_types": []}, "partner_types"),
-    ({"partner_finess": "{finess}", "partner_types": ["hopital"]}, "partner_types"),
-    ({"partner_finess": "{finess}", "partner_types": "ehpad"}, "partner_types"),
-    ({"partner_finess": "{finess}", "partner_types": ["ehpad"], "themes": ["chirurgie"]}, "themes"),
-    ({"partner_finess": "{finess}", "partner_types": ["ehpad"], "started_on": "hier"}, "started_on"),
+    ({"partner_finess": EHPAD, "partner": CPTS, "partner_types": ["cpts"]}, "_schema"),
+    ({"partner_finess": EHPAD}, "partner_types"),
+    ({"partner_finess": EHPAD, "partner_types": []}, "partner_types"),
+    ({"partner_finess": EHPAD, "partner_types": ["hopital"]}, "partner_types"),
+    ({"partner_finess": EHPAD, "partner_types": "ehpad"}, "partner_types"),
+    ({"partner_finess": EHPAD, "partner_types": ["ehpad"], "themes": ["chirurgie"]}, "themes"),
+    ({"partner_finess": EHPAD, "partner_types": ["ehpad"], "started_on": "hier"}, "started_on"),
     ({"partner_finess": "21000000X", "partner_types": ["ehpad"]}, "partner_finess"),
     ({"partner_finess": 210000001, "partner_types": ["ehpad"]}, "partner_finess"),
     ({"partner": {**CPTS, "departement": "ZZ"}, "partner_types": ["cpts"]}, "partner"),
@@ -124,7 +125,7 @@ def test_access_is_checked_before_the_body(client, world):
     ({"partner": "CPTS", "partner_types": ["cpts"]}, "partner"),
 ])
 def test_invalid_payload_is_422_with_the_field(client, world, ehpad, payload, field):
-    if payload.get("partner_finess") == "{finess}":
+    if payload.get("partner_finess") == EHPAD:  # the fixture's number, unknown when parameters are built
         payload = {**payload, "partner_finess": ehpad.finess_et}
     error = assert_error(post(client, world.own, payload, world.headers["hospital"]), 422)
     assert field in error["details"]["json"], error
