@@ -7,16 +7,16 @@ Every change loads the hospital with get_hospital(for_edit=True): 404 outside th
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from registry.core.access import signed_in
-from registry.core.errors import DomainError
 from registry.core.scope import can_edit_hospital, get_hospital
 from registry.extensions import db
 from registry.hospitals.forms import AddPartnershipForm, EditPartnershipForm, ExternalPartnerForm, RemovePartnerForm
 from registry.hospitals.models import HospitalProfile, Partnership
-from registry.hospitals.routes import bp
+from registry.hospitals.routes import bp, commit_or_error
 from registry.hospitals.services import add_partner, remove_partner, update_partnership
 from registry.organisations.forms import EstablishmentSearchForm
 from registry.organisations.routes import run_search
 from registry.organisations.services import create_external_partner, find_organisation
+
 #: Ids in URLs stop at PostgreSQL's integer range: a larger one is a 404, never a database error.
 ID = "int(max=2147483647)"
 
@@ -30,6 +30,11 @@ def _partnership(hospital: HospitalProfile, partnership_id: int) -> Partnership:
 
 def _hospital_page(hospital: HospitalProfile, anchor: str | None = None):
     return redirect(url_for("hospitals.show", finess=hospital.finess_et, _anchor=anchor))
+
+
+def _added(hospital: HospitalProfile, partnership: Partnership):
+    flash(f"{partnership.partner.display_name} est ajouté aux partenaires.", "success")
+    return _hospital_page(hospital, f"partenariat-{partnership.id}")
 
 
 @bp.route("/hopitaux/<finess>/partenaires/ajouter")
@@ -54,16 +59,11 @@ def add_partnership(finess: str, organisation_id: int):
         data={"partner_types": [t for t in partner.partner_types if t != "other"] or ["other"]})
     error = None
     if form.validate_on_submit():
-        try:
-            partnership = add_partner(hospital, partner, partner_types=form.partner_types.data,
-                                      themes=form.themes.data, notes=form.notes.data, started_on=form.started_on.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
-            flash(f"{partner.display_name} est ajouté aux partenaires.", "success")
-            return _hospital_page(hospital, f"partenariat-{partnership.id}")
+        partnership, error = commit_or_error(lambda: add_partner(
+            hospital, partner, partner_types=form.partner_types.data, themes=form.themes.data,
+            notes=form.notes.data, started_on=form.started_on.data))
+        if error is None:
+            return _added(hospital, partnership)
     return render_template("hospitals/add_partnership.html", hospital=hospital, partner=partner, form=form,
                            error=error)
 
@@ -75,19 +75,15 @@ def add_external_partner(finess: str):
     form = ExternalPartnerForm()
     error = None
     if form.validate_on_submit():
-        try:
+        def create_and_add():  # one transaction: a refused partnership leaves no new organisation behind
             partner = create_external_partner(
                 name=form.name.data, partner_types=form.partner_types.data, departement=form.departement.data,
                 siret=form.siret.data, rna=form.rna.data, commune=(form.commune.data or "").strip().upper())
-            partnership = add_partner(hospital, partner, partner_types=form.partner_types.data,
-                                      themes=form.themes.data, notes=form.notes.data, started_on=form.started_on.data)
-        except DomainError as exc:
-            db.session.rollback()  # neither the organisation nor the partnership is kept
-            error = exc.message
-        else:
-            db.session.commit()
-            flash(f"{partner.display_name} est ajouté aux partenaires.", "success")
-            return _hospital_page(hospital, f"partenariat-{partnership.id}")
+            return add_partner(hospital, partner, partner_types=form.partner_types.data, themes=form.themes.data,
+                               notes=form.notes.data, started_on=form.started_on.data)
+        partnership, error = commit_or_error(create_and_add)
+        if error is None:
+            return _added(hospital, partnership)
     return render_template("hospitals/external_partner.html", hospital=hospital, form=form, error=error)
 
 
@@ -99,14 +95,10 @@ def partner(finess: str, partnership_id: int):
     form = EditPartnershipForm(obj=partnership) if request.method == "GET" else EditPartnershipForm()
     error = None
     if form.validate_on_submit():
-        try:
-            update_partnership(partnership, partner_types=form.partner_types.data, themes=form.themes.data,
-                               notes=form.notes.data, started_on=form.started_on.data, ended_on=form.ended_on.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
+        _, error = commit_or_error(lambda: update_partnership(
+            partnership, partner_types=form.partner_types.data, themes=form.themes.data, notes=form.notes.data,
+            started_on=form.started_on.data, ended_on=form.ended_on.data))
+        if error is None:
             flash("Le partenariat est enregistré.", "success")
             return redirect(url_for("hospitals.partner", finess=finess, partnership_id=partnership.id))
     return render_template("hospitals/partnership.html", hospital=hospital, partnership=partnership, form=form,

@@ -46,6 +46,20 @@ def _audit_value(value, vocabulary) -> str:
     return str(value)
 
 
+def commit_or_error(action):
+    """Run a service call and commit: (its result, None); a DomainError is rolled back: (None, its message).
+
+    Form views show the message in the form (values kept) instead of the 422 page.
+    """
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        return None, exc.message
+    db.session.commit()
+    return result, None
+
+
 @bp.app_template_filter("audit_changes")
 def audit_changes(changes: dict | None) -> list[tuple[str, str, str]]:
     """(field label, before, after) for each change of an audit entry, in French."""
@@ -109,16 +123,11 @@ def edit_profile(finess: str):
         form.listed_on.data, form.decision_ref.data = hospital.listed_on, hospital.decision_ref
     error = None
     if form.validate_on_submit():
-        try:
-            set_hospital_profile(organisation, listed_on=form.listed_on.data, decision_ref=form.decision_ref.data,
-                                 territory_departements=split_codes(form.departements.data),
-                                 territory_communes=split_codes(form.communes.data),
-                                 internal_activities=form.activities.data)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
+        _, error = commit_or_error(lambda: set_hospital_profile(
+            organisation, listed_on=form.listed_on.data, decision_ref=form.decision_ref.data,
+            territory_departements=split_codes(form.departements.data),
+            territory_communes=split_codes(form.communes.data), internal_activities=form.activities.data))
+        if error is None:
             flash(f"{organisation.display_name} est inscrit comme hôpital de proximité." if hospital is None
                   else "Le profil de l'hôpital est enregistré.", "success")
             return redirect(url_for("hospitals.show", finess=finess))

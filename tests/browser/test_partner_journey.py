@@ -15,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 def test_add_a_partner_from_the_registry(live_server, browser_page, screenshot, make_organisation, make_hospital,
                                          make_partnership, make_user):
-    hospital = make_hospital(make_organisation(name="CH DE SEMUR", long_name="CENTRE HOSPITALIER DE SEMUR",
-                                               category_code="106", category_label="Centre hospitalier, ex Hôpital local",
-                                               city="SEMUR EN AUXOIS", departement="21"))
+    hospital = make_hospital(make_organisation(
+        name="CH DE SEMUR", long_name="CENTRE HOSPITALIER DE SEMUR", category_code="106",
+        category_label="Centre hospitalier, ex Hôpital local", city="SEMUR EN AUXOIS", departement="21"))
     make_hospital(make_organisation(name="CH DE MONTBARD", category_code="106", city="MONTBARD", departement="21"))
     make_partnership(hospital, make_organisation(name="CHU DIJON BOURGOGNE", category_code="101",
                                                  category_label="Centre Hospitalier Régional (C.H.R.)"),
@@ -47,7 +47,8 @@ def test_add_a_partner_from_the_registry(live_server, browser_page, screenshot, 
     expect(page.get_by_role("heading", level=1)).to_have_text("EHPAD LES TILLEULS")
     screenshot(page, "04-etablissement")
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Hôpitaux", exact=True).click()
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    menu.get_by_role("link", name="Hôpitaux", exact=True).click()
     page.get_by_role("link", name="CENTRE HOSPITALIER DE SEMUR").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("CENTRE HOSPITALIER DE SEMUR")
     expect(page.locator("#type-ehpad")).to_contain_text("Aucun partenaire de ce type")
