@@ -62,13 +62,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from registry.accounts.models import User
-    from registry.core import access, errors, templating
+    from registry.core import access, errors, hygiene, templating
 
     @login_manager.user_loader
     def load_user(user_id: str):
         return db.session.get(User, int(user_id))
 
     app.before_request(access.enforce_access)
+    app.before_request(hygiene.refuse_unstorable_input)
     errors.register_error_handlers(app)
     templating.register(app)
 

@@ -1,6 +1,6 @@
 """Marshmallow fields and base schema whose validation messages are in French (API users read them)."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from registry.organisations.identifiers import finess_problem
 
@@ -53,9 +53,13 @@ class Inline(Nested):
 
 
 class FrenchSchema(Schema):
-    """Base of every API schema: French messages for unknown fields and wrong input types."""
+    """Base of every API schema: French messages for wrong input types; extra fields are ignored, as
+    INTERFACE.md welcomes them."""
 
     error_messages = {"unknown": "champ inconnu", "type": "objet JSON attendu"}
+
+    class Meta:
+        unknown = EXCLUDE
 
 
 def one_of(vocabulary) -> validate.OneOf:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from registry.audit.services import diff, record_audit
 from registry.core.errors import Conflict, DomainError
 from registry.core.geography import is_departement
-from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, unknown_codes
+from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, labels, unknown_codes
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.models import Organisation
@@ -94,7 +94,8 @@ def add_partner(hospital: HospitalProfile, partner: Organisation, *, partner_typ
     db.session.add(partnership)
     db.session.flush()
     record_audit("partnership.create", partnership,
-                 f"Partenaire ajouté : {partner.display_name} ({', '.join(partner_types)})", hospital=hospital)
+                 f"Partenaire ajouté : {partner.display_name} ({', '.join(labels(partner_types, PARTNER_TYPES))})",
+                 hospital=hospital)
     return partnership
 
 

@@ -26,13 +26,13 @@ def search_establishments(q: str | None = None, *, finess: str | None = None, de
         if re.fullmatch(r"[0-9][0-9AB][0-9]{7}", text.upper()):
             query = query.where(Organisation.finess_et == text.upper())
         else:
-            pattern = f"%{text.lower()}%"
+            lowered = text.lower()  # LIKE wildcards typed by the user (%, _) are matched literally
             query = query.where(or_(
-                func.lower(Organisation.name).like(pattern),
-                func.lower(Organisation.long_name).like(pattern),
-                func.lower(Organisation.city).like(pattern),
-                Organisation.postal_code.like(f"{text}%"),
-                Organisation.finess_et.like(f"{text.upper()}%"),
+                func.lower(Organisation.name).contains(lowered, autoescape=True),
+                func.lower(Organisation.long_name).contains(lowered, autoescape=True),
+                func.lower(Organisation.city).contains(lowered, autoescape=True),
+                Organisation.postal_code.startswith(text, autoescape=True),
+                Organisation.finess_et.startswith(text.upper(), autoescape=True),
             ))
     if finess:
         query = query.where(or_(Organisation.finess_et == finess, Organisation.finess_ej == finess))

@@ -103,12 +103,18 @@ def test_unknown_establishment_is_404(client, world):
     ({**LISTING, "territory": None}, "territory"),
     ({**LISTING, "decision_ref": 12}, "decision_ref"),
     ({**LISTING, "decision_ref": "x" * 121}, "decision_ref"),
-    ({**LISTING, "listed_at": "2023-01-15"}, "listed_at"),
 ])
 def test_invalid_payload_is_422_with_the_field(client, world, candidate, payload, field):
     error = assert_error(put(client, candidate.finess_et, payload, world.headers["ars"]), 422, "invalid")
     assert field in error["details"]["json"]
     assert audit_actions() == []
+
+
+def test_extra_fields_are_ignored(client, world, candidate):
+    response = put(client, candidate.finess_et, {**LISTING, "source": "script ARS", "listed_at": "2023-01-15"},
+                   world.headers["ars"])
+    assert response.status_code == 201, response.get_json()
+    assert "listed_at" not in response.get_json()
 
 
 def test_service_rules_are_422_with_their_reasons(client, world, candidate):
