@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateSyntaxError
 
 from registry.documents.package import DEFAULT_LIMITS, Limits, PackageError, open_package
-from registry.documents.problems import Problem, RenderError
+from registry.documents.problems import Problem, RenderError, french_jinja_message
 from registry.documents.sandbox import ENVIRONMENT
 
 #: Core properties docxtpl renders as templates (``DocxTemplate.render_properties``).
@@ -143,7 +143,7 @@ def load_sources(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TemplateSource
 
 
 def syntax_problem(exc: TemplateSyntaxError, part: PartSource) -> Problem:
-    return Problem(message=f"Erreur de syntaxe dans le modèle : {exc.message}", part=part.kind,
+    return Problem(message=f"Erreur de syntaxe dans le modèle : {french_jinja_message(exc.message)}", part=part.kind,
                    paragraph=paragraph_at(part.source, exc.lineno), code="syntax_error", entry=part.entry)
 
 
@@ -160,7 +160,7 @@ def compile_sources(sources: TemplateSources, env: Environment = ENVIRONMENT) ->
             prepared.property_templates[name] = env.from_string(text)
         except TemplateSyntaxError as exc:
             raise RenderError(Problem(message=f"Erreur de syntaxe dans la propriété « {name} » du document : "
-                                      f"{exc.message}", part="properties", paragraph=text,
+                                      f"{french_jinja_message(exc.message)}", part="properties", paragraph=text,
                                       code="syntax_error")) from exc
     return prepared
 

@@ -1,5 +1,6 @@
 """A problem found in a template or a manifest, located so that an administrator can fix it in Word."""
 
+import re
 from dataclasses import dataclass
 
 #: Longest paragraph text quoted in a problem; a paragraph of a broken template can be a whole page.
@@ -36,3 +37,25 @@ class RenderError(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
+
+
+_JINJA_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "begin of print statement": "{{",
+                 "end of template": "fin du modèle", "name": "nom", "string": "texte", "integer": "nombre"}
+_JINJA_MESSAGES = (
+    (r"unexpected end of template, expected '(.+?)'\.?", "le modèle se termine alors que « {0} » est attendu"),
+    (r"expected token '(.+?)', got '(.+?)'", "« {0} » attendu, « {1} » trouvé"),
+    (r"unexpected '(.+?)'", "« {0} » inattendu"),
+    (r"unexpected char '(.+?)' at \d+", "caractère « {0} » inattendu"),
+    (r"Encountered unknown tag '(.+?)'.*", "balise inconnue « {0} »"),
+    (r"No (filter|test) named '(.+?)'.*", "{0} inconnu « {1} »"),
+)
+
+
+def french_jinja_message(message: str) -> str:
+    """Jinja's usual syntax messages in French (others are kept as Jinja wrote them)."""
+    for pattern, french in _JINJA_MESSAGES:
+        match = re.fullmatch(pattern, (message or "").strip(), re.S)
+        if match:
+            words = [_JINJA_TOKENS.get(g, {"filter": "filtre", "test": "test"}.get(g, g)) for g in match.groups()]
+            return french.format(*words)
+    return message

@@ -118,5 +118,17 @@ def render_convention(template: str | Path | bytes, context: dict, *, cache: Tem
     (the template's code) lets a new version of a template evict the previous one. Raises ``PackageError``
     when the file is not a Word package and ``RenderError`` (with its located problem) when it cannot be filled.
     """
-    prepared = (cache or default_cache()).get(read_template(template), name=name)
+    prepared = (default_cache() if cache is None else cache).get(read_template(template), name=name)
     return render_prepared(prepared, context, properties)
+
+
+def render_with_docxtpl(template: str | Path | bytes, context: dict, env=None) -> bytes:
+    """The plain docxtpl path (load, render, save) in the same sandbox: the reference the cached renderer is
+    compared with in the tests and the benchmark. Not deterministic (python-docx stamps the save)."""
+    from registry.documents.sandbox import make_environment
+
+    document = DocxTemplate(io.BytesIO(read_template(template)))
+    document.render(context, env or make_environment(), autoescape=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from jinja2 import TemplateSyntaxError, nodes
 from lxml import etree
 
-from registry.documents.problems import Problem
+from registry.documents.problems import Problem, french_jinja_message
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -203,7 +203,7 @@ def analyse_paragraphs(texts: list[str], env, part: str, entry: str) -> TagAnaly
             try:
                 tree = env.parse(snippet)
             except TemplateSyntaxError as exc:
-                analysis.problems.append(_located(f"Erreur de syntaxe dans « {tag.shown} » : {exc.message}", tag,
+                analysis.problems.append(_located(f"Erreur de syntaxe dans « {tag.shown} » : {french_jinja_message(exc.message)}", tag,
                                                   part, entry, "syntax_error"))
                 continue
             _check_nodes(tree, tag, env, part, entry, analysis)

@@ -18,7 +18,7 @@ from lxml import etree
 from registry.documents.manifest import CONTEXT_NAMES, Manifest, parse_manifest, validate_manifest
 from registry.documents.package import DEFAULT_LIMITS, Limits, PackageError, open_package, read_entry
 from registry.documents.prepare import compile_sources, load_sources, syntax_problem
-from registry.documents.problems import Problem, RenderError
+from registry.documents.problems import Problem, RenderError, french_jinja_message
 from registry.documents.render import render_parts, render_prepared
 from registry.documents.samples import sample_context
 from registry.documents.sandbox import ENVIRONMENT
@@ -96,7 +96,7 @@ def _usage_problems(sources, archive, fields: set[str], clauses: set[str], env, 
             used_names |= meta.find_undeclared_variables(env.parse(text))
         except TemplateSyntaxError as exc:
             problems.append(Problem(message=f"Erreur de syntaxe dans la propriété « {name} » du document : "
-                                    f"{exc.message}", part="properties", paragraph=text, code="syntax_error"))
+                                    f"{french_jinja_message(exc.message)}", part="properties", paragraph=text, code="syntax_error"))
     for name in sorted(fields - used_names):
         problems.append(Problem(message=f"Le champ « {name} » est déclaré dans le manifeste mais le modèle ne "
                                 "l'utilise pas.", part="manifest", code="unused_field"))
