@@ -71,7 +71,8 @@ class TemplateSources:
 class PreparedTemplate:
     sources: TemplateSources
     templates: list[Template] = field(default_factory=list)
-    property_templates: dict[str, Template] = field(default_factory=dict)
+    #: A compiled template, or the text itself when it holds no tag.
+    property_templates: dict[str, Template | str] = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:
@@ -156,6 +157,9 @@ def compile_sources(sources: TemplateSources, env: Environment = ENVIRONMENT) ->
         except TemplateSyntaxError as exc:
             raise RenderError(syntax_problem(exc, part)) from exc
     for name, text in sources.properties.items():
+        if "{" not in text and not text.endswith("\n"):  # plain text: written as it is
+            prepared.property_templates[name] = text
+            continue
         try:
             prepared.property_templates[name] = env.from_string(text)
         except TemplateSyntaxError as exc:

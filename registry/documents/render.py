@@ -33,6 +33,7 @@ class DocumentProperties:
 
 
 DEFAULT_PROPERTIES = DocumentProperties()
+_LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -56,7 +57,8 @@ def _render_part(template, part: PartSource, context: dict, helper: DocxTemplate
     # The clean-up of DocxTemplate.render_xml_part after Jinja has run.
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return helper.resolve_listing(xml)
+    # resolve_listing only turns tabs and line, paragraph and page breaks inside text into Word markup.
+    return helper.resolve_listing(xml) if _LISTING_CHARACTERS.search(xml) else xml
 
 
 def _core_properties(prepared: PreparedTemplate, blob: bytes, context: dict, fixed: DocumentProperties) -> bytes:
@@ -64,7 +66,7 @@ def _core_properties(prepared: PreparedTemplate, blob: bytes, context: dict, fix
     properties = CoreProperties(element)
     for name, template in prepared.property_templates.items():
         try:
-            setattr(properties, name, template.render(context))
+            setattr(properties, name, template if isinstance(template, str) else template.render(context))
         except Exception as exc:
             raise RenderError(Problem(message=f"La propriété « {name} » du document n'a pas pu être remplie : {exc}",
                                       part="properties", code="render_error")) from exc

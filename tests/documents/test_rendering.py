@@ -148,3 +148,15 @@ def test_concurrent_first_renders_prepare_once_and_agree(library):
     for thread in threads:
         thread.join()
     assert cache.preparations == 1 and len(results) == 6 and len(set(results)) == 1
+
+
+def test_line_breaks_and_tabs_in_values_become_word_breaks_as_with_docxtpl(library, cache):
+    template = library.get("dac")
+    context = convention_context(template, fields={"dac_contact": "03 80 50 00 00\ndac21@mssante.fr\tguichet",
+                                                   "notice_months": 3, "administrative_court": "Dijon",
+                                                   "signing_place": "Saulieu"})
+    ours = render_convention(template.read(), context, cache=cache)
+    assert parts_of(ours)["word/document.xml"] == parts_of(render_with_docxtpl(template.read(), context))[
+        "word/document.xml"]
+    body = parts_of(ours)["word/document.xml"].decode()
+    assert "03 80 50 00 00</w:t><w:br/>" in body and "<w:tab/>" in body
