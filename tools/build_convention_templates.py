@@ -183,8 +183,9 @@ def party_text(var: str) -> str:
             f"{{% if {var}.finess_ej %}}, FINESS juridique n° {{{{ {var}.finess_ej }}}}{{% endif %}}"
             f"{{% if {var}.finess_et %}}, FINESS établissement n° {{{{ {var}.finess_et }}}}{{% endif %}}"
             f"{{% if {var}.siret %}}, SIRET n° {{{{ {var}.siret }}}}{{% endif %}}"
-            f", dont le siège est situé {{{{ {var}.address_line }}}}, représenté(e) par {{{{ {var}.representative.name }}}}"
-            f", {{{{ {var}.representative.title }}}}{{% if {var}.signing_basis %}}, dûment habilité(e) par "
+            f", dont le siège est situé {{{{ {var}.address_line or '………' }}}}, représenté(e) par "
+            f"{{{{ {var}.representative.name or '………' }}}}, {{{{ {var}.representative.title or '………' }}}}"
+            f"{{% if {var}.signing_basis %}}, dûment habilité(e) par "
             f"{{{{ {var}.signing_basis }}}}{{% endif %}},")
 
 

@@ -98,29 +98,45 @@ def _check_codes(values, vocabulary: dict, key: str, problems: list[Problem]) ->
             problems.append(_problem(f"Code inconnu « {value} » dans « {key} » (attendus : {', '.join(vocabulary)})."))
 
 
-def _check_field(item, seen: set[str], problems: list[Problem]) -> None:
+def _check_entry(item, what: str, key: str, allowed: set[str], seen: set[str], problems: list[Problem],
+                 reserved=frozenset()) -> str | None:
+    """What fields and clauses share: an object of known keys, an identifier unique in its list, a label.
+    Returns where the entry is (for the messages), or None when it is not even an object."""
+    feminine = what == "clause"
     if not isinstance(item, dict):
-        problems.append(_problem("Chaque champ doit être un objet JSON."))
-        return
-    where = f"champ {item.get('name')!r}"
-    for key in sorted(set(item) - FIELD_KEYS):
-        problems.append(_problem(f"Clé inconnue « {key} » dans un champ.", where))
-    name = item.get("name")
-    if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
-        problems.append(_problem("Le nom d'un champ doit commencer par une lettre minuscule et ne contenir que "
+        problems.append(_problem(f"Chaque {what} doit être un objet JSON."))
+        return None
+    where = f"{what} {item.get(key)!r}"
+    for extra in sorted(set(item) - allowed):
+        problems.append(_problem(f"Clé inconnue « {extra} » dans {'une' if feminine else 'un'} {what}.", where))
+    ident = item.get(key)
+    if not isinstance(ident, str) or not IDENTIFIER.fullmatch(ident):
+        problems.append(_problem(f"« {key} » ({what}) doit commencer par une lettre minuscule et ne contenir que "
                                  "des lettres minuscules non accentuées, des chiffres et « _ ».", where))
-    elif name in RESERVED_NAMES:
-        problems.append(_problem(f"Le nom de champ « {name} » est réservé par le contexte des modèles.", where))
-    elif name in seen:
-        problems.append(_problem(f"Le champ « {name} » est déclaré deux fois.", where))
+    elif ident in reserved:
+        problems.append(_problem(f"Le nom de champ « {ident} » est réservé par le contexte des modèles.", where))
+    elif ident in seen:
+        problems.append(_problem(f"{what.capitalize()} « {ident} » {'déclarée' if feminine else 'déclaré'} deux fois.",
+                                 where))
     else:
-        seen.add(name)
+        seen.add(ident)
     _check_text(item, "label", where, problems)
+    return where
+
+
+def _check_flag(item: dict, key: str, where: str, problems: list[Problem]) -> None:
+    if not isinstance(item.get(key, False), bool):
+        problems.append(_problem(f"« {key} » doit valoir true ou false.", where))
+
+
+def _check_field(item, seen: set[str], problems: list[Problem]) -> None:
+    where = _check_entry(item, "champ", "name", FIELD_KEYS, seen, problems, RESERVED_NAMES)
+    if where is None:
+        return
     kind = item.get("type", "text")
     if kind not in FIELD_TYPES:
         problems.append(_problem(f"Type de champ inconnu « {kind} » (attendus : {', '.join(FIELD_TYPES)}).", where))
-    if not isinstance(item.get("required", False), bool):
-        problems.append(_problem("« required » doit valoir true ou false.", where))
+    _check_flag(item, "required", where, problems)
     choices = item.get("choices")
     if kind == "choice" and (not isinstance(choices, list) or not choices
                              or not all(isinstance(c, str) and c for c in choices)):
@@ -130,23 +146,9 @@ def _check_field(item, seen: set[str], problems: list[Problem]) -> None:
 
 
 def _check_clause(item, seen: set[str], problems: list[Problem]) -> None:
-    if not isinstance(item, dict):
-        problems.append(_problem("Chaque clause doit être un objet JSON."))
-        return
-    where = f"clause {item.get('code')!r}"
-    for key in sorted(set(item) - CLAUSE_KEYS):
-        problems.append(_problem(f"Clé inconnue « {key} » dans une clause.", where))
-    code = item.get("code")
-    if not isinstance(code, str) or not IDENTIFIER.fullmatch(code):
-        problems.append(_problem("Le code d'une clause doit être un identifiant en minuscules (lettres, "
-                                 "chiffres, « _ »).", where))
-    elif code in seen:
-        problems.append(_problem(f"La clause « {code} » est déclarée deux fois.", where))
-    else:
-        seen.add(code)
-    _check_text(item, "label", where, problems)
-    if not isinstance(item.get("default", False), bool):
-        problems.append(_problem("« default » doit valoir true ou false.", where))
+    where = _check_entry(item, "clause", "code", CLAUSE_KEYS, seen, problems)
+    if where is not None:
+        _check_flag(item, "default", where, problems)
 
 
 def validate_manifest(data) -> list[Problem]:

@@ -70,7 +70,10 @@ def _core_properties(prepared: PreparedTemplate, blob: bytes, context: dict, fix
         except Exception as exc:
             raise RenderError(Problem(message=f"La propriété « {name} » du document n'a pas pu être remplie : {exc}",
                                       part="properties", code="render_error")) from exc
-    properties.created = properties.modified = fixed.created.replace(tzinfo=None)
+    created = fixed.created
+    if created.tzinfo is not None:
+        created = created.astimezone(timezone.utc).replace(tzinfo=None)
+    properties.created = properties.modified = created
     properties.last_modified_by = fixed.last_modified_by
     properties.revision = fixed.revision
     return serialize_part_xml(element)
