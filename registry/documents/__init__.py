@@ -13,7 +13,7 @@ from registry.documents.context import (ContextError, Party, Representative, bui
                                         party_from_organisation)
 from registry.documents.library import TemplateFile, TemplateLibrary
 from registry.documents.manifest import Manifest, ManifestError, load_manifest, parse_manifest, validate_manifest
-from registry.documents.package import Limits, PackageError
+from registry.documents.package import Limits, PackageError, limits_for
 from registry.documents.problems import Problem, RenderError
 from registry.documents.render import DocumentProperties, render_convention
 from registry.documents.validation import validate_template
@@ -21,6 +21,6 @@ from registry.documents.validation import validate_template
 __all__ = [
     "ContextError", "DocumentProperties", "Limits", "Manifest", "ManifestError", "PackageError", "Party",
     "Problem", "RenderError", "Representative", "TemplateCache", "TemplateFile", "TemplateLibrary",
-    "build_context", "default_cache", "french_date", "load_manifest", "parse_manifest", "party_from_organisation",
-    "render_convention", "validate_manifest", "validate_template",
+    "build_context", "default_cache", "french_date", "limits_for", "load_manifest", "parse_manifest",
+    "party_from_organisation", "render_convention", "validate_manifest", "validate_template",
 ]

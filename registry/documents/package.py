@@ -28,6 +28,11 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def limits_for(config) -> Limits:
+    """The caps of an application: its upload size (``MAX_UPLOAD_MB``), the defaults for the rest."""
+    return Limits(max_bytes=int(config.get("MAX_UPLOAD_MB", 25)) * MIB)
+
+
 class PackageError(ValueError):
     def __init__(self, message: str):
         super().__init__(message)
@@ -57,8 +62,9 @@ def open_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFil
                            f"{_size(limits.max_uncompressed)} (possible bombe de décompression).")
     for info in infos:
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise PackageError(f"L'élément « {info.filename} » est compressé {info.file_size // max(info.compress_size, 1)} "
-                               "fois : taux anormal, le fichier est refusé (possible bombe de décompression).")
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise PackageError(f"L'élément « {info.filename} » est compressé {ratio} fois : taux anormal, le "
+                               "fichier est refusé (possible bombe de décompression).")
     names = {info.filename for info in infos}
     missing = [name for name in REQUIRED_ENTRIES if name not in names]
     if missing:

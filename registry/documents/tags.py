@@ -203,8 +203,8 @@ def analyse_paragraphs(texts: list[str], env, part: str, entry: str) -> TagAnaly
             try:
                 tree = env.parse(snippet)
             except TemplateSyntaxError as exc:
-                analysis.problems.append(_located(f"Erreur de syntaxe dans « {tag.shown} » : {french_jinja_message(exc.message)}", tag,
-                                                  part, entry, "syntax_error"))
+                message = f"Erreur de syntaxe dans « {tag.shown} » : {french_jinja_message(exc.message)}"
+                analysis.problems.append(_located(message, tag, part, entry, "syntax_error"))
                 continue
             _check_nodes(tree, tag, env, part, entry, analysis)
     for tag in stack:

@@ -96,7 +96,8 @@ def _usage_problems(sources, archive, fields: set[str], clauses: set[str], env, 
             used_names |= meta.find_undeclared_variables(env.parse(text))
         except TemplateSyntaxError as exc:
             problems.append(Problem(message=f"Erreur de syntaxe dans la propriété « {name} » du document : "
-                                    f"{french_jinja_message(exc.message)}", part="properties", paragraph=text, code="syntax_error"))
+                                    f"{french_jinja_message(exc.message)}", part="properties", paragraph=text,
+                                    code="syntax_error"))
     for name in sorted(fields - used_names):
         problems.append(Problem(message=f"Le champ « {name} » est déclaré dans le manifeste mais le modèle ne "
                                 "l'utilise pas.", part="manifest", code="unused_field"))

@@ -18,8 +18,9 @@ def test_french_dates(day, text):
     assert french_date(day) == text
 
 
-@pytest.mark.parametrize("value, text", [("2027-01-01", "1er janvier 2027"), (datetime(2027, 3, 1, 12), "1er mars 2027"),
-                                         ("pas une date", "pas une date"), ("2027-02-30", "2027-02-30"), (3, 3)])
+@pytest.mark.parametrize("value, text", [("2027-01-01", "1er janvier 2027"),
+                                         (datetime(2027, 3, 1, 12), "1er mars 2027"), ("pas une date", "pas une date"),
+                                         ("2027-02-30", "2027-02-30"), (3, 3)])
 def test_date_fr_filter(value, text):
     assert date_fr(value) == text
 

@@ -4,7 +4,7 @@ same document as docxtpl itself."""
 import io
 import threading
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from lxml import etree
@@ -92,7 +92,7 @@ def test_two_renders_are_byte_identical(library, code):
 
 def test_core_properties_are_the_ones_asked_for(library, cache):
     template = library.get("ehpad")
-    properties = DocumentProperties(created=__import__("datetime").datetime(2026, 11, 20, 9, 30),
+    properties = DocumentProperties(created=datetime(2026, 11, 20, 9, 30),
                                     last_modified_by="Direction des affaires juridiques", revision=3)
     data = render_convention(template.read(), convention_context(template), cache=cache, properties=properties)
     core = parts_of(data)["docProps/core.xml"].decode()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from registry.documents import Limits, validate_manifest, validate_template
+from registry.documents import Limits, limits_for, validate_manifest, validate_template
 from tests.documents.builders import make_docx, make_zip, manifest, one_run_per_character, zip_bomb
 
 
@@ -142,6 +142,11 @@ def test_caps_on_upload_size_and_entry_count():
     assert "maximum accepté" in too_big.message
     (too_many,) = validate_template(data, manifest(), limits=Limits(max_entries=3))
     assert "fichiers" in too_many.message
+
+
+def test_the_upload_cap_follows_the_application_setting(app):
+    assert limits_for(app.config).max_bytes == 25 * 1024 * 1024
+    assert limits_for({"MAX_UPLOAD_MB": 2}).max_bytes == 2 * 1024 * 1024
 
 
 def test_broken_xml_is_located_in_its_part():
