@@ -14,8 +14,7 @@ from registry.documents import (DocumentProperties, Party, RenderError, Represen
 from registry.documents.render import render_with_docxtpl
 from registry.documents.text import document_text
 from tests.documents.builders import make_docx
-from tests.documents.conftest import convention_context
-from tests.documents.test_templates import CODES
+from tests.documents.data import CODES, convention_context
 
 PROBES = ["{{ ''.__class__.__mro__ }}", "{% for x in partners %}BOUCLE{% endfor %}", "{{ config.SECRET_KEY }}",
           "<w:p>injecté</w:p> & </w:t>", "{%p if true %}", "{_{ x }_}"]

@@ -10,9 +10,8 @@ import pytest
 
 from registry.documents import TemplateLibrary, render_convention, validate_template
 from registry.documents.text import document_text
-from tests.documents.conftest import FIELD_VALUES, HOSPITAL, PARTNERS, TEMPLATES_DIR, convention_context
+from tests.documents.data import CODES, FIELD_VALUES, HOSPITAL, PARTNERS, TEMPLATES_DIR, convention_context
 
-CODES = ["dac", "ehpad", "had", "pdsa_mmg", "premier_recours", "second_recours", "ssr_usld"]
 #: What shows that an optional clause is in the document: its article's heading, or a sentence of its own.
 CLAUSE_MARKERS = {
     "telemedecine": "Téléconsultation et téléexpertise",
