@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from registry.core.geography import OVERSEAS_INSEE_PREFIX
 from registry.finess.repair import (
     ValueProblem, optional, parse_date, repair_commune, repair_departement, repair_finess, repair_phone,
-    repair_siret, split_routing_line, text,
+    repair_siret, split_routing_line,
 )
 from registry.finess.report import ImportReport
 from registry.finess.rows import ParsedRow, finish_row
@@ -34,52 +34,47 @@ def is_header(fields: list[str]) -> bool:
 
 def parse_structure(fields: list[str]) -> ParsedRow:
     """One `structureet` line; a line of the wrong width is refused before any value is read."""
-    departement = _departement_hint(fields)
     while len(fields) > STRUCTURE_FIELDS and not fields[-1].strip():
         fields = fields[:-1]  # padding added by a spreadsheet
     if len(fields) != STRUCTURE_FIELDS:
         kind = "tronquée" if len(fields) < STRUCTURE_FIELDS else "trop longue"
-        return ParsedRow(None, departement, f"ligne {kind} : {len(fields)} champs au lieu de {STRUCTURE_FIELDS}")
+        problem = f"ligne {kind} : {len(fields)} champs au lieu de {STRUCTURE_FIELDS}"
+        return ParsedRow(None, _departement_hint(fields), problem)
     warnings: list[str] = []
     try:
         values = _values(fields, warnings)
     except ValueProblem as problem:
-        return ParsedRow(None, departement, str(problem))
+        return ParsedRow(None, _departement_hint(fields), str(problem))
     return finish_row(values, warnings)
 
 
+#: Columns copied as they are (trimmed, None when empty), with their position in the line.
+VERBATIM = (("name", NAME), ("long_name", LONG_NAME), ("name_complement", NAME_COMPLEMENT),
+            ("category_code", CATEGORY), ("category_label", CATEGORY_LABEL), ("aggregate_code", AGGREGATE),
+            ("aggregate_label", AGGREGATE_LABEL), ("address_complement", DISTRIBUTION_COMPLEMENT),
+            ("locality", LOCALITY), ("ape_code", APE), ("sph_code", SPH), ("sph_label", SPH_LABEL))
+
+
 def _values(fields: list[str], warnings: list[str]) -> dict:
+    values = {name: fields[index].strip() or None for name, index in VERBATIM}
     departement = repair_departement(fields[DEPARTEMENT]) or None
-    postal_code, city = split_routing_line(fields[ROUTING_LINE])
-    street = " ".join(part for part in (fields[STREET_NUMBER].strip(), fields[STREET_NUMBER_SUFFIX].strip(),
-                                        fields[STREET_TYPE].strip(), fields[STREET].strip()) if part)
-    return {
-        "finess_et": repair_finess(fields[FINESS_ET]),
-        "finess_ej": repair_finess(fields[FINESS_EJ]),
-        "name": text(fields[NAME]),
-        "long_name": text(fields[LONG_NAME]),
-        "name_complement": text(fields[NAME_COMPLEMENT]),
-        "category_code": text(fields[CATEGORY]),
-        "category_label": text(fields[CATEGORY_LABEL]),
-        "aggregate_code": text(fields[AGGREGATE]),
-        "aggregate_label": text(fields[AGGREGATE_LABEL]),
-        "address": street or None,
-        "address_complement": text(fields[DISTRIBUTION_COMPLEMENT]),
-        "locality": text(fields[LOCALITY]),
-        "postal_code": postal_code,
-        "city": city,
-        "commune_code": commune_code(departement, repair_commune(fields[COMMUNE])),
-        "departement": departement,
-        "siret": optional(repair_siret, fields[SIRET], warnings),
-        "phone": optional(repair_phone, fields[PHONE], warnings, "téléphone"),
-        "fax": optional(repair_phone, fields[FAX], warnings, "télécopie"),
-        "ape_code": text(fields[APE]),
-        "sph_code": text(fields[SPH]),
-        "sph_label": text(fields[SPH_LABEL]),
-        "opened_on": parse_date(fields[OPENED_ON], "date d'ouverture"),
-        "authorised_on": parse_date(fields[AUTHORISED_ON], "date d'autorisation"),
-        "finess_updated_on": parse_date(fields[UPDATED_ON], "date de mise à jour"),
-    }
+    values["postal_code"], values["city"] = split_routing_line(fields[ROUTING_LINE])
+    street = " ".join(filter(None, (fields[STREET_NUMBER].strip(), fields[STREET_NUMBER_SUFFIX].strip(),
+                                    fields[STREET_TYPE].strip(), fields[STREET].strip())))
+    values.update(
+        finess_et=repair_finess(fields[FINESS_ET]),
+        finess_ej=repair_finess(fields[FINESS_EJ]),
+        address=street or None,
+        commune_code=commune_code(departement, repair_commune(fields[COMMUNE])),
+        departement=departement,
+        siret=optional(repair_siret, fields[SIRET], warnings),
+        phone=optional(repair_phone, fields[PHONE], warnings, "téléphone"),
+        fax=optional(repair_phone, fields[FAX], warnings, "télécopie"),
+        opened_on=parse_date(fields[OPENED_ON], "date d'ouverture"),
+        authorised_on=parse_date(fields[AUTHORISED_ON], "date d'autorisation"),
+        finess_updated_on=parse_date(fields[UPDATED_ON], "date de mise à jour"),
+    )
+    return values
 
 
 def commune_code(departement: str | None, commune: str) -> str | None:

@@ -7,12 +7,13 @@ that lost their leading 0. What is not: SIRET numbers written in scientific nota
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from registry.organisations.identifiers import siret_problem
 
 SCIENTIFIC_NOTATION = re.compile(r"^\d+([.,]\d+)?[eE][+-]?\d+$")
 FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ROUTING_LINE = re.compile(r"^(\d{4,5})\s+(.*)$")
 CEDEX_SUFFIX = re.compile(r"\s+CEDEX(\s+\d+)?$", re.IGNORECASE)
 
 
@@ -50,8 +51,8 @@ def parse_date(value: str, label: str) -> date | None:
     if not value:
         return None
     try:
-        if ISO_DATE.match(value):
-            return date.fromisoformat(value)
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return _iso_date(value)
         match = FRENCH_DATE.match(value)
         if match:
             day, month, year = (int(part) for part in match.groups())
@@ -61,8 +62,16 @@ def parse_date(value: str, label: str) -> date | None:
     raise ValueProblem(f"{label} « {value} » invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
 
 
+@lru_cache(maxsize=1 << 16)
+def _iso_date(value: str) -> date:
+    """Dates repeat a lot in an extract (update days, opening days): parse each once."""
+    return date.fromisoformat(value)
+
+
 def repair_phone(value: str, label: str) -> str | None:
     """Ten digits; nine digits means a spreadsheet dropped the leading 0."""
+    if len(value) == 10 and value.isdigit():
+        return value
     digits = re.sub(r"[\s.\-]", "", value)
     if not digits:
         return None
@@ -78,6 +87,8 @@ def repair_siret(value: str) -> str | None:
     value = value.strip().replace(" ", "")
     if not value:
         return None
+    if len(value) == 14 and value.isdigit() and not siret_problem(value):
+        return value
     if SCIENTIFIC_NOTATION.match(value):
         raise ValueProblem(f"SIRET « {value} » en notation scientifique (chiffres perdus par un tableur), "
                            "valeur ignorée")
@@ -101,14 +112,16 @@ def optional(repair, value: str | None, warnings: list[str], *label: str):
 def split_routing_line(value: str) -> tuple[str | None, str | None]:
     """'01440 VIRIAT' → ('01440', 'VIRIAT'); the CEDEX mention is routing, not part of the city."""
     value = value.strip()
-    match = re.match(r"^(\d{4,5})\s+(.*)$", value)
+    match = ROUTING_LINE.match(value)
     if not match:
         return None, clean_city(value)
     return match.group(1).zfill(5), clean_city(match.group(2))
 
 
 def clean_city(value: str | None) -> str | None:
-    value = CEDEX_SUFFIX.sub("", (value or "").strip())
+    value = (value or "").strip()
+    if "CEDEX" in value.upper():
+        value = CEDEX_SUFFIX.sub("", value)
     return value or None
 
 

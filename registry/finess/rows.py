@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from registry.core.geography import DEPARTEMENTS, region_of
 from registry.organisations.identifiers import finess_problem
@@ -20,9 +21,15 @@ COORDINATE_COLUMNS = ("latitude", "longitude")
 CATEGORY_CODE = re.compile(r"^\d{3}$")
 AGGREGATE_CODE = re.compile(r"^\d{4}$")
 
-#: Column widths, so that PostgreSQL never refuses a value half-way through an import.
-MAX_LENGTHS = {name: Organisation.__table__.c[name].type.length for name in IMPORTED_COLUMNS
-               if getattr(Organisation.__table__.c[name].type, "length", None)}
+#: Columns whose width no other check bounds, so that PostgreSQL never refuses a value half-way through an
+#: import (FINESS, SIRET, phones, codes and dates are checked by pattern before they get here).
+FREE_TEXT_COLUMNS = ("name", "long_name", "name_complement", "category_label", "aggregate_label", "address",
+                     "address_complement", "locality", "postal_code", "city", "ape_code", "sph_code", "sph_label")
+MAX_LENGTHS = tuple((name, Organisation.__table__.c[name].type.length) for name in FREE_TEXT_COLUMNS)
+#: Wide columns (names, labels, address lines) are screened together: one C-level max() per row.
+WIDE = 100
+_wide_texts = itemgetter(*(name for name, length in MAX_LENGTHS if length >= WIDE))
+NARROW_LENGTHS = tuple((name, length) for name, length in MAX_LENGTHS if length < WIDE)
 
 FRENCH_LABELS = {
     "name": "raison sociale", "long_name": "raison sociale longue", "name_complement": "complément de raison sociale",
@@ -71,9 +78,9 @@ def row_problem(values: dict) -> str | None:
     departement = values["departement"]
     if departement is not None and departement not in DEPARTEMENTS:
         return f"département « {departement} » inconnu"
-    for name, length in MAX_LENGTHS.items():
-        value = values[name]
-        if value is not None and len(value) > length:
-            label = FRENCH_LABELS.get(name, name)
-            return f"{label} : {len(value)} caractères, {length} au plus"
+    suspects = MAX_LENGTHS if max(map(len, filter(None, _wide_texts(values))), default=0) > WIDE \
+        else NARROW_LENGTHS
+    for name, length in suspects:
+        if len(values[name] or "") > length:
+            return f"{FRENCH_LABELS.get(name, name)} : {len(values[name])} caractères, {length} au plus"
     return None

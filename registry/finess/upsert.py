@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from registry.finess.bulk_insert import insert_rows
 from registry.finess.report import ImportReport
 from registry.finess.rows import COORDINATE_COLUMNS, IMPORTED_COLUMNS
 from registry.organisations.models import SOURCE_FINESS, Organisation
@@ -12,8 +13,8 @@ from registry.organisations.models import SOURCE_FINESS, Organisation
 ORGANISATIONS = Organisation.__table__
 #: What a batch reads back to compare: the id (for the update by primary key) and every imported column.
 COMPARED = [ORGANISATIONS.c.id, *(ORGANISATIONS.c[name] for name in (*IMPORTED_COLUMNS, *COORDINATE_COLUMNS))]
-#: Core inserts do not run the ORM's Python defaults: every column is given.
-INSERT_DEFAULTS = {"latitude": None, "longitude": None, "source": SOURCE_FINESS, "notes": None, "rna": None}
+#: Bulk inserts do not run the ORM's Python defaults: every column is given.
+COORDINATES_UNKNOWN = {"latitude": None, "longitude": None}
 
 
 class OrganisationWriter:
@@ -25,6 +26,10 @@ class OrganisationWriter:
         self.now = now
         self.batch_size = batch_size
         self._batch: dict[str, dict] = {}
+        #: On a first import nothing can match, so the per-batch lookups are skipped (the importer never
+        #: hands the same FINESS ET twice).
+        self._lookup = session.scalar(
+            select(ORGANISATIONS.c.id).where(ORGANISATIONS.c.finess_et.is_not(None)).limit(1)) is not None
 
     def add(self, values: dict) -> None:
         self._batch[values["finess_et"]] = values
@@ -34,13 +39,12 @@ class OrganisationWriter:
     def flush(self) -> None:
         if not self._batch:
             return
-        existing = self._existing(list(self._batch))
+        existing = self._existing(list(self._batch)) if self._lookup else {}
         inserts, updates = [], []
         for finess_et, values in self._batch.items():
             current = existing.get(finess_et)
             if current is None:
-                inserts.append({**INSERT_DEFAULTS, **values, "manual_partner_types": [],
-                                "created_at": self.now, "updated_at": self.now})
+                inserts.append(values if "latitude" in values else {**values, **COORDINATES_UNKNOWN})
                 continue
             merged = {**current, **values}
             if merged == current:
@@ -49,7 +53,10 @@ class OrganisationWriter:
                 merged["updated_at"] = self.now
                 updates.append(merged)
         if inserts:
-            self.session.execute(insert(ORGANISATIONS), inserts)
+            constants = {"source": SOURCE_FINESS, "manual_partner_types": [], "notes": None, "rna": None,
+                         "created_at": self.now, "updated_at": self.now}
+            inserts.sort(key=lambda row: row["finess_et"])  # B-tree friendly: neighbours land together
+            insert_rows(self.session.connection(), ORGANISATIONS, inserts, constants)
         if updates:
             self.session.execute(update(Organisation), updates)
         self.report.created += len(inserts)

@@ -9,16 +9,14 @@ SIRET_PATTERN = re.compile(r"^[0-9]{14}$")
 RNA_PATTERN = re.compile(r"^W[0-9A-Z][0-9]{8}$")
 
 
+#: Luhn's doubled digit, already reduced (2 × 7 = 14 → 5), so that a whole number is summed in one go.
+_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    """Luhn check of a string of ASCII digits (callers check the pattern first); fast, for bulk imports."""
+    doubled = digits[-2::-2].translate(_LUHN_DOUBLED)
+    return (sum(digits[-1::-2].encode()) + sum(doubled.encode()) - 48 * len(digits)) % 10 == 0
 
 
 #: First two characters a FINESS number can start with: metropolitan départements (2A/2B for Corsica), then

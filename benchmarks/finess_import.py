@@ -1,0 +1,144 @@
+"""FINESS import at national scale: 100,000 establishments (plus their geolocation lines) generated from the real
+sample rows, imported through the application, against a raw csv.reader + sqlite3 executemany of the same rows.
+
+The application import runs in a child process so that its peak RSS is its own.
+"""
+
+import csv
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from registry.core.geography import DEPARTEMENTS, OVERSEAS_INSEE_PREFIX
+from registry.organisations.identifiers import finess_with_key
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "finess" / "etalab-cs1100502-20260512-sample-lines.csv"
+ESTABLISHMENTS = 100_000
+#: Latin-1 like the historical extracts, so that the encoding detection does its full work.
+ENCODING = "cp1252"
+METROPOLITAN = sorted(code for code in DEPARTEMENTS if code not in OVERSEAS_INSEE_PREFIX)
+#: FINESS number prefix (4 characters) of the overseas départements that appear in the sample.
+OVERSEAS_PREFIX = {"9A": "9701", "9B": "9702", "9C": "9703", "9D": "9704", "9F": "9805", "9J": "9806"}
+LAMBERT_SOURCE = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"
+UTM_SOURCE = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,UTM_N20"
+
+
+def generate(path: Path, count: int = ESTABLISHMENTS, seed: int = 2154) -> None:
+    """A cs1100507-like extract: header, every structureet line, then every geolocalisation line."""
+    rng = random.Random(seed)
+    with SAMPLE.open(encoding="utf-8", newline="") as handle:
+        header, *templates = list(csv.reader(handle, delimiter=";"))
+    serials: dict[str, int] = {}
+    geolocations = []
+    with path.open("w", encoding=ENCODING, newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\n")
+        writer.writerow(header)
+        for index in range(count):
+            fields = list(templates[index % len(templates)])
+            overseas = index % 30 == 0  # about the national share of overseas establishments
+            departement = fields[13] if overseas and fields[13] in OVERSEAS_PREFIX else \
+                METROPOLITAN[index % len(METROPOLITAN)]
+            prefix = OVERSEAS_PREFIX.get(departement, departement)
+            serial = serials[prefix] = serials.get(prefix, 0) + 1
+            fields[1] = finess_with_key(f"{prefix}{serial:0{8 - len(prefix)}d}")
+            fields[2] = finess_with_key(f"{prefix}{(serial + 500000) % 10 ** (8 - len(prefix)):0{8 - len(prefix)}d}")
+            fields[3] = f"{fields[3][:30]} {index}"
+            fields[13] = departement
+            if departement in OVERSEAS_PREFIX:
+                geolocations.append((fields[1], rng.uniform(300_000, 700_000), rng.uniform(1_500_000, 2_000_000),
+                                     UTM_SOURCE))
+            else:
+                fields[12] = f"{rng.randint(1, 899):03d}"
+                fields[15] = f"{departement.replace('A', '0').replace('B', '0')}{rng.randint(0, 999):03d} VILLE {index}"
+                geolocations.append((fields[1], rng.uniform(100_000, 1_200_000), rng.uniform(6_100_000, 7_100_000),
+                                     LAMBERT_SOURCE))
+            writer.writerow(fields)
+        for finess_et, x, y, source in geolocations:
+            writer.writerow(["geolocalisation", finess_et, f"{x:.1f}", f"{y:.1f}", source, "2026-05-12", ""])
+
+
+def app_import(path: Path, workdir: Path) -> dict:
+    """In this (child) process: a migrated SQLite database, then the application's import, timed."""
+    from flask_migrate import upgrade
+
+    from registry import create_app
+    from registry.extensions import db
+    from registry.finess.importer import import_finess
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{workdir / 'app.sqlite3'}", "SECRET_KEY": "bench"},
+                     instance_path=str(workdir / "instance"))
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        report = import_finess(path)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+    rows = report.created + report.updated + report.unchanged
+    return {"rows": rows, "rejected": report.rejected, "seconds": seconds,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def raw_import(path: Path, workdir: Path) -> dict:
+    """The floor: csv.reader and one executemany into a table of the same schema, no checks, no conversion."""
+    schema = sqlite3.connect(workdir / "app.sqlite3")
+    ddl = [sql for (sql,) in schema.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'organisations' AND sql IS NOT NULL ORDER BY type DESC")]
+    columns = [row[1] for row in schema.execute("PRAGMA table_info(organisations)")]
+    schema.close()
+    connection = sqlite3.connect(workdir / "raw.sqlite3")
+    for statement in ddl:
+        connection.execute(statement)
+    insert = f"INSERT INTO organisations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    started = time.perf_counter()
+    with path.open(encoding=ENCODING, newline="") as handle:
+        rows = [_raw_row(fields, columns) for fields in csv.reader(handle, delimiter=";")
+                if fields and fields[0] == "structureet"]
+    with connection:
+        connection.executemany(insert, rows)
+    seconds = time.perf_counter() - started
+    connection.close()
+    return {"rows": len(rows), "seconds": seconds}
+
+
+def _raw_row(fields: list[str], columns: list[str]) -> tuple:
+    values = {"finess_et": fields[1], "finess_ej": fields[2], "name": fields[3], "long_name": fields[4],
+              "category_code": fields[18], "category_label": fields[19], "aggregate_code": fields[20],
+              "aggregate_label": fields[21], "address": f"{fields[7]} {fields[8]} {fields[9]}",
+              "postal_code": fields[15][:5], "city": fields[15][6:], "commune_code": fields[13] + fields[12],
+              "departement": fields[13], "siret": fields[22], "phone": fields[16], "fax": fields[17],
+              "ape_code": fields[23], "sph_code": fields[26], "sph_label": fields[27], "opened_on": fields[28],
+              "authorised_on": fields[29], "finess_updated_on": fields[30], "source": "finess",
+              "manual_partner_types": "[]", "created_at": "2026-01-01 00:00:00", "updated_at": "2026-01-01 00:00:00"}
+    return tuple(values.get(column) for column in columns)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-finess-") as tmp:
+        workdir = Path(tmp)
+        path = workdir / "etalab-cs1100507-stock-bench.csv"
+        generate(path)
+        child = subprocess.run([sys.executable, "-m", "benchmarks.finess_import", "--app", str(path), str(workdir)],
+                               cwd=ROOT, capture_output=True, text=True, check=False)
+        if child.returncode != 0:
+            raise RuntimeError(f"application import failed:\n{child.stderr[-3000:]}")
+        app = json.loads(child.stdout.strip().splitlines()[-1])
+        raw = raw_import(path, workdir)
+    if app["rows"] != raw["rows"] or app["rejected"]:
+        raise RuntimeError(f"the application imported {app['rows']} rows ({app['rejected']} rejected), raw {raw['rows']}")
+    app_rate, raw_rate = app["rows"] / app["seconds"], raw["rows"] / raw["seconds"]
+    print(f"BENCH finess_import app={app_rate:.0f} raw={raw_rate:.0f} unit=rows/s ratio={app_rate / raw_rate:.2f} "
+          f"peak_rss_mb={app['peak_rss_mb']:.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--app":
+        print(json.dumps(app_import(Path(sys.argv[2]), Path(sys.argv[3]))))
+    else:
+        main()
