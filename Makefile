@@ -37,7 +37,7 @@ browser:
 	fi
 
 test: $(VENV)/.dev-installed browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks

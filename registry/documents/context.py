@@ -18,30 +18,8 @@ import calendar
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+from registry.core.french import french_date, french_duration, french_join
 from registry.documents.manifest import Manifest, ManifestField
-
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-
-
-def french_date(value: date | None) -> str:
-    """« 1er janvier 2027 », « 2 février 2027 »; empty for no date."""
-    if value is None:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def french_duration(months: int) -> str:
-    """« 5 ans », « 1 an », « 18 mois », « 2 ans et 6 mois »."""
-    years, rest = divmod(int(months), 12)
-    parts = []
-    if years:
-        parts.append(f"{years} an" + ("s" if years > 1 else ""))
-    if rest or not years:
-        parts.append(f"{rest} mois")
-    return " et ".join(parts)
-
 
 def add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
@@ -131,14 +109,6 @@ def _coerce(spec: ManifestField, value, errors: list[str]):
     if spec.type == "choice" and text not in spec.choices:
         errors.append(f"Le champ « {spec.label} » doit valoir l'une de ces valeurs : {', '.join(spec.choices)}.")
     return text
-
-
-def french_join(items: list[str]) -> str:
-    """« A », « A et B », « A, B et C »."""
-    items = [item for item in items if item]
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
 
 
 def build_context(manifest: Manifest, *, reference: str, hospital: Party, partners: list[Party],

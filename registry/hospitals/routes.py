@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from registry.audit.services import hospital_trail
 from registry.core.access import require, signed_in
 from registry.core.errors import DomainError
-from registry.core.templating import french_date
+from registry.core.french import french_date
 from registry.core.scope import can_edit_hospital, can_label, get_hospital, get_organisation, visible_hospitals
 from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, labels
 from registry.extensions import db
