@@ -30,6 +30,10 @@ class TerminalProgress:
             self._bar = None
 
 
+def on_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 @click.command("import-finess")
 @click.argument("path")
 @click.option("--departement", "departements", multiple=True, metavar="CODE",
@@ -37,8 +41,8 @@ class TerminalProgress:
 @with_appcontext
 def import_finess_command(path, departements):
     """Import a FINESS extract (etalab CSV or FHIR ndjson, UTF-8 or latin-1, plain or .gz), upserting by
-    FINESS ET; prints the counts, then one line per rejected row."""
-    progress = TerminalProgress() if sys.stdout.isatty() else None
+    FINESS ET; prints the counts, then one line per rejected row (warnings and skipped rows go to stderr)."""
+    progress = TerminalProgress() if on_terminal() else None
     try:
         report = import_finess(path, departements=departements, progress=progress)
         db.session.commit()
@@ -53,6 +57,8 @@ def import_finess_command(path, departements):
             progress.close()
     for line in report.output_lines():
         click.echo(line)
+    for line in report.note_lines():
+        click.echo(line, err=True)
 
 
 COMMANDS = [import_finess_command]

@@ -46,8 +46,12 @@ class ImportReport:
                 f"rejected {self.rejected}")
 
     def output_lines(self) -> list[str]:
-        lines = [self.counts_line()]
-        lines += [str(issue) for issue in sorted(self.rejects, key=lambda issue: issue.line)]
+        """Standard output, as scripts read it: the counts, then one line per rejected row."""
+        return [self.counts_line(), *(str(issue) for issue in sorted(self.rejects, key=lambda issue: issue.line))]
+
+    def note_lines(self) -> list[str]:
+        """For the person at the terminal (standard error): what was skipped, ignored or dropped."""
+        lines = []
         if self.skipped:
             lines.append(f"{self.skipped} établissement(s) hors des départements demandés, ignoré(s)")
         if self.coordinates_ignored:

@@ -12,7 +12,8 @@ from registry.organisations.models import SOURCE_FINESS, Organisation
 
 ORGANISATIONS = Organisation.__table__
 #: What a batch reads back to compare: the id (for the update by primary key) and every imported column.
-COMPARED = [ORGANISATIONS.c.id, *(ORGANISATIONS.c[name] for name in (*IMPORTED_COLUMNS, *COORDINATE_COLUMNS))]
+COMPARED_NAMES = ("id", *IMPORTED_COLUMNS, *COORDINATE_COLUMNS)  # finess_et second
+COMPARED = [ORGANISATIONS.c[name] for name in COMPARED_NAMES]
 #: Bulk inserts do not run the ORM's Python defaults: every column is given.
 COORDINATES_UNKNOWN = {"latitude": None, "longitude": None}
 
@@ -65,4 +66,4 @@ class OrganisationWriter:
 
     def _existing(self, finess_numbers: list[str]) -> dict[str, dict]:
         rows = self.session.execute(select(*COMPARED).where(ORGANISATIONS.c.finess_et.in_(finess_numbers)))
-        return {row.finess_et: dict(row._mapping) for row in rows}
+        return {row[1]: dict(zip(COMPARED_NAMES, row)) for row in rows}

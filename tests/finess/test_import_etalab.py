@@ -17,7 +17,7 @@ def _import(runner, path, *options):
 def test_the_real_sample_is_imported(runner):
     result = _import(runner, ETALAB_SAMPLE)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["created 14, updated 0, unchanged 0, rejected 0"]
+    assert result.stdout.splitlines() == ["created 14, updated 0, unchanged 0, rejected 0"]
     fleyriat = organisation("010000024")
     assert (fleyriat.name, fleyriat.commune_code, fleyriat.region) == ("CH DE FLEYRIAT", "01451", "84")
     assert fleyriat.siret == "26010004500012" and fleyriat.source == "finess"
@@ -32,7 +32,7 @@ def test_a_second_run_changes_nothing(runner):
     _import(runner, ETALAB_SAMPLE)
     before = organisation("010000024").updated_at
     result = _import(runner, ETALAB_SAMPLE)
-    assert result.output.splitlines() == ["created 0, updated 0, unchanged 14, rejected 0"]
+    assert result.stdout.splitlines() == ["created 0, updated 0, unchanged 14, rejected 0"]
     assert organisation("010000024").updated_at == before
 
 
@@ -44,7 +44,7 @@ def test_a_changed_row_is_updated_and_user_columns_are_kept(runner, tmp_path):
     lines = sample_lines()
     lines[1] = with_field(lines[1], 3, "CH FLEYRIAT")
     result = _import(runner, write_lines(tmp_path / "changed.csv", lines))
-    assert result.output.splitlines() == ["created 0, updated 1, unchanged 13, rejected 0"]
+    assert result.stdout.splitlines() == ["created 0, updated 1, unchanged 13, rejected 0"]
     db.session.expire_all()
     fleyriat = organisation("010000024")
     assert (fleyriat.name, fleyriat.notes) == ("CH FLEYRIAT", "Note de l'ARS")
@@ -61,7 +61,7 @@ def test_broken_rows_are_reported_by_line_and_the_others_imported(runner, tmp_pa
     lines.append("structureej;010780054;CH;")                        # another record type
     result = _import(runner, write_lines(tmp_path / "broken.csv", lines))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
+    assert result.stdout.splitlines() == [
         "created 10, updated 0, unchanged 0, rejected 6",
         "ligne 3 : ligne tronquée : 20 champs au lieu de 32",
         "ligne 4 : FINESS ET : la clé de contrôle du numéro FINESS « 970100401 » est fausse",
@@ -78,10 +78,9 @@ def test_an_excel_resaved_extract_is_repaired(runner, tmp_path):
     lines = ["finess;etalab;93;07/01/2026" + ";" * 31] + [excel_resaved(line) for line in sample_lines()[1:]]
     result = _import(runner, write_lines(tmp_path / "finess_light.csv", lines, encoding="cp1252"))
     assert result.exit_code == 0, result.output
-    output = result.output.splitlines()
-    assert output[0] == "created 14, updated 0, unchanged 0, rejected 0"
+    assert result.stdout.splitlines() == ["created 14, updated 0, unchanged 0, rejected 0"]
     assert "avertissement, ligne 2 : SIRET « 2,601E+13 » en notation scientifique (chiffres perdus par un " \
-           "tableur), valeur ignorée" in output
+           "tableur), valeur ignorée" in result.stderr.splitlines()
     fleyriat = organisation("010000024")
     assert (fleyriat.finess_ej, fleyriat.departement, fleyriat.commune_code) == ("010780054", "01", "01451")
     assert (fleyriat.phone, fleyriat.siret, fleyriat.opened_on.isoformat()) == ("0474454647", None, "1979-02-13")
@@ -92,7 +91,7 @@ def test_the_clean_file_after_the_excel_one_restores_the_siret(runner, tmp_path)
     lines = [sample_lines()[0], excel_resaved(sample_lines()[1])]
     _import(runner, write_lines(tmp_path / "excel.csv", lines))
     result = _import(runner, ETALAB_SAMPLE)
-    assert result.output.splitlines()[0] == "created 13, updated 1, unchanged 0, rejected 0"
+    assert result.stdout.splitlines()[0] == "created 13, updated 1, unchanged 0, rejected 0"
     assert organisation("010000024").siret == "26010004500012"
 
 
@@ -102,14 +101,12 @@ def test_geolocation_lines_give_coordinates_and_count_on_the_next_run(runner, tm
                               "geolocalisation;970300026;353000.1;543000.2;1,ATLASANTE,100,IGN,UTM_N22;2021-01-08;"]
     path = write_lines(tmp_path / "cs1100507.csv.gz", lines, compress=True)
     result = _import(runner, path)
-    assert result.output.splitlines() == [
-        "created 0, updated 1, unchanged 13, rejected 0",
-        "1 coordonnée(s) dans une projection autre que Lambert 93, ignorée(s)",
-    ]
+    assert result.stdout.splitlines() == ["created 0, updated 1, unchanged 13, rejected 0"]
+    assert result.stderr.splitlines() == ["1 coordonnée(s) dans une projection autre que Lambert 93, ignorée(s)"]
     fleyriat = organisation("010000024")
     assert round(fleyriat.latitude, 5) == FLEYRIAT_LATITUDE and round(fleyriat.longitude, 5) == FLEYRIAT_LONGITUDE
-    assert _import(runner, path).output.splitlines()[0] == "created 0, updated 0, unchanged 14, rejected 0"
-    assert _import(runner, ETALAB_SAMPLE).output.splitlines()[0] == "created 0, updated 0, unchanged 14, rejected 0"
+    assert _import(runner, path).stdout.splitlines()[0] == "created 0, updated 0, unchanged 14, rejected 0"
+    assert _import(runner, ETALAB_SAMPLE).stdout.splitlines()[0] == "created 0, updated 0, unchanged 14, rejected 0"
     assert organisation("010000024").latitude is not None  # a file without coordinates keeps them
 
 
@@ -118,10 +115,8 @@ def test_departement_filter_skips_the_others_silently(runner, tmp_path):
     lines[3] = with_field(lines[3], 1, "970100401")  # a broken row outside the filter is not reported
     result = _import(runner, write_lines(tmp_path / "extract.csv", lines), "--departement", "1",
                      "--departement", "9d")
-    assert result.output.splitlines() == [
-        "created 4, updated 0, unchanged 0, rejected 0",
-        "10 établissement(s) hors des départements demandés, ignoré(s)",
-    ]
+    assert result.stdout.splitlines() == ["created 4, updated 0, unchanged 0, rejected 0"]
+    assert result.stderr.splitlines() == ["10 établissement(s) hors des départements demandés, ignoré(s)"]
     assert organisation("010000024") is not None and organisation("970300026") is None
 
 

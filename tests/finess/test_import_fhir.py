@@ -12,7 +12,7 @@ from tests.finess.helpers import FHIR_SAMPLE, organisation, organisation_count, 
 def test_the_real_fhir_file_is_imported_with_positions(runner):
     result = runner.invoke(args=["import-finess", str(FHIR_SAMPLE)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["created 809, updated 0, unchanged 0, rejected 0"]
+    assert result.stdout.splitlines() == ["created 809, updated 0, unchanged 0, rejected 0"]
     assert organisation_count() == 809
     seurre = organisation("210001384")
     assert (seurre.name, seurre.finess_ej, seurre.departement, seurre.region) == ("SPASAD SEURRE ADMR", "210985735",
@@ -28,14 +28,14 @@ def test_the_real_fhir_file_is_imported_with_positions(runner):
 def test_a_second_run_reports_everything_unchanged(runner):
     runner.invoke(args=["import-finess", str(FHIR_SAMPLE)])
     result = runner.invoke(args=["import-finess", str(FHIR_SAMPLE)])
-    assert result.output.splitlines() == ["created 0, updated 0, unchanged 809, rejected 0"]
+    assert result.stdout.splitlines() == ["created 0, updated 0, unchanged 809, rejected 0"]
 
 
 def test_departement_filter_on_fhir(runner):
     result = runner.invoke(args=["import-finess", str(FHIR_SAMPLE), "--departement", "58"])
-    created = int(result.output.split(",")[0].removeprefix("created "))
+    created = int(result.stdout.split(",")[0].removeprefix("created "))
     assert 0 < created < 809
-    assert result.output.splitlines()[1] == f"{809 - created} établissement(s) hors des départements demandés, ignoré(s)"
+    assert result.stderr.splitlines() == [f"{809 - created} établissement(s) hors des départements demandés, ignoré(s)"]
     assert set(db.session.scalars(select(Organisation.departement).distinct())) == {"58"}
 
 

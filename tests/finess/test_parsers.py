@@ -5,6 +5,7 @@ from datetime import date
 
 from registry.finess.etalab import commune_code, parse_structure
 from registry.finess.fhir import parse_location, parse_organization
+from registry.finess.rows import IMPORTED_COLUMNS
 from tests.finess.helpers import FHIR_SAMPLE, excel_resaved, fields_of, sample_lines, with_field
 
 
@@ -100,3 +101,13 @@ def test_a_real_fhir_location():
     finess_et, latitude, longitude = parse_location(location)
     assert finess_et == "210001384"
     assert round(latitude, 4) == 46.9955 and round(longitude, 4) == 5.1471
+
+
+def test_both_formats_fill_exactly_the_imported_columns():
+    organization, _location = _first_resources()
+    assert set(parse_structure(fields_of(_fleyriat())).values) == set(IMPORTED_COLUMNS)
+    assert set(parse_organization(organization).values) == set(IMPORTED_COLUMNS)
+
+
+def test_a_short_code_too_long_for_its_column_is_refused():
+    assert parse_structure(fields_of(with_field(_fleyriat(), 26, "123"))).problem == "code SPH : 3 caractères, 2 au plus"
