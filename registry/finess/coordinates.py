@@ -47,6 +47,8 @@ class CoordinateIndex:
     def __init__(self, report: ImportReport):
         self.report = report
         self.points: dict[str, tuple[float, float]] = {}
+        #: Establishments whose coordinates use another projection (overseas), counted when imported.
+        self.other_projection: set[str] = set()
         self._pending: tuple[list[str], list[float], list[float]] = ([], [], [])
 
     def get(self, finess_et: str) -> tuple[float, float] | None:
@@ -72,10 +74,10 @@ class CoordinateIndex:
         if len(fields) < 5:
             self.report.warn(number, "ligne de géolocalisation incomplète, ignorée")
             return
-        if not LAMBERT_93.search(";".join(fields[4:-1])):
-            self.report.coordinates_ignored += 1
-            return
         finess_et = repair_finess(fields[1])
+        if not LAMBERT_93.search(";".join(fields[4:-1])):
+            self.other_projection.add(finess_et)
+            return
         try:
             x, y = float(fields[2].replace(",", ".")), float(fields[3].replace(",", "."))
         except ValueError:

@@ -59,6 +59,8 @@ def import_finess(path, departements: Iterable[str] | None = None, progress: Pro
         point = coordinates.get(finess_et)
         if point is not None:
             values["latitude"], values["longitude"] = point
+        elif finess_et in coordinates.other_projection:
+            report.coordinates_ignored += 1
         writer.add(values)
     writer.flush()
     record_audit(AUDIT_ACTION, report, report.audit_summary())

@@ -16,7 +16,8 @@ FHIR_SAMPLE = Path(__file__).resolve().parents[2] / "registry" / "demo" / "data"
     "finess-fhir-2021-bourgogne-21-58-71-89.ndjson"
 
 #: The checked example of FORMAT.md: Lambert 93 (882408.3, 6543019.6) is longitude 5.35565, latitude 45.96240.
-FLEYRIAT_GEOLOCATION = "geolocalisation;010000024;882408.3;6543019.6;1;ATLASANTE;100;IGN;BD_ADRESSE;V2.1;LAMBERT_93;2016-02-29;"
+FLEYRIAT_GEOLOCATION = ("geolocalisation;010000024;882408.3;6543019.6;1;ATLASANTE;100;IGN;BD_ADRESSE;V2.1;LAMBERT_93;"
+                        "2016-02-29;")
 FLEYRIAT_LATITUDE, FLEYRIAT_LONGITUDE = 45.96240, 5.35565
 
 

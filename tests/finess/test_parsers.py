@@ -110,4 +110,5 @@ def test_both_formats_fill_exactly_the_imported_columns():
 
 
 def test_a_short_code_too_long_for_its_column_is_refused():
-    assert parse_structure(fields_of(with_field(_fleyriat(), 26, "123"))).problem == "code SPH : 3 caractères, 2 au plus"
+    parsed = parse_structure(fields_of(with_field(_fleyriat(), 26, "123")))
+    assert parsed.problem == "code SPH : 3 caractères, 2 au plus"

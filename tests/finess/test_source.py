@@ -114,5 +114,5 @@ def test_geolocation_in_another_projection_or_unreadable_is_left_aside():
     index.add_geolocation_line(4, b"geolocalisation;010000024;882408.3;65430.6;1,IGN,LAMBERT_93;2021-01-08;")
     index.finish()
     assert index.points == {}
-    assert report.coordinates_ignored == 1
+    assert index.other_projection == {"970300026"}
     assert [issue.line for issue in report.warnings] == [3, 4]
