@@ -57,7 +57,9 @@ VERBATIM = (("name", NAME), ("long_name", LONG_NAME), ("name_complement", NAME_C
 
 def _values(fields: list[str], warnings: list[str]) -> dict:
     values = {name: fields[index].strip() or None for name, index in VERBATIM}
-    departement = repair_departement(fields[DEPARTEMENT]) or None
+    departement = repair_departement(fields[DEPARTEMENT])
+    if not departement:
+        raise ValueProblem("département manquant")
     values["postal_code"], values["city"] = split_routing_line(fields[ROUTING_LINE])
     street = " ".join(filter(None, (fields[STREET_NUMBER].strip(), fields[STREET_NUMBER_SUFFIX].strip(),
                                     fields[STREET_TYPE].strip(), fields[STREET].strip())))

@@ -55,6 +55,11 @@ def test_a_line_with_extra_values_is_refused():
     assert parsed.problem == "ligne trop longue : 33 champs au lieu de 32"
 
 
+def test_unknown_or_missing_departement_is_refused():
+    assert parse_structure(fields_of(with_field(_fleyriat(), 13, "20"))).problem == "département « 20 » inconnu"
+    assert parse_structure(fields_of(with_field(_fleyriat(), 13, ""))).problem == "département manquant"
+
+
 def test_unknown_category_and_missing_name_are_refused():
     assert "catégorie « 35 » inconnue" in parse_structure(fields_of(with_field(_fleyriat(), 18, "35"))).problem
     assert parse_structure(fields_of(with_field(_fleyriat(), 3, " "))).problem == "raison sociale manquante"
