@@ -8,9 +8,14 @@ from flask_migrate import upgrade
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Apply the database migrations (idempotent)."""
+    """Apply the database migrations and register new versions of the shipped templates (idempotent)."""
+    from registry.documents.versions import sync_shipped_templates
+    from registry.extensions import db
+
     upgrade()
-    click.echo("Base de données à jour.")
+    added = sync_shipped_templates()
+    db.session.commit()
+    click.echo("Base de données à jour." + (f" {len(added)} modèle(s) de convention enregistré(s)." if added else ""))
 
 
 COMMANDS = [init_db_command]

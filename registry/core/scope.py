@@ -52,6 +52,26 @@ def get_hospital(finess_et: str, *, for_edit: bool = False) -> HospitalProfile:
     return hospital
 
 
+def visible_conventions(user=None) -> Select:
+    """Conventions of the hospitals the user may read."""
+    from registry.conventions.models import Convention
+
+    hospitals = visible_hospitals(user).with_only_columns(HospitalProfile.id)
+    return select(Convention).where(Convention.hospital_id.in_(hospitals))
+
+
+def get_convention(convention_id: int, *, for_edit: bool = False):
+    """Load a convention through the user's scope: 404 out of scope, 403 when read-only for the user."""
+    from registry.conventions.models import Convention
+
+    convention = db.session.scalar(visible_conventions().where(Convention.id == convention_id))
+    if convention is None:
+        abort(404)
+    if for_edit and not can_edit_hospital(convention.hospital):
+        abort(403)
+    return convention
+
+
 def get_organisation(finess_et: str) -> Organisation:
     """The FINESS registry is public data: any signed-in user may read an establishment."""
     organisation = db.session.scalar(select(Organisation).where(Organisation.finess_et == finess_et))

@@ -1,0 +1,134 @@
+"""Convention operations: create a convention from a template, render its drafts. They flush; callers commit."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from registry.audit.services import record_audit
+from registry.conventions.context import convention_context
+from registry.conventions.models import (KIND_DRAFT, PARTY_HOSPITAL, PARTY_PARTNER, STATUS_DRAFT, Convention,
+                                         ConventionDocument, ConventionParty)
+from registry.conventions.references import format_reference, next_number
+from registry.core.errors import Conflict, DomainError
+from registry.core.french import french_join
+from registry.core.storage import document_store
+from registry.core.vocabulary import PARTNER_TYPES, THEMES, unknown_codes
+from registry.documents.context import ContextError
+from registry.documents.problems import RenderError
+from registry.documents.render import render_convention
+from registry.documents.versions import current_version, template_bytes
+from registry.extensions import db
+from registry.hospitals.models import HospitalProfile, Partnership
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: Drafts can be rendered until the convention goes to signature; its fields are frozen from « à signer ».
+DRAFTABLE_STATUSES = ("brouillon", "en_negociation")
+
+
+@dataclass
+class Signatory:
+    name: str = ""
+    title: str = ""
+
+
+def _check(convention_values: dict) -> list[str]:
+    problems = [f"type de partenaire inconnu : « {c} »"
+                for c in unknown_codes(convention_values["partner_types"], PARTNER_TYPES)]
+    problems += [f"thème inconnu : « {c} »" for c in unknown_codes(convention_values["themes"], THEMES)]
+    if not convention_values["partnerships"]:
+        problems.append("choisissez au moins un partenaire")
+    months = convention_values["duration_months"]
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 240:
+        problems.append("la durée doit être un nombre de mois entre 1 et 240")
+    if convention_values["effective_date"] is None:
+        problems.append("indiquez la date d'effet")
+    return problems
+
+
+def _notice(value) -> int | None:
+    try:
+        months = int(value)
+    except (TypeError, ValueError):
+        return None
+    return months if 0 <= months <= 24 and not isinstance(value, bool) else None
+
+
+def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnership], template_code: str,
+                      clauses: list[str] = (), fields: dict | None = None, partner_types: list[str] | None = None,
+                      themes: list[str] = (), effective_date: date | None, duration_months: int,
+                      tacit_renewal: bool = True, notice_months: int = 3, title: str | None = None,
+                      signatories: dict[int, Signatory] | None = None, actor=None) -> Convention:
+    """A convention in « brouillon » drafted from the current version of a template.
+
+    ``signatories`` maps an organisation id to who signs for it. Values are checked against the template's
+    manifest here, so that every later draft can be rendered.
+    """
+    version = current_version(template_code)
+    partner_types = list(dict.fromkeys(partner_types or version.manifest.get("partner_types", [])))
+    themes = list(dict.fromkeys(themes or version.manifest.get("themes", [])))
+    fields = dict(fields or {})
+    notice_months = _notice(fields.pop("notice_months", notice_months))
+    values = {"partner_types": partner_types, "themes": themes,
+              "partnerships": partnerships, "duration_months": duration_months, "effective_date": effective_date}
+    problems = _check(values)
+    if notice_months is None:
+        problems.append("le préavis de résiliation doit être un nombre de mois entre 0 et 24")
+    problems += [f"{p.partner.display_name} n'est pas partenaire de cet hôpital"
+                 for p in partnerships if p.hospital_id != hospital.id]
+    if problems:
+        raise DomainError("Convention refusée : " + " ; ".join(problems) + ".", details=problems)
+
+    names = french_join([p.partner.display_name for p in partnerships])
+    convention = Convention(
+        reference="", hospital=hospital, title=(title or "").strip() or f"{version.name} – {names}",
+        status=STATUS_DRAFT, template_version=version, clauses=list(dict.fromkeys(clauses or ())),
+        fields=fields, partner_types=partner_types, themes=themes,
+        effective_date=effective_date, duration_months=duration_months, tacit_renewal=tacit_renewal,
+        notice_months=notice_months, created_by_id=actor.id if actor is not None else None)
+    signatories = signatories or {}
+    organisations = [hospital.organisation, *(p.partner for p in partnerships)]
+    for position, organisation in enumerate(organisations):
+        signatory = signatories.get(organisation.id, Signatory())
+        convention.parties.append(ConventionParty(
+            organisation=organisation, role=PARTY_HOSPITAL if position == 0 else PARTY_PARTNER, position=position,
+            signatory_name=signatory.name.strip() or None, signatory_title=signatory.title.strip() or None))
+    try:  # checked before numbering, so that a refused convention consumes no reference
+        convention_context(convention, generated_on=date.today())
+    except ContextError as error:
+        raise DomainError("Convention refusée : " + " ".join(error.messages), details=error.messages) from error
+    convention.year = effective_date.year
+    convention.number = next_number(hospital.id, convention.year)
+    convention.reference = format_reference(hospital.finess_et, convention.year, convention.number)
+    db.session.add(convention)
+    db.session.flush()
+    record_audit("convention.create", convention, f"Convention {convention.reference} créée : {convention.title}",
+                 hospital=hospital, actor=actor)
+    return convention
+
+
+def generate_draft(convention: Convention, *, actor=None, today: date | None = None) -> ConventionDocument:
+    """Render a new draft version, store its bytes (before the row), keep its context snapshot and SHA-256."""
+    if convention.template_version is None:
+        raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
+    if convention.status not in DRAFTABLE_STATUSES:
+        raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
+    context = convention_context(convention, generated_on=today or date.today())
+    try:
+        data = render_convention(template_bytes(convention.template_version), context,
+                                 name=convention.template_version.code)
+    except RenderError as error:
+        raise DomainError(f"Le projet n'a pas pu être produit : {error}") from error
+    sha256, size = document_store().store(data)
+    version = (db.session.scalar(select(func.max(ConventionDocument.version)).where(
+        ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_DRAFT)) or 0) + 1
+    document = ConventionDocument(
+        convention=convention, kind=KIND_DRAFT, version=version, sha256=sha256, size=size,
+        filename=f"{convention.reference} projet v{version}.docx", media_type=DOCX,
+        template_version_id=convention.template_version_id, context=context,
+        created_by_id=actor.id if actor is not None else None)
+    db.session.add(document)
+    db.session.flush()
+    record_audit("convention.draft", document, f"Projet v{version} de la convention {convention.reference} produit",
+                 hospital=convention.hospital, actor=actor)
+    return document
