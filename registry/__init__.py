@@ -48,6 +48,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from registry.accounts import routes as accounts_routes
     from registry.api import init_api
+    from registry.conventions import routes as conventions_routes
+    from registry.documents import routes as templates_admin_routes
     from registry.hospitals import routes as hospitals_routes
     from registry.organisations import routes as organisations_routes
 
@@ -55,6 +57,8 @@ def register_blueprints(app: Flask) -> None:
         accounts_routes.bp,
         organisations_routes.bp,
         hospitals_routes.bp,
+        conventions_routes.bp,
+        templates_admin_routes.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
