@@ -28,3 +28,9 @@ def test_login_then_home(client, make_user, login):
     response = client.get("/")
     assert response.status_code == 200
     assert "Hôpitaux de proximité" in response.get_data(as_text=True)
+
+
+def test_factories_make_valid_corsican_finess(make_organisation):
+    from registry.organisations.identifiers import finess_problem
+
+    assert finess_problem(make_organisation(departement="2A").finess_et) is None
