@@ -1,15 +1,17 @@
 """Benchmark: generating a convention through the application's service against raw docxtpl, side by side.
 
-app  = build the context from the manifest + render through the preparation cache + store (SHA-256, file)
-raw  = docxtpl load + render (same sandboxed environment, autoescape on) + save
+app  = conventions.services.generate_draft on a real convention of a temporary database: context built from the
+       registry + render through the preparation cache + bytes stored in the document store + draft row
+raw  = docxtpl load + render (same sandboxed environment, autoescape on) + save, with the same context
 
-warm: the template version is already prepared; cold: a new version, prepared by the first render (a fresh
-cache for each document). Both paths must give the same document text, checked before timing.
+warm: the template version is already prepared; cold: the preparation cache is emptied before each document.
+Each app draft gets a different field value, so the store writes every document (no deduplication shortcut).
+Both paths must give the same document text, checked before timing.
 Prints ``BENCH document_render_warm …`` and ``BENCH document_render_cold …`` (INTERFACE.md, ``make bench``).
 """
 
 import gc
-import hashlib
+import shutil
 import resource
 import sys
 import tempfile
@@ -21,21 +23,42 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from registry.documents import TemplateCache, TemplateLibrary, build_context, render_convention  # noqa: E402
+from registry.documents.cache import default_cache  # noqa: E402
 from registry.documents.render import render_with_docxtpl  # noqa: E402
-from registry.documents.samples import SAMPLE_HOSPITAL, SAMPLE_PARTNERS, sample_value  # noqa: E402
 from registry.documents.text import document_text  # noqa: E402
 
 TEMPLATE = "second_recours"
 ROUNDS = 4
 
 
-def convention_context(manifest) -> dict:
-    return build_context(
-        manifest, reference="HDP-21-2027-0042", hospital=SAMPLE_HOSPITAL, partners=list(SAMPLE_PARTNERS),
-        effective_date=date(2027, 1, 1), duration_months=60, signed_on=date(2026, 12, 15),
-        territory="Auxois-Morvan", fields={spec.name: sample_value(spec) for spec in manifest.fields},
-        clauses=manifest.clause_codes)
+def make_convention(app):
+    """A hospital, a second-recours partner and a convention drafted from the shipped template."""
+    from flask_migrate import upgrade
+
+    from registry.conventions.services import Signatory, create_convention
+    from registry.documents.versions import sync_shipped_templates
+    from registry.extensions import db
+    from registry.hospitals.models import HospitalProfile, Partnership
+    from registry.organisations.models import Organisation
+
+    upgrade()
+    sync_shipped_templates()
+    hospital_org = Organisation(finess_et="210987582", name="CH D'IS-SUR-TILLE", departement="21", region="27",
+                                address="1 R DU GENERAL LECLERC", postal_code="21120", city="IS SUR TILLE")
+    partner_org = Organisation(finess_et="210986089", name="CHU DIJON BOURGOGNE", departement="21", region="27",
+                               category_code="101", postal_code="21000", city="DIJON")
+    hospital = HospitalProfile(organisation=hospital_org, territory_departements=["21"])
+    partnership = Partnership(hospital=hospital, partner=partner_org, partner_types=["second_recours"])
+    db.session.add_all([hospital, partnership])
+    db.session.flush()
+    manifest_fields = {"specialties": ["Cardiologie", "Gériatrie"], "administrative_court": "Dijon",
+                       "signing_place": "Is-sur-Tille", "ght_name": "GHT 21-52"}
+    convention = create_convention(
+        hospital, partnerships=[partnership], template_code=TEMPLATE, effective_date=date(2027, 1, 1),
+        duration_months=60, fields=manifest_fields, clauses=["telemedecine", "plateau_technique"],
+        signatories={hospital_org.id: Signatory("Marie Durand", "Directrice")})
+    db.session.commit()
+    return convention
 
 
 def side_by_side(app, raw, app_count: int, raw_count: int) -> tuple[float, float]:
@@ -58,27 +81,40 @@ def line(name: str, app: float, raw: float) -> str:
 
 
 def main() -> None:
-    template = TemplateLibrary(ROOT / "convention_templates").get(TEMPLATE)
-    data, manifest = template.read(), template.manifest
-    context = convention_context(manifest)
-    store = Path(tempfile.mkdtemp(prefix="bench-documents-"))
+    from registry import create_app
+    from registry.conventions.services import generate_draft
+    from registry.documents.versions import template_bytes
 
-    def app(cache: TemplateCache) -> bytes:
-        document = render_convention(data, convention_context(manifest), cache=cache)
-        (store / hashlib.sha256(document).hexdigest()).write_bytes(document)
-        return document
+    workdir = Path(tempfile.mkdtemp(prefix="bench-documents-"))
+    app = create_app({"DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "SECRET_KEY": "bench",
+                      "STORAGE_DIR": str(workdir / "storage")}, instance_path=str(workdir / "instance"))
+    with app.app_context():
+        convention = make_convention(app)
+        data = template_bytes(convention.template_version)
+        counter = iter(range(10**9))
 
-    def raw() -> bytes:
-        return render_with_docxtpl(data, context)
+        def app_draft() -> bytes:
+            convention.fields = {**convention.fields, "ght_name": f"GHT 21-52 n° {next(counter)}"}
+            draft = generate_draft(convention)
+            return draft
 
-    warm_cache = TemplateCache()
-    if document_text(app(warm_cache)) != document_text(raw()):
-        raise SystemExit("document_render: the application and raw docxtpl give different documents")
-    print(line("document_render_warm", *side_by_side(lambda: app(warm_cache), raw, 150, 25)))
-    print(line("document_render_cold", *side_by_side(lambda: app(TemplateCache()), raw, 25, 25)))
-    for path in store.iterdir():
-        path.unlink()
-    store.rmdir()
+        first = app_draft()
+        context = dict(first.context)
+
+        def raw() -> bytes:
+            return render_with_docxtpl(data, context)
+
+        from registry.core.storage import document_store
+        if document_text(document_store().read(first.sha256)) != document_text(raw()):
+            raise SystemExit("document_render: the application and raw docxtpl give different documents")
+
+        def cold():
+            default_cache().clear()
+            app_draft()
+
+        print(line("document_render_warm", *side_by_side(app_draft, raw, 150, 25)))
+        print(line("document_render_cold", *side_by_side(cold, raw, 25, 25)))
+    shutil.rmtree(workdir)
 
 
 if __name__ == "__main__":
