@@ -66,7 +66,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from registry.accounts.models import User
-    from registry.core import access, errors, hygiene, templating
+    from registry.core import access, errors, headers, hygiene, templating
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -74,6 +74,7 @@ def register_hooks(app: Flask) -> None:
 
     app.before_request(access.enforce_access)
     app.before_request(hygiene.refuse_unstorable_input)
+    app.after_request(headers.add_security_headers)
     errors.register_error_handlers(app)
     templating.register(app)
 

@@ -34,3 +34,11 @@ def test_factories_make_valid_corsican_finess(make_organisation):
     from registry.organisations.identifiers import finess_problem
 
     assert finess_problem(make_organisation(departement="2A").finess_et) is None
+
+
+def test_pages_and_api_carry_security_headers(client):
+    for url in ("/connexion", "/api/v1/openapi.json", "/api/v1/hospitals"):
+        response = client.get(url)
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"], url
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
