@@ -1,5 +1,96 @@
-"""Convention pages: drafting from a template, the convention page, drafts and previews."""
+"""Convention pages: drafting from a template (here), the convention page, drafts and previews (draft_routes.py).
 
-from flask import Blueprint
+Drafting loads the hospital with get_hospital(for_edit=True): 404 outside the user's scope, 403 for a reader
+(the ARS of the region reads conventions, the hospital's own users and administrators draft them).
+"""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from registry.conventions.forms import convention_form, initial_data
+from registry.conventions.services import (create_convention, generate_draft, last_signatories, rank_templates)
+from registry.core.access import signed_in
+from registry.core.scope import get_hospital
+from registry.documents.manifest import parse_manifest
+from registry.documents.versions import current_version, latest_versions
+from registry.hospitals.models import HospitalProfile, Partnership
+from registry.hospitals.routes import commit_or_error
 
 bp = Blueprint("conventions", __name__)
+
+STATUS_LABELS = {
+    "brouillon": "Brouillon",
+    "en_negociation": "En négociation",
+    "a_signer": "À signer",
+    "signee": "Signée",
+    "resiliee": "Résiliée",
+}
+
+
+@bp.app_template_filter("convention_status")
+def convention_status(code: str) -> str:
+    return STATUS_LABELS.get(code, code)
+
+
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """« 850 octets », « 24 Ko », « 1,2 Mo »."""
+    if size < 1024:
+        return f"{size} octets"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} Ko"
+    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
+
+
+def _preselected(hospital: HospitalProfile) -> Partnership | None:
+    """The partnership named by ``?partenariat=<id>``, when it is one of this hospital's."""
+    wanted = request.args.get("partenariat", type=int)
+    return next((p for p in hospital.partnerships if p.id == wanted), None)
+
+
+@bp.route("/hopitaux/<finess>/conventions/nouvelle")
+@signed_in
+def choose_template(finess: str):
+    hospital = get_hospital(finess, for_edit=True)
+    partnership = _preselected(hospital)
+    templates = rank_templates(latest_versions(), partnership.partner_types if partnership else ())
+    return render_template("conventions/choose.html", hospital=hospital, partnership=partnership,
+                           templates=templates)
+
+
+@bp.route("/hopitaux/<finess>/conventions/nouvelle/<code>", methods=["GET", "POST"])
+@signed_in
+def new_convention(finess: str, code: str):
+    hospital = get_hospital(finess, for_edit=True)
+    version = current_version(code)  # an unknown template is a 404 page
+    manifest = parse_manifest(version.manifest)
+    partnership = _preselected(hospital)
+    data = None if request.method == "POST" else initial_data(
+        manifest, hospital, partnership=partnership, signatories=last_signatories(hospital), today=date.today())
+    form = convention_form(manifest, hospital, data=data)
+    error = None
+    if form.validate_on_submit():
+        actor = current_user._get_current_object()
+        chosen = [p for p in hospital.partnerships if p.id in form.partners.data]
+
+        def create_and_draft():  # one transaction: a draft that cannot be rendered leaves no convention behind
+            convention = create_convention(
+                hospital, partnerships=chosen, template_code=version.code, clauses=form.clauses.data,
+                fields=form.template_values(), partner_types=form.partner_types.data, themes=form.themes.data,
+                effective_date=form.effective_date.data, duration_months=form.duration_months.data,
+                tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
+                title=form.title.data, signatories=form.signatories(), actor=actor)
+            generate_draft(convention, actor=actor)
+            return convention
+        convention, error = commit_or_error(create_and_draft)
+        if error is None:
+            flash(f"La convention {convention.reference} est créée : son projet v1 est prêt à télécharger.",
+                  "success")
+            return redirect(url_for("conventions.show", convention_id=convention.id))
+    return render_template("conventions/form.html", hospital=hospital, version=version, manifest=manifest,
+                           form=form, error=error, partnership=partnership)
+
+
+from registry.conventions import draft_routes  # noqa: E402,F401  (routes registered on the same blueprint)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from registry.audit.services import record_audit
 from registry.conventions.context import convention_context
@@ -132,3 +133,53 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     record_audit("convention.draft", document, f"Projet v{version} de la convention {convention.reference} produit",
                  hospital=convention.hospital, actor=actor)
     return document
+
+
+def hospital_conventions(hospital: HospitalProfile, *, partner_id: int | None = None) -> list[tuple[Convention, int]]:
+    """A hospital's conventions, newest first, each with its number of drafts (one query, parties loaded after).
+
+    ``partner_id`` keeps the conventions to which that organisation is a party.
+    """
+    drafts = (select(ConventionDocument.convention_id, func.count(ConventionDocument.id).label("drafts"))
+              .where(ConventionDocument.kind == KIND_DRAFT).group_by(ConventionDocument.convention_id).subquery())
+    query = (select(Convention, func.coalesce(drafts.c.drafts, 0))
+             .outerjoin(drafts, drafts.c.convention_id == Convention.id)
+             .where(Convention.hospital_id == hospital.id)
+             .options(selectinload(Convention.parties))
+             .order_by(Convention.year.desc(), Convention.number.desc()))
+    if partner_id is not None:
+        query = query.where(Convention.parties.any(ConventionParty.organisation_id == partner_id))
+    return [(convention, count) for convention, count in db.session.execute(query)]
+
+
+def convention_drafts(convention: Convention) -> list[ConventionDocument]:
+    """The drafts of a convention, newest first, with their authors (one query)."""
+    return list(db.session.scalars(
+        select(ConventionDocument)
+        .where(ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_DRAFT)
+        .options(joinedload(ConventionDocument.created_by))
+        .order_by(ConventionDocument.version.desc())))
+
+
+def get_draft(convention: Convention, version: int) -> ConventionDocument | None:
+    return db.session.scalar(select(ConventionDocument).where(
+        ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_DRAFT,
+        ConventionDocument.version == version))
+
+
+def last_signatories(hospital: HospitalProfile) -> dict[int, Signatory]:
+    """Who last signed for each organisation in this hospital's conventions: the form's suggestion."""
+    rows = db.session.execute(
+        select(ConventionParty.organisation_id, ConventionParty.signatory_name, ConventionParty.signatory_title)
+        .join(Convention, Convention.id == ConventionParty.convention_id)
+        .where(Convention.hospital_id == hospital.id,
+               (ConventionParty.signatory_name.is_not(None)) | (ConventionParty.signatory_title.is_not(None)))
+        .order_by(Convention.id))
+    return {organisation_id: Signatory(name or "", title or "") for organisation_id, name, title in rows}
+
+
+def rank_templates(versions, partner_types) -> list[tuple]:
+    """(template version, number of the partnership's types it covers), best match first, then by name."""
+    wanted = set(partner_types or ())
+    scored = [(version, len(wanted & set(version.manifest.get("partner_types", [])))) for version in versions]
+    return sorted(scored, key=lambda item: (-item[1], item[0].name))

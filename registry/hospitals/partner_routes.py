@@ -6,6 +6,7 @@ Every change loads the hospital with get_hospital(for_edit=True): 404 outside th
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from registry.conventions.services import hospital_conventions
 from registry.core.access import signed_in
 from registry.core.scope import can_edit_hospital, get_hospital
 from registry.extensions import db
@@ -102,7 +103,8 @@ def partner(finess: str, partnership_id: int):
             flash("Le partenariat est enregistré.", "success")
             return redirect(url_for("hospitals.partner", finess=finess, partnership_id=partnership.id))
     return render_template("hospitals/partnership.html", hospital=hospital, partnership=partnership, form=form,
-                           error=error, can_edit=can_edit_hospital(hospital), remove_form=RemovePartnerForm())
+                           error=error, can_edit=can_edit_hospital(hospital), remove_form=RemovePartnerForm(),
+                           conventions=hospital_conventions(hospital, partner_id=partnership.partner_id))
 
 
 @bp.route(f"/hopitaux/<finess>/partenaires/<{ID}:partnership_id>/retirer", methods=["POST"])

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from registry.audit.services import hospital_trail
+from registry.conventions.services import hospital_conventions
 from registry.core.access import require, signed_in
 from registry.core.errors import DomainError
 from registry.core.french import french_date
@@ -88,6 +89,7 @@ def index():
 def show(finess: str):
     hospital = get_hospital(finess)
     return render_template("hospitals/show.html", hospital=hospital, groups=partners_by_type(hospital),
+                           conventions=hospital_conventions(hospital),
                            trail=hospital_trail(hospital), can_edit=can_edit_hospital(hospital),
                            may_label=can_label(hospital.organisation), remove_form=RemovePartnerForm())
 

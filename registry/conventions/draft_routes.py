@@ -1,0 +1,90 @@
+"""The convention page, its drafts (a new version, downloads) and their previews (HTML, PDF).
+
+Readers of the hospital (its users, administrators, the ARS of its region) see the page and download every
+draft; only those who may edit the hospital produce a new draft (403 for the others, 404 outside the scope).
+"""
+
+import io
+
+from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
+from flask_login import current_user
+
+from registry.conventions.models import Convention, ConventionDocument
+from registry.conventions.preview import PDF_UNAVAILABLE, docx_to_html, docx_to_pdf, soffice
+from registry.conventions.routes import bp
+from registry.conventions.services import DRAFTABLE_STATUSES, convention_drafts, generate_draft, get_draft
+from registry.core.access import signed_in
+from registry.core.french import french_duration
+from registry.core.scope import can_edit_hospital, get_convention
+from registry.core.storage import document_store
+from registry.documents.context import end_date
+from registry.extensions import db
+from registry.hospitals.partner_routes import ID
+
+#: The preview shows HTML made from a document: no script, no plugin, images only inline or from the site.
+PREVIEW_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                  "form-action 'self'; frame-ancestors 'none'")
+
+
+def _draft(convention: Convention, version: int) -> ConventionDocument:
+    document = get_draft(convention, version)
+    if document is None:
+        abort(404)
+    return document
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>")
+@signed_in
+def show(convention_id: int):
+    convention = get_convention(convention_id)
+    can_edit = can_edit_hospital(convention.hospital)
+    ends = (end_date(convention.effective_date, convention.duration_months)
+            if convention.effective_date and convention.duration_months else None)
+    manifest = convention.template_version.manifest if convention.template_version else {}
+    clauses = [c["label"] for c in manifest.get("clauses", []) if c["code"] in (convention.clauses or [])]
+    return render_template("conventions/show.html", convention=convention, drafts=convention_drafts(convention),
+                           end_date=ends, clauses=clauses, can_edit=can_edit,
+                           duration=french_duration(convention.duration_months) if convention.duration_months else None,
+                           can_draft=can_edit and convention.template_version is not None
+                           and convention.status in DRAFTABLE_STATUSES,
+                           pdf_unavailable=None if soffice() else PDF_UNAVAILABLE)
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/projets", methods=["POST"])
+@signed_in
+def new_draft(convention_id: int):
+    convention = get_convention(convention_id, for_edit=True)
+    document = generate_draft(convention, actor=current_user._get_current_object())  # Conflict: 409 page
+    db.session.commit()
+    flash(f"Le projet v{document.version} est produit.", "success")
+    return redirect(url_for("conventions.show", convention_id=convention.id, _anchor="projets"))
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/projets/<{ID}:version>.docx")
+@signed_in
+def download_draft(convention_id: int, version: int):
+    document = _draft(get_convention(convention_id), version)
+    return send_file(document_store().open(document.sha256), mimetype=document.media_type, as_attachment=True,
+                     download_name=document.filename, etag=document.sha256)
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/projets/<{ID}:version>/apercu")
+@signed_in
+def preview_draft(convention_id: int, version: int):
+    convention = get_convention(convention_id)
+    document = _draft(convention, version)
+    html = docx_to_html(document_store().read(document.sha256))
+    response = make_response(render_template("conventions/preview.html", convention=convention,
+                                             document=document, html=html,
+                                             pdf_unavailable=None if soffice() else PDF_UNAVAILABLE))
+    response.headers["Content-Security-Policy"] = PREVIEW_POLICY
+    return response
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/projets/<{ID}:version>.pdf")
+@signed_in
+def pdf_draft(convention_id: int, version: int):
+    document = _draft(get_convention(convention_id), version)
+    pdf = docx_to_pdf(document_store().read(document.sha256))  # PreviewUnavailable: 503 page with the reason
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf",
+                     download_name=document.filename.rsplit(".", 1)[0] + ".pdf")

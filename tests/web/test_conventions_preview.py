@@ -1,0 +1,129 @@
+"""Previews of a draft: HTML (mammoth, cleaned, hostile values inert) and PDF through LibreOffice or its absence."""
+
+import os
+import stat
+
+import pytest
+
+from registry.conventions.preview import PDF_UNAVAILABLE
+from tests.web.conftest import page, text
+from tests.web.convention_helpers import create_through_the_form, drafting  # noqa: F401
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & {{ config }}'
+
+
+def minimal_pdf() -> bytes:
+    """A one-page PDF with a correct cross-reference table."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """A `soffice` first on PATH that records its arguments and writes a small PDF into --outdir.
+
+    fake_soffice("sleep") hangs, fake_soffice("fail") exits 1 without output.
+    """
+    folder = tmp_path / "fake-bin"
+    folder.mkdir()
+    (folder / "sample.pdf").write_bytes(minimal_pdf())
+
+    def install(behaviour: str = "convert"):
+        action = {"convert": f'cp "{folder}/sample.pdf" "$outdir/$(basename "$source" .docx).pdf"',
+                  "sleep": "sleep 30", "fail": "exit 1"}[behaviour]
+        script = folder / "soffice"
+        script.write_text(f"""#!/bin/sh
+echo "$@" > "{folder}/arguments"
+outdir=""; source=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--outdir" ]; then outdir="$2"; shift; fi
+  source="$1"; shift
+done
+{action}
+""")
+        script.chmod(script.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+        return folder / "arguments"
+    return install
+
+
+@pytest.fixture
+def no_soffice(tmp_path, monkeypatch):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+@pytest.fixture
+def hostile_convention(client, drafting, login):
+    login(drafting.staff)
+    return create_through_the_form(client, drafting, "second_recours", champ_ght_name=HOSTILE,
+                                   title=f"Convention {HOSTILE}")
+
+
+def test_html_preview_shows_the_draft_inside_the_page(client, drafting, hostile_convention):
+    response = client.get(f"/conventions/{hostile_convention.id}/projets/1/apercu")
+    words = text(response)
+    assert response.status_code == 200
+    assert "Aperçu du projet v1" in words and "CONVENTION DE PARTENARIAT" in words
+    assert "CHU DIJON BOURGOGNE" in words and drafting.hospital.finess_et in words
+    assert "Article 1 – Objet" in words  # Word's heading numbering, which mammoth leaves out
+    assert "1er janvier 2027" in words
+    assert "script-src" not in response.headers["Content-Security-Policy"]  # no script source beyond 'self'
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_html_preview_keeps_hostile_values_inert(client, hostile_convention):
+    body = client.get(f"/conventions/{hostile_convention.id}/projets/1/apercu").get_data(as_text=True)
+    document_part = body.split('<div class="card-body p-4 p-lg-5">', 1)[1]
+    assert ('territoire &lt;script&gt;alert("x")&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; {{ config }}'
+            in document_part)  # the field's value, as text
+    assert "<script>" not in body and "<img" not in body
+    assert "SECRET_KEY" not in body and "test-secret-key" not in body
+    assert body.count("<script") == body.count('<script src="/')  # only the site's own scripts
+
+
+def test_pdf_preview_converts_with_libreoffice(client, hostile_convention, fake_soffice):
+    arguments = fake_soffice()
+    words = text(client.get(f"/conventions/{hostile_convention.id}"))
+    assert PDF_UNAVAILABLE not in words
+    response = client.get(f"/conventions/{hostile_convention.id}/projets/1.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data == minimal_pdf()
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    assert response.headers["Content-Disposition"].endswith('projet v1.pdf"')
+    called = arguments.read_text()
+    assert "--headless --convert-to pdf --outdir" in called and called.strip().endswith("projet.docx")
+
+
+def test_pdf_preview_without_libreoffice_says_why(client, hostile_convention, no_soffice):
+    page_words = text(client.get(f"/conventions/{hostile_convention.id}"))
+    assert PDF_UNAVAILABLE in page_words
+    body = page(client.get(f"/conventions/{hostile_convention.id}"))
+    assert f'disabled title="{PDF_UNAVAILABLE}"' in body
+    assert f"/conventions/{hostile_convention.id}/projets/1.pdf" not in body
+    response = client.get(f"/conventions/{hostile_convention.id}/projets/1.pdf")
+    assert response.status_code == 503 and PDF_UNAVAILABLE in text(response)
+
+
+@pytest.mark.parametrize("app_config", [{"PDF_PREVIEW_TIMEOUT": 1}])
+def test_pdf_preview_that_hangs_is_stopped(client, hostile_convention, fake_soffice):
+    fake_soffice("sleep")
+    response = client.get(f"/conventions/{hostile_convention.id}/projets/1.pdf")
+    assert response.status_code == 503 and "la conversion a dépassé 1 seconde." in text(response)
+
+
+def test_pdf_preview_that_fails_says_so(client, hostile_convention, fake_soffice):
+    fake_soffice("fail")
+    response = client.get(f"/conventions/{hostile_convention.id}/projets/1.pdf")
+    assert response.status_code == 503 and "LibreOffice n'a pas pu convertir le projet" in text(response)
