@@ -38,8 +38,6 @@ def inspect_pdf(data: bytes, *, max_bytes: int) -> PdfInspection:
         page_count = _count_pages(reader)
         version = _version(reader)
         active_content = find_active_content(reader)
-    except SignedCopyRejected:
-        raise
     except Exception as error:
         raise _damaged(error) from error
     if page_count == 0:

@@ -4,6 +4,7 @@ Nothing is fetched: the validation context has no network access and trusts only
 without configured roots every certificate is « non vérifié », which says nothing against the document.
 """
 
+import asyncio
 import io
 from collections.abc import Iterable
 from datetime import datetime
@@ -39,6 +40,7 @@ def verify_signatures(data: bytes, *, trust_roots: Iterable[TrustRoot] = ()) -> 
     default. ``SignedCopyRejected`` only when the document itself cannot be read; a signature that cannot be
     read gives a report with ``error`` set.
     """
+    _refuse_inside_an_event_loop()
     roots = [_certificate(root) for root in trust_roots]
     try:
         reader = PdfFileReader(io.BytesIO(data))
@@ -57,6 +59,16 @@ def load_trust_roots(pem_bundle: bytes) -> list[x509.Certificate]:
     if pem.detect(pem_bundle):
         return [x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(pem_bundle, multiple=True)]
     return [x509.Certificate.load(pem_bundle)]
+
+
+def _refuse_inside_an_event_loop() -> None:
+    """pyHanko's synchronous API runs its own event loop; inside another one every signature would fail, and be
+    misreported as unreadable, so say so plainly instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError("verify_signatures() is synchronous: call it outside a running asyncio event loop")
 
 
 def _certificate(root: TrustRoot) -> x509.Certificate:

@@ -130,3 +130,13 @@ def test_trust_roots_load_from_a_pem_bundle(signer_identity, tsa_identity):
     roots = load_trust_roots(bundle)
     assert [root.dump() for root in roots] == [signer_identity.certificate_der, tsa_identity.certificate_der]
     assert load_trust_roots(signer_identity.certificate_der)[0].dump() == signer_identity.certificate_der
+
+
+def test_inside_an_event_loop_it_refuses_rather_than_misreport(signed):
+    import asyncio
+
+    async def inside():
+        verify_signatures(signed)
+
+    with pytest.raises(RuntimeError, match="outside a running asyncio event loop"):
+        asyncio.run(inside())
