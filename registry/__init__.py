@@ -1,5 +1,6 @@
 """The registry of hôpitaux de proximité, their partners and their conventions."""
 
+import logging
 import os
 
 from flask import Flask
@@ -11,11 +12,19 @@ from registry.extensions import bootstrap, csrf, db, limiter, login_manager, mig
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     load_config(app, test_config)
+    quiet_libraries()
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
     register_commands(app)
     return app
+
+
+def quiet_libraries() -> None:
+    """pyHanko logs a traceback for every certificate it cannot verify offline, the usual case here: the
+    verdict is in the signature report, so only its errors reach the log."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
