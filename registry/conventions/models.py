@@ -1,22 +1,26 @@
-"""Convention, its parties and its documents; the lifecycle (issue 5) extends these tables."""
+"""Convention, its parties, documents and events; the lifecycle rules are in lifecycle.py, called from here."""
 
+import datetime as dt
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
+from registry.conventions import lifecycle
 from registry.core.models import TimestampMixin, utcnow
 from registry.documents.models import TemplateVersion
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
 from registry.organisations.models import Organisation
 
-STATUS_DRAFT = "brouillon"
-STATUSES = ("brouillon", "en_negociation", "a_signer", "signee", "resiliee")
+STATUS_DRAFT = lifecycle.BROUILLON
+STATUSES = lifecycle.STATUSES
 PARTY_HOSPITAL = "hospital"
 PARTY_PARTNER = "partner"
 KIND_DRAFT = "draft"
+KIND_SIGNED = "signed"
 
 
 class ReferenceCounter(db.Model):
@@ -32,10 +36,18 @@ class ReferenceCounter(db.Model):
 
 class Convention(TimestampMixin, db.Model):
     __tablename__ = "conventions"
-    __table_args__ = (UniqueConstraint("hospital_id", "year", "number"),)
+    __table_args__ = (
+        UniqueConstraint("hospital_id", "year", "number", "amendment_number"),
+        CheckConstraint("status IN (" + ", ".join(f"'{status}'" for status in STATUSES) + ")", name="status"),
+        CheckConstraint("(parent_id IS NULL AND amendment_number = 0)"
+                        " OR (parent_id IS NOT NULL AND amendment_number > 0)", name="avenant_number"),
+        CheckConstraint("status NOT IN ('signee', 'resiliee') OR signed_on IS NOT NULL", name="signed_on"),
+        CheckConstraint("status <> 'resiliee' OR (terminated_on IS NOT NULL AND termination_reason IS NOT NULL)",
+                        name="termination"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "<FINESS ET>-<year>-<number on 3 digits>", unique per hospital and year.
+    #: "<FINESS ET>-<year>-<number on 3 digits>", unique per hospital and year; "<parent's>-A<n>" for an avenant.
     reference: Mapped[str] = mapped_column(String(30), unique=True)
     hospital_id: Mapped[int] = mapped_column(ForeignKey("hospital_profiles.id"), index=True)
     year: Mapped[int]
@@ -58,6 +70,18 @@ class Convention(TimestampMixin, db.Model):
     tacit_renewal: Mapped[bool] = mapped_column(Boolean, default=True)
     notice_months: Mapped[int] = mapped_column(default=3)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: For an avenant, the convention it amends (it shares its hospital, year and number); null otherwise.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("conventions.id"), index=True)
+    #: 0 for a convention; 1, 2... for its avenants (reference suffix -A1, -A2...).
+    amendment_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The day the parties signed; set by the transition to « signée ».
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    #: The day the résiliation takes effect: the convention is no longer in force from that day on.
+    terminated_on: Mapped[date | None] = mapped_column(Date)
+    termination_reason: Mapped[str | None] = mapped_column(Text)
+    #: The convention that replaces this one; that one's ``supersedes`` lists the conventions it replaces.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("conventions.id", ondelete="SET NULL"),
+                                                         index=True)
 
     hospital: Mapped[HospitalProfile] = relationship()
     template_version: Mapped[TemplateVersion | None] = relationship()
@@ -66,6 +90,16 @@ class Convention(TimestampMixin, db.Model):
         back_populates="convention", cascade="all, delete-orphan", order_by="ConventionParty.position")
     documents: Mapped[list["ConventionDocument"]] = relationship(
         back_populates="convention", cascade="all, delete-orphan", order_by="ConventionDocument.id")
+    events: Mapped[list["ConventionEvent"]] = relationship(
+        back_populates="convention", cascade="all, delete-orphan", order_by="[ConventionEvent.at, ConventionEvent.id]")
+    parent: Mapped["Convention | None"] = relationship(
+        back_populates="avenants", remote_side="Convention.id", foreign_keys=[parent_id])
+    avenants: Mapped[list["Convention"]] = relationship(
+        back_populates="parent", foreign_keys=[parent_id], order_by="Convention.amendment_number")
+    superseded_by: Mapped["Convention | None"] = relationship(
+        back_populates="supersedes", remote_side="Convention.id", foreign_keys=[superseded_by_id])
+    supersedes: Mapped[list["Convention"]] = relationship(
+        back_populates="superseded_by", foreign_keys=[superseded_by_id], order_by="Convention.id")
 
     @property
     def partners(self) -> list["ConventionParty"]:
@@ -74,6 +108,63 @@ class Convention(TimestampMixin, db.Model):
     @property
     def drafts(self) -> list["ConventionDocument"]:
         return [document for document in self.documents if document.kind == KIND_DRAFT]
+
+    @property
+    def signed_copies(self) -> list["ConventionDocument"]:
+        """Every signed copy uploaded, oldest first; the last one is the current copy."""
+        return [document for document in self.documents if document.kind == KIND_SIGNED]
+
+    @property
+    def is_avenant(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def kind(self) -> str:
+        """"avenant" or "convention": derived from ``parent_id``, never stored twice."""
+        return "avenant" if self.is_avenant else "convention"
+
+    # --- Lifecycle (rules in lifecycle.py; transitions.py records the audit entry) -----------------------------
+
+    def ensure_editable(self) -> None:
+        """Raise Conflict once the fields are frozen (from « à signer » on); every editing service calls it."""
+        lifecycle.ensure_editable(self)
+
+    def possible_transitions(self) -> list[lifecycle.Transition]:
+        """The transitions offered from the current status: the page's allowed actions."""
+        return lifecycle.possible_transitions(self)
+
+    def apply_transition(self, target: str, *, actor=None, comment: str | None = None, on: dt.date | None = None,
+                         today: dt.date | None = None) -> "ConventionEvent":
+        """Move to ``target`` when the guards allow it (else TransitionRefused), set its dates, add the event."""
+        today = today or dt.date.today()
+        rule = lifecycle.ensure_transition(self, target, comment=comment, on=on, today=today)
+        comment = (comment or "").strip() or None
+        source = self.status
+        if target == lifecycle.SIGNEE:
+            self.signed_on = on
+        elif target == lifecycle.RESILIEE:
+            self.terminated_on, self.termination_reason = on, comment
+        self.status = target
+        event = ConventionEvent(
+            actor_id=actor.id if actor is not None else None, actor_label=actor.email if actor is not None else
+            "système", from_status=source, to_status=target, comment=comment, date=on if rule.needs_date else None)
+        self.events.append(event)
+        return event
+
+    def sign(self, on: dt.date, *, actor=None) -> "ConventionEvent":
+        return self.apply_transition(lifecycle.SIGNEE, actor=actor, on=on)
+
+    def terminate(self, on: dt.date, reason: str, *, actor=None) -> "ConventionEvent":
+        return self.apply_transition(lifecycle.RESILIEE, actor=actor, on=on, comment=reason)
+
+    def end_on(self, at: dt.date | None = None) -> dt.date | None:
+        """Last day in force as seen on ``at`` (default today): derived, never stored."""
+        return lifecycle.end_on(self, at or dt.date.today())
+
+    def state_on(self, at: dt.date | None = None) -> str | None:
+        """Derived state on ``at`` (default today): en_vigueur, a_renouveler, expiree, pas_encore_en_vigueur,
+        resiliee; None while unsigned."""
+        return lifecycle.state_on(self, at or dt.date.today())
 
 
 class ConventionParty(db.Model):
@@ -119,3 +210,25 @@ class ConventionDocument(db.Model):
     convention: Mapped[Convention] = relationship(back_populates="documents")
     template_version: Mapped[TemplateVersion | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+
+class ConventionEvent(db.Model):
+    """One transition of a convention: who, when, from which status to which, why, and its date if any."""
+
+    __tablename__ = "convention_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("conventions.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Who acted, as text, so the timeline survives the deletion of an account ("système" for commands).
+    actor_label: Mapped[str] = mapped_column(String(254))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    #: The reason given (required to go back from « à signer » and to terminate).
+    comment: Mapped[str | None] = mapped_column(Text)
+    #: The signature date (to « signée ») or the day the termination takes effect (to « résiliée »).
+    date: Mapped[dt.date | None] = mapped_column(Date)
+
+    convention: Mapped[Convention] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
