@@ -12,6 +12,11 @@ PATHS = {
     "/api/v1/hospitals/{finess_et}": {"get", "put"},
     "/api/v1/hospitals/{finess_et}/partners": {"get", "post"},
     "/api/v1/hospitals/{finess_et}/partners/{partnership_id}": {"delete"},
+    "/api/v1/conventions": {"post"},
+    "/api/v1/conventions/{convention_id}": {"get"},
+    "/api/v1/conventions/{convention_id}/drafts": {"post"},
+    "/api/v1/conventions/{convention_id}/drafts/{version}": {"get"},
+    "/api/v1/templates": {"get", "post"},
 }
 
 

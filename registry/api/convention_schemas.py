@@ -1,0 +1,236 @@
+"""What the conventions and templates API reads and writes (INTERFACE.md, "Core payloads")."""
+
+from marshmallow import fields as ma, pre_dump, validate
+
+from registry.api.blueprint import MAX_ID
+from registry.api.fields import (_COMMON, Date, FrenchSchema, Inline, Integer, List, Nested, String, codes, one_of,
+                                 valid_finess)
+from registry.core.vocabulary import PARTNER_TYPES, THEMES
+from registry.documents.context import end_date
+from registry.documents.models import TemplateVersion
+
+HOSPITAL_PARTY = "hospital"
+#: Longest text accepted in a template field's value (a list item counts alone).
+MAX_FIELD_TEXT = 5000
+
+# --- Request bodies --------------------------------------------------------------------------------------------
+
+
+class PartnerRef(ma.Field):
+    """A partner of the hospital: the id of its partnership (an integer, as POST /hospitals/{f}/partners answers)
+    or the partner's FINESS ET (a string); with ``hospital=True``, also "hospital" for the hospital itself."""
+
+    default_error_messages = {**_COMMON, "invalid": "identifiant de partenariat (entier) ou numéro FINESS ET "
+                                                    "du partenaire attendu"}
+
+    def __init__(self, *, hospital: bool = False, **kwargs):
+        self.hospital = hospital
+        description = "Identifiant du partenariat (entier) ou FINESS ET du partenaire (texte)"
+        if hospital:
+            description += ", ou « hospital » pour l'hôpital"
+        super().__init__(metadata={"description": description + "."}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not 1 <= value <= MAX_ID:
+                raise self.make_error("invalid")
+            return value
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        value = value.strip()
+        if self.hospital and value == HOSPITAL_PARTY:
+            return value
+        valid_finess(value)
+        return value
+
+
+class FieldValues(ma.Dict):
+    """The template's field values: text, number, yes/no, null or a list of texts, each storable."""
+
+    default_error_messages = {**_COMMON, "invalid": "objet JSON attendu ({nom du champ: valeur})",
+                              "value": "valeur attendue : texte, nombre, booléen, null ou liste de textes",
+                              "too_long": f"texte de {MAX_FIELD_TEXT} caractères au plus"}
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=String(validate=validate.Length(max=63, error="nom de champ trop long")), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = super()._deserialize(value, attr, data, **kwargs)
+        return {name: self._value(item) for name, item in values.items()}
+
+    def _value(self, item):
+        if isinstance(item, list):
+            return [self._text(element) for element in item]
+        if isinstance(item, str):
+            return self._text(item)
+        if item is None or isinstance(item, (bool, int, float)):
+            return item
+        raise self.make_error("value")
+
+    def _text(self, item):
+        if not isinstance(item, str):
+            raise self.make_error("value")
+        if len(item) > MAX_FIELD_TEXT:
+            raise self.make_error("too_long")
+        return String().deserialize(item)
+
+
+class SignatoryInput(FrenchSchema):
+    partner = PartnerRef(hospital=True, required=True)
+    name = String(load_default="", validate=validate.Length(max=120, error="120 caractères au plus"))
+    title = String(load_default="", validate=validate.Length(max=120, error="120 caractères au plus"),
+                   metadata={"description": "Qualité du signataire (« Directrice », « Président »…)."})
+
+
+class ConventionInput(FrenchSchema):
+    """POST /conventions. Without « template », a convention drafted elsewhere is registered with its dates
+    (past ones allowed); its « partner_types » and « themes » are then required, and it gets no drafts."""
+
+    hospital = String(required=True, validate=valid_finess, metadata={"description": "FINESS ET de l'hôpital."})
+    partners = List(PartnerRef(), required=True, validate=validate.Length(min=1, error="au moins un partenaire"))
+    template = String(validate=validate.Length(min=1, max=60, error="code de modèle de 1 à 60 caractères"),
+                      metadata={"description": "Code du modèle (GET /templates) ; absent pour une convention "
+                                               "rédigée hors de l'application."})
+    clauses = List(String(validate=validate.Length(max=63)), load_default=list,
+                   metadata={"description": "Codes des clauses optionnelles retenues."})
+    fields = FieldValues(load_default=dict, metadata={"description": "Valeurs des champs du modèle."})
+    partner_types = codes(PARTNER_TYPES, load_default=list,
+                          metadata={"description": "Par défaut, ceux du modèle."})
+    themes = codes(THEMES, load_default=list, metadata={"description": "Par défaut, ceux du modèle."})
+    effective_date = Date(required=True)
+    duration_months = Integer(required=True, validate=validate.Range(min=1, max=240, error="de 1 à 240 mois"))
+    tacit_renewal = ma.Boolean(load_default=True, error_messages={"invalid": "true ou false attendu"})
+    notice_months = Integer(load_default=3, validate=validate.Range(min=0, max=24, error="de 0 à 24 mois"),
+                            metadata={"description": "Préavis de résiliation, en mois (3 par défaut)."})
+    title = String(validate=validate.Length(max=300, error="300 caractères au plus"),
+                   metadata={"description": "Par défaut : le nom du modèle et ceux des partenaires."})
+    signatories = List(Nested(SignatoryInput), load_default=list,
+                       metadata={"description": "Qui signe pour chaque partie."})
+
+# --- Representations -------------------------------------------------------------------------------------------
+
+
+class SignatorySchema(FrenchSchema):
+    name = String(attribute="signatory_name", allow_none=True)
+    title = String(attribute="signatory_title", allow_none=True)
+
+
+class PartySchema(FrenchSchema):
+    role = String(metadata={"description": "« hospital » ou « partner »."})
+    organisation_id = Integer()
+    finess_et = String(attribute="organisation.finess_et", allow_none=True)
+    name = String(attribute="organisation.display_name")
+    signatory = Inline(SignatorySchema)
+
+
+class DraftSchema(FrenchSchema):
+    version = Integer()
+    sha256 = String()
+    size = Integer()
+    filename = String()
+    created_at = ma.DateTime()
+
+
+class ConventionSchema(FrenchSchema):
+    id = Integer()
+    reference = String(metadata={"description": "« <FINESS ET>-<année>-<numéro> », unique."})
+    title = String()
+    status = String(metadata={"description": "brouillon, en_negociation, a_signer, signee, resiliee."})
+    hospital = String(attribute="hospital.finess_et", metadata={"description": "FINESS ET de l'hôpital."})
+    effective_date = Date(allow_none=True)
+    duration_months = Integer(allow_none=True)
+    end_date = ma.Method("_end_date", metadata={"description": "Dernier jour en vigueur, déduit de la durée."})
+    tacit_renewal = ma.Boolean()
+    notice_months = Integer()
+    parties = List(Nested(PartySchema))
+    partner_types = List(String())
+    themes = List(String())
+    clauses = List(String())
+    fields = ma.Raw()
+    template = ma.Method("_template", metadata={"description": "{code, version}, null hors modèle."})
+    drafts = List(Nested(DraftSchema))
+    signed_copy = ma.Constant(None, metadata={"description": "La copie signée (à venir)."})
+    created_at = ma.DateTime()
+
+    def _end_date(self, convention):
+        if convention.effective_date is None or not convention.duration_months:
+            return None
+        return end_date(convention.effective_date, convention.duration_months).isoformat()
+
+    def _template(self, convention):
+        version = convention.template_version
+        return None if version is None else {"code": version.code, "version": version.version}
+
+
+class ManifestFieldSchema(FrenchSchema):
+    name = String()
+    label = String()
+    type = String(validate=one_of(["text", "date", "int", "bool", "choice", "list"]))
+    required = ma.Boolean()
+    choices = List(String())
+    help = String()
+
+
+class ManifestClauseSchema(FrenchSchema):
+    code = String()
+    label = String()
+    default = ma.Boolean()
+
+
+class TemplateSchema(FrenchSchema):
+    """A template version: its manifest (INTERFACE.md), with its version number and SHA-256."""
+
+    code = String()
+    name = String()
+    description = String()
+    partner_types = List(String())
+    themes = List(String())
+    fields = List(Nested(ManifestFieldSchema))
+    clauses = List(Nested(ManifestClauseSchema))
+    version = Integer()
+    sha256 = String()
+    size = Integer()
+    source = String(metadata={"description": "« shipped » (livré) ou « upload » (téléversé)."})
+    uploaded_at = ma.DateTime()
+
+    @pre_dump
+    def _flatten(self, version, **_):
+        return template_values(version) if isinstance(version, TemplateVersion) else version
+
+
+def template_values(version: TemplateVersion) -> dict:
+    """A version as the API shows it: its manifest, plus its number, SHA-256, size, source and date."""
+    return {**version.manifest, "version": version.version, "sha256": version.sha256, "size": version.size,
+            "source": version.source, "uploaded_at": version.uploaded_at}
+
+
+class TemplateList(FrenchSchema):
+    templates = List(Nested(TemplateSchema))
+
+
+class TemplateStored(TemplateSchema):
+    created = ma.Boolean(metadata={"description": "false si ce fichier et ce manifeste étaient déjà la "
+                                                      "version indiquée (rien n'est ajouté)."})
+
+
+class ProblemSchema(FrenchSchema):
+    message = String()
+    part = String(metadata={"description": "document, header, footer, footnotes, properties, manifest, package."})
+    paragraph = String(metadata={"description": "Texte du paragraphe en cause."})
+    code = String()
+    entry = String()
+
+
+class TemplateCheck(FrenchSchema):
+    """POST /templates?dry_run=true on a valid template."""
+
+    valid = ma.Boolean()
+    problems = List(Nested(ProblemSchema))
+    code = String()
+    version = Integer(metadata={"description": "Version que l'envoi créerait (ou déjà existante)."})
+    created = ma.Boolean(metadata={"description": "Si l'envoi créerait une version."})
+
+
+class TemplateUploadQuery(FrenchSchema):
+    dry_run = ma.Boolean(load_default=False, error_messages={"invalid": "true ou false attendu"},
+                             metadata={"description": "Valider sans rien enregistrer."})
