@@ -178,6 +178,52 @@ def last_signatories(hospital: HospitalProfile) -> dict[int, Signatory]:
     return {organisation_id: Signatory(name or "", title or "") for organisation_id, name, title in rows}
 
 
+def register_convention(hospital: HospitalProfile, *, partnerships: list[Partnership], partner_types: list[str],
+                        themes: list[str], effective_date: date | None, duration_months: int,
+                        tacit_renewal: bool = True, notice_months: int = 3, title: str | None = None,
+                        signatories: dict[int, Signatory] | None = None, actor=None) -> Convention:
+    """Record a convention drafted elsewhere (signed before the hospital used the application), in « brouillon ».
+
+    It has no template and gets no drafts; its dates may lie in the past. Its partner types and themes are
+    required: they are what R6111-26 counts.
+    """
+    partner_types, themes = list(dict.fromkeys(partner_types or ())), list(dict.fromkeys(themes or ()))
+    problems = _check({"partner_types": partner_types, "themes": themes, "partnerships": partnerships,
+                       "duration_months": duration_months, "effective_date": effective_date})
+    if not partner_types:
+        problems.append("indiquez au moins un type de partenaire couvert par la convention")
+    if not themes:
+        problems.append("indiquez au moins un thème couvert par la convention")
+    notice = _notice(notice_months)
+    if notice is None:
+        problems.append("le préavis de résiliation doit être un nombre de mois entre 0 et 24")
+    problems += [f"{p.partner.display_name} n'est pas partenaire de cet hôpital"
+                 for p in partnerships if p.hospital_id != hospital.id]
+    if problems:
+        raise DomainError("Convention refusée : " + " ; ".join(problems) + ".", details=problems)
+    names = french_join([p.partner.display_name for p in partnerships])
+    convention = Convention(
+        reference="", hospital=hospital, title=((title or "").strip() or f"Convention – {names}")[:300],
+        status=STATUS_DRAFT, template_version=None, clauses=[], fields={}, partner_types=partner_types,
+        themes=themes, effective_date=effective_date, duration_months=duration_months,
+        tacit_renewal=tacit_renewal, notice_months=notice, created_by_id=actor.id if actor is not None else None)
+    signatories = signatories or {}
+    for position, organisation in enumerate([hospital.organisation, *(p.partner for p in partnerships)]):
+        signatory = signatories.get(organisation.id, Signatory())
+        convention.parties.append(ConventionParty(
+            organisation=organisation, role=PARTY_HOSPITAL if position == 0 else PARTY_PARTNER, position=position,
+            signatory_name=signatory.name.strip() or None, signatory_title=signatory.title.strip() or None))
+    convention.year = effective_date.year
+    convention.number = next_number(hospital.id, convention.year)
+    convention.reference = format_reference(hospital.finess_et, convention.year, convention.number)
+    db.session.add(convention)
+    db.session.flush()
+    record_audit("convention.register", convention,
+                 f"Convention {convention.reference} enregistrée (rédigée hors de l'application) : "
+                 f"{convention.title}", hospital=hospital, actor=actor)
+    return convention
+
+
 def rank_templates(versions, partner_types) -> list[tuple]:
     """(template version, number of the partnership's types it covers), best match first, then by name."""
     wanted = set(partner_types or ())
