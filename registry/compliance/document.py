@@ -1,0 +1,72 @@
+"""docs/compliance-rules.md, written from the rule data so that the page a legal reviewer reads is the rules.
+
+Regenerate after changing a rule: ``.venv/bin/python -m registry.compliance.document > docs/compliance-rules.md``.
+"""
+
+from registry.compliance.requirements import (BY_CPOM, BY_EQUIPMENT, VERDICT_LABELS, VERDICT_MEANINGS,
+                                              Requirement)
+from registry.compliance.rules import CURRENT, RULESETS
+from registry.compliance.wording import quoted, route_phrase
+from registry.core.french import french_date
+from registry.core.vocabulary import ACTIVITIES
+
+HEADER = """\
+# Règles de conformité des hôpitaux de proximité
+
+<!-- Generated from registry/compliance/ by `python -m registry.compliance.document`; do not edit by hand:
+     tests/compliance/test_rules.py fails when this page and the rule data differ. -->
+
+Ce document donne, pour chaque exigence vérifiée par l'application, le texte cité (article, alinéa, version du
+texte), ce qui la remplit, quand elle n'est pas requise, et la lecture que l'application fait du texte. Chaque
+verdict affiché reprend la citation, la lecture et la version du jeu de règles sur lesquelles il repose.
+"""
+
+
+def render() -> str:
+    lines = [HEADER, "## Verdicts", ""]
+    lines += [f"- `{code}` ({label}) : {VERDICT_MEANINGS[code]}." for code, label in VERDICT_LABELS.items()]
+    lines += ["", "## Lectures communes à toutes les exigences", ""]
+    lines += [f"{number}. {reading}" for number, reading in enumerate(CURRENT.readings, start=1)]
+    lines += ["", "## Jeux de règles", ""]
+    for ruleset in RULESETS.values():
+        lines += [f"- `{ruleset.id}`, version {ruleset.version} : {ruleset.title} ; texte le plus récent du "
+                  f"{french_date(ruleset.text_date)}. Exigences : "
+                  + ", ".join(f"`{code}`" for code in ruleset.codes) + "."]
+    lines += ["", "## Exigences", ""]
+    for requirement in CURRENT.requirements:
+        lines += _requirement(requirement)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _requirement(requirement: Requirement) -> list[str]:
+    citation = requirement.citation
+    lines = [f"### `{requirement.code}` — {requirement.title}", "",
+             f"- **Citation** : {citation}.", f"- **Texte** : « {citation.quote} »"]
+    if citation.note:
+        lines.append(f"- **Source** : {citation.note}")
+    if not requirement.in_interface:
+        lines.append(f"- **Ajout** : {requirement.addition_note}")
+    lines += [f"- **Remplie par** : {_met_by(requirement)}."]
+    if requirement.waived_by_activities:
+        lines.append("- **Non requise quand** l'hôpital exerce lui-même : "
+                     + " ou ".join(quoted(requirement.waived_by_activities, ACTIVITIES)) + ".")
+    lines += [f"- **Lecture de l'application** : {requirement.reading}", ""]
+    return lines
+
+
+def _met_by(requirement: Requirement) -> str:
+    if requirement.evaluation == BY_CPOM:
+        return ("les engagements inscrits au CPOM pour les partenariats "
+                + ", ".join(f"`{code}`" for code in requirement.refers_to))
+    if requirement.evaluation == BY_EQUIPMENT:
+        return " ; ".join(f"{need.label.lower()} : en propre, ou une convention signée et en vigueur "
+                         f"{route_phrase(need.route)}" for need in requirement.equipment)
+    ways = [f"une convention signée et en vigueur {route_phrase(route)}" for route in requirement.routes]
+    if requirement.met_by_activities:
+        ways.insert(0, "l'activité exercée par l'hôpital lui-même : "
+                    + " ou ".join(quoted(requirement.met_by_activities, ACTIVITIES)))
+    return " ; ou ".join(ways)
+
+
+if __name__ == "__main__":
+    print(render(), end="")

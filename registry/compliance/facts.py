@@ -1,0 +1,111 @@
+"""What the checker reads: small frozen records an adapter fills from the database (or a test by hand).
+
+Codes are those of core.vocabulary; sequences may be given as lists and are stored as tuples or frozensets.
+An unknown code or status raises ValueError, so a mapping mistake in the adapter fails loudly.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from registry.compliance.r6111_24 import EQUIPMENT
+from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, unknown_codes
+
+#: Stored convention statuses (INTERFACE.md); the lifecycle owns the transitions between them.
+BROUILLON, EN_NEGOCIATION, A_SIGNER, SIGNEE, RESILIEE = STATUSES = (
+    "brouillon", "en_negociation", "a_signer", "signee", "resiliee")
+STATUS_LABELS = {BROUILLON: "brouillon", EN_NEGOCIATION: "en négociation", A_SIGNER: "à signer",
+                 SIGNEE: "signée", RESILIEE: "résiliée"}
+
+
+def _freeze(record, vocabularies: dict) -> None:
+    """Store every list as a tuple (or a frozenset for code sets) and check codes against their vocabulary."""
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if item.name in vocabularies:
+            if value is None:
+                continue
+            value = frozenset(value)
+            unknown = unknown_codes(sorted(value), vocabularies[item.name])
+            if unknown:
+                raise ValueError(f"{type(record).__name__}.{item.name}: unknown codes {unknown}")
+        elif isinstance(value, list):
+            value = tuple(value)
+        object.__setattr__(record, item.name, value)
+
+
+@dataclass(frozen=True)
+class PartnerFacts:
+    """A partner organisation as a party to a convention, or as a partner of the hospital."""
+
+    name: str
+    #: None for a partner outside FINESS (a CPTS association, an MMG).
+    finess_et: str | None = None
+    #: The types it plays for this hospital (its Partnership's types).
+    partner_types: frozenset[str] = frozenset()
+    departement: str | None = None
+    #: INSEE code of its commune.
+    commune_code: str | None = None
+
+    def __post_init__(self):
+        _freeze(self, {"partner_types": PARTNER_TYPES})
+
+    @property
+    def key(self) -> str:
+        """Identity used to tell whether a partner of the hospital is party to a convention."""
+        return self.finess_et or self.name
+
+
+@dataclass(frozen=True)
+class HospitalFacts:
+    finess_et: str
+    name: str
+    territory_departements: frozenset[str] = frozenset()
+    territory_communes: frozenset[str] = frozenset()
+    #: Activities it runs itself (core.vocabulary.ACTIVITIES).
+    internal_activities: frozenset[str] = frozenset()
+    #: Equipment it has itself (r6111_24.EQUIPMENT); None when not recorded.
+    own_equipment: frozenset[str] | None = None
+    #: Its partners (Partnership rows), with or without a convention: named when a requirement is missing.
+    partners: tuple[PartnerFacts, ...] = ()
+
+    def __post_init__(self):
+        _freeze(self, {"internal_activities": ACTIVITIES, "own_equipment": EQUIPMENT})
+        object.__setattr__(self, "territory_departements", frozenset(self.territory_departements))
+        object.__setattr__(self, "territory_communes", frozenset(self.territory_communes))
+
+    @property
+    def has_territory(self) -> bool:
+        return bool(self.territory_departements or self.territory_communes)
+
+    def covers(self, partner: PartnerFacts) -> bool:
+        """Whether a partner lies on the territory: its commune or its département belongs to it."""
+        return ((partner.commune_code is not None and partner.commune_code in self.territory_communes)
+                or (partner.departement is not None and partner.departement in self.territory_departements))
+
+
+@dataclass(frozen=True)
+class ConventionFacts:
+    """A convention (not an avenant) as the law counts it: what it declares to cover, its status and dates."""
+
+    reference: str
+    status: str
+    partner_types: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+    #: The partner parties (the hospital itself is not listed).
+    partners: tuple[PartnerFacts, ...] = ()
+    signed_on: date | None = None
+    #: First day in force; None: in force from its signature.
+    effective_date: date | None = None
+    #: Last day of the period that contains the evaluation date, computed by the caller; None: open-ended.
+    end_date: date | None = None
+    #: The convention renews at ``end_date`` unless terminated: the period's end is not an end.
+    tacit_renewal: bool = False
+    #: The day the termination takes effect: no longer in force from that day on.
+    terminated_on: date | None = None
+    #: The day it was created in the application: before that, an unsigned convention did not exist.
+    created_on: date | None = None
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"ConventionFacts.status: unknown status {self.status!r}")
+        _freeze(self, {"partner_types": PARTNER_TYPES, "themes": THEMES})

@@ -1,0 +1,76 @@
+"""Versioned rule sets: which requirements apply, from which texts, read how. A verdict names the rule set
+it rests on, so a change of text or of reading is a new version here, never a silent change of verdicts."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from registry.compliance import r6111_24, r6111_26
+from registry.compliance.requirements import Requirement
+
+#: A convention in force that stops within this many days puts its requirement « à risque ».
+RISK_WINDOW_DAYS = 90
+
+#: Readings that apply to every requirement (docs/compliance-rules.md shows them first).
+COMMON_READINGS = (
+    "Seule une convention signée et en vigueur à la date d'évaluation satisfait une exigence. Une convention "
+    "résiliée (à partir du jour où la résiliation prend effet) ou expirée (après le dernier jour de sa période) "
+    "ne compte pas.",
+    f"« À risque » : une convention qui compterait existe mais n'est pas encore signée, ou est signée mais pas "
+    f"encore en vigueur, ou est en vigueur mais prend fin dans les {RISK_WINDOW_DAYS} jours. Une convention à "
+    "reconduction tacite ne prend pas fin au terme de sa période ; seule une résiliation datée l'arrête. Une "
+    "convention qui prend fin mais qu'une convention signée relaie sans interruption laisse l'exigence "
+    "satisfaite.",
+    "Une convention compte pour chaque type de partenaire qu'elle déclare (par exemple EHPAD et SSR/SMR) : une "
+    "même convention peut satisfaire plusieurs exigences. Le partenaire qui tient un type est celui des "
+    "signataires dont le partenariat porte ce type ; si aucun ne le porte, tous les signataires partenaires.",
+    "Les thèmes sont ceux déclarés sur la convention ; l'application ne lit pas le texte de la convention.",
+    "Territoire : un partenaire est sur le territoire de l'hôpital quand sa commune ou son département figure dans "
+    "le territoire déclaré au profil de l'hôpital ; un partenaire sans localisation n'y est pas. La condition ne "
+    "s'applique que là où le texte la pose (1° et 2° b) de l'article R6111-26).",
+    "Une évaluation à une date passée se fonde sur les dates de signature, d'effet, de fin et de résiliation ; "
+    "une convention créée dans l'application après cette date, et non signée avant, n'existait pas encore.",
+    "Quand plusieurs conventions comptent, la preuve retenue est la meilleure : satisfait avant à risque, puis "
+    "celle qui finit le plus tard, puis la référence.",
+)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    #: Stable identifier, kept in exports beside the version.
+    id: str
+    version: int
+    title: str
+    #: Date of the most recent text the rule set applies.
+    text_date: date
+    requirements: tuple[Requirement, ...]
+    readings: tuple[str, ...] = COMMON_READINGS
+    risk_window_days: int = RISK_WINDOW_DAYS
+
+    @property
+    def label(self) -> str:
+        """What a verdict says it rests on: « R6111-26 (décret n° 2016-658 du 20 mai 2016), version 1 »."""
+        return f"{self.title}, version {self.version}"
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(requirement.code for requirement in self.requirements)
+
+    def requirement(self, code: str) -> Requirement:
+        for requirement in self.requirements:
+            if requirement.code == code:
+                return requirement
+        raise KeyError(code)
+
+
+R6111_26_2016 = RuleSet(
+    id="r6111-26-2016", version=1, title=f"R6111-26 ({r6111_26.TEXT_VERSION})", text_date=r6111_26.TEXT_DATE,
+    requirements=r6111_26.REQUIREMENTS)
+
+#: The texts applied today: R6111-26 as the seed gives it, and the equipment condition of R6111-24 II.
+CURRENT = RuleSet(
+    id="hdp-textes-en-vigueur", version=1,
+    title="R6111-26 (rédaction de 2016) et R6111-24 II (rédaction de 2021)",
+    text_date=r6111_24.PLATEAU_TECHNIQUE.citation.text_date,
+    requirements=r6111_26.REQUIREMENTS + (r6111_24.PLATEAU_TECHNIQUE,))
+
+RULESETS = {ruleset.id: ruleset for ruleset in (R6111_26_2016, CURRENT)}
