@@ -34,7 +34,9 @@ def first_of_next_month(today: date) -> date:
 
 def _manifest_field(spec: ManifestField):
     """A WTForms field for one manifest field: its type, required flag, choices and help text."""
-    help_text = " ".join(x for x in (spec.help, LIST_HELP if spec.type == "list" else "") if x)
+    said = f"{spec.label} {spec.help}".lower()
+    help_text = " ".join(x for x in (spec.help, LIST_HELP if spec.type == "list" and "par ligne" not in said
+                                     else "") if x)
     kwargs = {"label": spec.label, "description": help_text}
     if spec.type == "bool":
         return BooleanField(**kwargs)

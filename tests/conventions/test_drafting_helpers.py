@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from registry.conventions.forms import first_of_next_month
+from registry.conventions.forms import _manifest_field, first_of_next_month
+from registry.documents.manifest import ManifestField
 from registry.conventions.preview import _article_label, clean_html
 from registry.conventions.routes import file_size
 from registry.conventions.services import rank_templates
@@ -65,3 +66,17 @@ def test_the_shipped_templates_number_their_articles():
 @pytest.mark.parametrize("size, expected", [(850, "850 octets"), (14_336, "14 Ko"), (1_300_000, "1,2 Mo")])
 def test_file_size_in_french(size, expected):
     assert file_size(size) == expected
+
+
+def test_a_list_field_says_one_value_per_line_unless_its_label_does(app):
+    from wtforms import Form
+
+    class Probe(Form):
+        plain = _manifest_field(ManifestField(name="sites", label="Sites concernés", type="list", required=True))
+        said = _manifest_field(ManifestField(name="annexes", label="Annexes (une par ligne)", type="list"))
+        choice = _manifest_field(ManifestField(name="kind", label="Activité", type="choice", choices=("A", "B")))
+
+    form = Probe()
+    assert form.plain.description == "Une valeur par ligne." and form.plain.flags.required
+    assert form.said.description == "" and not form.said.flags.required
+    assert [choice.value for choice in form.choice.choices] == ["", "A", "B"]

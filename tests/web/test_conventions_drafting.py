@@ -77,7 +77,7 @@ def test_the_form_is_prefilled_from_the_registry(client, drafting, login):
     assert re.search(r'name="notice_months"[^>]*value="3"', body)
     assert re.search(r'id="tacit_renewal" name="tacit_renewal" value="y" checked', body)
     assert re.search(r'name="effective_date"[^>]*value="\d{4}-\d{2}-01"', body)
-    assert 'rows="3"' in body and "Une valeur par ligne." in body  # the list field
+    assert 'rows="3"' in body and "Une valeur par ligne." not in body  # the labels already say « une par ligne »
     choice = page(client.get(form_url(drafting, "ssr_usld")))
     assert '<option value="soins de longue durée (USLD)">' in choice
 
