@@ -7,8 +7,8 @@ from datetime import date
 
 from registry.compliance.facts import ConventionFacts, HospitalFacts
 from registry.compliance.matching import Assessment, assess
-from registry.compliance.requirements import (A_RISQUE, BY_CONVENTIONS, BY_CPOM, BY_EQUIPMENT, MANQUANT, NON_REQUIS,
-                                              SATISFAIT, Requirement)
+from registry.compliance.requirements import (A_RISQUE, BY_CPOM, BY_EQUIPMENT, MANQUANT, NON_REQUIS, SATISFAIT,
+                                              Requirement)
 from registry.compliance.rules import CURRENT, RuleSet
 from registry.compliance.standing import EN_VIGUEUR, PREND_FIN
 from registry.compliance.verdicts import Verdict

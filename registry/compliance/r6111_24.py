@@ -20,8 +20,8 @@ PLATEAU_TECHNIQUE = Requirement(
         text_date=date(2021, 5, 12),
         quote=("It has its own imaging and medical biology technical platforms and telehealth equipment, or has "
                "access to them under an agreement, taking into account the resources available in the region."),
-        note=("Texte français non consulté : extrait d'une traduction anglaise non officielle (french-business-law.com). "
-              "Vérifier le texte et le numéro de l'alinéa sur Légifrance.")),
+        note=("Texte français non consulté : extrait d'une traduction anglaise non officielle "
+              "(french-business-law.com). Vérifier le texte et le numéro de l'alinéa sur Légifrance.")),
     evaluation=BY_EQUIPMENT,
     equipment=(EquipmentNeed(IMAGERIE, EQUIPMENT[IMAGERIE], _PLATEAU),
                EquipmentNeed(BIOLOGIE, EQUIPMENT[BIOLOGIE], _PLATEAU),

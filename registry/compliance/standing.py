@@ -46,8 +46,8 @@ def is_signed(convention: ConventionFacts, at: date) -> bool:
 
 def standing(convention: ConventionFacts, at: date, window_days: int) -> Standing:
     end = last_day(convention)
-    if convention.terminated_on is not None and convention.terminated_on <= at or (
-            convention.status == RESILIEE and convention.terminated_on is None):
+    if ((convention.terminated_on is not None and convention.terminated_on <= at)
+            or (convention.status == RESILIEE and convention.terminated_on is None)):
         return Standing(RESILIEE_LE, end)
     if not is_signed(convention, at):
         if convention.created_on is not None and convention.created_on > at:
