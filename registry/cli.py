@@ -5,6 +5,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from registry.accounts import cli as accounts_cli
+    from registry.backup import cli as backup_cli
+    from registry.conventions import cli as conventions_cli
     from registry.core import cli as core_cli
     from registry.demo import cli as demo_cli
     from registry.finess import cli as finess_cli
@@ -14,5 +16,7 @@ def register(app: Flask) -> None:
         *accounts_cli.COMMANDS,
         *finess_cli.COMMANDS,
         *demo_cli.COMMANDS,
+        *conventions_cli.COMMANDS,
+        *backup_cli.COMMANDS,
     ):
         app.cli.add_command(command)

@@ -113,16 +113,17 @@ def create_avenant(convention: Convention, title: str, *, effective_date: date |
     _lock(convention)
     number = (db.session.scalar(select(func.max(Convention.amendment_number))
                                 .where(Convention.parent_id == convention.id)) or 0) + 1
+    parties = [ConventionParty(organisation_id=party.organisation_id, role=party.role, position=party.position,
+                               signatory_name=party.signatory_name, signatory_title=party.signatory_title)
+               for party in convention.parties]
     avenant = Convention(
         reference=f"{convention.reference}-A{number}", hospital_id=convention.hospital_id, year=convention.year,
-        number=convention.number, amendment_number=number, parent=convention, title=title,
-        status=lifecycle.BROUILLON, template_version=None, clauses=[], fields={}, partner_types=[], themes=[],
-        effective_date=effective_date, duration_months=None, tacit_renewal=False, notice_months=0,
+        number=convention.number, amendment_number=number, title=title, status=lifecycle.BROUILLON,
+        template_version=None, clauses=[], fields={}, partner_types=[], themes=[], effective_date=effective_date,
+        duration_months=None, tacit_renewal=False, notice_months=0, parties=parties,
         created_by_id=actor.id if actor is not None else None)
-    avenant.parties = [ConventionParty(organisation_id=party.organisation_id, role=party.role,
-                                       position=party.position, signatory_name=party.signatory_name,
-                                       signatory_title=party.signatory_title) for party in convention.parties]
     db.session.add(avenant)
+    avenant.parent = convention
     db.session.flush()
     record_audit("convention.avenant", avenant, f"Avenant {avenant.reference} créé : {title}"[:500],
                  hospital=convention.hospital, actor=actor)
