@@ -1,5 +1,8 @@
 """What the conventions and templates API reads and writes (INTERFACE.md, "Core payloads")."""
 
+import math
+from datetime import date
+
 from marshmallow import fields as ma, pre_dump, validate
 
 from registry.api.blueprint import MAX_ID
@@ -28,7 +31,8 @@ class PartnerRef(ma.Field):
         description = "Identifiant du partenariat (entier) ou FINESS ET du partenaire (texte)"
         if hospital:
             description += ", ou « hospital » pour l'hôpital"
-        super().__init__(metadata={"description": description + "."}, **kwargs)
+        kinds = [{"type": "integer", "minimum": 1}, {"type": "string"}]
+        super().__init__(metadata={"description": description + ".", "oneOf": kinds}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, int) and not isinstance(value, bool):
@@ -48,7 +52,7 @@ class FieldValues(ma.Dict):
     """The template's field values: text, number, yes/no, null or a list of texts, each storable."""
 
     default_error_messages = {**_COMMON, "invalid": "objet JSON attendu ({nom du champ: valeur})",
-                              "value": "valeur attendue : texte, nombre, booléen, null ou liste de textes",
+                              "value": "valeur attendue : texte, nombre fini, booléen, null ou liste de textes",
                               "too_long": f"texte de {MAX_FIELD_TEXT} caractères au plus"}
 
     def __init__(self, **kwargs):
@@ -63,7 +67,7 @@ class FieldValues(ma.Dict):
             return [self._text(element) for element in item]
         if isinstance(item, str):
             return self._text(item)
-        if item is None or isinstance(item, (bool, int, float)):
+        if item is None or isinstance(item, (bool, int)) or (isinstance(item, float) and math.isfinite(item)):
             return item
         raise self.make_error("value")
 
@@ -97,7 +101,8 @@ class ConventionInput(FrenchSchema):
     partner_types = codes(PARTNER_TYPES, load_default=list,
                           metadata={"description": "Par défaut, ceux du modèle."})
     themes = codes(THEMES, load_default=list, metadata={"description": "Par défaut, ceux du modèle."})
-    effective_date = Date(required=True)
+    effective_date = Date(required=True, validate=validate.Range(
+        min=date(1900, 1, 1), max=date(2199, 12, 31), error="date entre 1900 et 2199 attendue"))
     duration_months = Integer(required=True, validate=validate.Range(min=1, max=240, error="de 1 à 240 mois"))
     tacit_renewal = ma.Boolean(load_default=True, error_messages={"invalid": "true ou false attendu"})
     notice_months = Integer(load_default=3, validate=validate.Range(min=0, max=24, error="de 0 à 24 mois"),

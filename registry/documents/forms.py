@@ -14,8 +14,7 @@ class TemplateUploadForm(FrenchForm):
     manifest_file = FileField("Manifeste (fichier .json)", validators=[
         FileAllowed(["json"], "Le manifeste doit être un fichier .json.")],
         description="Facultatif si le manifeste est saisi ci-dessous ; le fichier l'emporte sur le texte.")
-    manifest_text = TextAreaField("Manifeste (JSON)", render_kw={"rows": 16, "spellcheck": "false",
-                                                                 "style": "font-family: var(--bs-font-monospace)"},
+    manifest_text = TextAreaField("Manifeste (JSON)", render_kw={"rows": 16, "spellcheck": "false"},
                                   description="Code, nom, types de partenaire, champs du formulaire et clauses "
                                               "optionnelles du modèle.")
     submit = SubmitField("Vérifier et enregistrer")

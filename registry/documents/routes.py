@@ -68,7 +68,7 @@ def upload():
             version, created = store_template(form.document.data.read(), manifest, current_user)
         except TemplateRejected as exc:
             db.session.rollback()
-            problems, error = exc.details, "Le modèle n'a pas été enregistré : corrigez les problèmes listés."
+            problems, error = exc.details, "Rien n'a été enregistré : corrigez les problèmes listés ci-dessous."
         except DomainError as exc:
             db.session.rollback()
             error = exc.message

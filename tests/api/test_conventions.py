@@ -109,6 +109,8 @@ def test_unknown_template_is_a_422_naming_it(client, world, partners):
 
 @pytest.mark.parametrize("changes, location", [
     ({"effective_date": "01/01/2027"}, "effective_date"),
+    ({"effective_date": "9999-12-31"}, "effective_date"),
+    ({"fields": {"signing_place": float("inf")}}, "fields"),
     ({"duration_months": 0}, "duration_months"),
     ({"themes": ["chirurgie"]}, "themes"),
     ({"partners": []}, "partners"),

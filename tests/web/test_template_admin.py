@@ -50,10 +50,12 @@ def test_admin_lists_every_template_with_its_versions(client, scene, shipped_tem
     assert len(queries) <= 3  # the user, the versions; no query per template
     words = text(response)
     assert "7 modèles" in words and "Administration" in words
-    row = next(r for r in page(response).split("<tr>") if "<code>second_recours</code>" in r)
+    row = next(r for r in page(response).split("<tr>") if ">second_recours</code>" in r)
     cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>",
                                                                                    row, re.S)]
-    assert cells[1:4] + cells[5:7] == ["second_recours", "Établissement de second recours", "2", "Téléversé", "2"]
+    assert cells[:2] + cells[3:5] == ["Second recours : orientation, consultations avancées et télémédecine "
+                                      "second_recours", "Établissement de second recours", "Téléversé", "2"]
+    assert cells[2].startswith("2 , du ")  # current version 2, of today
     for code in CODES:
         assert f'href="{URL}{code}/versions/1"' in page(response)
     assert f'href="{URL}second_recours/versions/2"' in page(response)
@@ -113,7 +115,7 @@ def test_every_problem_is_listed_with_its_part_and_paragraph(client, scene, logi
     assert any("Corps du document" in r and "Entre {{ hospital.name }" in r for r in rows)
     assert any("money" in r and "Montant : {{ reference|money }}" in r for r in rows)
     assert any("page_number" in r and "Pied de page" in r and "{{ page_number }}" in r for r in rows)
-    assert "3 problèmes relevés" in text(response) and "n'a pas été enregistré" in text(response)
+    assert "3 problèmes relevés" in text(response) and "Rien n'a été enregistré" in text(response)
     assert versions() == 0
 
 
