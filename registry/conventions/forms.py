@@ -7,8 +7,9 @@ convention attribute fills the template's field, so it is shown once.
 
 from datetime import date
 
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField,
+                     ValidationError)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from registry.conventions.services import Signatory
 from registry.core.french import french_date
@@ -19,13 +20,20 @@ from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
 
 REQUIRED = "Ce champ est obligatoire."
-INVALID_INT = "Indiquez un nombre entier."
 LIST_HELP = "Une valeur par ligne."
 #: Manifest fields that the convention's own attributes fill.
 CONVENTION_ATTRIBUTES = frozenset({"notice_months"})
 #: Prefix of the generated fields' names, so that a manifest field never collides with the form's own.
 FIELD_PREFIX = "champ_"
 TEXT_MAX = 1000
+
+
+def in_range(low: int, high: int | None, message: str):
+    """NumberRange that stays silent when the value did not parse (its own message already says so)."""
+    def check(form, field):
+        if field.data is not None and (field.data < low or (high is not None and field.data > high)):
+            raise ValidationError(message)
+    return check
 
 
 def first_of_next_month(today: date) -> date:
@@ -44,8 +52,7 @@ def _manifest_field(spec: ManifestField):
         presence = InputRequired(REQUIRED) if spec.required else Optional()
         if spec.type == "date":
             return DateField(format=DATE_FORMATS, validators=[presence], invalid_value_message=INVALID_DATE, **kwargs)
-        return IntegerField(validators=[presence, NumberRange(min=0, message="Indiquez un nombre positif.")],
-                            **kwargs)
+        return IntegerField(validators=[presence, in_range(0, None, "Indiquez un nombre positif.")], **kwargs)
     presence = DataRequired(REQUIRED) if spec.required else Optional()
     if spec.type == "choice":
         return SelectField(choices=options(((c, c) for c in spec.choices), blank="Choisissez…"),
@@ -69,10 +76,10 @@ class ConventionFormBase(FrenchForm):
     effective_date = DateField("Date d'effet", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)],
                                invalid_value_message=INVALID_DATE)
     duration_months = IntegerField("Durée (en mois)", validators=[
-        InputRequired(REQUIRED), NumberRange(min=1, max=240, message="Entre 1 et 240 mois.")])
+        InputRequired(REQUIRED), in_range(1, 240, "Entre 1 et 240 mois.")])
     tacit_renewal = BooleanField("Renouvellement par tacite reconduction")
     notice_months = IntegerField("Préavis de résiliation (en mois)", validators=[
-        InputRequired(REQUIRED), NumberRange(min=0, max=24, message="Entre 0 et 24 mois.")])
+        InputRequired(REQUIRED), in_range(0, 24, "Entre 0 et 24 mois.")])
     themes = MultiCheckboxField("Thèmes couverts", choices=options(THEMES.items()),
                                 validators=[DataRequired("Choisissez au moins un thème.")],
                                 invalid_choice_message="Thème inconnu.")

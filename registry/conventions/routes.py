@@ -10,7 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from registry.conventions.forms import convention_form, initial_data
-from registry.conventions.services import (create_convention, generate_draft, last_signatories, rank_templates)
+from registry.conventions.lifecycle import STATUS_LABELS
+from registry.conventions.services import create_convention, generate_draft, last_signatories, rank_templates
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
 from registry.documents.manifest import parse_manifest
@@ -19,14 +20,6 @@ from registry.hospitals.models import HospitalProfile, Partnership
 from registry.hospitals.routes import commit_or_error
 
 bp = Blueprint("conventions", __name__)
-
-STATUS_LABELS = {
-    "brouillon": "Brouillon",
-    "en_negociation": "En négociation",
-    "a_signer": "À signer",
-    "signee": "Signée",
-    "resiliee": "Résiliée",
-}
 
 
 @bp.app_template_filter("convention_status")

@@ -136,7 +136,8 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
 
 
 def hospital_conventions(hospital: HospitalProfile, *, partner_id: int | None = None) -> list[tuple[Convention, int]]:
-    """A hospital's conventions, newest first, each with its number of drafts (one query, parties loaded after).
+    """A hospital's conventions, newest first (avenants after their convention), each with its number of drafts
+    (one query, parties loaded after).
 
     ``partner_id`` keeps the conventions to which that organisation is a party.
     """
@@ -146,7 +147,7 @@ def hospital_conventions(hospital: HospitalProfile, *, partner_id: int | None = 
              .outerjoin(drafts, drafts.c.convention_id == Convention.id)
              .where(Convention.hospital_id == hospital.id)
              .options(selectinload(Convention.parties))
-             .order_by(Convention.year.desc(), Convention.number.desc()))
+             .order_by(Convention.year.desc(), Convention.number.desc(), Convention.amendment_number))
     if partner_id is not None:
         query = query.where(Convention.parties.any(ConventionParty.organisation_id == partner_id))
     return [(convention, count) for convention, count in db.session.execute(query)]

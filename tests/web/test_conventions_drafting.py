@@ -128,7 +128,8 @@ def test_an_optional_clause_appears_exactly_when_ticked(client, drafting, login,
     ({"effective_date": "31/02/2027"}, "Date invalide : utilisez le format JJ/MM/AAAA."),
     ({"effective_date": ""}, "Ce champ est obligatoire."),
     ({"partners": []}, "Choisissez au moins un partenaire."),
-    ({"duration_months": "trois ans"}, "Durée (en mois)"),
+    ({"duration_months": "trois ans"}, "N'est pas un entier valide."),
+    ({"champ_direct_line": "0" * 1001}, "1000 caractères au plus."),
     ({"duration_months": "0"}, "Entre 1 et 240 mois."),
     ({"champ_consultations_start": "bientôt"}, "Date invalide : utilisez le format JJ/MM/AAAA."),
     ({"themes": []}, "Choisissez au moins un thème."),
@@ -141,6 +142,7 @@ def test_bad_input_re_renders_with_french_errors_and_creates_nothing(client, dra
     body = page(response)
     assert response.status_code == 200
     assert "Le formulaire n'a pas été enregistré" in body and message in body
+    assert ("Entre 1 et 240 mois." in body) == (message == "Entre 1 et 240 mois.")  # one message per problem
     assert 'value="GHT Côte-d\'Or Haute-Marne (valeur gardée)"' in body  # nothing typed is lost
     assert conventions() == [] and references_used() == 0
 
