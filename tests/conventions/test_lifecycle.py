@@ -2,6 +2,7 @@
 supersession and deleting an unsigned convention (docs/lifecycle.md)."""
 
 import itertools
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -440,3 +441,57 @@ def test_a_convention_sent_for_signature_is_not_deleted(hospital_with_partners, 
     with pytest.raises(TransitionRefused, match=message):
         delete_unsigned_convention(convention, reason="abandon")
     assert db.session.get(Convention, convention.id) is convention
+
+
+# --- Concurrency (PostgreSQL: the row lock) ---------------------------------------------------------------------
+
+def _race(app, convention_id: int, action) -> tuple[list, list]:
+    """Run ``action(convention)`` in two threads at once, each in its own session; results and errors."""
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def worker():
+        with app.app_context():
+            try:
+                convention = db.session.get(Convention, convention_id)
+                barrier.wait()
+                results.append(action(convention))
+                db.session.commit()
+            except Exception as error:  # reported to the test
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.fixture
+def postgresql_only(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL's row locks (SQLite serialises whole transactions)")
+
+
+def test_two_concurrent_signatures_make_one_event(app, postgresql_only, hospital_with_partners):
+    hospital, chu, _ = hospital_with_partners
+    convention = _in_status(registered_convention(hospital, [chu]), A_SIGNER)
+    attach_signed_copy(convention)
+    db.session.commit()
+    results, errors = _race(app, convention.id, lambda c: transition(c, SIGNEE, date=SIGNED_ON, today=TODAY).id)
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], TransitionRefused) and "déjà « Signée »" in errors[0].message
+    assert _count(ConventionEvent, ConventionEvent.convention_id == convention.id) == 1
+
+
+def test_two_concurrent_avenants_get_distinct_numbers(app, postgresql_only, hospital_with_partners):
+    hospital, chu, _ = hospital_with_partners
+    convention = signed_convention(hospital, [chu])
+    db.session.commit()
+    results, errors = _race(app, convention.id, lambda c: create_avenant(c, "Avenant concurrent").reference)
+    assert errors == []
+    assert sorted(results) == [f"{convention.reference}-A1", f"{convention.reference}-A2"]
