@@ -37,8 +37,9 @@ class Templates(MethodView):
     @blp.doc(requestBody=UPLOAD_BODY)
     @blp.response(201, TemplateStored, description="Nouveau modèle, ou nouvelle version d'un modèle.")
     @blp.alt_response(200, schema=TemplateCheck,
-                      description="Avec « dry_run=true » : le modèle est valide, rien n'est enregistré. Sans : ce "
-                                  "fichier et ce manifeste sont déjà la version indiquée (« created » faux).")
+                      description="Avec « dry_run=true » : le modèle est valide, rien n'est enregistré (ce "
+                                  "schéma). Sans : ce fichier et ce manifeste sont déjà une version, renvoyée telle "
+                                  "quelle (schéma TemplateStored, « created » faux).")
     @blp.alt_response(400, description="Corps multipart/form-data attendu.")
     @blp.alt_response(409, description="Même document Word qu'une version existante, avec un autre manifeste.")
     @blp.alt_response(413, description="Fichier au-delà de MAX_UPLOAD_MB.")
