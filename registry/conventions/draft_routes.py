@@ -12,7 +12,8 @@ from flask_login import current_user
 from registry.conventions.models import Convention, ConventionDocument
 from registry.conventions.preview import PDF_UNAVAILABLE, docx_to_html, docx_to_pdf, soffice
 from registry.conventions.routes import bp
-from registry.conventions.services import DRAFTABLE_STATUSES, convention_drafts, generate_draft, get_draft
+from registry.conventions.lifecycle import EDITABLE_STATUSES
+from registry.conventions.services import convention_drafts, generate_draft, get_draft
 from registry.core.access import signed_in
 from registry.core.french import french_duration
 from registry.core.scope import can_edit_hospital, get_convention
@@ -41,7 +42,7 @@ def show(convention_id: int):
                            end_date=ends, clauses=clauses, can_edit=can_edit,
                            duration=french_duration(convention.duration_months) if convention.duration_months else None,
                            can_draft=can_edit and convention.template_version is not None
-                           and convention.status in DRAFTABLE_STATUSES,
+                           and convention.status in EDITABLE_STATUSES,
                            pdf_unavailable=None if soffice() else PDF_UNAVAILABLE)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from registry.audit.services import record_audit
 from registry.conventions.context import convention_context
+from registry.conventions.lifecycle import EDITABLE_STATUSES
 from registry.conventions.models import (KIND_DRAFT, PARTY_HOSPITAL, PARTY_PARTNER, STATUS_DRAFT, Convention,
                                          ConventionDocument, ConventionParty)
 from registry.conventions.references import format_reference, next_number
@@ -23,8 +24,8 @@ from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#: Drafts can be rendered until the convention goes to signature; its fields are frozen from « à signer ».
-DRAFTABLE_STATUSES = ("brouillon", "en_negociation")
+#: Longest title the column holds; a default title built from many partners' names is cut there.
+TITLE_LENGTH = 300
 
 
 @dataclass
@@ -33,18 +34,50 @@ class Signatory:
     title: str = ""
 
 
-def _check(convention_values: dict) -> list[str]:
-    problems = [f"type de partenaire inconnu : « {c} »"
-                for c in unknown_codes(convention_values["partner_types"], PARTNER_TYPES)]
-    problems += [f"thème inconnu : « {c} »" for c in unknown_codes(convention_values["themes"], THEMES)]
-    if not convention_values["partnerships"]:
+def _problems(hospital, *, partnerships, partner_types, themes, duration_months, effective_date,
+              notice_months) -> list[str]:
+    """What a new convention's common values get wrong, in French (empty when all is right)."""
+    problems = [f"type de partenaire inconnu : « {c} »" for c in unknown_codes(partner_types, PARTNER_TYPES)]
+    problems += [f"thème inconnu : « {c} »" for c in unknown_codes(themes, THEMES)]
+    if not partnerships:
         problems.append("choisissez au moins un partenaire")
-    months = convention_values["duration_months"]
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 240:
+    if not isinstance(duration_months, int) or isinstance(duration_months, bool) or not 1 <= duration_months <= 240:
         problems.append("la durée doit être un nombre de mois entre 1 et 240")
-    if convention_values["effective_date"] is None:
+    if effective_date is None:
         problems.append("indiquez la date d'effet")
+    if notice_months is None:
+        problems.append("le préavis de résiliation doit être un nombre de mois entre 0 et 24")
+    problems += [f"{p.partner.display_name} n'est pas partenaire de cet hôpital"
+                 for p in partnerships if p.hospital_id != hospital.id]
     return problems
+
+
+def _refuse_if(problems: list[str]) -> None:
+    if problems:
+        raise DomainError("Convention refusée : " + " ; ".join(problems) + ".", details=problems)
+
+
+def _title(title: str | None, default_prefix: str, partnerships) -> str:
+    names = french_join([p.partner.display_name for p in partnerships])
+    return ((title or "").strip() or f"{default_prefix} – {names}")[:TITLE_LENGTH]
+
+
+def _attach_parties(convention: Convention, hospital: HospitalProfile, partnerships, signatories) -> None:
+    signatories = signatories or {}
+    for position, organisation in enumerate([hospital.organisation, *(p.partner for p in partnerships)]):
+        signatory = signatories.get(organisation.id, Signatory())
+        convention.parties.append(ConventionParty(
+            organisation=organisation, role=PARTY_HOSPITAL if position == 0 else PARTY_PARTNER, position=position,
+            signatory_name=signatory.name.strip() or None, signatory_title=signatory.title.strip() or None))
+
+
+def _number_and_add(convention: Convention, hospital: HospitalProfile) -> None:
+    """Take the next reference of the hospital and year (last step, so a refusal consumes none) and flush."""
+    convention.year = convention.effective_date.year
+    convention.number = next_number(hospital.id, convention.year)
+    convention.reference = format_reference(hospital.finess_et, convention.year, convention.number)
+    db.session.add(convention)
+    db.session.flush()
 
 
 def _notice(value) -> int | None:
@@ -70,39 +103,21 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
     themes = list(dict.fromkeys(themes or version.manifest.get("themes", [])))
     fields = dict(fields or {})
     notice_months = _notice(fields.pop("notice_months", notice_months))
-    values = {"partner_types": partner_types, "themes": themes,
-              "partnerships": partnerships, "duration_months": duration_months, "effective_date": effective_date}
-    problems = _check(values)
-    if notice_months is None:
-        problems.append("le préavis de résiliation doit être un nombre de mois entre 0 et 24")
-    problems += [f"{p.partner.display_name} n'est pas partenaire de cet hôpital"
-                 for p in partnerships if p.hospital_id != hospital.id]
-    if problems:
-        raise DomainError("Convention refusée : " + " ; ".join(problems) + ".", details=problems)
-
-    names = french_join([p.partner.display_name for p in partnerships])
+    _refuse_if(_problems(hospital, partnerships=partnerships, partner_types=partner_types, themes=themes,
+                         duration_months=duration_months, effective_date=effective_date,
+                         notice_months=notice_months))
     convention = Convention(
-        reference="", hospital=hospital, title=(title or "").strip() or f"{version.name} – {names}",
+        reference="", hospital=hospital, title=_title(title, version.name, partnerships),
         status=STATUS_DRAFT, template_version=version, clauses=list(dict.fromkeys(clauses or ())),
         fields=fields, partner_types=partner_types, themes=themes,
         effective_date=effective_date, duration_months=duration_months, tacit_renewal=tacit_renewal,
         notice_months=notice_months, created_by_id=actor.id if actor is not None else None)
-    signatories = signatories or {}
-    organisations = [hospital.organisation, *(p.partner for p in partnerships)]
-    for position, organisation in enumerate(organisations):
-        signatory = signatories.get(organisation.id, Signatory())
-        convention.parties.append(ConventionParty(
-            organisation=organisation, role=PARTY_HOSPITAL if position == 0 else PARTY_PARTNER, position=position,
-            signatory_name=signatory.name.strip() or None, signatory_title=signatory.title.strip() or None))
+    _attach_parties(convention, hospital, partnerships, signatories)
     try:  # checked before numbering, so that a refused convention consumes no reference
         convention_context(convention, generated_on=date.today())
     except ContextError as error:
         raise DomainError("Convention refusée : " + " ".join(error.messages), details=error.messages) from error
-    convention.year = effective_date.year
-    convention.number = next_number(hospital.id, convention.year)
-    convention.reference = format_reference(hospital.finess_et, convention.year, convention.number)
-    db.session.add(convention)
-    db.session.flush()
+    _number_and_add(convention, hospital)
     record_audit("convention.create", convention, f"Convention {convention.reference} créée : {convention.title}",
                  hospital=hospital, actor=actor)
     return convention
@@ -112,7 +127,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     """Render a new draft version, store its bytes (before the row), keep its context snapshot and SHA-256."""
     if convention.template_version is None:
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
-    if convention.status not in DRAFTABLE_STATUSES:
+    if convention.status not in EDITABLE_STATUSES:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
     context = convention_context(convention, generated_on=today or date.today())
     try:
@@ -189,36 +204,21 @@ def register_convention(hospital: HospitalProfile, *, partnerships: list[Partner
     required: they are what R6111-26 counts.
     """
     partner_types, themes = list(dict.fromkeys(partner_types or ())), list(dict.fromkeys(themes or ()))
-    problems = _check({"partner_types": partner_types, "themes": themes, "partnerships": partnerships,
-                       "duration_months": duration_months, "effective_date": effective_date})
+    notice = _notice(notice_months)
+    problems = _problems(hospital, partnerships=partnerships, partner_types=partner_types, themes=themes,
+                         duration_months=duration_months, effective_date=effective_date, notice_months=notice)
     if not partner_types:
         problems.append("indiquez au moins un type de partenaire couvert par la convention")
     if not themes:
         problems.append("indiquez au moins un thème couvert par la convention")
-    notice = _notice(notice_months)
-    if notice is None:
-        problems.append("le préavis de résiliation doit être un nombre de mois entre 0 et 24")
-    problems += [f"{p.partner.display_name} n'est pas partenaire de cet hôpital"
-                 for p in partnerships if p.hospital_id != hospital.id]
-    if problems:
-        raise DomainError("Convention refusée : " + " ; ".join(problems) + ".", details=problems)
-    names = french_join([p.partner.display_name for p in partnerships])
+    _refuse_if(problems)
     convention = Convention(
-        reference="", hospital=hospital, title=((title or "").strip() or f"Convention – {names}")[:300],
+        reference="", hospital=hospital, title=_title(title, "Convention", partnerships),
         status=STATUS_DRAFT, template_version=None, clauses=[], fields={}, partner_types=partner_types,
         themes=themes, effective_date=effective_date, duration_months=duration_months,
         tacit_renewal=tacit_renewal, notice_months=notice, created_by_id=actor.id if actor is not None else None)
-    signatories = signatories or {}
-    for position, organisation in enumerate([hospital.organisation, *(p.partner for p in partnerships)]):
-        signatory = signatories.get(organisation.id, Signatory())
-        convention.parties.append(ConventionParty(
-            organisation=organisation, role=PARTY_HOSPITAL if position == 0 else PARTY_PARTNER, position=position,
-            signatory_name=signatory.name.strip() or None, signatory_title=signatory.title.strip() or None))
-    convention.year = effective_date.year
-    convention.number = next_number(hospital.id, convention.year)
-    convention.reference = format_reference(hospital.finess_et, convention.year, convention.number)
-    db.session.add(convention)
-    db.session.flush()
+    _attach_parties(convention, hospital, partnerships, signatories)
+    _number_and_add(convention, hospital)
     record_audit("convention.register", convention,
                  f"Convention {convention.reference} enregistrée (rédigée hors de l'application) : "
                  f"{convention.title}", hospital=hospital, actor=actor)

@@ -151,3 +151,14 @@ def test_conventions_are_read_through_the_hospital_scope(app, shipped_templates,
     assert [c.id for c in db.session.scalars(visible_conventions(own))] == [convention.id]
     assert list(db.session.scalars(visible_conventions(other))) == []
     assert [c.id for c in db.session.scalars(visible_conventions(same_region))] == [convention.id]
+
+
+def test_default_title_from_many_long_partner_names_fits_its_column(shipped_templates, hospital_with_partners,
+                                                                    make_organisation, make_partnership):
+    hospital, chu, _ = hospital_with_partners
+    partners = [make_partnership(hospital, make_organisation(name=("CENTRE HOSPITALIER " + "X" * 150)[:190],
+                                                             category_code="355"), partner_types=["second_recours"])
+                for _ in range(6)]
+    convention = _create(hospital, partners)
+    assert len(convention.title) == 300
+    db.session.commit()
