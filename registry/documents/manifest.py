@@ -14,7 +14,9 @@ from registry.core.vocabulary import PARTNER_TYPES, THEMES
 from registry.documents.problems import Problem
 
 FIELD_TYPES = ("text", "date", "int", "bool", "choice", "list")
-IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,59}")  # 60 characters: the width of TemplateVersion.code
+#: Longest template name TemplateVersion.name holds.
+MAX_NAME = 200
 #: Names the context always provides (context.build_context) or Jinja reserves; no field may take them.
 CONTEXT_NAMES = frozenset({"reference", "hospital", "partners", "parties", "partner_names", "territory", "dates",
                            "convention", "clauses"})
@@ -151,6 +153,17 @@ def _check_clause(item, seen: set[str], problems: list[Problem]) -> None:
         _check_flag(item, "default", where, problems)
 
 
+def _unstorable(value) -> bool:
+    """Whether a manifest holds text no database stores (NUL, lone UTF-16 surrogate)."""
+    if isinstance(value, dict):
+        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(item) for item in value)
+    if isinstance(value, str):
+        return "\x00" in value or any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+    return False
+
+
 def validate_manifest(data) -> list[Problem]:
     """Every problem of a manifest (never raises)."""
     if not isinstance(data, dict):
@@ -162,6 +175,10 @@ def validate_manifest(data) -> list[Problem]:
     if not isinstance(code, str) or not IDENTIFIER.fullmatch(code):
         problems.append(_problem("« code » doit être un identifiant en minuscules (lettres, chiffres, « _ »)."))
     _check_text(data, "name", "", problems)
+    if isinstance(data.get("name"), str) and len(data["name"].strip()) > MAX_NAME:
+        problems.append(_problem(f"« name » compte plus de {MAX_NAME} caractères."))
+    if _unstorable(data):
+        problems.append(_problem("Le manifeste contient un caractère non autorisé (caractère nul ou UTF-16 isolé)."))
     _check_codes(data.get("partner_types", []), PARTNER_TYPES, "partner_types", problems)
     _check_codes(data.get("themes", []), THEMES, "themes", problems)
     for key, check in (("fields", _check_field), ("clauses", _check_clause)):

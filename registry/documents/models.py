@@ -14,7 +14,7 @@ SOURCE_UPLOAD = "upload"
 
 class TemplateVersion(db.Model):
     __tablename__ = "template_versions"
-    __table_args__ = (UniqueConstraint("code", "version"), UniqueConstraint("code", "sha256"))
+    __table_args__ = (UniqueConstraint("code", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Template code from its manifest (e.g. "second_recours").

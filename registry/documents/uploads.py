@@ -4,17 +4,11 @@ sent beside the .docx, validating, and storing a new template or a new version o
 import hashlib
 import json
 
-from sqlalchemy import func, select
-
-from registry.core.errors import Conflict
 from registry.documents.manifest import parse_manifest, validate_manifest
 from registry.documents.models import TemplateVersion
 from registry.documents.problems import Problem
-from registry.documents.versions import TemplateRejected, check_upload, register_upload
-from registry.extensions import db
+from registry.documents.versions import TemplateRejected, check_upload, next_version_number, register_upload
 
-#: Lengths of the template_versions columns that a manifest fills.
-MAX_NAME, MAX_CODE = 200, 60
 _JSON_MESSAGES = {
     "Expecting value": "valeur attendue",
     "Expecting ',' delimiter": "virgule attendue",
@@ -29,29 +23,6 @@ _JSON_MESSAGES = {
 
 def _manifest_problem(message: str, paragraph: str = "", code: str = "invalid_manifest") -> Problem:
     return Problem(message=message, part="manifest", paragraph=paragraph, code=code)
-
-
-def _unstorable(value) -> bool:
-    """Whether a manifest holds text no database stores (NUL, lone UTF-16 surrogate)."""
-    if isinstance(value, dict):
-        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_unstorable(item) for item in value)
-    if isinstance(value, str):
-        return "\x00" in value or any(0xD800 <= ord(char) <= 0xDFFF for char in value)
-    return False
-
-
-def _column_problems(manifest: dict) -> list[Problem]:
-    problems = []
-    if _unstorable(manifest):
-        problems.append(_manifest_problem("Le manifeste contient un caractère non autorisé (caractère nul ou "
-                                          "UTF-16 isolé)."))
-    if isinstance(manifest.get("name"), str) and len(manifest["name"].strip()) > MAX_NAME:
-        problems.append(_manifest_problem(f"« name » compte plus de {MAX_NAME} caractères."))
-    if isinstance(manifest.get("code"), str) and len(manifest["code"]) > MAX_CODE:
-        problems.append(_manifest_problem(f"« code » compte plus de {MAX_CODE} caractères."))
-    return problems
 
 
 def read_manifest(raw: bytes | str | None) -> tuple[dict | None, list[Problem]]:
@@ -76,8 +47,7 @@ def read_manifest(raw: bytes | str | None) -> tuple[dict | None, list[Problem]]:
         return None, [_manifest_problem("Le manifeste est imbriqué trop profondément.", code="invalid_json")]
     if not isinstance(manifest, dict):
         return None, validate_manifest(manifest)
-    problems = _column_problems(manifest)
-    return (None, problems) if problems else (manifest, [])
+    return manifest, []
 
 
 def rejected(problems: list[Problem]) -> TemplateRejected:
@@ -86,38 +56,17 @@ def rejected(problems: list[Problem]) -> TemplateRejected:
                             details=[problem.as_dict() for problem in problems])
 
 
-def _same_document(data: bytes, manifest: dict) -> TemplateVersion | None:
-    """The stored version of this template with exactly these bytes, if any."""
-    return db.session.scalar(select(TemplateVersion).where(
-        TemplateVersion.code == manifest.get("code"), TemplateVersion.sha256 == hashlib.sha256(data).hexdigest()))
-
-
-def _check_not_a_manifest_only_change(existing: TemplateVersion | None, manifest: dict) -> None:
-    """A version is one .docx: the same file with another manifest cannot be stored again under its code."""
-    if existing is not None and parse_manifest(manifest).as_dict() != existing.manifest:
-        raise Conflict(f"Ce document Word est déjà la version {existing.version} du modèle « {existing.name} » avec un "
-                       "autre manifeste : une nouvelle version demande un document Word modifié.")
-
-
 def check_template(data: bytes, manifest: dict) -> tuple[int, bool]:
     """Validate without storing: (the version number the upload would get or already is, whether it would be
-    created); ``TemplateRejected`` lists the problems, ``Conflict`` for a manifest-only change."""
+    created); ``TemplateRejected`` lists the problems."""
     problems = check_upload(data, manifest)
     if problems:
         raise rejected(problems)
-    existing = _same_document(data, manifest)
-    _check_not_a_manifest_only_change(existing, manifest)
-    if existing is not None:
-        return existing.version, False
-    last = db.session.scalar(select(func.max(TemplateVersion.version))
-                             .where(TemplateVersion.code == manifest["code"])) or 0
-    return last + 1, True
+    return next_version_number(manifest["code"], hashlib.sha256(data).hexdigest(),
+                               parse_manifest(manifest).as_dict())
 
 
 def store_template(data: bytes, manifest: dict, actor) -> tuple[TemplateVersion, bool]:
     """Store a valid upload as a new template or a new version: (the version, whether it was created). The same
-    file with the same manifest is the existing version, unchanged."""
-    existing = _same_document(data, manifest)
-    if existing is not None and not validate_manifest(manifest):
-        _check_not_a_manifest_only_change(existing, manifest)
-    return register_upload(data, manifest, actor), existing is None
+    document with the same manifest as the latest version is that version, unchanged."""
+    return register_upload(data, manifest, actor)

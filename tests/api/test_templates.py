@@ -89,12 +89,13 @@ def test_a_shipped_template_becomes_a_new_version_only_when_its_bytes_change(cli
     assert versions() == len(CODES) + 1
 
 
-def test_the_same_document_with_another_manifest_is_a_conflict(client, world, shipped_templates):  # noqa: F811
+def test_the_same_document_with_another_manifest_is_a_new_version(client, world, shipped_templates):  # noqa: F811
     data, shipped_manifest = shipped("ehpad")
-    error = assert_error(upload(client, world.headers["admin"], data, {**shipped_manifest, "name": "EHPAD bis"}),
-                         409, "conflict")
-    assert "version 1" in error["message"]
-    assert versions() == len(CODES)
+    response = upload(client, world.headers["admin"], data, {**shipped_manifest, "name": "EHPAD bis"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert versions() == len(CODES) + 1
+    again = upload(client, world.headers["admin"], data, shipped_manifest)  # back to the first manifest
+    assert again.status_code == 201 and versions() == len(CODES) + 2
 
 
 def test_dry_run_validates_without_storing(client, world, shipped_templates):  # noqa: F811

@@ -162,3 +162,24 @@ def test_default_title_from_many_long_partner_names_fits_its_column(shipped_temp
     convention = _create(hospital, partners)
     assert len(convention.title) == 300
     db.session.commit()
+
+
+def test_shipped_sync_follows_manifest_edits_but_keeps_uploads(app, shipped_templates, tmp_path, make_user):
+    import json
+    import shutil
+
+    from registry.documents.versions import current_version, register_upload, sync_shipped_templates
+
+    folder = tmp_path / "templates"
+    shutil.copytree(app.config["CONVENTION_TEMPLATES_DIR"], folder)
+    app.config["CONVENTION_TEMPLATES_DIR"] = str(folder)
+    assert sync_shipped_templates() == []  # unchanged release: nothing new
+    manifest = json.loads((folder / "dac.json").read_text())
+    (folder / "dac.json").write_text(json.dumps({**manifest, "name": "DAC (nouveau libellé)"}))
+    added = sync_shipped_templates()
+    assert [(v.code, v.version, v.name) for v in added] == [("dac", 2, "DAC (nouveau libellé)")]
+    admin = make_user("admin")
+    uploaded, created = register_upload((folder / "dac.docx").read_bytes(), {**manifest, "name": "DAC local"}, admin)
+    assert created and uploaded.version == 3
+    assert sync_shipped_templates() == []  # the administrator's upload stays current until the next release
+    assert current_version("dac").name == "DAC local"
