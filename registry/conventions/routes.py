@@ -17,7 +17,7 @@ from registry.core.scope import get_hospital
 from registry.documents.manifest import parse_manifest
 from registry.documents.versions import current_version, latest_versions
 from registry.hospitals.models import HospitalProfile, Partnership
-from registry.hospitals.routes import commit_or_error
+from registry.core.transaction import commit_or_error
 
 bp = Blueprint("conventions", __name__)
 
@@ -25,16 +25,6 @@ bp = Blueprint("conventions", __name__)
 @bp.app_template_filter("convention_status")
 def convention_status(code: str) -> str:
     return STATUS_LABELS.get(code, code)
-
-
-@bp.app_template_filter("file_size")
-def file_size(size: int) -> str:
-    """« 850 octets », « 24 Ko », « 1,2 Mo »."""
-    if size < 1024:
-        return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024)} Ko"
-    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
 
 def _preselected(hospital: HospitalProfile) -> Partnership | None:

@@ -42,3 +42,12 @@ def french_join(items: list[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def french_size(size: int) -> str:
+    """« 850 octets », « 24 Ko », « 1,2 Mo »."""
+    if size < 1024:
+        return f"{size} octets"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} Ko"
+    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")

@@ -3,12 +3,13 @@
 from flask import Flask
 
 from registry.core import geography, vocabulary
-from registry.core.french import french_date, french_datetime
+from registry.core.french import french_date, french_datetime, french_size
 
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["date_fr"] = lambda value: french_date(value, empty="—")
     app.jinja_env.filters["datetime_fr"] = french_datetime
+    app.jinja_env.filters["file_size"] = french_size
     app.jinja_env.filters["partner_type"] = lambda code: vocabulary.PARTNER_TYPES.get(code, code)
     app.jinja_env.filters["activity"] = lambda code: vocabulary.ACTIVITIES.get(code, code)
     app.jinja_env.filters["theme"] = lambda code: vocabulary.THEMES.get(code, code)

@@ -5,6 +5,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from registry.core.french import french_size
 from registry.documents.problems import Problem
 
 REQUIRED_ENTRIES = ("[Content_Types].xml", "word/document.xml")
@@ -39,16 +40,12 @@ class PackageError(ValueError):
         self.problem = Problem(message=message, part="package", code="invalid_package")
 
 
-def _size(n: int) -> str:
-    return f"{n / MIB:.1f} Mo" if n >= MIB else f"{n // 1024} Ko"
-
-
 def open_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
     """The zip of a .docx, after the checks that need no decompression; ``PackageError`` otherwise."""
     if not data:
         raise PackageError("Le fichier est vide.")
     if len(data) > limits.max_bytes:
-        raise PackageError(f"Le fichier pèse {_size(len(data))} ; le maximum accepté est {_size(limits.max_bytes)}.")
+        raise PackageError(f"Le fichier pèse {french_size(len(data))} ; le maximum accepté est {french_size(limits.max_bytes)}.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -58,8 +55,8 @@ def open_package(data: bytes, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFil
         raise PackageError(f"L'archive contient {len(infos)} fichiers ; le maximum accepté est {limits.max_entries}.")
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed:
-        raise PackageError(f"Le document décompressé pèserait {_size(total)} ; le maximum accepté est "
-                           f"{_size(limits.max_uncompressed)} (possible bombe de décompression).")
+        raise PackageError(f"Le document décompressé pèserait {french_size(total)} ; le maximum accepté est "
+                           f"{french_size(limits.max_uncompressed)} (possible bombe de décompression).")
     for info in infos:
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)

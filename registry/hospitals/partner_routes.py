@@ -12,7 +12,8 @@ from registry.core.scope import can_edit_hospital, get_hospital
 from registry.extensions import db
 from registry.hospitals.forms import AddPartnershipForm, EditPartnershipForm, ExternalPartnerForm, RemovePartnerForm
 from registry.hospitals.models import HospitalProfile, Partnership
-from registry.hospitals.routes import bp, commit_or_error
+from registry.core.transaction import commit_or_error
+from registry.hospitals.routes import bp
 from registry.hospitals.services import add_partner, remove_partner, update_partnership
 from registry.organisations.forms import EstablishmentSearchForm
 from registry.organisations.routes import run_search

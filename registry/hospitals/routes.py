@@ -8,6 +8,7 @@ from registry.conventions.services import hospital_conventions
 from registry.core.access import require, signed_in
 from registry.core.errors import DomainError
 from registry.core.french import french_date
+from registry.core.transaction import commit_or_error  # noqa: F401  (re-exported for the partner views)
 from registry.core.scope import can_edit_hospital, can_label, get_hospital, get_organisation, visible_hospitals
 from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, labels
 from registry.extensions import db
@@ -45,20 +46,6 @@ def _audit_value(value, vocabulary) -> str:
         except ValueError:
             pass
     return str(value)
-
-
-def commit_or_error(action):
-    """Run a service call and commit: (its result, None); a DomainError is rolled back: (None, its message).
-
-    Form views show the message in the form (values kept) instead of the 422 page.
-    """
-    try:
-        result = action()
-    except DomainError as exc:
-        db.session.rollback()
-        return None, exc.message
-    db.session.commit()
-    return result, None
 
 
 @bp.app_template_filter("audit_changes")

@@ -9,7 +9,7 @@ import pytest
 from registry.conventions.forms import _manifest_field, first_of_next_month
 from registry.documents.manifest import ManifestField
 from registry.conventions.preview import _article_label, clean_html
-from registry.conventions.routes import file_size
+from registry.core.french import french_size as file_size
 from registry.conventions.services import rank_templates
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "convention_templates"
