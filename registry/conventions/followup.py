@@ -85,3 +85,31 @@ def expiring_counts(within_days: int = 90, at: date | None = None,
     for row in expiring(within_days, at, scope_select):
         counts[row.category] += 1
     return counts
+
+
+#: The follow-up page's sections and the hospital page's counters, each convention in exactly one: ending
+#: within the days asked for (whatever its state, as the `expiring` command counts it), else to renew (the
+#: window is open, the end further away), else expired. ``FollowUp.category`` ranks « à renouveler » first
+#: instead, which would leave most conventions ending soon out of « arrivent à échéance ».
+SECTIONS = (ENDING, TO_RENEW, EXPIRED)
+
+
+def section_of(row: FollowUp) -> str:
+    if row.ends_within:
+        return ENDING
+    return EXPIRED if row.state == lifecycle.EXPIREE else TO_RENEW
+
+
+def followup_sections(within_days: int = 90, at: date | None = None,
+                      scope_select: Select | None = None) -> dict[str, list[FollowUp]]:
+    """expiring() split into SECTIONS, each soonest end first."""
+    sections: dict[str, list[FollowUp]] = {name: [] for name in SECTIONS}
+    for row in expiring(within_days, at, scope_select):
+        sections[section_of(row)].append(row)
+    return sections
+
+
+def followup_counts(within_days: int = 90, at: date | None = None,
+                    scope_select: Select | None = None) -> dict[str, int]:
+    """How many conventions per section (echeance, a_renouveler, expiree): the hospital page's counters."""
+    return {name: len(rows) for name, rows in followup_sections(within_days, at, scope_select).items()}

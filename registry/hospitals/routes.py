@@ -4,12 +4,15 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from registry.audit.services import hospital_trail
+from registry.conventions.followup import followup_counts
+from registry.conventions.models import Convention
 from registry.conventions.services import hospital_conventions
 from registry.core.access import require, signed_in
 from registry.core.errors import DomainError
 from registry.core.french import french_date
 from registry.core.transaction import commit_or_error  # noqa: F401  (re-exported for the partner views)
-from registry.core.scope import can_edit_hospital, can_label, get_hospital, get_organisation, visible_hospitals
+from registry.core.scope import (can_edit_hospital, can_label, get_hospital, get_organisation, visible_conventions,
+                                 visible_hospitals)
 from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, labels
 from registry.extensions import db
 from registry.hospitals.forms import ProfileForm, RemovePartnerForm, split_codes
@@ -77,6 +80,8 @@ def show(finess: str):
     hospital = get_hospital(finess)
     return render_template("hospitals/show.html", hospital=hospital, groups=partners_by_type(hospital),
                            conventions=hospital_conventions(hospital),
+                           followup=followup_counts(scope_select=visible_conventions().where(
+                               Convention.hospital_id == hospital.id)),
                            trail=hospital_trail(hospital), can_edit=can_edit_hospital(hospital),
                            may_label=can_label(hospital.organisation), remove_form=RemovePartnerForm())
 
