@@ -8,7 +8,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Environment variables read on top of the defaults and instance/config.py (INTERFACE.md, "Configuration").
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
-            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT")
+            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS")
 INT_KEYS = {"MAX_UPLOAD_MB"}
 
 
@@ -19,6 +19,9 @@ def default_config(instance_path: str) -> dict:
         "STORAGE_DIR": str(instance / "storage"),
         "CONVENTION_TEMPLATES_DIR": str(PROJECT_ROOT / "convention_templates"),
         "MAX_UPLOAD_MB": 25,
+        # PEM bundle of the certificates trusted for electronic signatures; none: signatures are checked for
+        # integrity and reported « certificat non vérifié ».
+        "SIGNATURE_TRUST_ROOTS": None,
         # Login attempts accepted per client address (Flask-Limiter syntax).
         "LOGIN_RATE_LIMIT": "10 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",

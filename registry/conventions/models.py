@@ -204,6 +204,8 @@ class ConventionDocument(db.Model):
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"))
     #: For a draft: the exact context it was rendered from, so it can be explained and rendered again.
     context: Mapped[dict | None] = mapped_column(JSON)
+    #: For a signed copy: the content check and every electronic signature's report, as checked on upload.
+    signature_report: Mapped[dict | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
