@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from registry.accounts import routes as accounts_routes
     from registry.api import init_api
+    from registry.compliance import routes as compliance_routes
     from registry.conventions import routes as conventions_routes
     from registry.documents import routes as templates_admin_routes
     from registry.hospitals import routes as hospitals_routes
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
         hospitals_routes.bp,
         conventions_routes.bp,
         templates_admin_routes.bp,
+        compliance_routes.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -17,20 +17,30 @@ STATUS_LABELS = {BROUILLON: "brouillon", EN_NEGOCIATION: "en négociation", A_SI
                  SIGNEE: "signée", RESILIEE: "résiliée"}
 
 
+#: Field names per record class: dataclasses.fields() is slow, and a national view builds tens of thousands.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _freeze(record, vocabularies: dict) -> None:
     """Store every list as a tuple (or a frozenset for code sets) and check codes against their vocabulary."""
-    for item in fields(record):
-        value = getattr(record, item.name)
-        if item.name in vocabularies:
+    names = _FIELD_NAMES.get(type(record))
+    if names is None:
+        names = _FIELD_NAMES[type(record)] = tuple(item.name for item in fields(record))
+    for name in names:
+        value = getattr(record, name)
+        if name in vocabularies:
             if value is None:
                 continue
-            value = frozenset(value)
-            unknown = unknown_codes(sorted(value), vocabularies[item.name])
-            if unknown:
-                raise ValueError(f"{type(record).__name__}.{item.name}: unknown codes {unknown}")
+            value = value if type(value) is frozenset else frozenset(value)
+            vocabulary = vocabularies[name]
+            if any(code not in vocabulary for code in value):
+                raise ValueError(f"{type(record).__name__}.{name}: unknown codes "
+                                 f"{unknown_codes(sorted(value), vocabulary)}")
         elif isinstance(value, list):
             value = tuple(value)
-        object.__setattr__(record, item.name, value)
+        else:
+            continue
+        object.__setattr__(record, name, value)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,227 @@
+"""Benchmark: the compliance dashboard (/conformite) at national scale, against a raw sqlite3 read of its rows.
+
+Dataset (a temporary SQLite database, migrated by Alembic, rows bulk-inserted): 100,000 establishments, 400
+hôpitaux de proximité spread over the départements, 25 partners each, 10,000 main conventions signed and in force
+(one per partnership, all partner types, some ending within the risk window, some partners off the territory),
+each with its two parties.
+
+app = GET /conformite through the Flask test client, signed in as an administrator, who sees all 400 hospitals:
+      session and user loading, the scoped queries of the adapter, the facts, the checker, totals, charts and
+      the page (50 hospitals per table page; totals and charts cover all 400)
+raw = a raw sqlite3 query of the same rows (hospitals, partnerships, conventions, parties), no processing
+
+Prints ``BENCH compliance_dashboard app=<p95 ms> raw=<p95 ms> unit=ms ratio=<raw/app> peak_rss_mb=<n>`` and
+a second line for the dashboard of one ARS (its region's hospitals only). The dataset is built in a child
+process, so that the peak RSS is the one of serving the pages.
+"""
+
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+ESTABLISHMENTS = 100_000
+HOSPITALS = 400
+PARTNERS_PER_HOSPITAL = 25
+WARMUP = 5
+REQUESTS = 40
+BUDGET_MS = 150
+PASSWORD = "bench-password"
+ARS_REGION = "84"
+#: The partner kinds, with the FINESS category of the establishment and the themes its conventions cover.
+KINDS = (
+    ("second_recours", "101", ["orientation", "consultations_avancees", "telemedecine", "plateau_technique"]),
+    ("ehpad", "500", ["retour_domicile", "coordination"]),
+    ("ssr", "109", ["retour_domicile"]),
+    ("usld", "355", ["retour_domicile"]),
+    ("had", "127", ["retour_domicile", "continuite_soins"]),
+    ("cpts", None, ["continuite_soins", "retour_domicile", "coordination"]),
+    ("dac", None, ["coordination"]),
+    ("msp", "603", ["continuite_soins", "retour_domicile"]),
+    ("centre_sante", "124", ["continuite_soins"]),
+    ("mmg", None, ["pdsa"]),
+)
+
+
+def _config(database: Path) -> dict:
+    return {"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "STORAGE_DIR": str(database.parent / "storage")}
+
+
+def build(database: Path, seed: int = 626) -> None:
+    """The national dataset, inserted table by table with executemany (no ORM objects)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import insert
+
+    from registry import create_app
+    from registry.accounts.models import User
+    from registry.conventions.models import Convention, ConventionParty
+    from registry.core.geography import DEPARTEMENT_REGION
+    from registry.extensions import db
+    from registry.hospitals.models import HospitalProfile, Partnership
+    from registry.organisations.identifiers import finess_with_key
+    from registry.organisations.models import Organisation
+
+    rng = random.Random(seed)
+    departements = sorted(DEPARTEMENT_REGION)
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    app = create_app(_config(database), instance_path=str(database.parent / "instance"))
+    with app.app_context():
+        upgrade()
+        organisations, serials = [], {}
+        for index in range(ESTABLISHMENTS):
+            departement = departements[index % len(departements)]
+            serials[departement] = serial = serials.get(departement, 0) + 1
+            kind = KINDS[index % len(KINDS)]
+            organisations.append({
+                "id": index + 1, "finess_et": finess_with_key(f"{departement}{serial:06d}"),
+                "name": f"ETABLISSEMENT {index + 1}", "category_code": kind[1], "departement": departement,
+                "region": DEPARTEMENT_REGION[departement], "commune_code": f"{departement}{rng.randint(1, 899):03d}",
+                "source": "finess", "manual_partner_types": [], "created_at": now, "updated_at": now})
+        by_departement: dict[str, list[dict]] = {}
+        for row in organisations:
+            by_departement.setdefault(row["departement"], []).append(row)
+        hospitals, partnerships, conventions, parties = [], [], [], []
+        for number in range(HOSPITALS):
+            departement = departements[number % len(departements)]
+            pool = by_departement[departement]
+            hospital_org = pool[number // len(departements)]
+            hospital_org.update(name=f"HOPITAL DE PROXIMITE {number + 1}", category_code="106")
+            hospital_id = number + 1
+            hospitals.append({"id": hospital_id, "organisation_id": hospital_org["id"], "listed_on": date(2022, 5, 2),
+                              "territory_departements": [departement], "territory_communes": [],
+                              "internal_activities": ["ehpad"] if number % 7 == 0 else [],
+                              "created_at": now, "updated_at": now})
+            partners = rng.sample(pool[len(departements):], PARTNERS_PER_HOSPITAL)
+            for position, partner in enumerate(partners):
+                kind, _, themes = KINDS[(number + position) % len(KINDS)]
+                if position % 11 == 5:  # a partner of another département: off the territory where it counts
+                    partner = rng.choice(by_departement[departements[(number + 1) % len(departements)]][50:])
+                link_id = len(partnerships) + 1
+                partnerships.append({"id": link_id, "hospital_id": hospital_id, "partner_id": partner["id"],
+                                     "partner_types": [kind], "themes": themes, "created_at": now,
+                                     "updated_at": now})
+                effective = date(2022 + position % 4, 1 + position % 12, 1)
+                months = 60 if position % 9 else 48  # some end within the risk window (à risque)
+                conventions.append({
+                    "id": link_id, "reference": f"{hospital_org['finess_et']}-{effective.year}-{position + 1:03d}",
+                    "hospital_id": hospital_id, "year": effective.year, "number": position + 1,
+                    "title": f"Convention {kind}", "status": "signee", "clauses": [], "fields": {},
+                    "partner_types": [kind], "themes": themes, "effective_date": effective,
+                    "duration_months": months, "tacit_renewal": position % 3 == 0, "notice_months": 3,
+                    "amendment_number": 0, "signed_on": date(effective.year - 1, 12, 1), "created_at": now,
+                    "updated_at": now})
+                parties.append({"convention_id": link_id, "organisation_id": hospital_org["id"], "role": "hospital",
+                                "position": 0})
+                parties.append({"convention_id": link_id, "organisation_id": partner["id"], "role": "partner",
+                                "position": 1})
+        for start in range(0, len(organisations), 10_000):
+            db.session.execute(insert(Organisation), organisations[start:start + 10_000])
+        db.session.execute(insert(HospitalProfile), hospitals)
+        db.session.execute(insert(Partnership), partnerships)
+        db.session.execute(insert(Convention), conventions)
+        db.session.execute(insert(ConventionParty), parties)
+        for email, role, region in (("admin@bench.fr", "admin", None), ("ars@bench.fr", "ars", ARS_REGION)):
+            user = User(email=email, role=role, region=region)
+            user.set_password(PASSWORD)
+            db.session.add(user)
+        db.session.commit()
+        db.engine.dispose()
+
+
+RAW_QUERIES = (
+    "SELECT h.id, h.territory_departements, h.territory_communes, h.internal_activities, o.finess_et, o.name, "
+    "o.long_name, o.departement, o.commune_code FROM hospital_profiles h JOIN organisations o "
+    "ON o.id = h.organisation_id {where} ORDER BY o.name, h.id",
+    "SELECT p.hospital_id, p.partner_id, p.id, p.partner_types, o.finess_et, o.name, o.long_name, o.departement, "
+    "o.commune_code FROM partnerships p JOIN organisations o ON o.id = p.partner_id "
+    "WHERE p.hospital_id IN ({ids}) ORDER BY p.id",
+    "SELECT c.id, c.hospital_id, c.reference, c.status, c.partner_types, c.themes, c.signed_on, c.effective_date, "
+    "c.duration_months, c.tacit_renewal, c.terminated_on, c.created_at FROM conventions c "
+    "WHERE c.hospital_id IN ({ids}) AND c.parent_id IS NULL ORDER BY c.id",
+    "SELECT cp.convention_id, c.hospital_id, cp.organisation_id, o.finess_et, o.name, o.long_name, o.departement, "
+    "o.commune_code FROM convention_parties cp JOIN conventions c ON c.id = cp.convention_id JOIN organisations o "
+    "ON o.id = cp.organisation_id WHERE c.hospital_id IN ({ids}) AND c.parent_id IS NULL AND cp.role = 'partner' "
+    "ORDER BY cp.convention_id, cp.position, cp.id",
+)
+
+
+def raw_read(database: Path, region: str | None) -> tuple[float, int]:
+    """The floor: the adapter's four reads as plain sqlite3 queries, rows fetched, nothing built. (ms, rows)"""
+    connection = sqlite3.connect(database)
+    started = time.perf_counter()
+    where = "WHERE o.region = ?" if region else ""
+    ids = "SELECT h.id FROM hospital_profiles h JOIN organisations o ON o.id = h.organisation_id " + where
+    params = (region,) if region else ()
+    rows = 0
+    for sql in RAW_QUERIES:
+        rows += len(connection.execute(sql.format(where=where, ids=ids), params).fetchall())
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    return elapsed, rows
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+def measure(database: Path) -> list[str]:
+    from registry import create_app
+
+    app = create_app(_config(database), instance_path=str(database.parent / "instance"))
+    lines = []
+    for name, email, region in (("compliance_dashboard", "admin@bench.fr", None),
+                                ("compliance_dashboard_region", "ars@bench.fr", ARS_REGION)):
+        client = app.test_client()
+        answer = client.post("/connexion", data={"email": email, "password": PASSWORD})
+        if answer.status_code != 302:
+            raise RuntimeError(f"login failed for {email}: {answer.status_code}")
+        samples, raw_samples = [], []
+        for number in range(WARMUP + REQUESTS):
+            started = time.perf_counter()
+            response = client.get("/conformite")
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200 or "Conformité" not in response.get_data(as_text=True):
+                raise RuntimeError(f"/conformite answered {response.status_code}")
+            raw_ms, _ = raw_read(database, region)
+            if number >= WARMUP:
+                samples.append(elapsed)
+                raw_samples.append(raw_ms)
+        app_p95, raw_p95 = p95(samples), p95(raw_samples)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        lines.append(f"BENCH {name} app={app_p95:.1f} raw={raw_p95:.1f} unit=ms ratio={raw_p95 / app_p95:.3f} "
+                     f"peak_rss_mb={peak:.0f}")
+        if app_p95 >= BUDGET_MS:
+            print(f"{name}: p95 {app_p95:.1f} ms is over the {BUDGET_MS} ms budget", file=sys.stderr)
+    return lines
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-compliance-") as tmp:
+        database = Path(tmp) / "national.sqlite3"
+        child = subprocess.run([sys.executable, "-m", "benchmarks.compliance_dashboard", "--build", str(database)],
+                               cwd=ROOT, capture_output=True, text=True, check=False)
+        if child.returncode != 0:
+            raise RuntimeError(f"dataset build failed:\n{child.stderr[-3000:]}")
+        for line in measure(database):
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--build":
+        build(Path(sys.argv[2]))
+        print(json.dumps({"built": sys.argv[2]}))
+    else:
+        main()

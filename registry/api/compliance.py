@@ -1,0 +1,107 @@
+"""/compliance: the R6111-26 verdicts of the hôpitaux de proximité the token's user may see (INTERFACE.md)."""
+
+from datetime import date
+from math import ceil
+
+from flask import current_app
+from flask.views import MethodView
+from marshmallow import ValidationError, pre_load, validate, validates
+from sqlalchemy import func, select
+
+from registry.api.blueprint import ApiBlueprint
+from registry.api.fields import Date, FrenchSchema, Integer, List, Nested, String, one_of
+from registry.api.pagination import MAX_PAGE
+from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
+from registry.compliance.exports import document
+from registry.compliance.requirements import VERDICTS
+from registry.compliance.rules import CURRENT
+from registry.core.access import signed_in
+from registry.core.geography import DEPARTEMENTS, REGIONS
+from registry.core.scope import visible_hospitals
+from registry.extensions import db
+
+blp = ApiBlueprint("api_compliance", "Conformité des hôpitaux de proximité à l'article R6111-26 (et R6111-24 II).")
+
+
+class ComplianceQuery(FrenchSchema):
+    region = String(validate=one_of(REGIONS), metadata={
+        "description": "Région de l'hôpital. Restreint le périmètre de l'utilisateur sans jamais l'élargir : "
+                       "une ARS qui demande une autre région que la sienne reçoit une liste vide."})
+    departement = String(validate=one_of(DEPARTEMENTS),
+                         metadata={"description": "Département de l'hôpital (pas de son territoire)."})
+    at = Date(metadata={"description": "Date d'évaluation (AAAA-MM-JJ) ; aujourd'hui par défaut."})
+    page = Integer(validate=validate.Range(min=1, max=MAX_PAGE, error="page de 1 à {max}"), metadata={
+        "description": "Facultatif : sans « page » ni « per_page », le document contient tous les hôpitaux."})
+    per_page = Integer(validate=validate.Range(min=1, error="au moins 1 élément par page"), metadata={
+        "description": "Hôpitaux par page quand le document est paginé : 25 par défaut (PAGE_SIZE), 200 au plus "
+                       "(API_MAX_PER_PAGE)."})
+
+    @pre_load
+    def _blank_means_absent(self, data, **_):
+        return {key: data[key] for key in data if data[key] != ""}
+
+    @validates("per_page")
+    def _at_most_the_configured_maximum(self, value, **_):
+        maximum = current_app.config["API_MAX_PER_PAGE"]
+        if value > maximum:
+            raise ValidationError(f"au plus {maximum} éléments par page")
+
+
+class RequirementVerdictSchema(FrenchSchema):
+    code = String(required=True, validate=validate.OneOf(CURRENT.codes), metadata={
+        "description": "Exigence : 1_premier_recours, 2a_second_recours, 2b_ehpad, 2b_ssr_usld, 3_coordination, "
+                       "II_cpom (R6111-26) et R6111_24_plateau_technique (R6111-24 II, ajoutée par l'application)."})
+    verdict = String(required=True, validate=validate.OneOf(VERDICTS))
+    reason = String(required=True, metadata={"description": "Motif en français."})
+    citation = String(required=True, metadata={"description": "Article, alinéa et version du texte."})
+    evidence = List(String(), required=True, metadata={
+        "description": "Références des conventions retenues (satisfait ou à risque), la meilleure d'abord."})
+    title = String(metadata={"description": "Intitulé français de l'exigence."})
+    reading = String(metadata={"description": "Lecture du texte par l'application, affichée près du verdict."})
+    ruleset = String(metadata={"description": "Jeu de règles sur lequel le verdict repose."})
+
+
+class HospitalComplianceSchema(FrenchSchema):
+    finess_et = String(required=True)
+    name = String(required=True)
+    departement = String(allow_none=True)
+    requirements = List(Nested(RequirementVerdictSchema), required=True)
+
+
+class ComplianceDocument(FrenchSchema):
+    """{"at", "hospitals": [{"finess_et", "name", "requirements": [...]}]}; `compliance --format json` prints the
+    same document."""
+
+    at = String(required=True, metadata={"description": "Date d'évaluation (AAAA-MM-JJ)."})
+    ruleset = String(metadata={"description": "Jeu de règles appliqué."})
+    hospitals = List(Nested(HospitalComplianceSchema), required=True)
+    page = Integer(metadata={"description": "Seulement quand « page » ou « per_page » est demandé."})
+    per_page = Integer()
+    total = Integer(metadata={"description": "Nombre total d'hôpitaux (document paginé)."})
+    pages = Integer()
+
+
+@blp.route("/compliance")
+@signed_in
+class Compliance(MethodView):
+    @blp.arguments(ComplianceQuery, location="query")
+    @blp.response(200, ComplianceDocument)
+    @blp.alt_response(422, description="Paramètre invalide (date, région, département, page).")
+    def get(self, args):
+        """Verdicts par hôpital de proximité et par exigence, avec motifs, citations et conventions retenues.
+
+        Périmètre de l'utilisateur du jeton : tous les hôpitaux (administrateur), ceux de sa région (ARS), le
+        sien (établissement). « region » et « departement » restreignent ce périmètre ; une région hors
+        périmètre donne une liste vide, jamais une erreur. Mêmes verdicts que les pages et la commande
+        `compliance --format json`.
+        """
+        at = args.get("at") or date.today()
+        hospitals = filter_hospitals(visible_hospitals(), region=args.get("region"),
+                                     departement=args.get("departement"))
+        paging = {}
+        if "page" in args or "per_page" in args:
+            page, per_page = args.get("page", 1), args.get("per_page") or current_app.config["PAGE_SIZE"]
+            total = db.session.scalar(select(func.count()).select_from(hospitals.order_by(None).subquery()))
+            paging = {"page": page, "per_page": per_page, "total": total, "pages": ceil(total / per_page)}
+            hospitals = hospitals.limit(per_page).offset((page - 1) * per_page)
+        return {**document(evaluate_hospitals(hospitals, at), at), **paging}

@@ -1,0 +1,246 @@
+"""From the database to the checker: the facts of a set of hospitals, read in a constant number of queries.
+
+``evaluate_hospitals`` is the one entry point of the pages, the exports, the `compliance` command and
+GET /api/v1/compliance, so a verdict reads the same wherever it is shown.
+
+It runs five queries whatever the number of hospitals: the hospitals with their establishment; their partnerships
+with each partner's place; their main conventions (avenants excluded); the partner parties of those conventions;
+the place of the parties that are not (or no longer) recorded as partners of the hospital. Columns are selected
+rather than ORM objects, because a national view reads tens of thousands of rows.
+
+The rows of one hospital are its whole input: the checker is a pure function, so its verdicts are memoised on
+(the rows, the day, the rule set). A change to any row the checker reads is a different key, so the memo can never
+serve a stale verdict; it only spares re-evaluating the hospitals nothing changed for (docs/compliance-rules.md
+and the benchmark benchmarks/compliance_dashboard.py show why: reading is cheap, evaluating 10,000 conventions
+is not).
+"""
+
+import gc
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
+
+from sqlalchemy import Select, Text, and_, bindparam, cast, exists, select
+
+from registry.compliance.checker import evaluate
+from registry.compliance.facts import ConventionFacts, HospitalFacts, PartnerFacts
+from registry.compliance.rules import CURRENT, RuleSet
+from registry.compliance.verdicts import Verdict
+from registry.conventions.lifecycle import period_end
+from registry.conventions.models import PARTY_PARTNER, Convention, ConventionParty
+from registry.extensions import db
+from registry.hospitals.models import HospitalProfile, Partnership
+from registry.organisations.models import Organisation
+
+#: Where an establishment is, as PartnerFacts reads it: FINESS ET, name, long name, département, commune.
+_PLACE = (Organisation.finess_et, Organisation.name, Organisation.long_name, Organisation.departement,
+          Organisation.commune_code)
+#: Hospitals whose verdicts stay memoised per rule set (a national view holds about 300).
+MEMO_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class PartnershipLink:
+    """A partnership of the hospital, for « Rédiger la convention manquante » (its id preselects the partner)."""
+
+    id: int
+    partner: PartnerFacts
+    #: Whether the partner is a party to one of the hospital's main conventions, whatever its status.
+    has_convention: bool
+
+
+@dataclass(frozen=True)
+class HospitalCompliance:
+    """One hospital's verdicts on a day, with what the pages need to link them. Shared: never modify it."""
+
+    hospital_id: int
+    facts: HospitalFacts
+    departement: str | None
+    at: date
+    verdicts: tuple[Verdict, ...]
+    #: Convention id by reference, to link every evidence and discarded convention to its page.
+    convention_ids: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    partnerships: tuple[PartnershipLink, ...] = ()
+
+    @property
+    def finess_et(self) -> str:
+        return self.facts.finess_et
+
+    @property
+    def name(self) -> str:
+        return self.facts.name
+
+    def verdict(self, code: str) -> Verdict:
+        return next(item for item in self.verdicts if item.code == code)
+
+    def as_dict(self) -> dict:
+        """The GET /compliance hospital entry (INTERFACE.md), with the département added."""
+        return {"finess_et": self.finess_et, "name": self.name, "departement": self.departement,
+                "requirements": [item.as_dict() for item in self.verdicts]}
+
+
+@dataclass(frozen=True)
+class HospitalRows:
+    """Everything the checker reads about one hospital, as the database returned it: hashable, the memo's key."""
+
+    #: (id, territory départements, territory communes, activities (JSON texts), *place).
+    hospital: tuple
+    #: Each row below starts with the hospital id.
+    #: (_, partnership id, partner organisation id, partner types (JSON text), *place), by id.
+    partnerships: tuple = ()
+    #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date, duration_months,
+    #: tacit_renewal, terminated_on, created_at), by id.
+    conventions: tuple = ()
+    #: (_, convention id, organisation id) of every partner party, in the parties' order.
+    parties: tuple = ()
+    #: (_, organisation id, *place) of the parties that are not partners of the hospital.
+    strangers: tuple = ()
+
+
+def filter_hospitals(scope: Select, *, region: str | None = None, departement: str | None = None,
+                     finess_et: str | None = None) -> Select:
+    """The hospitals of a scope (core.scope.visible_hospitals) narrowed by region, département or number, by name.
+
+    The filters narrow the scope, never widen it: an ARS asking for another region gets no hospital.
+    """
+    query = scope
+    if region:
+        query = query.where(Organisation.region == region)
+    if departement:
+        query = query.where(Organisation.departement == departement)
+    if finess_et:
+        query = query.where(Organisation.finess_et == finess_et)
+    return query.order_by(Organisation.name, HospitalProfile.id)
+
+
+def evaluate_hospitals(hospitals: Select, at: date | None = None,
+                       ruleset: RuleSet = CURRENT) -> list[HospitalCompliance]:
+    """The verdicts of every hospital ``hospitals`` selects (HospitalProfile joined to its Organisation, as
+    visible_hospitals() builds it), in its order, on ``at`` (default today). Five queries."""
+    at = at or date.today()
+    evaluated = _memo(ruleset)
+    with _collector_paused():
+        return [evaluated(rows, at) for rows in load_rows(hospitals)]
+
+
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while the rows are read and evaluated.
+
+    A national view reads about 30,000 short-lived rows, which trigger collections of a heap they are not
+    garbage in (they are freed by reference counting when the call returns): measured, half the calls paid
+    100 ms or more of collection. Objects that outlive the call are collected as usual afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_rows(hospitals: Select) -> list[HospitalRows]:
+    """The rows of every selected hospital, in the select's order."""
+    connection = db.session.connection()
+    found = connection.execute(hospitals.with_only_columns(
+        HospitalProfile.id, cast(HospitalProfile.territory_departements, Text),
+        cast(HospitalProfile.territory_communes, Text), cast(HospitalProfile.internal_activities, Text),
+        *_PLACE)).all()
+    if not found:
+        return []
+    ids = {"hospital_ids": [row[0] for row in found]}
+    in_ids = bindparam("hospital_ids", expanding=True)
+    partnerships = _grouped(connection.execute(
+        select(Partnership.hospital_id, Partnership.id, Partnership.partner_id,
+               cast(Partnership.partner_types, Text), *_PLACE)
+        .join(Organisation, Organisation.id == Partnership.partner_id)
+        .where(Partnership.hospital_id.in_(in_ids)).order_by(Partnership.id), ids))
+    conventions = _grouped(connection.execute(
+        select(Convention.hospital_id, Convention.id, Convention.reference, Convention.status,
+               cast(Convention.partner_types, Text), cast(Convention.themes, Text), Convention.signed_on,
+               Convention.effective_date, Convention.duration_months, Convention.tacit_renewal,
+               Convention.terminated_on, Convention.created_at)
+        .where(Convention.hospital_id.in_(in_ids), Convention.parent_id.is_(None)).order_by(Convention.id), ids))
+    main_parties = (select(Convention.hospital_id, ConventionParty.convention_id, ConventionParty.organisation_id)
+                    .join(Convention, Convention.id == ConventionParty.convention_id)
+                    .where(Convention.hospital_id.in_(in_ids), Convention.parent_id.is_(None),
+                           ConventionParty.role == PARTY_PARTNER))
+    parties = _grouped(connection.execute(
+        main_parties.order_by(ConventionParty.convention_id, ConventionParty.position, ConventionParty.id), ids))
+    strangers = _grouped(connection.execute(
+        main_parties.with_only_columns(Convention.hospital_id, Organisation.id, *_PLACE).distinct()
+        .join(Organisation, Organisation.id == ConventionParty.organisation_id)
+        .where(~exists().where(and_(Partnership.hospital_id == Convention.hospital_id,
+                                    Partnership.partner_id == ConventionParty.organisation_id)))
+        .order_by(Convention.hospital_id, Organisation.id), ids))
+    return [HospitalRows(tuple(row), partnerships.get(row[0], ()), conventions.get(row[0], ()),
+                         parties.get(row[0], ()), strangers.get(row[0], ())) for row in found]
+
+
+def _grouped(result) -> dict[int, tuple]:
+    """Rows whose first column is a hospital id, grouped by it, each group a tuple of rows (kept as returned:
+    plain tuples, because they are compared as memo keys and a Row's comparison is slow)."""
+    groups: dict[int, list] = {}
+    for row in map(tuple, result.all()):
+        groups.setdefault(row[0], []).append(row)
+    return {hospital_id: tuple(rows) for hospital_id, rows in groups.items()}
+
+
+@lru_cache(maxsize=8)
+def _memo(ruleset: RuleSet):
+    """The memoised evaluation of one hospital's rows under ``ruleset`` (one memo per rule set)."""
+    @lru_cache(maxsize=MEMO_SIZE)
+    def evaluated(rows: HospitalRows, at: date) -> HospitalCompliance:
+        return compliance_of(rows, at, ruleset)
+    return evaluated
+
+
+def compliance_of(rows: HospitalRows, at: date, ruleset: RuleSet = CURRENT) -> HospitalCompliance:
+    """Build the facts from one hospital's rows and evaluate them (no memo, no query)."""
+    hospital_id, departements, communes, activities, finess_et, name, long_name, departement, _ = rows.hospital
+    partners: dict[int, PartnerFacts] = {}
+    for _, _, organisation_id, partner_types, *place in rows.partnerships:
+        partners[organisation_id] = _partner(place, _codes(partner_types))
+    for _, organisation_id, *place in rows.strangers:
+        partners.setdefault(organisation_id, _partner(place))
+    parties: dict[int, list[PartnerFacts]] = {}
+    for _, convention_id, organisation_id in rows.parties:
+        parties.setdefault(convention_id, []).append(partners[organisation_id])
+    conventions = [_convention(values, tuple(parties.get(values[1], ())), at) for values in rows.conventions]
+    facts = HospitalFacts(finess_et=finess_et, name=long_name or name, territory_departements=_codes(departements),
+                          territory_communes=_codes(communes), internal_activities=_codes(activities),
+                          partners=tuple(partners[values[2]] for values in rows.partnerships))
+    with_convention = {values[2] for values in rows.parties}
+    links = tuple(PartnershipLink(values[1], partners[values[2]], values[2] in with_convention)
+                  for values in rows.partnerships)
+    return HospitalCompliance(
+        hospital_id, facts, departement, at, tuple(evaluate(facts, conventions, at, ruleset)),
+        MappingProxyType({values[2]: values[1] for values in rows.conventions}), links)
+
+
+@lru_cache(maxsize=1024)
+def _codes(text: str | None) -> tuple[str, ...]:
+    """A JSON list of codes, decoded once per distinct text (there are few: '["ehpad"]', '["21"]'...)."""
+    return tuple(json.loads(text)) if text else ()
+
+
+def _partner(place, partner_types=()) -> PartnerFacts:
+    finess_et, name, long_name, departement, commune_code = place
+    return PartnerFacts(name=long_name or name, finess_et=finess_et, partner_types=partner_types,
+                        departement=departement, commune_code=commune_code)
+
+
+def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> ConventionFacts:
+    """A main convention's facts, its end being the end of the period that contains ``at``, computed as the
+    convention pages compute it (lifecycle.period_end)."""
+    (_, _, reference, status, partner_types, themes, signed_on, effective_date, months, tacit_renewal,
+     terminated_on, created_at) = values
+    return ConventionFacts(
+        reference=reference, status=status, partner_types=_codes(partner_types), themes=_codes(themes),
+        partners=partners, signed_on=signed_on, effective_date=effective_date,
+        end_date=period_end(effective_date, months, bool(tacit_renewal), at), tacit_renewal=bool(tacit_renewal),
+        terminated_on=terminated_on, created_on=created_at.date() if created_at is not None else None)

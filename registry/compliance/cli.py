@@ -1,0 +1,82 @@
+"""compliance: the R6111-26 verdicts of the hôpitaux de proximité (INTERFACE.md), as a table, CSV or the JSON
+document of GET /api/v1/compliance."""
+
+import json
+from datetime import date
+from types import SimpleNamespace
+
+import click
+from flask.cli import with_appcontext
+
+from registry.accounts.models import ROLE_ADMIN
+from registry.compliance import exports
+from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
+from registry.compliance.overview import LABELS, short_title
+from registry.compliance.rules import CURRENT
+from registry.core.geography import REGIONS, departement_label, is_departement
+from registry.core.scope import visible_hospitals
+
+#: The command line runs with the rights of whoever runs the server: every hospital, as an administrator.
+OPERATOR = SimpleNamespace(is_authenticated=True, role=ROLE_ADMIN, region=None)
+
+HELP = """Verdicts de conformité des hôpitaux de proximité (article R6111-26, et R6111-24 II).
+
+Pour chaque hôpital et chaque exigence : satisfait, manquant, a_risque ou non_requis, à la date --at
+(aujourd'hui par défaut). table : une ligne par hôpital ; csv : une ligne par hôpital et par exigence, avec le
+motif, la citation et les conventions retenues ; json : le document de GET /api/v1/compliance.
+"""
+
+
+def _at(ctx, param, value) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.ClickException(f"--at : date attendue au format AAAA-MM-JJ (reçu « {value} »).") from None
+
+
+def _region(ctx, param, value) -> str | None:
+    if value is not None and value not in REGIONS:
+        raise click.ClickException(f"--region : code de région INSEE inconnu « {value} » (par exemple 27, 84).")
+    return value
+
+
+def _departement(ctx, param, value) -> str | None:
+    if value is None:
+        return None
+    if not is_departement(value.upper()):
+        raise click.ClickException(f"--departement : code de département inconnu « {value} » (par exemple 21, 2A).")
+    return value.upper()
+
+
+def _table(results) -> str:
+    """One line per hospital: FINESS, name, département, then the verdict of each requirement."""
+    head = ["FINESS", "Hôpital", "Département", *(short_title(code) for code in CURRENT.codes)]
+    lines = [head] + [[result.finess_et, result.name, departement_label(result.departement),
+                       *(LABELS[item.verdict] for item in result.verdicts)] for result in results]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines)
+
+
+@click.command("compliance", help=HELP)
+@click.option("--region", metavar="CODE", callback=_region, help="Code INSEE de la région (27, 84...).")
+@click.option("--departement", metavar="CODE", callback=_departement, help="Département de l'hôpital (21, 2A...).")
+@click.option("--at", "at", metavar="AAAA-MM-JJ", callback=_at, help="Date d'évaluation (par défaut aujourd'hui).")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Format de sortie.")
+@with_appcontext
+def compliance_command(region, departement, at, output_format):
+    hospitals = filter_hospitals(visible_hospitals(OPERATOR), region=region, departement=departement)
+    results = evaluate_hospitals(hospitals, at)
+    if output_format == "json":
+        click.echo(json.dumps(exports.document(results, at), ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        click.echo(exports.to_csv(exports.table(results, for_people=False), ",", "\n"), nl=False)
+    elif results:
+        click.echo(_table(results))
+    else:
+        click.echo("Aucun hôpital de proximité ne correspond à ces critères.")
+
+
+COMMANDS = [compliance_command]

@@ -1,0 +1,82 @@
+"""« Rédiger la convention manquante »: the template and the partner a missing or at-risk requirement calls for.
+
+The drafting page (conventions.new_convention) opens a template by its code and preselects a partnership with
+``?partenariat=<id>``; this module chooses both from the requirement's routes, the hospital's partners and the
+templates' manifests (their ``partner_types`` and ``themes``).
+"""
+
+from dataclasses import dataclass
+
+from registry.compliance.adapter import HospitalCompliance, PartnershipLink
+from registry.compliance.requirements import A_RISQUE, BY_CPOM, MANQUANT, Requirement, Route
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    code: str
+    name: str
+    partner_types: frozenset[str]
+    themes: frozenset[str]
+
+    @classmethod
+    def from_manifest(cls, manifest: dict) -> "TemplateChoice":
+        return cls(manifest["code"], manifest.get("name", manifest["code"]),
+                   frozenset(manifest.get("partner_types") or ()), frozenset(manifest.get("themes") or ()))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    #: None when no template fits: the button then opens the template list.
+    template: TemplateChoice | None
+    partnership: PartnershipLink | None
+
+
+def needs_drafting(requirement: Requirement, verdict: str) -> bool:
+    """A convention can meet the requirement and none does (yet) on the day."""
+    return verdict in (MANQUANT, A_RISQUE) and requirement.evaluation != BY_CPOM and bool(requirement.all_routes)
+
+
+def suggest(requirement: Requirement, compliance: HospitalCompliance,
+            templates: list[TemplateChoice]) -> Suggestion:
+    """The first route (in the rule's order) a partner of the hospital can serve, on its territory where the
+    route asks for it, a partner without any convention first; without such a partner, the first route naming a
+    partner type. Then the template that fits that route and partner best."""
+    hospital = compliance.facts
+    routes = requirement.all_routes
+    for route in routes:
+        for links in (_without_convention(compliance.partnerships), compliance.partnerships):
+            for link in links:
+                if _serves(route, link, hospital, templates):
+                    return Suggestion(_template(route, templates, link), link)
+    route = next((route for route in routes if route.partner_types), routes[0])
+    return Suggestion(_template(route, templates, None), None)
+
+
+def _without_convention(links: tuple[PartnershipLink, ...]) -> tuple[PartnershipLink, ...]:
+    return tuple(link for link in links if not link.has_convention)
+
+
+def _serves(route: Route, link: PartnershipLink, hospital, templates: list[TemplateChoice]) -> bool:
+    """Whether the partner can be the other party of a convention meeting the route."""
+    types = link.partner.partner_types
+    if not route.partner_types:  # any partner: one for which a template covering the themes is made
+        return any(template.partner_types & types for template in _fitting(route, templates))
+    return bool(route.partner_types & types) and (not route.on_territory or hospital.covers(link.partner))
+
+
+def _fitting(route: Route, templates: list[TemplateChoice]) -> list[TemplateChoice]:
+    if route.partner_types:
+        return [template for template in templates if route.partner_types & template.partner_types]
+    return [template for template in templates if all(group & template.themes for group in route.themes)]
+
+
+def _template(route: Route, templates: list[TemplateChoice], link: PartnershipLink | None) -> TemplateChoice | None:
+    """A template for the route (the partner's own types first), covering most of its themes, then by name."""
+    types = link.partner.partner_types if link is not None else frozenset()
+
+    def score(template: TemplateChoice) -> tuple:
+        themes = sum(1 for group in route.themes if group & template.themes)
+        return (-len(types & template.partner_types), -len(route.partner_types & template.partner_types),
+                -themes, template.name)
+
+    return min(_fitting(route, templates), key=score, default=None)

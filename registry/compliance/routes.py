@@ -1,0 +1,127 @@
+"""Compliance pages: the dashboard of every visible hôpital de proximité × requirement (the ARS's regional view;
+an administrator sees all, a hospital user its own), its exports, and one hospital's compliance page.
+
+Every page reads its hospitals through core.scope.visible_hospitals and its verdicts through
+adapter.evaluate_hospitals: a constant number of queries, the same verdicts as the API and the command line.
+"""
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_sqlalchemy.pagination import Pagination
+
+from registry.compliance import charts, drafting, exports
+from registry.compliance.adapter import HospitalCompliance, evaluate_hospitals, filter_hospitals
+from registry.compliance.overview import (CELL_CLASSES, LABELS, ORDER, SYMBOLS, STANDING_LABELS, Filters,
+                                          by_departement, short_title, totals, verdict_summary)
+from registry.compliance.requirements import VERDICT_MEANINGS
+from registry.compliance.rules import CURRENT
+from registry.core.access import signed_in
+from registry.core.geography import departement_label
+from registry.core.scope import can_edit_hospital, get_hospital, visible_hospitals
+from registry.documents.versions import latest_versions
+from registry.hospitals.services import hospital_departements
+
+bp = Blueprint("compliance", __name__)
+
+#: Hospitals per page of the dashboard's table; its totals and charts cover every hospital of the filters.
+PAGE_SIZE = 50
+EXPORTS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
+
+
+class ResultsPage(Pagination):
+    """One page of already evaluated hospitals, with the pagination macro's interface (no query of its own)."""
+
+    def __init__(self, results: list, page: int, per_page: int):
+        self._results = results
+        super().__init__(page=page, per_page=per_page, error_out=False, max_per_page=None)
+
+    def _query_items(self) -> list:
+        return self._results[self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._results)
+
+
+@bp.record_once
+def _verdict_vocabulary(state) -> None:
+    """Globals, so that the macros of templates/compliance/_macros.html see them wherever they are imported."""
+    state.app.jinja_env.globals.update(VERDICT_SYMBOLS=SYMBOLS, VERDICT_CLASSES=CELL_CLASSES, VERDICT_LABELS=LABELS)
+
+
+def _filtered(filters: Filters) -> list[HospitalCompliance]:
+    hospitals = filter_hospitals(visible_hospitals(), departement=filters.departement)
+    return [result for result in evaluate_hospitals(hospitals, filters.at) if filters.keeps(result)]
+
+
+@bp.route("/conformite")
+@signed_in
+def dashboard():
+    filters = Filters.read(request.args)
+    results = _filtered(filters)
+    at = filters.at or date.today()
+    counts = totals(results)
+    titles = {code: short_title(code) for code in CURRENT.codes}
+    page = ResultsPage(results, max(request.args.get("page", 1, type=int) or 1, 1), PAGE_SIZE)
+    return render_template(
+        "compliance/dashboard.html", filters=filters, at=at, page=page, hospitals=len(results), counts=counts,
+        titles=titles, ruleset=CURRENT, order=ORDER, meanings=VERDICT_MEANINGS,
+        departements=hospital_departements(visible_hospitals()),
+        requirement_chart=charts.requirement_chart(counts, titles, len(results)),
+        departement_chart=charts.departement_chart(by_departement(results), departement_label))
+
+
+@bp.route("/conformite/export")
+@signed_in
+def export():
+    """The dashboard's hospitals (same filters, every page) as ``?format=csv`` (default) or ``?format=xlsx``."""
+    write = EXPORTS.get(request.args.get("format", "csv"))
+    if write is None:
+        abort(404)
+    filters = Filters.read(request.args)
+    return write(_filtered(filters), filters, filters.at or date.today())
+
+
+@bp.route("/hopitaux/<finess>/conformite")
+@signed_in
+def hospital(finess: str):
+    profile = get_hospital(finess)
+    filters = Filters.read({"at": request.args.get("at")})
+    result = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess), filters.at)[0]
+    can_edit = can_edit_hospital(profile)
+    suggestions = _suggestions(result) if can_edit else {}
+    return render_template("compliance/hospital.html", hospital=profile, result=result, filters=filters,
+                           at=result.at, ruleset=CURRENT, can_edit=can_edit, suggestions=suggestions,
+                           summary=verdict_summary(result), standing_labels=STANDING_LABELS,
+                           meanings=VERDICT_MEANINGS)
+
+
+def _suggestions(result: HospitalCompliance) -> dict[str, str]:
+    """The drafting page's address for each requirement a new convention could meet, by requirement code."""
+    wanted = [item for item in result.verdicts
+              if drafting.needs_drafting(CURRENT.requirement(item.code), item.verdict)]
+    if not wanted:
+        return {}
+    templates = [drafting.TemplateChoice.from_manifest(version.manifest) for version in latest_versions()]
+    links = {}
+    for item in wanted:
+        suggestion = drafting.suggest(CURRENT.requirement(item.code), result, templates)
+        partnership = suggestion.partnership.id if suggestion.partnership else None
+        if suggestion.template is None:
+            links[item.code] = url_for("conventions.choose_template", finess=result.finess_et, partenariat=partnership)
+        else:
+            links[item.code] = url_for("conventions.new_convention", finess=result.finess_et,
+                                       code=suggestion.template.code, partenariat=partnership)
+    return links
+
+
+@bp.app_template_global("compliance_summary")
+def compliance_summary(finess_et: str) -> HospitalCompliance | None:
+    """One hospital's verdicts today, for the summary on its page (templates/hospitals/show.html)."""
+    results = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess_et))
+    return results[0] if results else None
+
+
+@bp.app_template_filter("verdict_summary")
+def verdict_summary_filter(result: HospitalCompliance) -> list[tuple[str, int]]:
+    return verdict_summary(result)
