@@ -30,7 +30,7 @@ def watch(scene, make_partnership):
 
     made = {
         "ends_soon": signed(scene.hdp, _months(-11), 12, notice_months=0),         # about 30 days left
-        "renew_later": signed(scene.hdp, _months(-31), 36),                         # about 150 days, window open
+        "renew_later": signed(scene.hdp, _months(-31), 36, tacit_renewal=True),    # about 150 days, window open
         "expired": signed(scene.hdp, _months(-40), 36),                              # ended about 4 months ago
         "expired_too": signed(scene.hdp, _months(-30), 24),                          # ended about 6 months ago
         "quiet": signed(scene.hdp, _months(-12), 60),                               # in force, nothing to do
@@ -70,6 +70,7 @@ def test_a_hospital_user_sees_its_three_sections(client, watch, login):
 
 
 def test_a_row_tells_the_end_the_days_left_and_the_notice_deadline(client, watch, login):
+    """The notice deadline matters under tacit renewal only: without it the convention ends anyway."""
     login(watch.staff)
     convention = watch.conventions["renew_later"]
     end = convention.end_on(TODAY)
@@ -80,10 +81,13 @@ def test_a_row_tells_the_end_the_days_left_and_the_notice_deadline(client, watch
     words = " ".join(re.sub(r"<[^>]+>", " ", row).split())
     deadline = add_months(end + timedelta(days=1), -3) - timedelta(days=1)
     assert words == " ".join([convention.reference, "CENTRE HOSPITALIER DE SEMUR", "EHPAD LES TILLEULS",
-                              french_date(end), f"{days} jours", french_date(deadline), "À renouveler"])
+                              french_date(end), "fin de période, reconduction tacite", f"{days} jours",
+                              french_date(deadline), "À renouveler"])
     expired = watch.conventions["expired"]
     ago = (TODAY - expired.end_on(TODAY)).days
     assert f"échue depuis {ago} jours sans objet Expirée" in text(response)
+    ends_soon = watch.conventions["ends_soon"]  # no tacit renewal: nothing to give notice of
+    assert f"{(ends_soon.end_on(TODAY) - TODAY).days} jours sans objet À renouveler" in text(response)
 
 
 @pytest.mark.parametrize("user, expected", [
