@@ -4,7 +4,7 @@ Status, hospital, partner and text are SQL conditions on visible_conventions(). 
 state come from month arithmetic and tacit renewal periods (lifecycle.py), which SQLite and PostgreSQL would
 compute differently: one query reads the few columns they need for every convention passing the SQL conditions,
 then the state, partner-type and end-date filters, the sort and the page cut run in Python, and only the page's
-conventions are loaded in full (two more queries). Four queries whatever the number of conventions, plus one
+conventions are loaded in full (two more queries). Three queries whatever the number of conventions, plus one
 each for the hospital and partner choices.
 """
 
