@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from registry.accounts import routes as accounts_routes
     from registry.api import init_api
+    from registry.bundles import routes as bundles_routes
     from registry.compliance import routes as compliance_routes
     from registry.conventions import routes as conventions_routes
     from registry.documents import routes as templates_admin_routes
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
         conventions_routes.bp,
         templates_admin_routes.bp,
         compliance_routes.bp,
+        bundles_routes.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -6,6 +6,7 @@ from flask import Flask
 def register(app: Flask) -> None:
     from registry.accounts import cli as accounts_cli
     from registry.backup import cli as backup_cli
+    from registry.bundles import cli as bundles_cli
     from registry.compliance import cli as compliance_cli
     from registry.conventions import cli as conventions_cli
     from registry.core import cli as core_cli
@@ -20,5 +21,6 @@ def register(app: Flask) -> None:
         *conventions_cli.COMMANDS,
         *backup_cli.COMMANDS,
         *compliance_cli.COMMANDS,
+        *bundles_cli.COMMANDS,
     ):
         app.cli.add_command(command)

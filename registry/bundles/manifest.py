@@ -1,0 +1,171 @@
+"""What a bundle says about each file: its place in the ZIP and its manifest record, then manifest.csv (French
+headings, `;`, UTF-8 with BOM, for people and spreadsheets) and manifest.json (for programs and verify-bundle).
+
+Everything here is a function of the rows and the bundle's date, in a fixed order (département, FINESS,
+reference), so the same content always gives the same manifest.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from hashlib import sha256
+
+from registry.bundles.names import safe_name, unique_names
+from registry.conventions.lifecycle import STATE_LABELS, STATUS_LABELS
+from registry.conventions.models import Convention, ConventionDocument
+from registry.core.vocabulary import PARTNER_TYPES
+from registry.hospitals.models import HospitalProfile
+
+MANIFEST_JSON, MANIFEST_CSV, CONFORMITE_CSV, README = "manifest.json", "manifest.csv", "conformite.csv", "LISEZMOI.txt"
+#: manifest.json's "format": changes when a field changes meaning.
+FORMAT = "registre-hdp/lot-conventions-signees/1"
+#: Signature check of a copy stored without a report (none is made for copies registered before the check).
+NOT_CHECKED = "non contrôlée"
+#: A cell starting with one of these would be a formula for a spreadsheet: it is written after a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    """A signed copy in the bundle: where it goes, which stored bytes, and its manifest record."""
+
+    path: str
+    sha256: str
+    size: int
+    record: dict
+
+
+def bundle_files(rows: list[tuple[Convention, ConventionDocument]], at: date) -> list[BundleFile]:
+    """The files of the rows, laid out as « <département>/<FINESS> <hôpital>/<référence> <partenaires>.pdf »,
+    sorted, with names made safe and unique."""
+    tree: dict[str, dict[HospitalProfile, list]] = {}
+    for convention, document in sorted(rows, key=lambda row: _sort_key(row[0])):
+        tree.setdefault(_departement(convention), {}).setdefault(convention.hospital, []).append(
+            (convention, document))
+    files = []
+    for departement, hospitals in tree.items():
+        folders = unique_names([safe_name(f"{hospital.finess_et or 'sans FINESS'} {hospital.name}")
+                                for hospital in hospitals])
+        for folder, copies in zip(folders, hospitals.values()):
+            names = unique_names([_file_name(convention) for convention, _ in copies], extension=".pdf")
+            files += [BundleFile(f"{departement}/{folder}/{name}", document.sha256, document.size,
+                                 record(convention, document, at))
+                      for name, (convention, document) in zip(names, copies)]
+    return files
+
+
+def _sort_key(convention: Convention) -> tuple:
+    organisation = convention.hospital.organisation
+    return (organisation.departement or "", organisation.finess_et or "", convention.hospital_id,
+            convention.reference, convention.id)
+
+
+def _departement(convention: Convention) -> str:
+    return safe_name(convention.hospital.organisation.departement or "", fallback="sans departement")
+
+
+def _file_name(convention: Convention) -> str:
+    partners = ", ".join(party.organisation.display_name for party in convention.partners)
+    return safe_name(f"{convention.reference} {partners}", extension=".pdf")
+
+
+def record(convention: Convention, document: ConventionDocument, at: date) -> dict:
+    """The manifest.json record of a signed copy (without its path, size and SHA-256, added by the caller)."""
+    report = document.signature_report or {}
+    end = convention.end_on(at)
+    return {
+        "reference": convention.reference,
+        "kind": convention.kind,
+        "parent_reference": convention.parent.reference if convention.parent is not None else None,
+        "title": convention.title,
+        "hospital": {"finess_et": convention.hospital.finess_et, "name": convention.hospital.name,
+                     "departement": convention.hospital.organisation.departement},
+        "parties": [{"role": party.role, "name": party.organisation.display_name,
+                     "finess_et": party.organisation.finess_et, "siret": party.organisation.siret,
+                     "rna": party.organisation.rna} for party in convention.parties],
+        "partner_types": list(convention.partner_types or []),
+        "status": convention.status,
+        "state": convention.state_on(at),
+        "signed_on": _iso(convention.signed_on),
+        "effective_date": _iso(convention.effective_date),
+        "end_date": _iso(end),
+        "terminated_on": _iso(convention.terminated_on),
+        "copy_version": document.version,
+        "signature_check": {
+            "label": report.get("label", NOT_CHECKED),
+            "signatures": [{"signer": item.get("signer"), "signing_time": item.get("signing_time"),
+                            "label": item.get("label")} for item in report.get("signatures", [])],
+        },
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def manifest_json(header: dict, files: list[BundleFile], others: dict[str, bytes]) -> bytes:
+    """manifest.json: the bundle's header, every signed copy with its path, size and SHA-256, and the SHA-256
+    of the other files (LISEZMOI.txt, manifest.csv, conformite.csv) so that verify-bundle checks them too."""
+    document = {
+        "format": FORMAT,
+        **header,
+        "totals": {"files": len(files), "size": sum(item.size for item in files)},
+        "files": [{"path": item.path, "size": item.size, "sha256": item.sha256, **item.record} for item in files],
+        "other_files": [{"path": name, "size": len(data), "sha256": sha256(data).hexdigest()}
+                        for name, data in sorted(others.items())],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+#: (French heading, how to read the cell from a file) of each manifest.csv column.
+CSV_COLUMNS = (
+    ("Chemin", lambda f, r: f.path),
+    ("Taille (octets)", lambda f, r: str(f.size)),
+    ("SHA-256", lambda f, r: f.sha256),
+    ("Référence", lambda f, r: r["reference"]),
+    ("Nature", lambda f, r: r["kind"]),
+    ("Convention d'origine", lambda f, r: r["parent_reference"] or ""),
+    ("Intitulé", lambda f, r: r["title"]),
+    ("Hôpital", lambda f, r: r["hospital"]["name"]),
+    ("FINESS de l'hôpital", lambda f, r: r["hospital"]["finess_et"] or ""),
+    ("Partenaires", lambda f, r: " | ".join(p["name"] for p in _partners(r))),
+    ("Identifiants des partenaires", lambda f, r: " | ".join(_identifier(p) for p in _partners(r))),
+    ("Types de partenariat", lambda f, r: " | ".join(PARTNER_TYPES.get(c, c) for c in r["partner_types"])),
+    ("Statut", lambda f, r: STATUS_LABELS.get(r["status"], r["status"])),
+    ("État à la date du lot", lambda f, r: STATE_LABELS.get(r["state"], r["state"] or "")),
+    ("Signée le", lambda f, r: r["signed_on"] or ""),
+    ("Date d'effet", lambda f, r: r["effective_date"] or ""),
+    ("Fin", lambda f, r: r["end_date"] or ""),
+    ("Résiliée le", lambda f, r: r["terminated_on"] or ""),
+    ("Version de la copie", lambda f, r: str(r["copy_version"])),
+    ("Contrôle des signatures", lambda f, r: r["signature_check"]["label"]),
+)
+
+
+def _partners(record: dict) -> list[dict]:
+    return [party for party in record["parties"] if party["role"] == "partner"]
+
+
+def _identifier(party: dict) -> str:
+    if party["finess_et"]:
+        return f"FINESS {party['finess_et']}"
+    if party["siret"]:
+        return f"SIRET {party['siret']}"
+    return f"RNA {party['rna']}" if party["rna"] else "—"
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """Rows as the bundle's CSV files are written: `;`, CRLF, UTF-8 with a BOM (Excel reads the accents), and
+    no cell a spreadsheet would take for a formula."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
+        [["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def manifest_csv(files: list[BundleFile]) -> bytes:
+    rows = [[heading for heading, _ in CSV_COLUMNS]]
+    rows += [[cell(item, item.record) for _, cell in CSV_COLUMNS] for item in files]
+    return csv_bytes(rows)

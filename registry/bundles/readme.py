@@ -1,0 +1,59 @@
+"""LISEZMOI.txt: what the bundle is, when and by whom it was made, and how to check it, in French."""
+
+from datetime import date
+
+from registry.core.french import french_date, french_size
+
+TEMPLATE = """\
+Lot des conventions signées : {scope}
+{underline}
+
+Ce fichier ZIP rassemble la dernière copie signée (PDF) de chaque convention et de chaque avenant signés
+(en vigueur, expirés ou résiliés) enregistrés dans le registre des hôpitaux de proximité pour :
+{scope}.
+
+Constitué le {date} par {made_by}.
+Contenu : {files} ({size}) de {hospitals}.
+{hospital_lines}
+Fichiers
+- <département>/<FINESS> <hôpital>/<référence> <partenaires>.pdf : les copies signées, une par convention
+  ou avenant (les noms sont écrits sans accents ni caractères spéciaux) ;
+- manifest.csv : une ligne par copie : chemin, taille, empreinte SHA-256, référence, parties et leurs
+  identifiants (FINESS, SIRET ou RNA), types de partenariat, statut, état à la date du lot, dates, version
+  de la copie et résultat du contrôle des signatures électroniques fait au dépôt (séparateur « ; »,
+  UTF-8 ; s'ouvre dans un tableur) ;
+- manifest.json : le même contenu pour un programme, avec l'empreinte des autres fichiers du lot ;
+- conformite.csv : les verdicts de l'article R6111-26 du code de la santé publique pour les hôpitaux du
+  lot, évalués au {date} ;
+- LISEZMOI.txt : ce fichier.
+
+Vérifier le lot
+- Avec l'application : flask --app wsgi verify-bundle FICHIER.zip
+  La commande compare chaque fichier au manifeste ; elle se termine sans erreur (code 0) quand tout
+  correspond et, sinon, liste les fichiers modifiés, ajoutés ou absents.
+- À la main : l'empreinte d'un fichier (sha256sum "<chemin>" sous Linux, Get-FileHash sous Windows,
+  shasum -a 256 sous macOS) doit être celle de la colonne SHA-256 de manifest.csv.
+
+Le lot est reproductible : pour un même périmètre, une même date et un même auteur, le registre produit
+exactement le même fichier tant que les conventions n'ont pas changé. Chaque téléchargement est inscrit
+au journal d'audit de l'application, avec l'heure exacte et l'empreinte SHA-256 de manifest.json.
+"""
+
+
+def readme(*, scope_label: str, at: date, made_by: str, files: int, size: int, hospitals: list[tuple]) -> bytes:
+    """``hospitals``: (FINESS, name, number of files) of each hospital of the scope, in bundle order."""
+    title = f"Lot des conventions signées : {scope_label}"
+    lines = "".join(f"  - {finess or 'sans FINESS'} {name} : {_files(count)}\n" for finess, name, count in hospitals)
+    text = TEMPLATE.format(
+        scope=scope_label, underline="=" * len(title), date=french_date(at), made_by=made_by, files=_files(files),
+        size=french_size(size), hospitals=_count(len(hospitals), "hôpital", "hôpitaux"),
+        hospital_lines=lines)
+    return text.replace("\n", "\r\n").encode("utf-8")
+
+
+def _files(count: int) -> str:
+    return _count(count, "fichier", "fichiers")
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count <= 1 else many}"
