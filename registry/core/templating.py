@@ -17,4 +17,5 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["departement"] = geography.departement_label
     app.jinja_env.filters["region"] = geography.region_label
     app.jinja_env.globals.update(PARTNER_TYPES=vocabulary.PARTNER_TYPES, ACTIVITIES=vocabulary.ACTIVITIES,
-                                 THEMES=vocabulary.THEMES)
+                                 THEMES=vocabulary.THEMES,
+                                 FILTER_ERROR_HEADING="Certains critères ont été ignorés")

@@ -235,3 +235,10 @@ def test_the_list_runs_the_same_queries_with_3_and_30_conventions(client, scene,
         response = client.get("/conventions?type=second_recours")
     assert len(listed(response, {})) == 25 and "30 conventions correspondent aux filtres" in text(response)
     assert len(many) == len(few) <= 8, many
+
+
+def test_navbar_links_to_the_list_and_filter_errors_say_criteria_were_ignored(client, make_user, login):
+    login(make_user("admin"))
+    page = client.get("/conventions?statut=inconnu&fin_avant=pas-une-date").get_data(as_text=True)
+    assert 'href="/conventions"' in page and ">Conventions</a>" in page
+    assert "Certains critères ont été ignorés" in page and "Le formulaire n'a pas été enregistré" not in page
