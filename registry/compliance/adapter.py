@@ -3,10 +3,10 @@
 ``evaluate_hospitals`` is the one entry point of the pages, the exports, the `compliance` command and
 GET /api/v1/compliance, so a verdict reads the same wherever it is shown.
 
-It runs five queries whatever the number of hospitals: the hospitals with their establishment; their partnerships
-with each partner's place; their main conventions (avenants excluded); the partner parties of those conventions;
-the place of the parties that are not (or no longer) recorded as partners of the hospital. Columns are selected
-rather than ORM objects, because a national view reads tens of thousands of rows.
+It runs four queries whatever the number of hospitals: the hospitals with their establishment; their partnerships
+with each partner's place; their main conventions (avenants excluded); the partner parties of those conventions.
+A fifth reads the place of the parties that are not (or no longer) partners of their hospital, only when there are
+some. Columns are selected rather than ORM objects, because a national view reads tens of thousands of rows.
 
 The rows of one hospital are its whole input: the checker is a pure function, so its verdicts are memoised on
 (the rows, the day, the rule set). A change to any row the checker reads is a different key, so the memo can never
@@ -23,7 +23,7 @@ from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
 
-from sqlalchemy import Select, Text, and_, bindparam, cast, exists, select
+from sqlalchemy import Select, Text, bindparam, cast, func, select
 
 from registry.compliance.checker import evaluate
 from registry.compliance.facts import ConventionFacts, HospitalFacts, PartnerFacts
@@ -91,8 +91,9 @@ class HospitalRows:
     #: Each row below starts with the hospital id.
     #: (_, partnership id, partner organisation id, partner types (JSON text), *place), by id.
     partnerships: tuple = ()
-    #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date, duration_months,
-    #: tacit_renewal, terminated_on, created_at), by id.
+    #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date (texts),
+    #: duration_months, tacit_renewal, terminated_on, created_at (texts)), by id. Dates are read as text: parsing
+    #: ten thousand of them on every request cost more than the checker's memo saves; they are parsed on a miss.
     conventions: tuple = ()
     #: (_, convention id, organisation id) of every partner party, in the parties' order.
     parties: tuple = ()
@@ -102,7 +103,8 @@ class HospitalRows:
 
 def filter_hospitals(scope: Select, *, region: str | None = None, departement: str | None = None,
                      finess_et: str | None = None) -> Select:
-    """The hospitals of a scope (core.scope.visible_hospitals) narrowed by region, département or number, by name.
+    """The hospitals of a scope (core.scope.visible_hospitals) narrowed by region, département or number, by the
+    name they are shown with.
 
     The filters narrow the scope, never widen it: an ARS asking for another region gets no hospital.
     """
@@ -113,13 +115,13 @@ def filter_hospitals(scope: Select, *, region: str | None = None, departement: s
         query = query.where(Organisation.departement == departement)
     if finess_et:
         query = query.where(Organisation.finess_et == finess_et)
-    return query.order_by(Organisation.name, HospitalProfile.id)
+    return query.order_by(func.coalesce(Organisation.long_name, Organisation.name), HospitalProfile.id)
 
 
 def evaluate_hospitals(hospitals: Select, at: date | None = None,
                        ruleset: RuleSet = CURRENT) -> list[HospitalCompliance]:
     """The verdicts of every hospital ``hospitals`` selects (HospitalProfile joined to its Organisation, as
-    visible_hospitals() builds it), in its order, on ``at`` (default today). Five queries."""
+    visible_hospitals() builds it), in its order, on ``at`` (default today). Four or five queries."""
     at = at or date.today()
     evaluated = _memo(ruleset)
     with _collector_paused():
@@ -161,9 +163,9 @@ def load_rows(hospitals: Select) -> list[HospitalRows]:
         .where(Partnership.hospital_id.in_(in_ids)).order_by(Partnership.id), ids))
     conventions = _grouped(connection.execute(
         select(Convention.hospital_id, Convention.id, Convention.reference, Convention.status,
-               cast(Convention.partner_types, Text), cast(Convention.themes, Text), Convention.signed_on,
-               Convention.effective_date, Convention.duration_months, Convention.tacit_renewal,
-               Convention.terminated_on, Convention.created_at)
+               cast(Convention.partner_types, Text), cast(Convention.themes, Text), cast(Convention.signed_on, Text),
+               cast(Convention.effective_date, Text), Convention.duration_months, Convention.tacit_renewal,
+               cast(Convention.terminated_on, Text), cast(Convention.created_at, Text))
         .where(Convention.hospital_id.in_(in_ids), Convention.parent_id.is_(None)).order_by(Convention.id), ids))
     main_parties = (select(Convention.hospital_id, ConventionParty.convention_id, ConventionParty.organisation_id)
                     .join(Convention, Convention.id == ConventionParty.convention_id)
@@ -171,14 +173,27 @@ def load_rows(hospitals: Select) -> list[HospitalRows]:
                            ConventionParty.role == PARTY_PARTNER))
     parties = _grouped(connection.execute(
         main_parties.order_by(ConventionParty.convention_id, ConventionParty.position, ConventionParty.id), ids))
-    strangers = _grouped(connection.execute(
-        main_parties.with_only_columns(Convention.hospital_id, Organisation.id, *_PLACE).distinct()
-        .join(Organisation, Organisation.id == ConventionParty.organisation_id)
-        .where(~exists().where(and_(Partnership.hospital_id == Convention.hospital_id,
-                                    Partnership.partner_id == ConventionParty.organisation_id)))
-        .order_by(Convention.hospital_id, Organisation.id), ids))
+    strangers = _strangers(connection, partnerships, parties)
     return [HospitalRows(tuple(row), partnerships.get(row[0], ()), conventions.get(row[0], ()),
                          parties.get(row[0], ()), strangers.get(row[0], ())) for row in found]
+
+
+def _strangers(connection, partnerships: dict, parties: dict) -> dict[int, tuple]:
+    """The place of each party that is not a partner of its hospital (a partnership removed since), grouped by
+    hospital; one more query, only when there is such a party."""
+    wanted = set()
+    for hospital_id, rows in parties.items():
+        partners = {row[2] for row in partnerships.get(hospital_id, ())}
+        wanted.update((hospital_id, row[2]) for row in rows if row[2] not in partners)
+    wanted = sorted(wanted)
+    if not wanted:
+        return {}
+    places = {row[0]: row[1:] for row in connection.execute(
+        select(Organisation.id, *_PLACE).where(Organisation.id.in_(sorted({org for _, org in wanted}))))}
+    grouped: dict[int, list] = {}
+    for hospital_id, organisation_id in wanted:
+        grouped.setdefault(hospital_id, []).append((hospital_id, organisation_id, *places[organisation_id]))
+    return {hospital_id: tuple(rows) for hospital_id, rows in grouped.items()}
 
 
 def _grouped(result) -> dict[int, tuple]:
@@ -201,7 +216,22 @@ def _memo(ruleset: RuleSet):
 
 def compliance_of(rows: HospitalRows, at: date, ruleset: RuleSet = CURRENT) -> HospitalCompliance:
     """Build the facts from one hospital's rows and evaluate them (no memo, no query)."""
-    hospital_id, departements, communes, activities, finess_et, name, long_name, departement, _ = rows.hospital
+    facts, conventions, partners = facts_of(rows, at)
+    with_convention = {values[2] for values in rows.parties}
+    links = tuple(PartnershipLink(values[1], partners[values[2]], values[2] in with_convention)
+                  for values in rows.partnerships)
+    return HospitalCompliance(
+        rows.hospital[0], facts, rows.hospital[7], at, tuple(evaluate(facts, conventions, at, ruleset)),
+        MappingProxyType({values[2]: values[1] for values in rows.conventions}), links)
+
+
+def facts_of(rows: HospitalRows, at: date) -> tuple[HospitalFacts, list[ConventionFacts], dict[int, PartnerFacts]]:
+    """What the checker reads: the hospital, its main conventions on ``at``, and each partner by organisation id.
+
+    A party to a convention plays the types of its partnership with the hospital (none when the hospital no
+    longer records it as a partner), as facts.PartnerFacts says.
+    """
+    _, departements, communes, activities, finess_et, name, long_name, _, _ = rows.hospital
     partners: dict[int, PartnerFacts] = {}
     for _, _, organisation_id, partner_types, *place in rows.partnerships:
         partners[organisation_id] = _partner(place, _codes(partner_types))
@@ -214,12 +244,7 @@ def compliance_of(rows: HospitalRows, at: date, ruleset: RuleSet = CURRENT) -> H
     facts = HospitalFacts(finess_et=finess_et, name=long_name or name, territory_departements=_codes(departements),
                           territory_communes=_codes(communes), internal_activities=_codes(activities),
                           partners=tuple(partners[values[2]] for values in rows.partnerships))
-    with_convention = {values[2] for values in rows.parties}
-    links = tuple(PartnershipLink(values[1], partners[values[2]], values[2] in with_convention)
-                  for values in rows.partnerships)
-    return HospitalCompliance(
-        hospital_id, facts, departement, at, tuple(evaluate(facts, conventions, at, ruleset)),
-        MappingProxyType({values[2]: values[1] for values in rows.conventions}), links)
+    return facts, conventions, partners
 
 
 @lru_cache(maxsize=1024)
@@ -239,8 +264,14 @@ def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> 
     convention pages compute it (lifecycle.period_end)."""
     (_, _, reference, status, partner_types, themes, signed_on, effective_date, months, tacit_renewal,
      terminated_on, created_at) = values
+    effective_date = _day(effective_date)
     return ConventionFacts(
         reference=reference, status=status, partner_types=_codes(partner_types), themes=_codes(themes),
-        partners=partners, signed_on=signed_on, effective_date=effective_date,
+        partners=partners, signed_on=_day(signed_on), effective_date=effective_date,
         end_date=period_end(effective_date, months, bool(tacit_renewal), at), tacit_renewal=bool(tacit_renewal),
-        terminated_on=terminated_on, created_on=created_at.date() if created_at is not None else None)
+        terminated_on=_day(terminated_on), created_on=_day(created_at))
+
+
+def _day(text: str | None) -> date | None:
+    """A date or timestamp read as text (SQLite and PostgreSQL both start it with YYYY-MM-DD): the day."""
+    return date.fromisoformat(text[:10]) if text else None

@@ -55,6 +55,8 @@ class Bar:
     total_label: str
     y: float
     segments: tuple[Segment, ...]
+    #: The counts by verdict, for the chart's data table.
+    counts: Counter
 
     @property
     def text_y(self) -> float:
@@ -105,7 +107,7 @@ def stacked_bars(chart_id: str, title: str, rows: list[tuple[str, Counter, int, 
             fill, text_colour = FILLS[verdict]
             segments.append(Segment(verdict, counts[verdict], round(x, 2), round(width, 2), fill, text_colour))
             x += width
-        bars.append(Bar(label, total, total_label, y, tuple(segments)))
+        bars.append(Bar(label, total, total_label, y, tuple(segments), counts))
     description = " ; ".join(
         f"{bar.label} : " + ", ".join(f"{segment.count} {segment.label.lower()}" for segment in bar.segments)
         for bar in bars) + "." if bars else "Aucune donnée."

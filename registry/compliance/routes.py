@@ -49,16 +49,28 @@ def _verdict_vocabulary(state) -> None:
     state.app.jinja_env.globals.update(VERDICT_SYMBOLS=SYMBOLS, VERDICT_CLASSES=CELL_CLASSES, VERDICT_LABELS=LABELS)
 
 
+def _evaluated(filters: Filters) -> list[HospitalCompliance]:
+    """The visible hospitals of the chosen département (all when none), evaluated on the chosen day."""
+    return evaluate_hospitals(filter_hospitals(visible_hospitals(), departement=filters.departement), filters.at)
+
+
 def _filtered(filters: Filters) -> list[HospitalCompliance]:
-    hospitals = filter_hospitals(visible_hospitals(), departement=filters.departement)
-    return [result for result in evaluate_hospitals(hospitals, filters.at) if filters.keeps(result)]
+    return [result for result in _evaluated(filters) if filters.keeps(result)]
+
+
+def _departements(filters: Filters, evaluated: list[HospitalCompliance]) -> list[str]:
+    """The départements of the visible hospitals, for the filter: from the results when they cover them all."""
+    if filters.departement is None:
+        return sorted({result.departement for result in evaluated if result.departement})
+    return hospital_departements(visible_hospitals())
 
 
 @bp.route("/conformite")
 @signed_in
 def dashboard():
     filters = Filters.read(request.args)
-    results = _filtered(filters)
+    evaluated = _evaluated(filters)
+    results = [result for result in evaluated if filters.keeps(result)]
     at = filters.at or date.today()
     counts = totals(results)
     titles = {code: short_title(code) for code in CURRENT.codes}
@@ -66,7 +78,7 @@ def dashboard():
     return render_template(
         "compliance/dashboard.html", filters=filters, at=at, page=page, hospitals=len(results), counts=counts,
         titles=titles, ruleset=CURRENT, order=ORDER, meanings=VERDICT_MEANINGS,
-        departements=hospital_departements(visible_hospitals()),
+        departements=_departements(filters, evaluated),
         requirement_chart=charts.requirement_chart(counts, titles, len(results)),
         departement_chart=charts.departement_chart(by_departement(results), departement_label))
 

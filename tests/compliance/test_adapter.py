@@ -1,0 +1,253 @@
+"""The adapter: facts built right from the database rows, verdicts of the checker on them, constant queries."""
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import event
+
+from registry.compliance.adapter import (HospitalRows, evaluate_hospitals, facts_of, filter_hospitals,
+                                         load_rows)
+from registry.compliance.facts import ConventionFacts, PartnerFacts
+from registry.conventions.lifecycle import period_end
+from registry.core.scope import visible_hospitals
+from registry.extensions import db
+from tests.compliance.records import AT, make_convention
+
+ADMIN = SimpleNamespace(is_authenticated=True, role="admin")
+
+
+@pytest.fixture
+def semur(make_organisation, make_hospital, make_partnership):
+    """An HdP of Côte-d'Or serving département 21 and the commune 58000 of the Nièvre, running an USLD, with an
+    EHPAD of its territory, an EHPAD of Paris, an HAD of Lyon and a second-recours CHU."""
+    hospital = make_hospital(make_organisation(name="CH SEMUR", long_name="CENTRE HOSPITALIER DE SEMUR",
+                                               category_code="106", departement="21"),
+                             territory_departements=["21"], territory_communes=["58000"],
+                             internal_activities=["usld"])
+    s = SimpleNamespace(hospital=hospital)
+    s.ehpad = make_partnership(hospital, make_organisation(name="EHPAD LES TILLEULS", category_code="500",
+                                                           departement="21", commune_code="21603"),
+                               partner_types=["ehpad"])
+    s.ehpad_paris = make_partnership(hospital, make_organisation(name="EHPAD MONTSOURIS", category_code="500",
+                                                                 departement="75", commune_code="75114"),
+                                     partner_types=["ehpad"])
+    s.had = make_partnership(hospital, make_organisation(name="HAD DU RHONE", category_code="127",
+                                                         departement="69", commune_code="69123"),
+                             partner_types=["had", "ssr"])
+    s.chu = make_partnership(hospital, make_organisation(name="CHU DIJON", category_code="101", departement="21"),
+                             partner_types=["second_recours"])
+    db.session.commit()
+    return s
+
+
+def rows_of(hospital) -> HospitalRows:
+    [rows] = load_rows(filter_hospitals(visible_hospitals(ADMIN), finess_et=hospital.finess_et))
+    return rows
+
+
+def facts(hospital, at: date = AT):
+    hospital_facts, conventions, _ = facts_of(rows_of(hospital), at)
+    return hospital_facts, {convention.reference: convention for convention in conventions}
+
+
+def verdicts(hospital, at: date = AT) -> dict:
+    [result] = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN), finess_et=hospital.finess_et), at)
+    return {item.code: item for item in result.verdicts}
+
+
+def test_hospital_facts_come_from_its_profile_and_partnerships(semur):
+    hospital, _ = facts(semur.hospital)
+
+    assert hospital.finess_et == semur.hospital.finess_et
+    assert hospital.name == "CENTRE HOSPITALIER DE SEMUR"  # the long name when there is one
+    assert hospital.territory_departements == {"21"} and hospital.territory_communes == {"58000"}
+    assert hospital.internal_activities == {"usld"}
+    assert hospital.partners == (
+        PartnerFacts("EHPAD LES TILLEULS", semur.ehpad.partner.finess_et, frozenset({"ehpad"}), "21", "21603"),
+        PartnerFacts("EHPAD MONTSOURIS", semur.ehpad_paris.partner.finess_et, frozenset({"ehpad"}), "75", "75114"),
+        PartnerFacts("HAD DU RHONE", semur.had.partner.finess_et, frozenset({"had", "ssr"}), "69", "69123"),
+        PartnerFacts("CHU DIJON", semur.chu.partner.finess_et, frozenset({"second_recours"}), "21",
+                     semur.chu.partner.commune_code))
+
+
+def test_convention_facts_carry_status_dates_types_themes_and_partners(semur):
+    signed = make_convention(semur.hospital, semur.chu, themes=["orientation", "telemedecine"],
+                             signed_on=date(2025, 6, 1), effective_date=date(2025, 7, 1), duration_months=12,
+                             tacit_renewal=True)
+    draft = make_convention(semur.hospital, semur.ehpad, semur.had, status="en_negociation",
+                            partner_types=["ehpad", "had"])
+    db.session.commit()
+
+    _, conventions = facts(semur.hospital)
+
+    assert conventions[signed.reference] == ConventionFacts(
+        reference=signed.reference, status="signee", partner_types=frozenset({"second_recours"}),
+        themes=frozenset({"orientation", "telemedecine"}),
+        partners=(PartnerFacts("CHU DIJON", semur.chu.partner.finess_et, frozenset({"second_recours"}), "21",
+                               semur.chu.partner.commune_code),),
+        signed_on=date(2025, 6, 1), effective_date=date(2025, 7, 1),
+        # tacit renewal: the end of the period containing AT, as the convention pages compute it
+        end_date=period_end(date(2025, 7, 1), 12, True, AT), tacit_renewal=True, terminated_on=None,
+        created_on=date(2025, 1, 2))
+    assert conventions[signed.reference].end_date == date(2026, 6, 30)
+    second = conventions[draft.reference]
+    assert second.status == "en_negociation" and second.signed_on is None
+    assert [partner.name for partner in second.partners] == ["EHPAD LES TILLEULS", "HAD DU RHONE"]
+    assert second.partners[1].partner_types == {"had", "ssr"}  # the types of its partnership
+
+
+def test_avenants_and_other_hospitals_conventions_are_left_out(semur, make_hospital, make_partnership):
+    main = make_convention(semur.hospital, semur.ehpad)
+    avenant = make_convention(semur.hospital, semur.ehpad, parent=main)
+    elsewhere = make_hospital()
+    make_convention(elsewhere, make_partnership(elsewhere))
+    db.session.commit()
+
+    _, conventions = facts(semur.hospital)
+
+    assert avenant.reference == main.reference + "-A1"
+    assert list(conventions) == [main.reference]
+
+
+def test_a_party_no_longer_recorded_as_partner_plays_no_type(semur, make_organisation):
+    former = make_organisation(name="USLD DE MONTBARD", category_code="362", departement="21")
+    convention = make_convention(semur.hospital, former, partner_types=["usld"])
+    db.session.commit()
+
+    _, conventions = facts(semur.hospital)
+
+    [partner] = conventions[convention.reference].partners
+    assert partner == PartnerFacts("USLD DE MONTBARD", former.finess_et, frozenset(), "21", former.commune_code)
+
+
+def test_terminated_and_expired_conventions_are_read_with_their_dates_and_do_not_count(semur):
+    terminated = make_convention(semur.hospital, semur.ehpad, status="resiliee", terminated_on=date(2026, 3, 1))
+    expired = make_convention(semur.hospital, semur.chu, themes=["orientation", "consultations_avancees"],
+                              signed_on=date(2022, 1, 5), effective_date=date(2022, 2, 1), duration_months=36)
+    db.session.commit()
+
+    _, conventions = facts(semur.hospital)
+    result = verdicts(semur.hospital)
+
+    assert conventions[terminated.reference].status == "resiliee"
+    assert conventions[terminated.reference].terminated_on == date(2026, 3, 1)
+    assert conventions[expired.reference].end_date == date(2025, 1, 31)
+    assert result["2b_ehpad"].verdict == "manquant"
+    assert f"Convention {terminated.reference} : résiliée, plus en vigueur depuis le 1er mars 2026" \
+        in result["2b_ehpad"].reason
+    assert result["2a_second_recours"].verdict == "manquant"
+    assert f"Convention {expired.reference} : expirée le 31 janvier 2025" in result["2a_second_recours"].reason
+
+
+def test_territory_decides_for_the_ehpad_but_not_for_the_had(semur):
+    paris = make_convention(semur.hospital, semur.ehpad_paris)
+    db.session.commit()
+    result = verdicts(semur.hospital)
+    assert result["2b_ehpad"].verdict == "manquant"
+    assert "hors du territoire de l'hôpital (commune 75114, département 75)" in result["2b_ehpad"].reason
+    assert result["2b_ehpad"].discarded[0].reference == paris.reference
+
+    had = make_convention(semur.hospital, semur.had, partner_types=["had"])
+    db.session.commit()
+    result = verdicts(semur.hospital)
+    assert result["2b_ehpad"].verdict == "satisfait"
+    assert result["2b_ehpad"].references == [had.reference]
+    assert result["2b_ssr_usld"].verdict == "non_requis"  # the hospital runs an USLD itself
+
+
+def test_statuses_and_the_day_asked_about(semur):
+    draft = make_convention(semur.hospital, semur.ehpad, status="brouillon")
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "a_risque"
+    # before the draft was created in the application, it did not exist
+    assert verdicts(semur.hospital, date(2024, 12, 1))["2b_ehpad"].verdict == "manquant"
+
+    signed = make_convention(semur.hospital, semur.ehpad, signed_on=date(2025, 6, 1),
+                             effective_date=date(2025, 7, 1))
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "satisfait"
+    assert verdicts(semur.hospital)["2b_ehpad"].references == [signed.reference]  # the draft is no evidence
+    # signed, but not yet in force on 20 June 2025: at risk, the signed one first, then the draft
+    early = verdicts(semur.hospital, date(2025, 6, 20))["2b_ehpad"]
+    assert early.verdict == "a_risque" and early.references == [signed.reference, draft.reference]
+
+
+def test_a_change_in_the_database_is_seen_at_once_despite_the_memo(semur):
+    convention = make_convention(semur.hospital, semur.ehpad)
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "satisfait"
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "satisfait"  # memoised: same rows, same day
+
+    convention.status, convention.terminated_on = "resiliee", date(2026, 5, 1)
+    convention.termination_reason = "Fin du partenariat"
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "manquant"
+
+    semur.hospital.internal_activities = ["usld", "ehpad"]
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "non_requis"
+
+
+def test_filters_narrow_the_scope_and_keep_the_order(semur, make_organisation, make_hospital, make_user):
+    beaune = make_hospital(make_organisation(name="CH BEAUNE", category_code="106", departement="21"))
+    givors = make_hospital(make_organisation(name="HOPITAL DE GIVORS", category_code="106", departement="69"))
+    ars = make_user("ars", region="27")
+    db.session.commit()
+
+    everything = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN)), AT)
+    region = evaluate_hospitals(filter_hospitals(visible_hospitals(ars)), AT)
+    widened = evaluate_hospitals(filter_hospitals(visible_hospitals(ars), region="84"), AT)
+
+    assert [r.name for r in everything] == ["CENTRE HOSPITALIER DE SEMUR", "CH BEAUNE", "HOPITAL DE GIVORS"]
+    assert [r.finess_et for r in region] == [semur.hospital.finess_et, beaune.finess_et]
+    assert widened == []
+    assert evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN), departement="69"), AT)[0].hospital_id \
+        == givors.id
+
+
+def count_statements(action) -> int:
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_the_number_of_queries_does_not_depend_on_the_number_of_hospitals(make_hospital, make_partnership,
+                                                                          make_organisation):
+    def add_hospitals(count: int):
+        for _ in range(count):
+            hospital = make_hospital()
+            ehpad, chu = make_partnership(hospital), make_partnership(
+                hospital, make_organisation(category_code="101"), partner_types=["second_recours"])
+            make_convention(hospital, ehpad)
+            make_convention(hospital, chu, themes=["orientation", "telemedecine"])
+            make_convention(hospital, ehpad, chu, status="brouillon", partner_types=["ehpad", "second_recours"])
+        db.session.commit()
+
+    def evaluate_all():
+        return evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN)), AT)
+
+    add_hospitals(1)
+    few = count_statements(evaluate_all)
+    add_hospitals(12)
+    many = count_statements(evaluate_all)
+
+    assert len(evaluate_all()) == 13
+    assert few == many == 4
+
+
+def test_a_party_outside_the_partnerships_costs_one_more_query_whatever_the_number(semur, make_organisation):
+    for number in range(3):
+        make_convention(semur.hospital, make_organisation(name=f"USLD {number}"), partner_types=["usld"])
+    db.session.commit()
+
+    assert count_statements(lambda: load_rows(filter_hospitals(visible_hospitals(ADMIN)))) == 5
+    assert len(rows_of(semur.hospital).strangers) == 3
