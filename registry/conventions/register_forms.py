@@ -1,0 +1,81 @@
+"""Forms for registering conventions signed before the application: one with its signed PDF, or a whole stock
+(a spreadsheet and a ZIP of PDFs, then a confirmation)."""
+
+from datetime import date
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, StringField, SubmitField, ValidationError
+from wtforms.validators import InputRequired, Length
+
+from registry.conventions.forms import REQUIRED, ConventionFormBase
+from registry.conventions.signed_copies import check_signed_copy
+from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
+from registry.hospitals.models import HospitalProfile
+from registry.organisations.forms import FrenchForm
+from registry.signatures import SignedCopyRejected
+
+#: Said beside the file field whenever the form comes back: browsers never send a chosen file twice.
+PICK_AGAIN = "Le navigateur ne garde pas le fichier choisi : sélectionnez à nouveau la copie signée."
+
+
+class RegisterConventionFormBase(ConventionFormBase):
+    """The drafting form's convention fields (no clauses: no template), the signature date and the signed PDF."""
+
+    clauses = None
+    signed_on = DateField("Date de signature", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)],
+                          invalid_value_message=INVALID_DATE,
+                          description="La date de la dernière signature, pas dans le futur.")
+    signed_copy = FileField("Copie signée (PDF)", validators=[
+        FileRequired("Déposez la copie signée de la convention (PDF).")],
+        description="Le PDF de la convention signée, scanné ou signé électroniquement ; il est vérifié par son "
+                    "contenu et ses signatures électroniques.")
+    submit = SubmitField("Enregistrer la convention signée")
+
+    #: The signed copy's bytes once read and checked (validate_signed_copy).
+    signed_copy_bytes: bytes | None = None
+    signature_label: str | None = None
+
+    def validate_signed_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError("La date de signature ne peut pas être dans le futur.")
+
+    def validate_signed_copy(self, field):
+        """Checked like any signed copy (content and signatures) before anything is written."""
+        data = field.data.read()
+        try:
+            report = check_signed_copy(data)
+        except SignedCopyRejected as error:
+            raise ValidationError(error.message) from None
+        self.signed_copy_bytes, self.signature_label = data, report["label"]
+
+
+def register_form(hospital: HospitalProfile, *, data: dict | None = None) -> RegisterConventionFormBase:
+    """The form for this hospital: its partners as choices, a name and a qualité per party."""
+    organisations = [hospital.organisation, *(p.partner for p in hospital.partnerships)]
+    attributes = {"signatory_organisations": tuple(organisation.id for organisation in organisations)}
+    for organisation in organisations:
+        length = Length(max=120, message="120 caractères au plus.")
+        attributes[f"signataire_{organisation.id}_nom"] = StringField(
+            f"Nom du signataire pour {organisation.display_name}", validators=[length])
+        attributes[f"signataire_{organisation.id}_qualite"] = StringField(
+            f"Qualité du signataire pour {organisation.display_name}", validators=[length])
+    form = type("RegisterConventionForm", (RegisterConventionFormBase,), attributes)(data=data)
+    form.partners.choices = [(p.id, p.partner.display_name) for p in hospital.partnerships]
+    return form
+
+
+class ImportForm(FrenchForm):
+    spreadsheet = FileField("Tableur des conventions (.xlsx ou .csv)", validators=[
+        FileRequired("Choisissez le tableur des conventions (.xlsx ou .csv).")],
+        description="Une ligne par convention, avec les colonnes du modèle ; CSV séparé par des points-virgules.")
+    archive = FileField("Archive ZIP des copies signées", validators=[
+        FileRequired("Choisissez l'archive ZIP des copies signées.")],
+        description="Les PDF signés que nomme la colonne fichier_pdf, dans une archive .zip.")
+    submit = SubmitField("Vérifier avant d'importer")
+
+
+class HeldImportForm(FrenchForm):
+    """Confirming or abandoning the import shown in the preview (the token names that preview's uploads)."""
+
+    token = HiddenField()
+    submit = SubmitField("Confirmer l'import")
