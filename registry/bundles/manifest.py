@@ -5,14 +5,13 @@ Everything here is a function of the rows and the bundle's date, in a fixed orde
 reference), so the same content always gives the same manifest.
 """
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
 from hashlib import sha256
 
 from registry.bundles.names import safe_name, unique_names
+from registry.compliance.exports import FORMULA_STARTS, to_csv
 from registry.conventions.lifecycle import STATE_LABELS, STATUS_LABELS
 from registry.conventions.models import Convention, ConventionDocument
 from registry.core.vocabulary import PARTNER_TYPES
@@ -23,8 +22,6 @@ MANIFEST_JSON, MANIFEST_CSV, CONFORMITE_CSV, README = "manifest.json", "manifest
 FORMAT = "registre-hdp/lot-conventions-signees/1"
 #: Signature check of a copy stored without a report (none is made for copies registered before the check).
 NOT_CHECKED = "non contrôlée"
-#: A cell starting with one of these would be a formula for a spreadsheet: it is written after a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -157,12 +154,10 @@ def _identifier(party: dict) -> str:
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
-    """Rows as the bundle's CSV files are written: `;`, CRLF, UTF-8 with a BOM (Excel reads the accents), and
-    no cell a spreadsheet would take for a formula."""
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
-        [["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row] for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Rows as the bundle's CSV files are written, like the compliance exports: `;`, CRLF, UTF-8 with a BOM (Excel
+    reads the accents), and no cell a spreadsheet would take for a formula (written after a quote)."""
+    safe = [["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row] for row in rows]
+    return ("\ufeff" + to_csv(safe)).encode("utf-8")
 
 
 def manifest_csv(files: list[BundleFile]) -> bytes:

@@ -109,3 +109,10 @@ def test_gathering_a_bundle_runs_the_same_queries_for_one_or_many_conventions(wo
     with count_queries() as many:
         build_bundle(departement="21")
     assert len(many) == len(few) <= 10
+
+
+def test_a_name_a_spreadsheet_would_run_is_written_as_text(world, build):
+    build.signed(world.neighbour, partner_name="=HYPERLINK(\"http://x\";\"clic\")")
+    rows = csv_rows(bundle_bytes(build_bundle(hospital=world.neighbour.finess_et)), "manifest.csv")
+    partners = {row[9] for row in rows[1:]}
+    assert "'=HYPERLINK(\"http://x\";\"clic\")" in partners and not any(p.startswith("=") for p in partners)
