@@ -136,3 +136,10 @@ def test_the_ars_selects_across_its_hospitals(client, login, world):
     response = client.post(PAGE, data={"ids": ids})
     assert _shas(response.data) == _files(world, "nievre", "neighbour")
     assert [p.split("/")[0] for p in archive(response.data).namelist()[4:]] == ["21", "58"]
+
+
+def test_the_openapi_document_describes_the_bundle_download(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"][API]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"hospital", "departement", "region"}
+    assert "application/zip" in operation["responses"]["200"]["content"]
+    assert {"404", "422"} <= set(operation["responses"]) and operation["summary"]
