@@ -7,6 +7,7 @@ from registry.bundles.routes import bundle_offer
 from registry.bundles.scope import BundleScope, summarise
 from registry.core.french import french_size
 from registry.extensions import db
+from tests.bundles.helpers import manifest
 
 
 def _button(html: str) -> tuple[str, int, str]:
@@ -60,7 +61,8 @@ def test_no_signed_copy_no_link(client, login, world, build):
 
 def test_an_administrator_is_offered_nothing_nationwide(client, login, world):
     login(world.users["admin"])
-    assert "/conventions/lot.zip" not in client.get("/conventions").get_data(as_text=True)
+    html = client.get("/conventions").get_data(as_text=True)
+    assert "data-bundle-files" not in html and "/conventions/lot.zip?" not in html
 
 
 def test_the_figures_take_one_query_whatever_the_number_of_copies(world, build, count_queries):
@@ -84,3 +86,15 @@ def test_the_offer_follows_the_users_scope(app, world):
         login_user(world.users["hospital"])
         assert bundle_offer(departement="21").files == 3  # its own hospital's, not the neighbour's
         assert bundle_offer(departement="58").files == 0
+
+
+def test_the_list_lets_signed_conventions_be_ticked_and_posted(client, login, world):
+    login(world.users["ars"])
+    html = client.get("/conventions").get_data(as_text=True)
+    assert '<form id="lot-selection" method="post" action="/conventions/lot.zip"' in html
+    ticked = set(re.findall(r'name="ids" value="(\d+)" form="lot-selection"', html))
+    signed = {str(world.main.id), str(world.ended.id)} | {str(world.files[n].convention_id)
+                                                          for n in ("neighbour", "nievre")}
+    assert ticked == signed  # the one waiting for its signature and the draft have no box
+    response = client.post("/conventions/lot.zip", data={"ids": sorted(ticked)})
+    assert response.status_code == 200 and len(manifest(response.data)["files"]) == 5
