@@ -5,12 +5,12 @@ from math import ceil
 
 from flask import current_app
 from flask.views import MethodView
-from marshmallow import ValidationError, pre_load, validate, validates
+from marshmallow import validate
 from sqlalchemy import func, select
 
 from registry.api.blueprint import ApiBlueprint
 from registry.api.fields import Date, FrenchSchema, Integer, List, Nested, String, one_of
-from registry.api.pagination import MAX_PAGE
+from registry.api.pagination import MAX_PAGE, PaginationArgs
 from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
 from registry.compliance.exports import document
 from registry.compliance.requirements import VERDICTS
@@ -23,28 +23,16 @@ from registry.extensions import db
 blp = ApiBlueprint("api_compliance", "Conformité des hôpitaux de proximité à l'article R6111-26 (et R6111-24 II).")
 
 
-class ComplianceQuery(FrenchSchema):
+class ComplianceQuery(PaginationArgs):
     region = String(validate=one_of(REGIONS), metadata={
         "description": "Région de l'hôpital. Restreint le périmètre de l'utilisateur sans jamais l'élargir : "
                        "une ARS qui demande une autre région que la sienne reçoit une liste vide."})
     departement = String(validate=one_of(DEPARTEMENTS),
                          metadata={"description": "Département de l'hôpital (pas de son territoire)."})
     at = Date(metadata={"description": "Date d'évaluation (AAAA-MM-JJ) ; aujourd'hui par défaut."})
+    #: Unlike the lists, no page by default: the document holds every hospital unless a page is asked for.
     page = Integer(validate=validate.Range(min=1, max=MAX_PAGE, error="page de 1 à {max}"), metadata={
         "description": "Facultatif : sans « page » ni « per_page », le document contient tous les hôpitaux."})
-    per_page = Integer(validate=validate.Range(min=1, error="au moins 1 élément par page"), metadata={
-        "description": "Hôpitaux par page quand le document est paginé : 25 par défaut (PAGE_SIZE), 200 au plus "
-                       "(API_MAX_PER_PAGE)."})
-
-    @pre_load
-    def _blank_means_absent(self, data, **_):
-        return {key: data[key] for key in data if data[key] != ""}
-
-    @validates("per_page")
-    def _at_most_the_configured_maximum(self, value, **_):
-        maximum = current_app.config["API_MAX_PER_PAGE"]
-        if value > maximum:
-            raise ValidationError(f"au plus {maximum} éléments par page")
 
 
 class RequirementVerdictSchema(FrenchSchema):

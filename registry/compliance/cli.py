@@ -2,7 +2,6 @@
 document of GET /api/v1/compliance."""
 
 import json
-from datetime import date
 from types import SimpleNamespace
 
 import click
@@ -13,6 +12,7 @@ from registry.compliance import exports
 from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
 from registry.compliance.overview import LABELS, short_title
 from registry.compliance.rules import CURRENT
+from registry.conventions.cli import _at  # the same --at as the expiring command
 from registry.core.geography import REGIONS, departement_label, is_departement
 from registry.core.scope import visible_hospitals
 
@@ -25,15 +25,6 @@ Pour chaque hôpital et chaque exigence : satisfait, manquant, a_risque ou non_r
 (aujourd'hui par défaut). table : une ligne par hôpital ; csv : une ligne par hôpital et par exigence, avec le
 motif, la citation et les conventions retenues ; json : le document de GET /api/v1/compliance.
 """
-
-
-def _at(ctx, param, value) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.ClickException(f"--at : date attendue au format AAAA-MM-JJ (reçu « {value} »).") from None
 
 
 def _region(ctx, param, value) -> str | None:

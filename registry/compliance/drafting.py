@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from registry.compliance.adapter import HospitalCompliance, PartnershipLink
 from registry.compliance.requirements import A_RISQUE, BY_CPOM, MANQUANT, Requirement, Route
+from registry.compliance.standing import PREND_FIN
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,22 @@ def needs_drafting(requirement: Requirement, verdict: str) -> bool:
 
 def suggest(requirement: Requirement, compliance: HospitalCompliance,
             templates: list[TemplateChoice]) -> Suggestion:
-    """The first route (in the rule's order) a partner of the hospital can serve, on its territory where the
-    route asks for it, a partner without any convention first; without such a partner, the first route naming a
+    """A convention that ends soon is renewed with its partner. Otherwise, the first route (in the rule's order)
+    a partner of the hospital can serve, on its territory where the route asks for it, a partner without any
+    convention first (then one whose conventions do not count); without such a partner, the first route naming a
     partner type. Then the template that fits that route and partner best."""
     hospital = compliance.facts
     routes = requirement.all_routes
-    for route in routes:
-        for links in (_without_convention(compliance.partnerships), compliance.partnerships):
-            for link in links:
-                if _serves(route, link, hospital, templates):
-                    return Suggestion(_template(route, templates, link), link)
+    verdict = compliance.verdict(requirement.code)
+    ending = verdict.evidence[0] if verdict.evidence and verdict.evidence[0].state == PREND_FIN else None
+    renewing = tuple(link for link in compliance.partnerships if ending and link.partner.name in ending.partners)
+    orders = [(route, renewing) for route in routes] + [
+        (route, links) for route in routes for links in (_without_convention(compliance.partnerships),
+                                                         compliance.partnerships)]
+    for route, links in orders:
+        link = next((link for link in links if _serves(route, link, hospital, templates)), None)
+        if link is not None:
+            return Suggestion(_template(route, templates, link), link)
     route = next((route for route in routes if route.partner_types), routes[0])
     return Suggestion(_template(route, templates, None), None)
 

@@ -18,6 +18,9 @@ SYMBOLS = {SATISFAIT: "✓", A_RISQUE: "!", MANQUANT: "✗", NON_REQUIS: "–"}
 #: Bootstrap classes of a verdict cell or badge: dark text on a light tint (contrast above 7:1).
 CELL_CLASSES = {SATISFAIT: "bg-success-subtle text-success-emphasis", A_RISQUE: "bg-warning-subtle text-warning-emphasis",
                 MANQUANT: "bg-danger-subtle text-danger-emphasis", NON_REQUIS: "bg-body-tertiary text-body-secondary"}
+#: Border of a requirement's card on the hospital's page (the badge inside carries symbol and label).
+BORDER_CLASSES = {SATISFAIT: "border-success-subtle", A_RISQUE: "border-warning", MANQUANT: "border-danger-subtle",
+                  NON_REQUIS: ""}
 #: Short column headings of the dashboard, by requirement code (the full title is on the hospital's page).
 SHORT_TITLES = {
     "1_premier_recours": "1° Premier recours",

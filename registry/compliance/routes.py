@@ -12,7 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from registry.compliance import charts, drafting, exports
 from registry.compliance.adapter import HospitalCompliance, evaluate_hospitals, filter_hospitals
-from registry.compliance.overview import (CELL_CLASSES, LABELS, ORDER, SYMBOLS, STANDING_LABELS, Filters,
+from registry.compliance.overview import (BORDER_CLASSES, CELL_CLASSES, LABELS, ORDER, SYMBOLS, STANDING_LABELS, Filters,
                                           by_departement, short_title, totals, verdict_summary)
 from registry.compliance.requirements import VERDICT_MEANINGS
 from registry.compliance.rules import CURRENT
@@ -46,7 +46,8 @@ class ResultsPage(Pagination):
 @bp.record_once
 def _verdict_vocabulary(state) -> None:
     """Globals, so that the macros of templates/compliance/_macros.html see them wherever they are imported."""
-    state.app.jinja_env.globals.update(VERDICT_SYMBOLS=SYMBOLS, VERDICT_CLASSES=CELL_CLASSES, VERDICT_LABELS=LABELS)
+    state.app.jinja_env.globals.update(VERDICT_SYMBOLS=SYMBOLS, VERDICT_CLASSES=CELL_CLASSES, VERDICT_LABELS=LABELS,
+                                       VERDICT_BORDERS=BORDER_CLASSES)
 
 
 def _evaluated(filters: Filters) -> list[HospitalCompliance]:
@@ -76,9 +77,10 @@ def dashboard():
     titles = {code: short_title(code) for code in CURRENT.codes}
     page = ResultsPage(results, max(request.args.get("page", 1, type=int) or 1, 1), PAGE_SIZE)
     return render_template(
-        "compliance/dashboard.html", filters=filters, at=at, page=page, hospitals=len(results), counts=counts,
+        "compliance/dashboard.html", filters=filters, at=at, page=page, hospitals=len(results),
         titles=titles, ruleset=CURRENT, order=ORDER, meanings=VERDICT_MEANINGS,
-        departements=_departements(filters, evaluated),
+        departements=[(code, departement_label(code)) for code in _departements(filters, evaluated)],
+        verdicts=[(code, LABELS[code]) for code in ORDER],
         requirement_chart=charts.requirement_chart(counts, titles, len(results)),
         departement_chart=charts.departement_chart(by_departement(results), departement_label))
 

@@ -251,3 +251,56 @@ def test_a_party_outside_the_partnerships_costs_one_more_query_whatever_the_numb
 
     assert count_statements(lambda: load_rows(filter_hospitals(visible_hospitals(ADMIN)))) == 5
     assert len(rows_of(semur.hospital).strangers) == 3
+
+
+# --- « Rédiger la convention manquante »: which template, which partner (drafting.suggest on the adapter's result)
+
+
+def suggestion(hospital, code: str, at: date = AT):
+    from registry.compliance.drafting import TemplateChoice, suggest
+    from registry.compliance.rules import CURRENT
+    from registry.documents.library import TemplateLibrary
+
+    templates = [TemplateChoice.from_manifest(template.manifest.as_dict())
+                 for template in TemplateLibrary.from_app().templates()]
+    [result] = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN), finess_et=hospital.finess_et), at)
+    chosen = suggest(CURRENT.requirement(code), result, templates)
+    return (chosen.template.code if chosen.template else None), (chosen.partnership.id if chosen.partnership
+                                                                 else None)
+
+
+def test_a_missing_ehpad_partnership_is_drafted_with_the_ehpad_of_the_territory(semur):
+    # EHPAD route first, the EHPAD of Paris is off the territory, the HAD would do but comes second
+    assert suggestion(semur.hospital, "2b_ehpad") == ("ehpad", semur.ehpad.id)
+
+
+def test_an_expired_convention_s_partner_comes_before_another_route(semur):
+    make_convention(semur.hospital, semur.ehpad, signed_on=date(2019, 1, 5), effective_date=date(2019, 2, 1),
+                    duration_months=24)
+    db.session.commit()
+    assert suggestion(semur.hospital, "2b_ehpad") == ("ehpad", semur.ehpad.id)
+
+
+def test_a_convention_ending_soon_is_renewed_with_its_partner(semur, make_partnership, make_organisation):
+    other_chu = make_partnership(semur.hospital, make_organisation(name="CH BEAUNE", category_code="101"),
+                                 partner_types=["second_recours"])
+    make_convention(semur.hospital, semur.chu, themes=["orientation", "telemedecine"], signed_on=date(2021, 6, 1),
+                    effective_date=date(2021, 7, 1), duration_months=60)  # ends on 30 June 2026
+    db.session.commit()
+    assert verdicts(semur.hospital)["2a_second_recours"].verdict == "a_risque"
+    # the CHU of the ending convention, not the other second-recours partner (which has no convention)
+    assert suggestion(semur.hospital, "2a_second_recours") == ("second_recours", semur.chu.id)
+    assert not any(link.has_convention for link in evaluate_hospitals(filter_hospitals(
+        visible_hospitals(ADMIN), finess_et=semur.hospital.finess_et), AT)[0].partnerships if link.id == other_chu.id)
+
+
+def test_a_theme_only_requirement_uses_a_template_covering_the_theme_with_a_fitting_partner(semur):
+    # R6111-24 II: « Accès au plateau technique » with any partner: the CHU and the second-recours template
+    assert suggestion(semur.hospital, "R6111_24_plateau_technique") == ("second_recours", semur.chu.id)
+
+
+def test_without_a_fitting_partner_the_template_alone(make_hospital):
+    bare = make_hospital()
+    db.session.commit()
+    assert suggestion(bare, "1_premier_recours") == ("premier_recours", None)
+    assert suggestion(bare, "3_coordination") == ("dac", None)

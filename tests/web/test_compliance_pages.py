@@ -99,7 +99,7 @@ def test_the_departement_chart_appears_when_there_are_several(client, region, lo
     login(region.admin)
     body = page(client.get(f"/conformite?at={DAY}"))
     assert "Verdicts par département" in body
-    assert "Données du graphique par département" in body
+    assert "Verdicts par département : nombre de verdicts" in body
     assert "69 – Rhône" in body
 
 
