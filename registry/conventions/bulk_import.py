@@ -117,8 +117,8 @@ def read_spreadsheet(data: bytes) -> Sheet:
     if not data:
         raise ImportRefused("Le tableur est vide (0 octet).")
     if len(data) > SPREADSHEET_MAX_BYTES:
-        raise ImportRefused(f"Le tableur fait {french_size(len(data))}, au-delà de la limite de "
-                            f"{french_size(SPREADSHEET_MAX_BYTES)}.")
+        raise ImportRefused(f"Le tableur dépasse la limite de {SPREADSHEET_MAX_BYTES // MIB} Mo : découpez le stock "
+                            "en plusieurs imports.")
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data)
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -185,6 +185,12 @@ def _held(hospital, token: str | None = None) -> HeldImport | None:
     return HeldImport(waiting, folder, meta)
 
 
+def _held_by_form(hospital) -> HeldImport | None:
+    """The waiting import that a confirm or abandon form names (CSRF checked), else None."""
+    form = HeldImportForm()
+    return _held(hospital, form.token.data or "") if form.validate_on_submit() else None
+
+
 def _release(hospital, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     session.pop(_session_key(hospital), None)
@@ -244,8 +250,7 @@ def import_preview(finess: str):
 @signed_in
 def import_confirm(finess: str):
     hospital = get_hospital(finess, for_edit=True)
-    form = HeldImportForm()
-    held = _held(hospital, form.token.data or "") if form.validate_on_submit() else None
+    held = _held_by_form(hospital)
     if held is None or not held.claim():
         flash(NOT_WAITING, "warning")
         return redirect(url_for("conventions.import_upload", finess=finess))
@@ -281,8 +286,7 @@ def _confirm(hospital, folder: Path) -> tuple[list | None, str | None]:
 @signed_in
 def import_abandon(finess: str):
     hospital = get_hospital(finess, for_edit=True)
-    form = HeldImportForm()
-    held = _held(hospital, form.token.data or "") if form.validate_on_submit() else None
+    held = _held_by_form(hospital)
     if held is not None:
         _release(hospital, held.folder)
     flash("Import abandonné : rien n'a été enregistré.", "info")

@@ -16,6 +16,14 @@ from tests.web.convention_helpers import drafting  # noqa: F401
 pytestmark = pytest.mark.browser
 
 
+def open_hospital_page(page, live_server: str, user) -> None:
+    page.goto(f"{live_server}/connexion")
+    page.get_by_label("Adresse électronique").fill(user.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="CH D'IS-SUR-TILLE").click()
+
+
 def test_register_a_stock_of_conventions_from_a_spreadsheet_and_a_zip(live_server, browser_page, screenshot,
                                                                        drafting, tmp_path):
     good = [values(drafting.chu, titre="Télémédecine avec le CHU", fichier_pdf="chu-2019.pdf"),
@@ -35,11 +43,7 @@ def test_register_a_stock_of_conventions_from_a_spreadsheet_and_a_zip(live_serve
         zipped.writestr("ehpad-2020.pdf", pdf(2))
 
     page = browser_page
-    page.goto(f"{live_server}/connexion")
-    page.get_by_label("Adresse électronique").fill(drafting.staff.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="CH D'IS-SUR-TILLE").click()
+    open_hospital_page(page, live_server, drafting.staff)
     page.get_by_role("link", name="Importer un lot de conventions").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Importer un lot de conventions")
@@ -83,11 +87,7 @@ def test_register_one_existing_convention_with_its_signed_pdf(live_server, brows
     not_a_pdf.write_bytes(b"PK\x03\x04 ceci est une archive renommee")
     scan.write_bytes(pdf(3))
     page = browser_page
-    page.goto(f"{live_server}/connexion")
-    page.get_by_label("Adresse électronique").fill(drafting.staff.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="CH D'IS-SUR-TILLE").click()
+    open_hospital_page(page, live_server, drafting.staff)
     page.get_by_role("link", name="Enregistrer une convention existante").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Enregistrer une convention existante")

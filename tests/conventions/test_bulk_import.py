@@ -373,3 +373,9 @@ def test_the_documentation_names_every_column_and_code():
     documentation = (Path(__file__).resolve().parents[2] / "docs" / "registering-conventions.md").read_text()
     for name in (*COLUMN_NAMES, *PARTNER_TYPES, *THEMES):
         assert f"`{name}`" in documentation, name
+
+
+def test_an_oversized_spreadsheet_is_refused(app, monkeypatch):
+    monkeypatch.setattr(bulk_import, "SPREADSHEET_MAX_BYTES", 100)
+    with pytest.raises(ImportRefused, match="Le tableur dépasse la limite"):
+        read_spreadsheet(";".join(COLUMN_NAMES).encode() * 2)

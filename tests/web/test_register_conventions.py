@@ -2,12 +2,14 @@
 the stock import (upload → preview → confirmation, all or nothing), with their access rules."""
 
 import io
+import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from registry.audit.models import AuditLog
@@ -303,3 +305,29 @@ def test_the_hospital_users_and_administrators_reach_them(client, drafting, logi
     login(getattr(drafting, who))
     for suffix in ("/enregistrer", "/import", "/import/modele.csv"):
         assert client.get(f"/hopitaux/{drafting.hospital.finess_et}/conventions{suffix}").status_code == 200
+
+
+def pdf_with_payload(payload: bytes) -> bytes:
+    """A PDF made heavy by an attached file of incompressible bytes."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_attachment("annexe.bin", payload)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_the_stock_upload_may_exceed_the_single_upload_cap(client, drafting, login, app):
+    app.config.update(MAX_UPLOAD_MB=1, MAX_CONTENT_LENGTH=1024 * 1024)
+    copies = {f"{n}.pdf": pdf_with_payload(os.urandom(600_000)) for n in range(2)}
+    archive = zip_bytes(copies)
+    assert len(archive) > app.config["MAX_CONTENT_LENGTH"]
+    rows = [values(drafting.chu, fichier_pdf="0.pdf"),
+            values(drafting.ehpad, titre="EHPAD", types_partenaires="ehpad", fichier_pdf="1.pdf")]
+    login(drafting.staff)
+    response = upload(client, drafting, csv_bytes(rows), archive)
+    assert response.status_code == 302
+    assert "2 conventions prêtes" in text(client.get(import_url(drafting, "/apercu")))
+    too_big = client.post(register_url(drafting), content_type="multipart/form-data",
+                          data=register_values(drafting, archive))  # the single form keeps the usual cap
+    assert too_big.status_code == 413
