@@ -10,9 +10,10 @@ some. Columns are selected rather than ORM objects, because a national view read
 
 The rows of one hospital are its whole input: the checker is a pure function, so its verdicts are memoised on
 (the rows, the day, the rule set). A change to any row the checker reads is a different key, so the memo can never
-serve a stale verdict; it only spares re-evaluating the hospitals nothing changed for (docs/compliance-rules.md
-and the benchmark benchmarks/compliance_dashboard.py show why: reading is cheap, evaluating 10,000 conventions
-is not).
+serve a stale verdict; it only spares re-evaluating the hospitals nothing changed for. Measured at national scale
+(benchmarks/compliance_dashboard.py: 400 hospitals, 10,000 conventions), reading the rows takes about 70 ms and
+building the facts and evaluating them about 600 ms more; the memo keeps the second part for the first request of
+the day (the day is in the key) and for hospitals whose rows changed.
 """
 
 import gc

@@ -13,11 +13,15 @@ from registry.core.geography import is_departement
 
 #: Worst first: the order of legends, totals and chart segments.
 ORDER = (MANQUANT, A_RISQUE, SATISFAIT, NON_REQUIS)
+#: French label of each verdict code.
+LABELS = VERDICT_LABELS
 #: A symbol beside every label, so that colour is never the only signal (read by eye; the label is read aloud).
 SYMBOLS = {SATISFAIT: "✓", A_RISQUE: "!", MANQUANT: "✗", NON_REQUIS: "–"}
 #: Bootstrap classes of a verdict cell or badge: dark text on a light tint (contrast above 7:1).
-CELL_CLASSES = {SATISFAIT: "bg-success-subtle text-success-emphasis", A_RISQUE: "bg-warning-subtle text-warning-emphasis",
-                MANQUANT: "bg-danger-subtle text-danger-emphasis", NON_REQUIS: "bg-body-tertiary text-body-secondary"}
+CELL_CLASSES = {SATISFAIT: "bg-success-subtle text-success-emphasis",
+                A_RISQUE: "bg-warning-subtle text-warning-emphasis",
+                MANQUANT: "bg-danger-subtle text-danger-emphasis",
+                NON_REQUIS: "bg-body-tertiary text-body-secondary"}
 #: Border of a requirement's card on the hospital's page (the badge inside carries symbol and label).
 BORDER_CLASSES = {SATISFAIT: "border-success-subtle", A_RISQUE: "border-warning", MANQUANT: "border-danger-subtle",
                   NON_REQUIS: ""}
@@ -120,5 +124,3 @@ def verdict_summary(result: HospitalCompliance) -> list[tuple[str, int]]:
     counter = Counter(item.verdict for item in result.verdicts)
     return [(verdict, counter[verdict]) for verdict in ORDER if counter[verdict]]
 
-
-LABELS = VERDICT_LABELS

@@ -12,8 +12,8 @@ from flask_sqlalchemy.pagination import Pagination
 
 from registry.compliance import charts, drafting, exports
 from registry.compliance.adapter import HospitalCompliance, evaluate_hospitals, filter_hospitals
-from registry.compliance.overview import (BORDER_CLASSES, CELL_CLASSES, LABELS, ORDER, SYMBOLS, STANDING_LABELS, Filters,
-                                          by_departement, short_title, totals, verdict_summary)
+from registry.compliance.overview import (BORDER_CLASSES, CELL_CLASSES, LABELS, ORDER, STANDING_LABELS, SYMBOLS,
+                                          Filters, by_departement, short_title, totals, verdict_summary)
 from registry.compliance.requirements import VERDICT_MEANINGS
 from registry.compliance.rules import CURRENT
 from registry.core.access import signed_in
