@@ -8,6 +8,7 @@ from marshmallow import fields as ma, pre_dump, validate
 from registry.api.blueprint import MAX_ID
 from registry.api.fields import (_COMMON, Date, FrenchSchema, Inline, Integer, List, Nested, String, codes, one_of,
                                  valid_finess)
+from registry.conventions.lifecycle import STATES, STATUSES
 from registry.core.vocabulary import PARTNER_TYPES, THEMES
 from registry.documents.context import end_date
 from registry.documents.models import TemplateVersion
@@ -112,6 +113,20 @@ class ConventionInput(FrenchSchema):
     signatories = List(Nested(SignatoryInput), load_default=list,
                        metadata={"description": "Qui signe pour chaque partie."})
 
+
+class TransitionInput(FrenchSchema):
+    """POST /conventions/{id}/transitions (INTERFACE.md): the target status, a comment or reason, a date."""
+
+    to = String(required=True, validate=one_of(STATUSES), metadata={"description": "Statut visé."})
+    comment = String(load_default=None, allow_none=True,
+                     validate=validate.Length(max=2000, error="2 000 caractères au plus"),
+                     metadata={"description": "Motif, obligatoire pour revenir de « a_signer » en "
+                                              "« en_negociation » et pour résilier ; commentaire sinon."})
+    date = Date(load_default=None, allow_none=True, validate=validate.Range(
+        min=date(1900, 1, 1), max=date(2199, 12, 31), error="date entre 1900 et 2199 attendue"),
+        metadata={"description": "Date de signature (vers « signee », pas dans le futur) ou date d'effet de la "
+                                 "résiliation (vers « resiliee »)."})
+
 # --- Representations -------------------------------------------------------------------------------------------
 
 
@@ -136,6 +151,88 @@ class DraftSchema(FrenchSchema):
     created_at = ma.DateTime()
 
 
+class SignatureSchema(FrenchSchema):
+    """One electronic signature (or document timestamp) of a signed copy, as checked offline on upload."""
+
+    field = String(metadata={"description": "Nom du champ de signature."})
+    kind = String(metadata={"description": "« signature » ou « horodatage »."})
+    signer = String(allow_none=True, metadata={"description": "Nom (CN) du titulaire du certificat."})
+    signing_time = String(allow_none=True, metadata={
+        "description": "Heure de signature, ISO 8601 : celle du jeton d'horodatage s'il y en a un, sinon celle "
+                       "déclarée par le logiciel du signataire."})
+    timestamped = ma.Boolean()
+    intact = ma.Boolean(allow_none=True, metadata={"description": "Octets signés inchangés et signature valide."})
+    modified_after_signing = ma.Boolean(allow_none=True)
+    trust = String(metadata={"description": "verifie, non_verifie, revoque (confiance dans le certificat, "
+                                            "vérifiée hors ligne, à part de l'intégrité)."})
+    trust_label = String()
+    verdict = String(metadata={"description": "alteree, modifiee, integre_certificat_revoque, illisible, "
+                                              "integre_certificat_non_verifie, integre_certificat_verifie."})
+    label = String(metadata={"description": "Le verdict en français."})
+    error = String(allow_none=True, metadata={"description": "Pourquoi la signature est illisible, s'il y a lieu."})
+
+
+class PdfCheckSchema(FrenchSchema):
+    """What the content check found in an accepted PDF (docs/signed-copies.md)."""
+
+    page_count = Integer()
+    pdf_version = String()
+    active_content = List(String(), metadata={"description": "javascript, launch, auto_action, embedded_file."})
+    owner_password_only = ma.Boolean()
+    warnings = List(String(), metadata={"description": "Avertissements à afficher à côté de la copie."})
+
+
+class SignedCopySchema(FrenchSchema):
+    """A signed copy (a version) with its check: the summary label, each signature, the PDF's findings."""
+
+    version = Integer()
+    sha256 = String()
+    size = Integer()
+    filename = String()
+    created_at = ma.DateTime()
+    label = String(metadata={"description": "Le verdict du document : celui de sa pire signature, ou « signature "
+                                            "manuscrite (copie numérisée) » sans signature électronique."})
+    signatures = List(Nested(SignatureSchema))
+    pdf = Nested(PdfCheckSchema)
+
+    def get_attribute(self, obj, attr, default):
+        if attr in ("label", "signatures", "pdf"):  # kept with the copy as checked on upload
+            return (obj.signature_report or {}).get(attr, default)
+        return super().get_attribute(obj, attr, default)
+
+
+class ConventionLinkSchema(FrenchSchema):
+    """Another convention named by this one: an avenant, the parent, a replaced or replacing convention."""
+
+    id = Integer()
+    reference = String()
+    title = String()
+    status = String()
+    state = String(allow_none=True)
+
+    def get_attribute(self, obj, attr, default):
+        return obj.state_on() if attr == "state" else super().get_attribute(obj, attr, default)
+
+
+class EventSchema(FrenchSchema):
+    """One transition: who, when, from which status to which, the comment and the date it carried."""
+
+    at = ma.DateTime()
+    actor = String(attribute="actor_label", metadata={"description": "Adresse de l'auteur, « système » sinon."})
+    from_status = String(data_key="from")
+    to_status = String(data_key="to")
+    comment = String(allow_none=True)
+    date = Date(allow_none=True, metadata={"description": "Date de signature ou d'effet de la résiliation."})
+
+
+class TransitionOptionSchema(FrenchSchema):
+    to = String(attribute="target")
+    label = String(metadata={"description": "Libellé de l'action sur la page."})
+    needs_reason = ma.Boolean()
+    needs_date = ma.Boolean()
+    needs_signed_copy = ma.Boolean()
+
+
 class ConventionSchema(FrenchSchema):
     id = Integer()
     reference = String(metadata={"description": "« <FINESS ET>-<année>-<numéro> », unique."})
@@ -154,8 +251,35 @@ class ConventionSchema(FrenchSchema):
     fields = ma.Raw()
     template = ma.Method("_template", metadata={"description": "{code, version}, null hors modèle."})
     drafts = List(Nested(DraftSchema))
-    signed_copy = ma.Constant(None, metadata={"description": "La copie signée (à venir)."})
+    state = String(allow_none=True, metadata={
+        "description": "État déduit des dates, aujourd'hui : " + ", ".join(STATES) + ", resiliee ; null tant "
+                       "qu'elle n'est pas signée."})
+    signed_on = Date(allow_none=True)
+    terminated_on = Date(allow_none=True, metadata={"description": "Premier jour où elle n'est plus en vigueur."})
+    termination_reason = String(allow_none=True)
+    kind = String(metadata={"description": "« convention » ou « avenant »."})
+    parent = Nested(ConventionLinkSchema, allow_none=True, metadata={"description": "Pour un avenant."})
+    avenants = List(Nested(ConventionLinkSchema))
+    supersedes = List(Nested(ConventionLinkSchema), metadata={"description": "Conventions qu'elle remplace."})
+    superseded_by = Nested(ConventionLinkSchema, allow_none=True)
+    possible_transitions = List(Nested(TransitionOptionSchema), metadata={
+        "description": "Changements de statut offerts depuis le statut actuel (leurs conditions sont vérifiées à "
+                       "la demande ; réservés aux utilisateurs qui peuvent modifier la convention)."})
+    events = List(Nested(EventSchema), metadata={"description": "Historique des changements de statut."})
+    signed_copy = Nested(SignedCopySchema, allow_none=True, metadata={
+        "description": "La dernière copie signée déposée et sa vérification ; null sans copie."})
+    signed_copies = List(Nested(SignedCopySchema), metadata={"description": "Toutes les versions, de la "
+                                                                            "plus ancienne à la plus récente."})
     created_at = ma.DateTime()
+
+    def get_attribute(self, convention, attr, default):
+        if attr == "state":
+            return convention.state_on()
+        if attr == "possible_transitions":
+            return convention.possible_transitions()
+        if attr == "signed_copy":
+            return convention.signed_copies[-1] if convention.signed_copies else None
+        return super().get_attribute(convention, attr, default)
 
     def _end_date(self, convention):
         if convention.effective_date is None or not convention.duration_months:

@@ -161,3 +161,6 @@ def signatories_of(hospital: HospitalProfile, partnerships: list[Partnership], i
     if unknown:
         raise invalid("signataire d'une partie inconnue.", {"signatories": unknown})
     return {organisations[item["partner"]]: Signatory(item["name"], item["title"]) for item in items}
+
+
+from registry.api import lifecycle  # noqa: E402,F401  (the lifecycle endpoints, on this blueprint)

@@ -78,4 +78,5 @@ def new_convention(finess: str, code: str):
 
 from registry.conventions import draft_routes  # noqa: E402,F401  (routes registered on the same blueprint)
 from registry.conventions import followup_routes, list_routes  # noqa: E402,F401
+from registry.conventions import lifecycle_routes  # noqa: E402,F401
 from registry.conventions import register_routes  # noqa: E402,F401

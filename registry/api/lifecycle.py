@@ -1,0 +1,81 @@
+"""/conventions/{id}/transitions and /conventions/{id}/signed-copy: the lifecycle and the signed PDF, on the
+conventions blueprint. Both load the convention for editing first (404 outside the scope, 403 for readers such
+as the ARS), then call the domain, whose refusals keep their status: 409 (transition or status refused), 422
+(invalid input, a file that is not an archivable PDF); a body over MAX_UPLOAD_MB is a 413."""
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from webargs.flaskparser import abort
+
+from registry.api.blueprint import load_json
+from registry.api.convention_schemas import ConventionSchema, SignedCopySchema, TransitionInput
+from registry.api.conventions import ID, blp
+from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.transitions import transition
+from registry.core.access import signed_in
+from registry.core.errors import DomainError
+from registry.core.scope import get_convention
+from registry.extensions import db
+
+UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "La copie signée (PDF)."}}}}}}
+
+
+@blp.route(f"/conventions/<{ID}:convention_id>/transitions")
+@signed_in
+class TransitionCreate(MethodView):
+    @blp.json_body(TransitionInput)
+    @blp.response(200, ConventionSchema, description="La convention dans son nouveau statut.")
+    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
+    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur.")
+    @blp.alt_response(409, description="Changement refusé : « error.message » dit pourquoi en français, "
+                                       "« error.details » liste chaque condition manquante.")
+    def post(self, convention_id):
+        """Changer le statut d'une convention : {"to", "comment", "date"} (docs/lifecycle.md).
+
+        brouillon → en_negociation → a_signer → signee → resiliee ; a_signer → en_negociation avec un motif ;
+        signee demande une copie signée déposée et la date de signature ; resiliee demande la date d'effet et le
+        motif. Un statut inconnu ou une date invalide répondent 422. Réservé aux administrateurs et aux
+        utilisateurs de l'hôpital.
+        """
+        convention = get_convention(convention_id, for_edit=True)
+        payload = load_json(TransitionInput)
+        transition(convention, payload["to"], actor=current_user, comment=payload["comment"], date=payload["date"])
+        db.session.commit()
+        return convention
+
+
+@blp.route(f"/conventions/<{ID}:convention_id>/signed-copy")
+@signed_in
+class SignedCopyCreate(MethodView):
+    @blp.doc(requestBody=UPLOAD_BODY)
+    @blp.response(201, SignedCopySchema, description="La copie enregistrée (nouvelle version) et sa vérification.")
+    @blp.alt_response(400, description="Corps multipart/form-data attendu.")
+    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
+    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur.")
+    @blp.alt_response(409, description="Le statut ne permet pas de déposer la copie (« a_signer » ou « signee » ; "
+                                       "aussi « brouillon » pour une convention rédigée hors de l'application).")
+    @blp.alt_response(413, description="Fichier au-delà de MAX_UPLOAD_MB.")
+    @blp.alt_response(422, description="Fichier refusé (« signed_copy_rejected ») : vide, pas un PDF, tronqué, "
+                                       "illisible, protégé par un mot de passe d'ouverture, sans page.")
+    def post(self, convention_id):
+        """Déposer la copie signée (PDF) dans le champ « file » ; la réponse donne son SHA-256 et la vérification.
+
+        Le contenu est vérifié, jamais le nom : PDF complet et lisible, taille. Chaque signature électronique est
+        vérifiée hors ligne : signataire, heure de signature, intégrité, modification après signature, confiance
+        dans le certificat (à part). Une copie sans signature électronique est acceptée (copie numérisée). Une
+        nouvelle copie est une nouvelle version ; les précédentes restent. Réservé aux administrateurs et aux
+        utilisateurs de l'hôpital.
+        """
+        convention = get_convention(convention_id, for_edit=True)
+        if request.mimetype != "multipart/form-data":
+            abort(400, messages={"form": ["corps multipart/form-data attendu (champ « file »)"]})
+        upload = request.files.get("file")
+        if upload is None:
+            raise DomainError("Copie refusée : le fichier est manquant (champ « file »).",
+                              details={"files": {"file": ["champ obligatoire"]}})
+        document = attach_signed_copy(convention, upload.read(), actor=current_user)
+        db.session.commit()
+        return document

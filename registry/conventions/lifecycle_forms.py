@@ -1,0 +1,95 @@
+"""The convention page's lifecycle forms: one per allowed transition, the signed-copy upload, an avenant,
+abandoning an unsigned convention and recording a supersession.
+
+The forms only read what is typed; the rules (what a transition needs, which status allows a copy) are the
+domain's, which answers in French (TransitionRefused, SignedCopyRejected): the fields' required marks come from
+the transition table's flags, not from a second copy of the rules.
+"""
+
+from datetime import date
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length, NumberRange, Optional
+
+from registry.conventions import lifecycle
+from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
+from registry.organisations.forms import FrenchForm
+
+#: Dates the registry stores (the API accepts the same range).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+COMMENT_MAX = 2000
+#: What the transition's fields are called, by target status: (date label, date help, reason label).
+WORDING = {
+    lifecycle.SIGNEE: ("Date de signature", "Le jour où la dernière partie a signé ; pas dans le futur.", None),
+    lifecycle.RESILIEE: ("Date d'effet de la résiliation",
+                         "Premier jour où la convention n'est plus en vigueur.", "Motif de la résiliation"),
+    lifecycle.EN_NEGOCIATION: (None, None, "Motif du retour en négociation"),
+}
+
+
+def _stored_date(form, field):
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError("Indiquez une date entre 1900 et 2199.")
+
+
+def _date_field(label: str, description: str = "") -> DateField:
+    return DateField(label, format=DATE_FORMATS, validators=[Optional(), _stored_date],
+                     invalid_value_message=INVALID_DATE, description=description)
+
+
+class Needed:
+    """Marks a field required on the page (its label and the browser say so); the domain names what is missing."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+def _comment_field(label: str, required: bool = False) -> TextAreaField:
+    return TextAreaField(label, validators=[Length(max=COMMENT_MAX, message="2 000 caractères au plus."),
+                                            *([Needed()] if required else [])], render_kw={"rows": 2})
+
+
+class TransitionForm(FrenchForm):
+    """One transition: ``transition_form`` names its fields after the rule and tells the page which to show."""
+
+    date = _date_field("Date")
+    comment = _comment_field("Commentaire (facultatif)")
+
+
+def transition_form(rule: lifecycle.Transition, **kwargs) -> TransitionForm:
+    """The form of one allowed transition, its fields prefixed by the target (several forms share the page)."""
+    date_label, date_help, reason_label = WORDING.get(rule.target, (None, None, None))
+    form = TransitionForm(prefix=rule.target, **kwargs)
+    form.rule = rule
+    if rule.needs_date:
+        form.date.label.text, form.date.description = date_label, date_help
+        form.date.flags.required = True
+    if rule.needs_reason:
+        form.comment.label.text = reason_label
+        form.comment.flags.required = True
+    return form
+
+
+class SignedCopyForm(FrenchForm):
+    # The content is checked, never the name: no extension filter here (docs/signed-copies.md).
+    file = FileField("Copie signée (PDF)", validators=[FileRequired("Choisissez le fichier PDF signé.")],
+                     render_kw={"accept": "application/pdf"})
+
+
+class AvenantForm(FrenchForm):
+    title = StringField("Objet de l'avenant", validators=[Needed()], render_kw={"maxlength": 300})
+    effective_date = _date_field("Date d'effet de l'avenant",
+                                 "Facultative : sans date, l'avenant s'applique dès sa signature.")
+
+
+class AbandonForm(FrenchForm):
+    reason = _comment_field("Motif de l'abandon", required=True)
+
+
+class SupersedeForm(FrenchForm):
+    replaced = SelectField("Convention remplacée", coerce=int, validate_choice=False,
+                           validators=[NumberRange(1, 2**31 - 1, "Choisissez une convention de la liste.")],
+                           description="Une convention signée (ou résiliée) du même hôpital, que celle-ci remplace.")
