@@ -1,0 +1,197 @@
+"""What the convention page shows of the lifecycle: the derived state, the forms of the allowed actions (editors
+only), the signed copies with their signature report in French, and the timeline from the creation.
+
+show.html asks ``convention_lifecycle(convention, can_edit)``; the action routes (lifecycle_routes.py) put a
+refused form in ``g.lifecycle_failure`` so that the page shows it again with its message and typed values.
+Constant queries whatever the number of events, copies or avenants (tested).
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from flask import current_app, g
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from registry.conventions import lifecycle
+from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, SignedCopyForm, SupersedeForm,
+                                                  transition_form)
+from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
+from registry.conventions.routes import bp
+from registry.conventions.signed_copies import ATTACHABLE_STATUSES
+from registry.core.french import french_date, french_datetime
+from registry.extensions import db
+from registry.signatures import labels
+
+#: Bootstrap colours of a signature verdict; the words always say the same (colour is never the only signal).
+VERDICT_CLASSES = {labels.ALTERED: "text-bg-danger", labels.MODIFIED: "text-bg-danger",
+                   labels.CERT_REVOKED: "text-bg-warning", labels.UNREADABLE: "text-bg-warning",
+                   labels.INTACT_UNTRUSTED: "text-bg-info", labels.INTACT_TRUSTED: "text-bg-success"}
+EVENT_DATE_LABELS = {lifecycle.SIGNEE: "signée le", lifecycle.RESILIEE: "résiliation à compter du"}
+
+
+@dataclass
+class SignedCopy:
+    """A signed copy as the page shows it: the stored document and its signature report, in French."""
+
+    document: ConventionDocument
+
+    @property
+    def report(self) -> dict:
+        return self.document.signature_report or {}
+
+    @property
+    def label(self) -> str:
+        return self.report.get("label", "signature non vérifiée")
+
+    @property
+    def signatures(self) -> list[dict]:
+        return [{**signature, "signing_time_fr": _french_time(signature.get("signing_time")),
+                 "css": VERDICT_CLASSES.get(signature.get("verdict"), "text-bg-light border")}
+                for signature in self.report.get("signatures", [])]
+
+    @property
+    def css(self) -> str:
+        verdicts = [signature.get("verdict") for signature in self.report.get("signatures", [])]
+        worst = next((v for v in labels.VERDICTS_WORST_FIRST if v in verdicts), None)
+        return VERDICT_CLASSES.get(worst, "text-bg-light border")
+
+    @property
+    def pdf(self) -> dict:
+        return self.report.get("pdf", {})
+
+    @property
+    def created_at(self) -> datetime:
+        return _utc(self.document.created_at)
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    actor: str
+    what: str
+    source: str | None = None
+    target: str | None = None
+    comment: str | None = None
+    date_text: str | None = None
+
+
+@dataclass
+class Lifecycle:
+    """Everything show.html needs beyond the record: state, actions (editors only), copies, links, timeline."""
+
+    convention: Convention
+    state: str | None
+    end: date | None
+    transitions: list = field(default_factory=list)
+    copy_form: SignedCopyForm | None = None
+    avenant_form: AvenantForm | None = None
+    abandon_form: AbandonForm | None = None
+    supersede_form: SupersedeForm | None = None
+    copies: list[SignedCopy] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    #: The refusal to show beside the form named ``failed`` (or above the actions when no form matches).
+    failed: str | None = None
+    failed_form: object = None
+    error: str | None = None
+    max_upload_mb: int = 25
+    today: date = field(default_factory=date.today)
+
+    @property
+    def current_copy(self) -> SignedCopy | None:
+        return self.copies[0] if self.copies else None
+
+    @property
+    def has_actions(self) -> bool:
+        return bool(self.transitions or self.abandon_form or self.supersede_form)
+
+    @property
+    def stray_error(self) -> bool:
+        """A refusal for an action the page does not show (posted by hand, or offered no longer)."""
+        shown = {f"statut-{form.rule.target}" for form in self.transitions}
+        shown |= {key for key, form in (("copie", self.copy_form), ("avenant", self.avenant_form),
+                                        ("abandon", self.abandon_form), ("remplacement", self.supersede_form))
+                  if form is not None}
+        return self.failed is not None and self.failed not in shown
+
+
+@bp.app_template_global("convention_lifecycle")
+def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
+    failure = g.get("lifecycle_failure")
+    posted = failure[1] if failure else None
+
+    def form_for(key: str, make):
+        return posted if failure and failure[0] == key else make()
+
+    copies = _signed_copies(convention)
+    page = Lifecycle(convention=convention, state=convention.state_on(), end=convention.end_on(),
+                     copies=[SignedCopy(document) for document in reversed(copies)],
+                     timeline=_timeline(convention, copies), max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
+                     failed=failure[0] if failure else None, failed_form=posted,
+                     error=failure[2] if failure else None)
+    if not can_edit:
+        return page
+    page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))
+                        for rule in convention.possible_transitions()]
+    if _may_attach(convention):
+        page.copy_form = form_for("copie", lambda: SignedCopyForm(formdata=None))
+        page.copy_form.file.description = (
+            f"Le PDF signé, {page.max_upload_mb} Mo au plus. Son contenu est vérifié (PDF complet et lisible) "
+            "ainsi que ses signatures électroniques ; une copie déjà déposée reste dans l'historique.")
+    if not convention.is_avenant and convention.status == lifecycle.SIGNEE:
+        page.avenant_form = form_for("avenant", lambda: AvenantForm(formdata=None))
+    if convention.status in lifecycle.DELETABLE_STATUSES and not convention.avenants:
+        page.abandon_form = form_for("abandon", lambda: AbandonForm(formdata=None))
+    if not convention.is_avenant and convention.status != lifecycle.RESILIEE:
+        candidates = _replaceable(convention)
+        if candidates:
+            page.supersede_form = form_for("remplacement", lambda: SupersedeForm(formdata=None))
+            page.supersede_form.replaced.choices = [(c.id, f"{c.reference} · {c.title}") for c in candidates]
+    return page
+
+
+def _may_attach(convention: Convention) -> bool:
+    """The statuses attach_signed_copy accepts (a registered convention also from « brouillon »)."""
+    return convention.status in ATTACHABLE_STATUSES or (
+        convention.template_version_id is None and convention.status == lifecycle.BROUILLON)
+
+
+def _signed_copies(convention: Convention) -> list[ConventionDocument]:
+    """Signed copies, oldest first, with their authors (one query whatever their number)."""
+    return list(db.session.scalars(
+        select(ConventionDocument).where(ConventionDocument.convention_id == convention.id,
+                                         ConventionDocument.kind == KIND_SIGNED)
+        .options(joinedload(ConventionDocument.created_by)).order_by(ConventionDocument.version)))
+
+
+def _replaceable(convention: Convention) -> list[Convention]:
+    """The hospital's signed (or terminated) main conventions not yet replaced: what this one may replace."""
+    return list(db.session.scalars(select(Convention).where(
+        Convention.hospital_id == convention.hospital_id, Convention.id != convention.id,
+        Convention.parent_id.is_(None), Convention.superseded_by_id.is_(None),
+        Convention.status.in_((lifecycle.SIGNEE, lifecycle.RESILIEE))).order_by(Convention.reference)))
+
+
+def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[TimelineEntry]:
+    """The creation, every transition and every signed copy deposited, oldest first."""
+    entries = [TimelineEntry(convention.created_at, convention.created_by.label if convention.created_by else "—",
+                             "Création", target=lifecycle.BROUILLON)]
+    entries += [TimelineEntry(event.at, event.actor_label, "Changement de statut", event.from_status,
+                              event.to_status, event.comment,
+                              f"{EVENT_DATE_LABELS.get(event.to_status, 'date :')} {french_date(event.date)}"
+                              if event.date else None) for event in convention.events]
+    entries += [TimelineEntry(copy.created_at, copy.created_by.label if copy.created_by else "—",
+                              f"Copie signée v{copy.version} déposée",
+                              comment=(copy.signature_report or {}).get("label")) for copy in copies]
+    for entry in entries:
+        entry.at = _utc(entry.at)
+    return sorted(entries, key=lambda entry: entry.at)  # stable: the creation stays first on a tie
+
+
+def _utc(at: datetime) -> datetime:
+    """Stored datetimes are UTC; SQLite gives them back naive, which the French filters would read as local."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def _french_time(iso: str | None) -> str:
+    return french_datetime(datetime.fromisoformat(iso)) if iso else "—"
