@@ -144,6 +144,9 @@ def _hold(hospital, upload: ImportForm) -> dict:
     if errors:
         shutil.rmtree(folder, ignore_errors=True)
         return errors
+    replaced = _held(hospital)
+    if replaced is not None:  # one waiting import per hospital and session: the new upload replaces it
+        shutil.rmtree(replaced.folder, ignore_errors=True)
     (folder / SPREADSHEET).write_bytes(spreadsheet)
     (folder / META).write_text(json.dumps({
         "hospital_id": hospital.id, "user_id": current_user.id, "created": time.time(),

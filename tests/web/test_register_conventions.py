@@ -155,7 +155,9 @@ def test_the_preview_lists_every_row_and_its_problem_and_creates_nothing(client,
 
 def test_confirming_a_clean_stock_creates_every_convention_signed(client, drafting, login, app):
     login(drafting.staff)
-    upload(client, drafting, *stock(drafting))
+    upload(client, drafting, *stock(drafting, bad=True))
+    upload(client, drafting, *stock(drafting))  # the corrected upload replaces the first
+    assert len(held_folders(app)) == 1
     token = token_of(client, drafting)
     response = client.post(import_url(drafting, "/confirmer"), data={"token": token})
     assert response.status_code == 302
