@@ -2,12 +2,13 @@
 only), the signed copies with their signature report in French, and the timeline from the creation.
 
 show.html asks ``convention_lifecycle(convention, can_edit)``; the action routes (lifecycle_routes.py) put a
-refused form in ``g.lifecycle_failure`` so that the page shows it again with its message and typed values.
+refused form in ``g.lifecycle_refusal`` so that the page shows it again with its message and typed values.
 Constant queries whatever the number of events, copies or avenants (tested).
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from flask import current_app, g
 from sqlalchemy import select
@@ -65,6 +66,14 @@ class SignedCopy:
         return _utc(self.document.created_at)
 
 
+class Refusal(NamedTuple):
+    """A form the domain (or the form itself) refused: shown again beside its key's place on the page."""
+
+    key: str
+    form: object
+    message: str | None
+
+
 @dataclass
 class TimelineEntry:
     at: datetime
@@ -117,18 +126,17 @@ class Lifecycle:
 
 @bp.app_template_global("convention_lifecycle")
 def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
-    failure = g.get("lifecycle_failure")
-    posted = failure[1] if failure else None
+    failure = g.get("lifecycle_refusal")
 
     def form_for(key: str, make):
-        return posted if failure and failure[0] == key else make()
+        return failure.form if failure and failure.key == key else make()
 
     copies = _signed_copies(convention)
     page = Lifecycle(convention=convention, state=convention.state_on(), end=convention.end_on(),
                      copies=[SignedCopy(document) for document in reversed(copies)],
                      timeline=_timeline(convention, copies), max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
-                     failed=failure[0] if failure else None, failed_form=posted,
-                     error=failure[2] if failure else None)
+                     failed=failure.key if failure else None, failed_form=failure.form if failure else None,
+                     error=failure.message if failure else None)
     if not can_edit:
         return page
     page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))

@@ -12,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from registry.conventions import lifecycle, lifecycle_page  # noqa: F401  (lifecycle_page: the page's template global)
+from registry.conventions import lifecycle
+from registry.conventions.lifecycle_page import Refusal  # also registers the page's template global
 from registry.conventions.draft_routes import show
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, SignedCopyForm, SupersedeForm,
                                                   TransitionForm, transition_form)
@@ -35,7 +36,7 @@ def _page(convention: Convention, anchor: str):
 
 def _refused(convention_id: int, key: str, form, error: str | None):
     """The convention page again, with the refusal beside the form that was sent (nothing was changed)."""
-    g.lifecycle_failure = (key, form, error)
+    g.lifecycle_refusal = Refusal(key, form, error)
     return show(convention_id), 422
 
 

@@ -291,3 +291,18 @@ def test_events_list_every_transition_oldest_first(client, scene):
         ("brouillon", "en_negociation"), ("en_negociation", "a_signer"), ("a_signer", "signee"),
         ("signee", "resiliee")]
     assert body["state"] == "resiliee"
+
+
+def test_the_openapi_document_describes_the_lifecycle(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    post = spec["paths"]["/api/v1/conventions/{convention_id}/transitions"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/TransitionInput")
+    assert {"200", "400", "403", "404", "409", "422"} <= set(post["responses"])
+    upload_doc = spec["paths"]["/api/v1/conventions/{convention_id}/signed-copy"]["post"]
+    assert "file" in upload_doc["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+    assert {"201", "400", "403", "404", "409", "413", "422"} <= set(upload_doc["responses"])
+    schemas = spec["components"]["schemas"]
+    assert schemas["TransitionInput"]["properties"]["to"]["enum"] == list(lifecycle.STATUSES)
+    assert {"state", "signed_on", "terminated_on", "events", "avenants", "possible_transitions", "signed_copy",
+            "supersedes", "superseded_by"} <= set(schemas["Convention"]["properties"])
+    assert SIGNATURE_KEYS <= set(schemas["Signature"]["properties"])

@@ -154,6 +154,8 @@ def test_a_registered_convention_is_signed_from_draft(client, drafting, staff):
 
 def test_an_avenant_is_created_from_a_signed_convention_and_listed(client, staff, make):
     convention = make(lifecycle.SIGNEE)
+    refused = client.post(url(convention, "/avenants"), data={"title": "  "})
+    assert refused.status_code == 422 and "Avenant refusé : indiquez l'objet de l'avenant." in text(refused)
     response = client.post(url(convention, "/avenants"), data={"title": "Hébergement temporaire",
                                                                 "effective_date": "2027-03-01"})
     assert response.status_code == 302
@@ -312,6 +314,15 @@ def test_an_oversized_file_gets_a_french_413_page(app, client, staff, make, csrf
     assert "Fichier trop volumineux" in words and "dépasse la limite de 1 Mo : rien n'a été enregistré" in words
     assert f'href="{url(convention)}#copie-signee"' in page(response)
     assert signed_copies(convention) == []
+
+
+@pytest.mark.parametrize("app_config", [{"MAX_UPLOAD_MB": 1}])
+def test_the_other_forms_of_the_blueprint_keep_the_plain_413_page(client, drafting, staff):
+    response = client.post(f"/hopitaux/{drafting.hospital.finess_et}/conventions/nouvelle/ehpad",
+                           data={"title": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    words = text(response)
+    assert "Erreur 413 Fichier trop volumineux" in words and "Retour à la convention" not in words
 
 
 def test_no_copy_while_negotiating(client, staff, make):
