@@ -146,6 +146,26 @@ def _collector_paused():
             gc.enable()
 
 
+#: The hospitals' ids, bound as one expanding parameter: one statement whatever their number.
+_IDS = bindparam("hospital_ids", expanding=True)
+#: Built once: the statements below only change by the ids they are given.
+_PARTNERSHIPS = (select(Partnership.hospital_id, Partnership.id, Partnership.partner_id,
+                        cast(Partnership.partner_types, Text), *_PLACE)
+                 .join(Organisation, Organisation.id == Partnership.partner_id)
+                 .where(Partnership.hospital_id.in_(_IDS)).order_by(Partnership.id))
+_CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.reference, Convention.status,
+                       cast(Convention.partner_types, Text), cast(Convention.themes, Text),
+                       cast(Convention.signed_on, Text), cast(Convention.effective_date, Text),
+                       Convention.duration_months, Convention.tacit_renewal, cast(Convention.terminated_on, Text),
+                       cast(Convention.created_at, Text))
+                .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None)).order_by(Convention.id))
+_PARTIES = (select(Convention.hospital_id, ConventionParty.convention_id, ConventionParty.organisation_id)
+            .join(Convention, Convention.id == ConventionParty.convention_id)
+            .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None),
+                   ConventionParty.role == PARTY_PARTNER)
+            .order_by(ConventionParty.convention_id, ConventionParty.position, ConventionParty.id))
+
+
 def load_rows(hospitals: Select) -> list[HospitalRows]:
     """The rows of every selected hospital, in the select's order."""
     connection = db.session.connection()
@@ -156,24 +176,9 @@ def load_rows(hospitals: Select) -> list[HospitalRows]:
     if not found:
         return []
     ids = {"hospital_ids": [row[0] for row in found]}
-    in_ids = bindparam("hospital_ids", expanding=True)
-    partnerships = _grouped(connection.execute(
-        select(Partnership.hospital_id, Partnership.id, Partnership.partner_id,
-               cast(Partnership.partner_types, Text), *_PLACE)
-        .join(Organisation, Organisation.id == Partnership.partner_id)
-        .where(Partnership.hospital_id.in_(in_ids)).order_by(Partnership.id), ids))
-    conventions = _grouped(connection.execute(
-        select(Convention.hospital_id, Convention.id, Convention.reference, Convention.status,
-               cast(Convention.partner_types, Text), cast(Convention.themes, Text), cast(Convention.signed_on, Text),
-               cast(Convention.effective_date, Text), Convention.duration_months, Convention.tacit_renewal,
-               cast(Convention.terminated_on, Text), cast(Convention.created_at, Text))
-        .where(Convention.hospital_id.in_(in_ids), Convention.parent_id.is_(None)).order_by(Convention.id), ids))
-    main_parties = (select(Convention.hospital_id, ConventionParty.convention_id, ConventionParty.organisation_id)
-                    .join(Convention, Convention.id == ConventionParty.convention_id)
-                    .where(Convention.hospital_id.in_(in_ids), Convention.parent_id.is_(None),
-                           ConventionParty.role == PARTY_PARTNER))
-    parties = _grouped(connection.execute(
-        main_parties.order_by(ConventionParty.convention_id, ConventionParty.position, ConventionParty.id), ids))
+    partnerships = _grouped(connection.execute(_PARTNERSHIPS, ids))
+    conventions = _grouped(connection.execute(_CONVENTIONS, ids))
+    parties = _grouped(connection.execute(_PARTIES, ids))
     strangers = _strangers(connection, partnerships, parties)
     return [HospitalRows(tuple(row), partnerships.get(row[0], ()), conventions.get(row[0], ()),
                          parties.get(row[0], ()), strangers.get(row[0], ())) for row in found]
