@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import lxml.html
-import mammoth
 from flask import current_app
 from lxml import etree
 from markupsafe import Markup
@@ -111,6 +110,8 @@ def clean_html(html: str, article_label: str | None = None) -> Markup:
 
 def docx_to_html(data: bytes) -> Markup:
     """The draft as HTML for the browser: its text, headings, lists and tables (no page layout)."""
+    import mammoth  # loaded on first preview, not at start-up
+
     result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP)
     return clean_html(result.value, _article_label(data))
 

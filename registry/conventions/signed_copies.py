@@ -16,7 +16,6 @@ from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocum
 from registry.core.errors import Conflict
 from registry.core.storage import document_store
 from registry.extensions import db
-from registry.signatures import inspect_pdf, load_trust_roots, summary_label, verify_signatures
 
 PDF = "application/pdf"
 #: A copy can be attached while the convention is being signed, once signed (a better copy), or, for a
@@ -26,11 +25,15 @@ ATTACHABLE_STATUSES = (lifecycle.A_SIGNER, lifecycle.SIGNEE)
 
 @lru_cache(maxsize=4)
 def _trust_roots(path: str | None) -> tuple:
+    from registry.signatures import load_trust_roots
+
     return tuple(load_trust_roots(Path(path).read_bytes())) if path else ()
 
 
 def check_signed_copy(data: bytes) -> dict:
     """The report of a candidate signed copy (content check and signatures); raises SignedCopyRejected."""
+    from registry.signatures import inspect_pdf, summary_label, verify_signatures  # loaded on first use
+
     inspection = inspect_pdf(data, max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     signatures = verify_signatures(data, trust_roots=_trust_roots(current_app.config.get("SIGNATURE_TRUST_ROOTS")))
     return {"label": summary_label(signatures), "pdf": inspection.as_dict(),

@@ -6,7 +6,6 @@ import json
 import re
 from functools import lru_cache
 
-from pyproj import Transformer
 
 from registry.finess.fhir import parse_location
 from registry.finess.repair import ValueProblem, repair_finess
@@ -22,8 +21,11 @@ DECIMALS = 7
 
 
 @lru_cache(maxsize=1)
-def lambert93_to_wgs84() -> Transformer:
-    """Built once per process: creating a transformer reads the PROJ database."""
+def lambert93_to_wgs84():
+    """Built once per process: creating a transformer reads the PROJ database. pyproj (about 12 MB) is loaded
+    by the first import that needs coordinates, not at start-up."""
+    from pyproj import Transformer
+
     return Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
 
 

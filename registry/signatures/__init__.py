@@ -28,10 +28,20 @@ Decisions:
   an error, and is evaluated at the time of the check.
 """
 
+import importlib
+
 from registry.signatures.errors import SignedCopyRejected
-from registry.signatures.inspect import inspect_pdf
-from registry.signatures.reports import PdfInspection, SignatureReport, summary_label
-from registry.signatures.verify import load_trust_roots, verify_signatures
+
+# pypdf and pyHanko weigh about 35 MB: they are loaded when a PDF is first checked, not at start-up (PEP 562).
+_LAZY = {"inspect_pdf": "inspect", "PdfInspection": "reports", "SignatureReport": "reports",
+         "summary_label": "reports", "load_trust_roots": "verify", "verify_signatures": "verify"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"registry.signatures.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'registry.signatures' has no attribute {name!r}")
+
 
 __all__ = ["PdfInspection", "SignatureReport", "SignedCopyRejected", "inspect_pdf", "load_trust_roots",
            "summary_label", "verify_signatures"]

@@ -42,3 +42,14 @@ def test_pages_and_api_carry_security_headers(client):
         assert "default-src 'self'" in response.headers["Content-Security-Policy"], url
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_heavy_libraries_wait_for_their_first_use():
+    """pyHanko, pypdf, pyproj and mammoth (about 45 MB) load on first use, keeping bundles under 100 MB."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from registry import create_app; create_app({'SECRET_KEY': 'x', 'DATABASE_URL': 'sqlite://'});"
+            "print(sorted(m for m in ('pyhanko', 'pypdf', 'pyproj', 'mammoth') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
