@@ -6,6 +6,7 @@ reference), so the same content always gives the same manifest.
 """
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from hashlib import sha256
@@ -34,22 +35,25 @@ class BundleFile:
     record: dict
 
 
-def bundle_files(rows: list[tuple[Convention, ConventionDocument]], at: date) -> list[BundleFile]:
+def bundle_files(rows: Iterable[tuple[Convention, ConventionDocument]], at: date) -> list[BundleFile]:
     """The files of the rows, laid out as « <département>/<FINESS> <hôpital>/<référence> <partenaires>.pdf »,
-    sorted, with names made safe and unique."""
-    tree: dict[str, dict[HospitalProfile, list]] = {}
-    for convention, document in sorted(rows, key=lambda row: _sort_key(row[0])):
-        tree.setdefault(_departement(convention), {}).setdefault(convention.hospital, []).append(
-            (convention, document))
+    sorted, with names made safe and unique. Only what the layout and the manifest need is kept of each row, so
+    the rows may be streamed and their entities let go."""
+    gathered = sorted((_sort_key(convention), _departement(convention), convention.hospital_id,
+                       f"{convention.hospital.finess_et or 'sans FINESS'} {convention.hospital.name}",
+                       _file_name(convention), document.sha256, document.size, record(convention, document, at))
+                      for convention, document in rows)
+    tree: dict[str, dict[int, tuple[str, list]]] = {}
+    for _, departement, hospital_id, folder, *copy in gathered:
+        tree.setdefault(departement, {}).setdefault(hospital_id, (folder, []))[1].append(copy)
+    del gathered
     files = []
     for departement, hospitals in tree.items():
-        folders = unique_names([safe_name(f"{hospital.finess_et or 'sans FINESS'} {hospital.name}")
-                                for hospital in hospitals])
-        for folder, copies in zip(folders, hospitals.values()):
-            names = unique_names([_file_name(convention) for convention, _ in copies], extension=".pdf")
-            files += [BundleFile(f"{departement}/{folder}/{name}", document.sha256, document.size,
-                                 record(convention, document, at))
-                      for name, (convention, document) in zip(names, copies)]
+        folders = unique_names([safe_name(folder) for folder, _ in hospitals.values()])
+        for folder, (_, copies) in zip(folders, hospitals.values()):
+            names = unique_names([file_name for file_name, *_ in copies], extension=".pdf")
+            files += [BundleFile(f"{departement}/{folder}/{name}", sha, size, item)
+                      for name, (_, sha, size, item) in zip(names, copies)]
     return files
 
 

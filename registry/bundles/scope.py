@@ -7,10 +7,11 @@ narrows what the user may read, never widens it: a scope holding none of the use
 as anything out of the user's reach is in the rest of the application.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from registry.accounts.models import ROLE_ADMIN
 from registry.conventions import lifecycle
@@ -151,14 +152,22 @@ def signed_copies(scope: BundleScope, user) -> Select:
     return query.where(Convention.hospital_id.in_(_hospital_ids(scope, user)))
 
 
-def load_signed_copies(scope: BundleScope, user) -> list[tuple[Convention, ConventionDocument]]:
-    """The scope's signed copies with everything the manifest reads: one query, whatever their number."""
+#: Signed copies read from the database at a time while a bundle is gathered (each batch also loads its parties).
+BATCH = 250
+
+
+def load_signed_copies(scope: BundleScope, user) -> Iterator[tuple[Convention, ConventionDocument]]:
+    """The scope's signed copies with everything the manifest reads, streamed BATCH rows at a time (one query for
+    the rows, and one for the parties of each batch) so that the rows of a large scope are never all in memory:
+    the caller keeps what it needs of each row and lets the entities go."""
     query = (signed_copies(scope, user)
              .join(Convention.hospital).join(HospitalProfile.organisation)
              .options(contains_eager(Convention.hospital).contains_eager(HospitalProfile.organisation),
-                      joinedload(Convention.parties).joinedload(ConventionParty.organisation),
-                      joinedload(Convention.parent)))
-    return [(convention, document) for convention, document in db.session.execute(query).unique()]
+                      selectinload(Convention.parties).joinedload(ConventionParty.organisation),
+                      joinedload(Convention.parent))
+             .execution_options(yield_per=BATCH))
+    for convention, document in db.session.execute(query):
+        yield convention, document
 
 
 def summarise(scope: BundleScope, user) -> tuple[int, int]:
