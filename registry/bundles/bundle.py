@@ -75,7 +75,7 @@ class Bundle:
 
 def make_bundle(scope: BundleScope, user, *, made_by: str, at: date | None = None) -> Bundle:
     """The bundle of ``scope`` as ``user`` may read it (NotFound when the scope holds none of its hospitals),
-    on ``at`` (default today): a fixed number of queries, whatever the number of conventions."""
+    on ``at`` (default today): one query per 250 conventions for their parties, the rest fixed."""
     at = at or date.today()
     scopes.check_scope(scope, user)
     files = bundle_files(scopes.load_signed_copies(scope, user), at)
