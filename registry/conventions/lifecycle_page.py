@@ -19,7 +19,7 @@ from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, Sign
                                                   transition_form)
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
 from registry.conventions.routes import bp
-from registry.conventions.signed_copies import ATTACHABLE_STATUSES
+from registry.conventions.signed_copies import may_attach_copy
 from registry.core.french import french_date, french_datetime
 from registry.extensions import db
 from registry.signatures import labels
@@ -141,7 +141,7 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
         return page
     page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))
                         for rule in convention.possible_transitions()]
-    if _may_attach(convention):
+    if may_attach_copy(convention):
         page.copy_form = form_for("copie", lambda: SignedCopyForm(formdata=None))
         page.copy_form.file.description = (
             f"Le PDF signé, {page.max_upload_mb} Mo au plus. Son contenu est vérifié (PDF complet et lisible) "
@@ -156,12 +156,6 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
             page.supersede_form = form_for("remplacement", lambda: SupersedeForm(formdata=None))
             page.supersede_form.replaced.choices = [(c.id, f"{c.reference} · {c.title}") for c in candidates]
     return page
-
-
-def _may_attach(convention: Convention) -> bool:
-    """The statuses attach_signed_copy accepts (a registered convention also from « brouillon »)."""
-    return convention.status in ATTACHABLE_STATUSES or (
-        convention.template_version_id is None and convention.status == lifecycle.BROUILLON)
 
 
 def _signed_copies(convention: Convention) -> list[ConventionDocument]:

@@ -40,10 +40,15 @@ def check_signed_copy(data: bytes) -> dict:
             "signatures": [signature.as_dict() for signature in signatures]}
 
 
+def may_attach_copy(convention: Convention) -> bool:
+    """Whether the convention's status lets a signed copy be attached (a registered one also in « brouillon »)."""
+    registered = convention.template_version_id is None and convention.status == lifecycle.BROUILLON
+    return convention.status in ATTACHABLE_STATUSES or registered
+
+
 def attach_signed_copy(convention: Convention, data: bytes, *, actor=None) -> ConventionDocument:
     """Check and store a signed PDF as the convention's newest signed copy; the caller commits."""
-    registered = convention.template_version_id is None and convention.status == lifecycle.BROUILLON
-    if convention.status not in ATTACHABLE_STATUSES and not registered:
+    if not may_attach_copy(convention):
         raise Conflict("La copie signée se dépose quand la convention est « à signer » ou « signée » "
                        f"(elle est « {lifecycle.STATUS_LABELS.get(convention.status, convention.status)} »).")
     report = check_signed_copy(data)

@@ -1,6 +1,6 @@
 """French wording of dates, durations and lists, shared by pages and generated documents."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -13,7 +13,7 @@ def french_date(value: date | datetime | None, empty: str = "") -> str:
     if value is None:
         return empty
     if isinstance(value, datetime):
-        value = value.astimezone(PARIS).date() if value.tzinfo else value.date()
+        value = _paris(value).date()
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
@@ -21,8 +21,13 @@ def french_date(value: date | datetime | None, empty: str = "") -> str:
 def french_datetime(value: datetime | None, empty: str = "—") -> str:
     if value is None:
         return empty
-    local = value.astimezone(PARIS) if value.tzinfo else value
+    local = _paris(value)
     return f"{french_date(local)} à {local:%H:%M}"
+
+
+def _paris(value: datetime) -> datetime:
+    """Stored times are UTC; SQLite gives them back without a zone, so a naive time is read as UTC."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
 
 
 def french_duration(months: int) -> str:

@@ -53,3 +53,12 @@ def test_heavy_libraries_wait_for_their_first_use():
             "print(sorted(m for m in ('pyhanko', 'pypdf', 'pyproj', 'mammoth') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_stored_utc_times_are_shown_in_paris_time_with_or_without_a_zone():
+    from datetime import UTC, datetime
+
+    from registry.core.french import french_datetime
+
+    assert french_datetime(datetime(2026, 11, 23, 2, 16)) == "23 novembre 2026 à 03:16"
+    assert french_datetime(datetime(2026, 7, 1, 22, 30, tzinfo=UTC)) == "2 juillet 2026 à 00:30"
