@@ -39,8 +39,9 @@ from registry.organisations.models import Organisation
 #: Where an establishment is, as PartnerFacts reads it: FINESS ET, name, long name, département, commune.
 _PLACE = (Organisation.finess_et, Organisation.name, Organisation.long_name, Organisation.departement,
           Organisation.commune_code)
-#: Hospitals whose verdicts stay memoised per rule set (a national view holds about 300).
-MEMO_SIZE = 4096
+#: (hospital, day) verdicts kept per rule set, least recently used dropped first: a national view on two days
+#: (about 300 hospitals each); an entry (its rows and its verdicts) weighs about 65 KB at 25 conventions a hospital.
+MEMO_SIZE = 1000
 
 
 @dataclass(frozen=True)
