@@ -136,8 +136,9 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     except RenderError as error:
         raise DomainError(f"Le projet n'a pas pu être produit : {error}") from error
     sha256, size = document_store().store(data)
-    version = (db.session.scalar(select(func.max(ConventionDocument.version)).where(
-        ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_DRAFT)) or 0) + 1
+    with db.session.no_autoflush:  # one flush below writes the convention's changes and the draft together
+        version = (db.session.scalar(select(func.max(ConventionDocument.version)).where(
+            ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_DRAFT)) or 0) + 1
     document = ConventionDocument(
         convention=convention, kind=KIND_DRAFT, version=version, sha256=sha256, size=size,
         filename=f"{convention.reference} projet v{version}.docx", media_type=DOCX,

@@ -153,6 +153,9 @@ def _check_clause(item, seen: set[str], problems: list[Problem]) -> None:
         _check_flag(item, "default", where, problems)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _unstorable(value) -> bool:
     """Whether a manifest holds text no database stores (NUL, lone UTF-16 surrogate)."""
     if isinstance(value, dict):
@@ -160,7 +163,7 @@ def _unstorable(value) -> bool:
     if isinstance(value, list):
         return any(_unstorable(item) for item in value)
     if isinstance(value, str):
-        return "\x00" in value or any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+        return _UNSTORABLE.search(value) is not None
     return False
 
 

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateSyntaxError
 
+from registry.documents.patching import patch_xml
 from registry.documents.package import DEFAULT_LIMITS, Limits, PackageError, open_package
 from registry.documents.problems import Problem, RenderError, french_jinja_message
 from registry.documents.sandbox import ENVIRONMENT
@@ -40,6 +41,11 @@ def paragraph_at(source: str, lineno: int | None) -> str:
     if not lineno or not 0 < lineno <= len(lines):
         return ""
     return html.unescape(_TAG.sub("", lines[lineno - 1]))
+
+
+def is_plain(text: str) -> bool:
+    """Whether Jinja would render ``text`` as it is: no delimiter, no newline to normalise or strip."""
+    return "{" not in text and "\r" not in text and not text.endswith("\n")
 
 
 @dataclass
@@ -70,7 +76,8 @@ class TemplateSources:
 @dataclass
 class PreparedTemplate:
     sources: TemplateSources
-    templates: list[Template] = field(default_factory=list)
+    #: Per part, its compiled template, or its source itself when it holds no tag (``is_plain``).
+    templates: list[Template | str] = field(default_factory=list)
     #: A compiled template, or the text itself when it holds no tag.
     property_templates: dict[str, Template | str] = field(default_factory=dict)
 
@@ -112,7 +119,7 @@ def load_sources(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TemplateSource
         core = docx.core_properties  # created when missing, as docxtpl's render_properties does
         properties = {name: getattr(core, name) or "" for name in TEMPLATED_PROPERTIES}
         parts = [PartSource("document", docx.part.partname.membername,
-                            one_paragraph_per_line(template.patch_xml(template.get_xml())))]
+                            one_paragraph_per_line(patch_xml(template, template.get_xml())))]
         seen = set()
         for kind, uri in (("header", template.HEADER_URI), ("footer", template.FOOTER_URI)):
             for _, part in template.get_headers_footers(uri):
@@ -121,13 +128,13 @@ def load_sources(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TemplateSource
                 seen.add(part.partname)
                 xml = template.get_part_xml(part)
                 parts.append(PartSource(kind, part.partname.membername,
-                                        one_paragraph_per_line(template.patch_xml(xml)),
+                                        one_paragraph_per_line(patch_xml(template, xml)),
                                         template.get_headers_footers_encoding(xml)))
         for part in docx.part.package.parts:
             if part.content_type == CONTENT_TYPE.WML_FOOTNOTES:
                 xml = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
                 parts.append(PartSource("footnotes", part.partname.membername,
-                                        one_paragraph_per_line(template.patch_xml(xml))))
+                                        one_paragraph_per_line(patch_xml(template, xml))))
         entries = _package_entries(docx)
         properties_entry = docx.part.package._core_properties_part.partname.membername
         root = docx.element
@@ -152,12 +159,15 @@ def compile_sources(sources: TemplateSources, env: Environment = ENVIRONMENT) ->
     """Compile every part; ``RenderError`` with the located problem at the first syntax error."""
     prepared = PreparedTemplate(sources)
     for part in sources.parts:
+        if is_plain(part.source):  # a footer of page numbers, say: Jinja would give it back as it is
+            prepared.templates.append(part.source)
+            continue
         try:
             prepared.templates.append(env.from_string(part.source))
         except TemplateSyntaxError as exc:
             raise RenderError(syntax_problem(exc, part)) from exc
     for name, text in sources.properties.items():
-        if "{" not in text and not text.endswith("\n"):  # plain text: written as it is
+        if is_plain(text):
             prepared.property_templates[name] = text
             continue
         try:

@@ -48,7 +48,7 @@ def _template_line(exc: BaseException) -> int | None:
 
 def _render_part(template, part: PartSource, context: dict, helper: DocxTemplate) -> str:
     try:
-        xml = template.render(context)
+        xml = template if isinstance(template, str) else template.render(context)
     except Exception as exc:  # a template can raise anything its expressions raise
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         raise RenderError(Problem(message=f"Le modèle n'a pas pu être rempli : {message}", part=part.kind,

@@ -134,3 +134,13 @@ def test_article_numbering_and_styles_survive_rendering(library, code, cache):
     assert len(headings(full)) - len(headings(bare)) == len(removed) <= len(optional)
     assert headings(bare)[-4:] == ["Date d'effet et durée", "Modification de la convention", "Résiliation",
                                    "Règlement des litiges"]
+
+
+@pytest.mark.parametrize("text", ["Nom\x00", "Nom \ud83d", "\udfff"])
+def test_a_manifest_with_text_no_database_stores_is_refused(text):
+    from registry.documents import validate_manifest
+
+    manifest = {"code": "essai", "name": "Essai", "fields": [{"name": "x", "label": "X", "help": text}]}
+    assert [p.message for p in validate_manifest(manifest)] == [
+        "Le manifeste contient un caractère non autorisé (caractère nul ou UTF-16 isolé)."]
+    assert validate_manifest({**manifest, "fields": [{"name": "x", "label": "X", "help": "Nom é 😀"}]}) == []
