@@ -53,7 +53,7 @@ def _pdf(number: int, filler: bytes) -> bytes:
 
 def build(workdir: Path) -> None:
     """1,000 signed conventions of 10 hospitals in two départements of region 27, each with its stored copy."""
-    from flask_migrate import upgrade
+    from registry.core.migrations import upgrade
 
     from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument, ConventionParty
     from registry.core.storage import document_store

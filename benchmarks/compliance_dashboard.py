@@ -65,7 +65,7 @@ def _config(database: Path) -> dict:
 
 def build(database: Path, seed: int = 626) -> None:
     """The national dataset, inserted table by table with executemany (no ORM objects)."""
-    from flask_migrate import upgrade
+    from registry.core.migrations import upgrade
     from sqlalchemy import insert
 
     from registry import create_app

@@ -33,7 +33,7 @@ ROUNDS = 4
 
 def make_convention(app):
     """A hospital, a second-recours partner and a convention drafted from the shipped template."""
-    from flask_migrate import upgrade
+    from registry.core.migrations import upgrade
 
     from registry.conventions.services import Signatory, create_convention
     from registry.documents.versions import sync_shipped_templates

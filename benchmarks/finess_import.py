@@ -69,7 +69,7 @@ def generate(path: Path, count: int = ESTABLISHMENTS, seed: int = 2154) -> None:
 def app_import(path: Path, database: Path, runs: int) -> dict:
     """In this (child) process: a migrated SQLite database, then the application's import `runs` times; the
     last run is timed."""
-    from flask_migrate import upgrade
+    from registry.core.migrations import upgrade
 
     from registry import create_app
     from registry.extensions import db

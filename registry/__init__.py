@@ -6,7 +6,7 @@ import os
 from flask import Flask
 
 from registry import config as config_layers
-from registry.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+from registry.extensions import bootstrap, csrf, db, limiter, login_manager
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -44,7 +44,6 @@ def register_extensions(app: Flask) -> None:
     import registry.models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(config_layers.PROJECT_ROOT, "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)

@@ -33,7 +33,7 @@ def _test_config(url: str, tmp_path) -> dict:
 
 
 def _migrate(url: str, tmp_path) -> None:
-    from flask_migrate import upgrade
+    from registry.core.migrations import upgrade
 
     app = create_app(_test_config(url, tmp_path), instance_path=str(tmp_path / "instance"))
     with app.app_context():

@@ -106,18 +106,35 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+#: Stands for the list of files while the rest of manifest.json is encoded (control characters are escaped, and
+#: nothing after the list holds text from the registry, so its last occurrence is this one).
+_FILES_PLACEHOLDER = "\x00files\x00"
+
+
 def manifest_json(header: dict, files: list[BundleFile], others: dict[str, bytes]) -> bytes:
     """manifest.json: the bundle's header, every signed copy with its path, size and SHA-256, and the SHA-256
-    of the other files (LISEZMOI.txt, manifest.csv, conformite.csv) so that verify-bundle checks them too."""
+    of the other files (LISEZMOI.txt, manifest.csv, conformite.csv) so that verify-bundle checks them too.
+
+    The bytes are those of ``json.dumps(document, ensure_ascii=False, indent=2)``, written one record at a time:
+    the whole document as one Python object (and the encoder's pieces of it) would take several times its size.
+    """
     document = {
         "format": FORMAT,
         **header,
         "totals": {"files": len(files), "size": sum(item.size for item in files)},
-        "files": [{"path": item.path, "size": item.size, "sha256": item.sha256, **item.record} for item in files],
+        "files": _FILES_PLACEHOLDER,
         "other_files": [{"path": name, "size": len(data), "sha256": sha256(data).hexdigest()}
                         for name, data in sorted(others.items())],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    head, tail = json.dumps(document, ensure_ascii=False, indent=2).rsplit(json.dumps(_FILES_PLACEHOLDER), 1)
+    parts = [head.encode("utf-8"), b"[\n" if files else b"[]"]
+    for number, item in enumerate(files, 1):
+        text = json.dumps({"path": item.path, "size": item.size, "sha256": item.sha256, **item.record},
+                          ensure_ascii=False, indent=2)
+        parts.append(("    " + text.replace("\n", "\n    ") + (",\n" if number < len(files) else "\n  ]"))
+                     .encode("utf-8"))
+    parts.append((tail + "\n").encode("utf-8"))
+    return b"".join(parts)
 
 
 #: (French heading, how to read the cell from a file) of each manifest.csv column.

@@ -2,7 +2,8 @@
 
 import click
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
+
+from registry.core.migrations import db_command, upgrade
 
 
 @click.command("init-db")
@@ -18,4 +19,4 @@ def init_db_command():
     click.echo("Base de données à jour." + (f" {len(added)} modèle(s) de convention enregistré(s)." if added else ""))
 
 
-COMMANDS = [init_db_command]
+COMMANDS = [init_db_command, db_command]

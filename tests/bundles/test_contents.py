@@ -2,6 +2,9 @@
 département and hospital, with manifests that match the stored bytes and the hospitals' verdicts."""
 
 import hashlib
+import json
+
+import pytest
 
 from registry.core.storage import document_store
 from registry.extensions import db
@@ -116,3 +119,22 @@ def test_a_name_a_spreadsheet_would_run_is_written_as_text(world, build):
     rows = csv_rows(bundle_bytes(build_bundle(hospital=world.neighbour.finess_et)), "manifest.csv")
     partners = {row[9] for row in rows[1:]}
     assert "'=HYPERLINK(\"http://x\";\"clic\")" in partners and not any(p.startswith("=") for p in partners)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_manifest_json_is_written_record_by_record_as_json_dumps_would(count):
+    from registry.bundles.manifest import FORMAT, BundleFile, manifest_json
+
+    hostile = 'Hôpital "\\x00files\\x00" \n\t\u2028 ../../etc/passwd'
+    files = [BundleFile(f"21/{n}/{hostile}.pdf", f"{n:064x}", 1000 + n,
+                        {"reference": f"REF-{n}", "title": hostile, "parties": [{"name": hostile, "role": "partner"}],
+                         "signature_check": {"label": "non contrôlée", "signatures": []}, "end_date": None})
+             for n in range(count)]
+    header = {"scope": {"kind": "region", "code": "27", "label": hostile}, "made_by": hostile, "hospitals": []}
+    others = {"LISEZMOI.txt": b"a", "manifest.csv": b"b"}
+    expected = {"format": FORMAT, **header, "totals": {"files": count, "size": sum(f.size for f in files)},
+                "files": [{"path": f.path, "size": f.size, "sha256": f.sha256, **f.record} for f in files],
+                "other_files": [{"path": name, "size": 1, "sha256": hashlib.sha256(data).hexdigest()}
+                                for name, data in others.items()]}
+    assert manifest_json(header, files, others) == (
+        json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -3,6 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from registry.core.migrations import MIGRATIONS_DIR
 from registry.extensions import db
 
 
@@ -11,3 +12,14 @@ def test_models_and_migrations_agree(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_flask_db_loads_flask_migrate_when_called(app, runner):
+    """Alembic is not loaded with the application; ``flask db …`` attaches it and runs Flask-Migrate's group."""
+    assert "migrate" not in app.extensions
+    listing = runner.invoke(args=["--help"])
+    assert "db" in listing.output and "migrate" not in app.extensions
+    result = runner.invoke(args=["db", "-d", MIGRATIONS_DIR, "check"])  # Alembic compares models and database
+    assert result.exit_code == 0, result.output
+    assert app.extensions["migrate"].db is db
+    assert runner.invoke(args=["db", "no-such-command"]).exit_code != 0
