@@ -138,7 +138,7 @@ def test_unusable_spreadsheets_are_refused_whole(app, data, message):
 
 
 def test_too_many_rows_are_refused(app, monkeypatch, hospital_with_partners):
-    monkeypatch.setattr(bulk_import, "MAX_ROWS", 2)
+    monkeypatch.setattr(bulk_import.limits, "MAX_ROWS", 2)
     _, chu, _ = hospital_with_partners
     with pytest.raises(ImportRefused, match="plus de 2 conventions"):
         read_spreadsheet(csv_bytes([values(chu)] * 3))
@@ -265,7 +265,7 @@ def test_zip_slip_entries_refuse_the_whole_archive(app, name, reason):
 
 
 def test_too_many_entries_are_refused_before_the_directory_is_read(app, monkeypatch):
-    monkeypatch.setattr(bulk_import, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(bulk_import.limits, "MAX_ENTRIES", 3)
     with pytest.raises(ImportRefused, match="plus de 3 fichiers"):
         PdfArchive(zip_bytes({f"{n}.pdf": pdf(n) for n in range(4)}), max_entry_bytes=MAX_PDF)
 
@@ -342,14 +342,14 @@ def test_a_failure_on_any_row_leaves_nothing_once_rolled_back(app, hospital_with
     rows = [values(chu, fichier_pdf="a.pdf"),
             values(ehpad, finess_partenaires=newcomer.finess_et, types_partenaires="ehpad", fichier_pdf="b.pdf")]
     plan, archive = plan_of(hospital, rows, {"a.pdf": pdf(1), "b.pdf": pdf(2)})
-    real_transition, calls = bulk_import.transition, []
+    real_transition, calls = bulk_import.creating.transition, []
 
     def failing_second(convention, *args, **kwargs):
         calls.append(convention.reference)
         if len(calls) == 2:
             raise DomainError("refus simulé")
         return real_transition(convention, *args, **kwargs)
-    monkeypatch.setattr(bulk_import, "transition", failing_second)
+    monkeypatch.setattr(bulk_import.creating, "transition", failing_second)
     with archive, pytest.raises(DomainError, match="Ligne 3 : refus simulé"):
         import_stock(hospital, plan, archive)
     db.session.rollback()
@@ -376,6 +376,6 @@ def test_the_documentation_names_every_column_and_code():
 
 
 def test_an_oversized_spreadsheet_is_refused(app, monkeypatch):
-    monkeypatch.setattr(bulk_import, "SPREADSHEET_MAX_BYTES", 100)
+    monkeypatch.setattr(bulk_import.limits, "SPREADSHEET_MAX_BYTES", 100)
     with pytest.raises(ImportRefused, match="Le tableur dépasse la limite"):
         read_spreadsheet(";".join(COLUMN_NAMES).encode() * 2)

@@ -237,7 +237,7 @@ def test_a_dangerous_archive_is_refused_at_upload_and_nothing_is_held(client, dr
 
 
 def test_too_many_entries_are_refused_at_upload(client, drafting, login, app, monkeypatch):
-    monkeypatch.setattr("registry.conventions.bulk_import.MAX_ENTRIES", 2)
+    monkeypatch.setattr("registry.conventions.bulk_import.limits.MAX_ENTRIES", 2)
     login(drafting.staff)
     spreadsheet, archive = stock(drafting)
     response = upload(client, drafting, spreadsheet, zip_bytes({f"{n}.pdf": pdf(n) for n in range(3)}))

@@ -1,0 +1,55 @@
+"""Creating the stock: ``import_stock`` creates everything of a plan without problems: the partners to add, then
+per row register_convention → attach_signed_copy → « signée ». It flushes and never commits: the caller commits
+once, so a failure on any row leaves nothing behind (all or nothing).
+"""
+
+from registry.conventions import lifecycle
+from registry.conventions.bulk_import.archive import PdfArchive
+from registry.conventions.bulk_import.checking import ImportPlan
+from registry.conventions.bulk_import.rows import Row
+from registry.conventions.models import Convention
+from registry.conventions.services import register_convention
+from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.transitions import transition
+from registry.core.errors import DomainError
+from registry.hospitals.services import add_partner
+
+ADDED_PARTNER_NOTE = "Ajouté lors de l'import des conventions existantes."
+
+
+def import_stock(hospital, plan: ImportPlan, archive: PdfArchive, *, actor=None) -> list[Convention]:
+    """Create every convention of a plan without problems, signed with its copy; flushes, the caller commits.
+
+    Conventions are numbered in the order of their effective dates, so the references of a year follow them.
+    A refusal names its line; the caller's rollback then undoes every row (all or nothing).
+    """
+    if not plan.ready:
+        raise DomainError(f"Import refusé : {len(plan.rows_with_problems)} ligne(s) à corriger.")
+    partnerships = {p.partner_id: p for p in hospital.partnerships}
+    for new in plan.new_partners:
+        partnerships[new.organisation.id] = add_partner(hospital, new.organisation, partner_types=new.partner_types,
+                                                        themes=new.themes, notes=ADDED_PARTNER_NOTE)
+    created = []
+    for row in sorted(plan.rows, key=lambda r: (r.effective_date, r.line)):
+        try:
+            created.append(_create(hospital, row, partnerships, archive, actor))
+        except DomainError as error:
+            raise DomainError(f"Ligne {row.line} : {error.message}", details=error.details) from error
+    return created
+
+
+def _create(hospital, row: Row, partnerships: dict, archive: PdfArchive, actor) -> Convention:
+    signatories = {hospital.organisation_id: row.hospital_signatory}
+    signatories.update({line.organisation.id: signatory
+                        for line, signatory in zip(row.partners, row.partner_signatories)})
+    convention = register_convention(
+        hospital, partnerships=[partnerships[line.organisation.id] for line in row.partners],
+        partner_types=row.partner_types, themes=row.themes, effective_date=row.effective_date,
+        duration_months=row.duration_months, tacit_renewal=row.tacit_renewal, notice_months=row.notice_months,
+        title=row.title or None, signatories=signatories, actor=actor)
+    data, problem = archive.read(row.entry)
+    if problem:
+        raise DomainError(problem)
+    attach_signed_copy(convention, data, actor=actor)
+    transition(convention, lifecycle.SIGNEE, actor=actor, date=row.signed_on)
+    return convention
