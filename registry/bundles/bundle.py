@@ -5,7 +5,6 @@ label of who made it, and the registry's content. The clock's time is not one of
 exact moment of each download, with the SHA-256 of manifest.json, which pins down everything else.
 """
 
-import gc
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
@@ -79,7 +78,6 @@ def make_bundle(scope: BundleScope, user, *, made_by: str, at: date | None = Non
     at = at or date.today()
     scopes.check_scope(scope, user)
     files = bundle_files(scopes.load_signed_copies(scope, user), at)
-    gc.collect()  # the rows' entities refer to each other (convention ⇄ parties): let them go before the documents
     hospitals = list(db.session.scalars(scopes.hospitals_in(scope, user)))
     per_hospital = Counter(item.record["hospital"]["finess_et"] for item in files)
     documents = {

@@ -122,10 +122,10 @@ def test_a_name_a_spreadsheet_would_run_is_written_as_text(world, build):
 
 
 @pytest.mark.parametrize("count", [0, 1, 3])
-def test_manifest_json_is_written_record_by_record_as_json_dumps_would(count):
+def test_manifest_json_holds_the_document_with_one_line_per_file(count):
     from registry.bundles.manifest import FORMAT, BundleFile, manifest_json
 
-    hostile = 'Hôpital "\\x00files\\x00" \n\t\u2028 ../../etc/passwd'
+    hostile = 'Hôpital "\x00files\x00" \n\t\u2028 ../../etc/passwd'
     files = [BundleFile(f"21/{n}/{hostile}.pdf", f"{n:064x}", 1000 + n,
                         {"reference": f"REF-{n}", "title": hostile, "parties": [{"name": hostile, "role": "partner"}],
                          "signature_check": {"label": "non contrôlée", "signatures": []}, "end_date": None})
@@ -136,5 +136,9 @@ def test_manifest_json_is_written_record_by_record_as_json_dumps_would(count):
                 "files": [{"path": f.path, "size": f.size, "sha256": f.sha256, **f.record} for f in files],
                 "other_files": [{"path": name, "size": 1, "sha256": hashlib.sha256(data).hexdigest()}
                                 for name, data in others.items()]}
-    assert manifest_json(header, files, others) == (
-        json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    data = manifest_json(header, files, others)
+    assert json.loads(data) == expected
+    assert list(json.loads(data)) == list(expected)  # the keys in their fixed order
+    lines = data.decode("utf-8").split("\n")  # not splitlines(): U+2028 is a line break to Python, not to JSON
+    assert [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith('    {"path"')] == expected["files"]
+    assert lines[0] == "{" and lines[1] == f'  "format": "{FORMAT}",' and data.endswith(b"}\n")
