@@ -104,6 +104,42 @@ def test_xlsx_reads_typed_cells_and_restores_a_dropped_leading_zero(app):
     assert (second.problems, second.duration_months, second.tacit_renewal, second.notice_months) == ([], 12, False, 0)
 
 
+#: A DTD whose entities expand to a billion « lol » (« billion laughs »); Excel never writes a DTD.
+LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{n} "{("&lol" + ("" if n == 1 else str(n - 1)) + ";") * 10}">' for n in range(1, 10))
+          + "]>")
+
+
+def _xlsx_with_entities(entry: str, old: str, new: str) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(COLUMN_NAMES)
+    workbook.active.append(["x"] * len(COLUMN_NAMES))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source, output = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == entry:
+                text = data.decode("utf-8").split("?>", 1)[-1]
+                assert old in text
+                data = (LAUGHS + text.replace(old, new, 1)).encode("utf-8")
+            target.writestr(info, data)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("entry, old, new, message", [
+    # the rows are parsed by defusedxml (openpyxl uses it when installed): the entity itself is named
+    ("xl/worksheets/sheet1.xml", "<t>titre</t>", "<t>titre&lol9;</t>", "déclarations XML qu'Excel n'écrit pas"),
+    # the workbook part by lxml, which stops the expansion
+    ("xl/workbook.xml", 'name="Sheet"', 'name="Sheet&lol9;"', "ne peut pas être lu (XMLSyntaxError)"),
+])
+def test_a_workbook_with_xml_entities_is_refused(entry, old, new, message):
+    with pytest.raises(ImportRefused) as refusal:
+        read_spreadsheet(_xlsx_with_entities(entry, old, new))
+    assert message in refusal.value.message
+
+
 def test_the_model_files_hold_the_header_and_an_example_about_a_partner(app, hospital_with_partners):
     hospital, chu, _ = hospital_with_partners
     csv_model = model_csv(hospital)

@@ -13,6 +13,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
 from registry.conventions.bulk_import import limits
 from registry.conventions.bulk_import.columns import COLUMN_NAMES, REQUIRED_COLUMNS
 from registry.conventions.bulk_import.errors import ImportRefused
@@ -92,14 +94,28 @@ def _read_xlsx(data: bytes) -> Sheet:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged package
-        raise ImportRefused(f"Le classeur Excel ne peut pas être lu ({type(error).__name__}) : enregistrez-le "
-                            "à nouveau depuis Excel, ou au format CSV.") from None
-    try:
+        raise _unreadable(error) from None
+    try:  # read-only: the sheet's XML is parsed while its rows are read
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, ())
         return _sheet(header, ((line, values) for line, values in enumerate(rows, start=2)))
+    except ImportRefused:
+        raise
+    except Exception as error:
+        raise _unreadable(error) from None
     finally:
         workbook.close()
+
+
+def _unreadable(error: Exception) -> ImportRefused:
+    cause = error
+    while cause is not None and not isinstance(cause, DTDForbidden | EntitiesForbidden | ExternalReferenceForbidden):
+        cause = cause.__cause__ or cause.__context__  # openpyxl wraps what the XML parser raised
+    if cause is not None:
+        return ImportRefused("Le classeur Excel contient des déclarations XML qu'Excel n'écrit pas (entités, DTD) : "
+                             "il est refusé. Enregistrez-le à nouveau depuis Excel, ou au format CSV.")
+    return ImportRefused(f"Le classeur Excel ne peut pas être lu ({type(error).__name__}) : enregistrez-le "
+                         "à nouveau depuis Excel, ou au format CSV.")
 
 
 def _column_key(text) -> str:
