@@ -110,7 +110,8 @@ LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
           + "]>")
 
 
-def _xlsx_with_entities(entry: str, old: str, new: str) -> bytes:
+def _xlsx_edited(entry: str, old: str, new: str, doctype: str = "") -> bytes:
+    """A workbook made by openpyxl, with ``old`` replaced by ``new`` in one of its XML parts, after ``doctype``."""
     workbook = Workbook()
     workbook.active.append(COLUMN_NAMES)
     workbook.active.append(["x"] * len(COLUMN_NAMES))
@@ -123,7 +124,7 @@ def _xlsx_with_entities(entry: str, old: str, new: str) -> bytes:
             if info.filename == entry:
                 text = data.decode("utf-8").split("?>", 1)[-1]
                 assert old in text
-                data = (LAUGHS + text.replace(old, new, 1)).encode("utf-8")
+                data = (doctype + text.replace(old, new, 1)).encode("utf-8")
             target.writestr(info, data)
     return output.getvalue()
 
@@ -136,8 +137,16 @@ def _xlsx_with_entities(entry: str, old: str, new: str) -> bytes:
 ])
 def test_a_workbook_with_xml_entities_is_refused(entry, old, new, message):
     with pytest.raises(ImportRefused) as refusal:
-        read_spreadsheet(_xlsx_with_entities(entry, old, new))
+        read_spreadsheet(_xlsx_edited(entry, old, new, doctype=LAUGHS))
     assert message in refusal.value.message
+
+
+def test_a_workbook_whose_rows_are_not_well_formed_xml_is_refused():
+    """Read-only openpyxl parses a sheet while its rows are read: a damaged row fails there, not when opening."""
+    data = _xlsx_edited("xl/worksheets/sheet1.xml", "</row><row", "</row><row><c><v>1</v></c><<<")
+    with pytest.raises(ImportRefused) as refusal:
+        read_spreadsheet(data)
+    assert "Le classeur Excel ne peut pas être lu (ParseError)" in refusal.value.message
 
 
 def test_the_model_files_hold_the_header_and_an_example_about_a_partner(app, hospital_with_partners):
