@@ -33,7 +33,7 @@ from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import transition
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
-from registry.core.transaction import commit_or_error
+from registry.core.transaction import commit_or_error, lock_row
 
 MIB = 1024 * 1024
 #: The stock's ZIP may weigh this many times the largest signed copy (MAX_UPLOAD_MB).
@@ -273,6 +273,7 @@ def import_confirm(finess: str):
 
 def _confirm(hospital, folder: Path) -> tuple[list | None, str | None]:
     """Check the held uploads again (the registry may have changed since the preview), then import all."""
+    lock_row(hospital)  # two confirmations of one hospital's stock, one at a time: the second re-check sees the first
     try:
         archive, plan = _checked(hospital, folder)
     except ImportRefused as refusal:

@@ -13,14 +13,8 @@ from registry.conventions import lifecycle
 from registry.conventions.lifecycle import STATUS_LABELS, TransitionRefused
 from registry.conventions.models import Convention, ConventionEvent, ConventionParty
 from registry.core.errors import Conflict, DomainError
+from registry.core.transaction import lock_row
 from registry.extensions import db
-
-
-def _lock(convention: Convention) -> None:
-    """Re-read the row under a lock (PostgreSQL), so two concurrent requests cannot both move it."""
-    db.session.flush()
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.refresh(convention, with_for_update=True)
 
 
 def transition(convention: Convention, to: str, *, actor=None, comment: str | None = None,
@@ -30,7 +24,7 @@ def transition(convention: Convention, to: str, *, actor=None, comment: str | No
     ``date`` is the signature date (to « signée ») or the day the termination takes effect (to « résiliée »);
     ``comment`` is the reason, required to go back from « à signer » and to terminate.
     """
-    _lock(convention)
+    lock_row(convention)  # two concurrent requests cannot both move it
     source = convention.status
     event = convention.apply_transition(to, actor=actor, comment=comment, on=date, today=today)
     db.session.flush()
@@ -110,7 +104,7 @@ def create_avenant(convention: Convention, title: str, *, effective_date: date |
         problems.append("l'objet de l'avenant dépasse 300 caractères")
     if problems:
         raise DomainError("Avenant refusé : " + " ; ".join(problems) + ".", details=problems)
-    _lock(convention)
+    lock_row(convention)  # two concurrent avenants of one convention get distinct numbers
     number = (db.session.scalar(select(func.max(Convention.amendment_number))
                                 .where(Convention.parent_id == convention.id)) or 0) + 1
     parties = [ConventionParty(organisation_id=party.organisation_id, role=party.role, position=party.position,

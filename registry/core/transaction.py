@@ -16,3 +16,11 @@ def commit_or_error(action):
         return None, exc.message
     db.session.commit()
     return result, None
+
+
+def lock_row(instance) -> None:
+    """Re-read ``instance``'s row under a lock until the transaction ends (PostgreSQL), so that a concurrent
+    request doing the same waits, then reads what this one wrote. SQLite runs one writer at a time anyway."""
+    db.session.flush()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.refresh(instance, with_for_update=True)

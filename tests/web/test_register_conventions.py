@@ -4,6 +4,7 @@ the stock import (upload → preview → confirmation, all or nothing), with the
 import io
 import os
 import re
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -333,3 +334,44 @@ def test_the_stock_upload_may_exceed_the_single_upload_cap(client, drafting, log
     too_big = client.post(register_url(drafting), content_type="multipart/form-data",
                           data=register_values(drafting, archive))  # the single form keeps the usual cap
     assert too_big.status_code == 413
+
+
+def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, drafting, login, app, monkeypatch):
+    """Two sessions confirm the same stock at once: the hospital's row lock makes the second re-check wait for the
+    first's commit, and see its conventions (PostgreSQL; SQLite has a single writer)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL's row locks")
+    spreadsheet, archive = stock(drafting)
+    clients = [client, client.application.test_client()]
+    tokens = []
+    for each in clients:
+        login_as(each, drafting.staff)
+        upload(each, drafting, spreadsheet, archive)
+        tokens.append(token_of(each, drafting))
+    checked = threading.Barrier(2, timeout=3)
+    real_check = register_routes.check_stock
+
+    def check_then_wait_for_the_other(*args, **kwargs):
+        plan = real_check(*args, **kwargs)
+        try:  # without the lock both checks would pass here before either import is committed
+            checked.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return plan
+
+    monkeypatch.setattr(register_routes, "check_stock", check_then_wait_for_the_other)
+    db.session.commit()
+    url, responses = import_url(drafting, "/confirmer"), {}
+
+    def confirm(number):
+        responses[number] = clients[number].post(url, data={"token": tokens[number]})
+
+    threads = [threading.Thread(target=confirm, args=(number,)) for number in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(response.status_code for response in responses.values()) == [302, 422]
+    assert "déjà enregistrée" in text(next(r for r in responses.values() if r.status_code == 422))
+    db.session.expire_all()
+    assert len(conventions()) == 2
