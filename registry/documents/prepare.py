@@ -19,8 +19,8 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateSyntaxError
 
-from registry.documents.patching import patch_xml
 from registry.documents.package import DEFAULT_LIMITS, Limits, PackageError, open_package
+from registry.documents.patching import patch_xml
 from registry.documents.problems import Problem, RenderError, french_jinja_message
 from registry.documents.sandbox import ENVIRONMENT
 
@@ -46,6 +46,11 @@ def paragraph_at(source: str, lineno: int | None) -> str:
 def is_plain(text: str) -> bool:
     """Whether Jinja would render ``text`` as it is: no delimiter, no newline to normalise or strip."""
     return "{" not in text and "\r" not in text and not text.endswith("\n")
+
+
+def fill(template: Template | str, context: dict) -> str:
+    """A compiled template rendered with ``context``; a plain text (``is_plain``) as it is."""
+    return template if isinstance(template, str) else template.render(context)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from docxtpl import DocxTemplate
 
 from registry.documents.cache import TemplateCache, default_cache
 from registry.documents.package import write_package
-from registry.documents.prepare import PartSource, PreparedTemplate, paragraph_at
+from registry.documents.prepare import PartSource, PreparedTemplate, fill, paragraph_at
 from registry.documents.problems import Problem, RenderError
 
 
@@ -48,7 +48,7 @@ def _template_line(exc: BaseException) -> int | None:
 
 def _render_part(template, part: PartSource, context: dict, helper: DocxTemplate) -> str:
     try:
-        xml = template if isinstance(template, str) else template.render(context)
+        xml = fill(template, context)
     except Exception as exc:  # a template can raise anything its expressions raise
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         raise RenderError(Problem(message=f"Le modèle n'a pas pu être rempli : {message}", part=part.kind,
@@ -66,7 +66,7 @@ def _core_properties(prepared: PreparedTemplate, blob: bytes, context: dict, fix
     properties = CoreProperties(element)
     for name, template in prepared.property_templates.items():
         try:
-            setattr(properties, name, template if isinstance(template, str) else template.render(context))
+            setattr(properties, name, fill(template, context))
         except Exception as exc:
             raise RenderError(Problem(message=f"La propriété « {name} » du document n'a pas pu être remplie : {exc}",
                                       part="properties", code="render_error")) from exc
