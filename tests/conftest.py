@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from registry import create_app
+from registry.core import clock
 from registry.extensions import db
+from tests.clock import TODAY
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -74,6 +76,13 @@ def _empty_tables() -> None:
     db.session.rollback()
     db.session.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY CASCADE"))
     db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Every test runs on ``tests.clock.TODAY``, whatever the system clock says (a test may travel further)."""
+    with clock.travel(TODAY):
+        yield
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """/compliance: the R6111-26 verdicts of the hôpitaux de proximité the token's user may see (INTERFACE.md)."""
 
-from datetime import date
 from math import ceil
 
 from flask import current_app
@@ -15,6 +14,7 @@ from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
 from registry.compliance.exports import document
 from registry.compliance.requirements import VERDICTS
 from registry.compliance.rules import CURRENT
+from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.geography import DEPARTEMENTS, REGIONS
 from registry.core.scope import visible_hospitals
@@ -83,7 +83,7 @@ class Compliance(MethodView):
         périmètre donne une liste vide, jamais une erreur. Mêmes verdicts que les pages et la commande
         `compliance --format json`.
         """
-        at = args.get("at") or date.today()
+        at = args.get("at") or clock.today()
         hospitals = filter_hospitals(visible_hospitals(), region=args.get("region"),
                                      departement=args.get("departement"))
         paging = {}

@@ -14,12 +14,12 @@ import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import text
 
+from registry.core import clock
 from registry.core.errors import DomainError
 from registry.core.storage import CHUNK, DocumentStore
 from registry.extensions import db
@@ -64,7 +64,7 @@ def _write_backup(target: Path) -> dict:
     files = _copy_store(target, snapshot["referenced"])
     manifest = {
         "format": 1,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": clock.now().isoformat(timespec="seconds"),
         "database": database,
         "counts": snapshot["counts"],
         "documents": {"files": len(files), "bytes": sum(f["size"] for f in files),

@@ -20,6 +20,7 @@ from registry.bundles.manifest import (CONFORMITE_CSV, MANIFEST_CSV, MANIFEST_JS
 from registry.bundles.readme import readme
 from registry.bundles.scope import BundleScope
 from registry.bundles.stream import Member, zip_stream
+from registry.core import clock
 from registry.core.errors import DomainError
 from registry.core.french import french_size
 from registry.core.storage import document_store
@@ -75,7 +76,7 @@ class Bundle:
 def make_bundle(scope: BundleScope, user, *, made_by: str, at: date | None = None) -> Bundle:
     """The bundle of ``scope`` as ``user`` may read it (NotFound when the scope holds none of its hospitals),
     on ``at`` (default today): one query per 250 conventions for their parties, the rest fixed."""
-    at = at or date.today()
+    at = at or clock.today()
     scopes.check_scope(scope, user)
     files = bundle_files(scopes.load_signed_copies(scope, user), at)
     hospitals = list(db.session.scalars(scopes.hospitals_in(scope, user)))

@@ -32,6 +32,7 @@ from registry.compliance.rules import CURRENT, RuleSet
 from registry.compliance.verdicts import Verdict
 from registry.conventions.lifecycle import period_end
 from registry.conventions.models import PARTY_PARTNER, Convention, ConventionParty
+from registry.core import clock
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.models import Organisation
@@ -124,7 +125,7 @@ def evaluate_hospitals(hospitals: Select, at: date | None = None,
                        ruleset: RuleSet = CURRENT) -> list[HospitalCompliance]:
     """The verdicts of every hospital ``hospitals`` selects (HospitalProfile joined to its Organisation, as
     visible_hospitals() builds it), in its order, on ``at`` (default today). Four or five queries."""
-    at = at or date.today()
+    at = at or clock.today()
     evaluated = _memo(ruleset)
     with _collector_paused():
         return [evaluated(rows, at) for rows in load_rows(hospitals)]

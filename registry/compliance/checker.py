@@ -13,6 +13,7 @@ from registry.compliance.rules import CURRENT, RuleSet
 from registry.compliance.standing import EN_VIGUEUR, PREND_FIN
 from registry.compliance.verdicts import Verdict
 from registry.compliance.wording import quoted
+from registry.core import clock
 from registry.core.french import french_join
 from registry.core.vocabulary import ACTIVITIES
 
@@ -24,7 +25,7 @@ IN_FORCE = (EN_VIGUEUR, PREND_FIN)
 def evaluate(hospital: HospitalFacts, conventions: list[ConventionFacts], at: date | None = None,
              ruleset: RuleSet = CURRENT) -> list[Verdict]:
     """One verdict per requirement of ``ruleset``, in its order, for ``hospital`` on ``at`` (default today)."""
-    at = at or date.today()
+    at = at or clock.today()
     conventions = sorted(conventions, key=lambda convention: convention.reference)
     verdicts: dict[str, Verdict] = {}
     for requirement in sorted(ruleset.requirements, key=lambda r: r.evaluation == BY_CPOM):

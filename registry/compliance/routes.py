@@ -5,7 +5,6 @@ Every page reads its hospitals through core.scope.visible_hospitals and its verd
 adapter.evaluate_hospitals: a constant number of queries, the same verdicts as the API and the command line.
 """
 
-from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
@@ -16,6 +15,7 @@ from registry.compliance.overview import (BORDER_CLASSES, CELL_CLASSES, LABELS, 
                                           Filters, by_departement, short_title, totals, verdict_summary)
 from registry.compliance.requirements import VERDICT_MEANINGS
 from registry.compliance.rules import CURRENT
+from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.geography import departement_label
 from registry.core.scope import can_edit_hospital, get_hospital, visible_hospitals
@@ -72,7 +72,7 @@ def dashboard():
     filters = Filters.read(request.args)
     evaluated = _evaluated(filters)
     results = [result for result in evaluated if filters.keeps(result)]
-    at = filters.at or date.today()
+    at = filters.at or clock.today()
     counts = totals(results)
     titles = {code: short_title(code) for code in CURRENT.codes}
     page = ResultsPage(results, max(request.args.get("page", 1, type=int) or 1, 1), PAGE_SIZE)
@@ -93,7 +93,7 @@ def export():
     if write is None:
         abort(404)
     filters = Filters.read(request.args)
-    return write(_filtered(filters), filters, filters.at or date.today())
+    return write(_filtered(filters), filters, filters.at or clock.today())
 
 
 @bp.route("/hopitaux/<finess>/conformite")

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from registry.conventions.followup import expiring
+from registry.core import clock
 
 COLUMNS = ("reference", "hospital_finess", "hospital", "partners", "end_date", "days_left", "state",
            "tacit_renewal", "notice_deadline")
@@ -73,7 +74,7 @@ tacite reconduction), jours restants et état (en_vigueur, a_renouveler, expiree
 
 def _at(ctx, param, value) -> date:
     if value is None:
-        return date.today()
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -22,6 +22,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from registry.conventions import lifecycle
 from registry.conventions.models import PARTY_PARTNER, Convention, ConventionParty
+from registry.core import clock
 from registry.core.scope import visible_conventions, visible_hospitals
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
@@ -235,7 +236,7 @@ def _page_number(pages: int) -> int:
 
 def list_conventions(criteria: Criteria, at: date | None = None) -> ListPage:
     """One page of the user's conventions matching ``criteria``, as ListedConvention items."""
-    at = at or date.today()
+    at = at or clock.today()
     matched = []
     for row in db.session.execute(sql_filtered(criteria)):
         end, state = lifecycle.end_on(row, at), lifecycle.state_on(row, at)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from registry.conventions import lifecycle
 from registry.conventions.models import Convention, ConventionParty
+from registry.core import clock
 from registry.core.errors import DomainError
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
@@ -65,7 +66,7 @@ def expiring(within_days: int = 90, at: date | None = None, scope_select: Select
     ones, soonest end first. A convention replaced by a signed one is left out: its renewal is done."""
     if isinstance(within_days, bool) or not isinstance(within_days, int) or within_days < 0:
         raise DomainError("Le nombre de jours doit être un entier positif ou nul.")
-    at = at or date.today()
+    at = at or clock.today()
     rows = []
     for convention in db.session.scalars(candidates_query(at, scope_select)).unique():
         end = convention.end_on(at)

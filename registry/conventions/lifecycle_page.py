@@ -20,6 +20,7 @@ from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, Sign
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
 from registry.conventions.routes import bp
 from registry.conventions.signed_copies import may_attach_copy
+from registry.core import clock
 from registry.core.french import french_date, french_datetime
 from registry.extensions import db
 from registry.signatures import labels
@@ -104,7 +105,7 @@ class Lifecycle:
     failed_form: object = None
     error: str | None = None
     max_upload_mb: int = 25
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
 
     @property
     def current_copy(self) -> SignedCopy | None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
 from registry.conventions import lifecycle
+from registry.core import clock
 from registry.core.models import TimestampMixin, utcnow
 from registry.documents.models import TemplateVersion
 from registry.extensions import db
@@ -136,7 +137,7 @@ class Convention(TimestampMixin, db.Model):
     def apply_transition(self, target: str, *, actor=None, comment: str | None = None, on: dt.date | None = None,
                          today: dt.date | None = None) -> "ConventionEvent":
         """Move to ``target`` when the guards allow it (else TransitionRefused), set its dates, add the event."""
-        today = today or dt.date.today()
+        today = today or clock.today()
         rule = lifecycle.ensure_transition(self, target, comment=comment, on=on, today=today)
         comment = (comment or "").strip() or None
         source = self.status
@@ -159,12 +160,12 @@ class Convention(TimestampMixin, db.Model):
 
     def end_on(self, at: dt.date | None = None) -> dt.date | None:
         """Last day in force as seen on ``at`` (default today): derived, never stored."""
-        return lifecycle.end_on(self, at or dt.date.today())
+        return lifecycle.end_on(self, at or clock.today())
 
     def state_on(self, at: dt.date | None = None) -> str | None:
         """Derived state on ``at`` (default today): en_vigueur, a_renouveler, expiree, pas_encore_en_vigueur,
         resiliee; None while unsigned."""
-        return lifecycle.state_on(self, at or dt.date.today())
+        return lifecycle.state_on(self, at or clock.today())
 
 
 class ConventionParty(db.Model):

@@ -1,7 +1,6 @@
 """Forms for registering conventions signed before the application: one with its signed PDF, or a whole stock
 (a spreadsheet and a ZIP of PDFs, then a confirmation)."""
 
-from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField, SubmitField, ValidationError
@@ -9,6 +8,7 @@ from wtforms.validators import InputRequired, Length
 
 from registry.conventions.forms import REQUIRED, ConventionFormBase
 from registry.conventions.signed_copies import check_signed_copy
+from registry.core import clock
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 from registry.hospitals.models import HospitalProfile
 from registry.organisations.forms import FrenchForm
@@ -36,7 +36,7 @@ class RegisterConventionFormBase(ConventionFormBase):
     signature_label: str | None = None
 
     def validate_signed_on(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError("La date de signature ne peut pas être dans le futur.")
 
     def validate_signed_copy(self, field):

@@ -16,7 +16,6 @@ import secrets
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, send_file, session, url_for
@@ -31,6 +30,7 @@ from registry.conventions.routes import _preselected, bp
 from registry.conventions.services import last_signatories, register_convention
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import transition
+from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
 from registry.core.transaction import commit_or_error, lock_row
@@ -204,7 +204,7 @@ def _checked(hospital, folder: Path):
     sheet = read_spreadsheet((folder / SPREADSHEET).read_bytes())
     archive = PdfArchive(folder / ARCHIVE, max_entry_bytes=_max_pdf_bytes())
     try:
-        return archive, check_stock(hospital, sheet, archive, today=date.today())
+        return archive, check_stock(hospital, sheet, archive, today=clock.today())
     except BaseException:
         archive.close()
         raise

@@ -4,7 +4,6 @@ Drafting loads the hospital with get_hospital(for_edit=True): 404 outside the us
 (the ARS of the region reads conventions, the hospital's own users and administrators draft them).
 """
 
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,6 +11,7 @@ from flask_login import current_user
 from registry.conventions.forms import convention_form, initial_data
 from registry.conventions.lifecycle import STATUS_LABELS
 from registry.conventions.services import create_convention, generate_draft, last_signatories, rank_templates
+from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
 from registry.documents.manifest import parse_manifest
@@ -51,7 +51,7 @@ def new_convention(finess: str, code: str):
     manifest = parse_manifest(version.manifest)
     partnership = _preselected(hospital)
     data = None if request.method == "POST" else initial_data(
-        manifest, hospital, partnership=partnership, signatories=last_signatories(hospital), today=date.today())
+        manifest, hospital, partnership=partnership, signatories=last_signatories(hospital), today=clock.today())
     form = convention_form(manifest, hospital, data=data)
     error = None
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ from registry.conventions.lifecycle import EDITABLE_STATUSES
 from registry.conventions.models import (KIND_DRAFT, PARTY_HOSPITAL, PARTY_PARTNER, STATUS_DRAFT, Convention,
                                          ConventionDocument, ConventionParty)
 from registry.conventions.references import format_reference, next_number
+from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.french import french_join
 from registry.core.storage import document_store
@@ -114,7 +115,7 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
         notice_months=notice_months, created_by_id=actor.id if actor is not None else None)
     _attach_parties(convention, hospital, partnerships, signatories)
     try:  # checked before numbering, so that a refused convention consumes no reference
-        convention_context(convention, generated_on=date.today())
+        convention_context(convention, generated_on=clock.today())
     except ContextError as error:
         raise DomainError("Convention refusée : " + " ".join(error.messages), details=error.messages) from error
     _number_and_add(convention, hospital)
@@ -129,7 +130,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
     if convention.status not in EDITABLE_STATUSES:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
-    context = convention_context(convention, generated_on=today or date.today())
+    context = convention_context(convention, generated_on=today or clock.today())
     try:
         data = render_convention(template_bytes(convention.template_version), context,
                                  name=convention.template_version.code)

@@ -1,13 +1,16 @@
 """Column helpers shared by every area's models."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
+from registry.core import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The column default of every stored time: the application's clock, in UTC."""
+    return clock.now()
 
 
 class TimestampMixin:

@@ -8,6 +8,7 @@ from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from registry.audit.services import diff, record_audit
+from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.geography import is_departement
 from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, labels, unknown_codes
@@ -40,7 +41,7 @@ def set_hospital_profile(organisation: Organisation, *, listed_on: date | None, 
     problems += [f"activité inconnue : « {code} »" for code in unknown_codes(activities, ACTIVITIES)]
     if not organisation.finess_et:
         problems.append("seul un établissement inscrit au FINESS peut être hôpital de proximité")
-    if listed_on and listed_on > date.today():
+    if listed_on and listed_on > clock.today():
         problems.append("la date d'inscription sur la liste ne peut pas être dans le futur")
     if not departements and not communes:
         problems.append("indiquez le territoire de l'hôpital (au moins un département ou une commune)")

@@ -1,6 +1,5 @@
 """GET /api/v1/compliance: INTERFACE.md's document, the token user's scope, the day asked about."""
 
-from datetime import date
 
 import pytest
 from sqlalchemy import event
@@ -8,6 +7,7 @@ from sqlalchemy import event
 from registry.compliance.rules import CURRENT
 from registry.extensions import db
 from tests.api.helpers import assert_error
+from tests.clock import TODAY
 from tests.compliance.records import AT, make_convention
 
 URL = "/api/v1/compliance"
@@ -57,7 +57,7 @@ def test_the_day_asked_about_changes_the_verdict(client, signed):
     assert ehpad["verdict"] == "a_risque" and "n'entre en vigueur que le 1er juillet 2025" in ehpad["reason"]
 
     today = client.get(URL, headers=signed.headers["admin"]).get_json()
-    assert today["at"] == date.today().isoformat()
+    assert today["at"] == TODAY.isoformat()
 
 
 @pytest.mark.parametrize("query", ["at=2026-02-30", "at=demain", "region=99", "departement=A1", "per_page=0"])

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
 from tests.api.helpers import assert_error, audit_actions
+from tests.clock import TODAY
 
 URL = "/api/v1/hospitals/{}"
 LISTING = {"listed_on": "2023-01-15", "decision_ref": "ARS-BFC-2023-12",
@@ -118,7 +119,7 @@ def test_extra_fields_are_ignored(client, world, candidate):
 
 
 def test_service_rules_are_422_with_their_reasons(client, world, candidate):
-    future = (date.today() + timedelta(days=1)).isoformat()
+    future = (TODAY + timedelta(days=1)).isoformat()
     payload = {"listed_on": future, "territory": {"departements": [], "communes": []}}
     error = assert_error(put(client, candidate.finess_et, payload, world.headers["ars"]), 422, "invalid")
     assert len(error["details"]) == 2

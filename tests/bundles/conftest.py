@@ -16,6 +16,7 @@ from pypdf import PdfWriter
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import create_avenant, terminate, transition
 from registry.extensions import db
+from tests.clock import TODAY
 from tests.conventions.builders import registered_convention
 from tests.web.conftest import count_queries  # noqa: F401  (fixture)
 
@@ -36,7 +37,7 @@ def sign(convention, *, copies: int = 1, on: date = SIGNED_ON):
     """Upload ``copies`` signed copies (each different), then record the signature."""
     documents = [attach_signed_copy(convention, unique_pdf(f"{convention.reference} copie {n}"))
                  for n in range(1, copies + 1)]
-    transition(convention, "signee", date=on, today=max(on, date.today()))
+    transition(convention, "signee", date=on, today=max(on, TODAY))
     return documents[-1]
 
 

@@ -12,6 +12,7 @@ from registry.bundles.stream import Member, zip_stream
 from registry.core.storage import document_store
 from registry.extensions import db
 from tests.bundles.helpers import archive, build_bundle, bundle_bytes, manifest, pdf_paths
+from tests.clock import TODAY
 
 ZIP64_EXTRA = 0x0001
 
@@ -103,5 +104,5 @@ def test_colliding_names_are_numbered_deterministically(world, build, make_organ
 
 def test_bundle_date_is_an_input(world):
     bundle = build_bundle(hospital=world.own.finess_et)
-    assert bundle.at == date.today() and bundle.filename == (
-        f"conventions-signees-hopital-{world.own.finess_et}-{date.today().isoformat()}.zip")
+    assert bundle.at == TODAY and bundle.filename == (
+        f"conventions-signees-hopital-{world.own.finess_et}-{TODAY.isoformat()}.zip")

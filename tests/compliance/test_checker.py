@@ -7,6 +7,7 @@ import pytest
 from registry.compliance.checker import evaluate
 from registry.compliance.facts import ConventionFacts, PartnerFacts
 from registry.compliance.rules import CURRENT, R6111_26_2016
+from tests.clock import TODAY
 from tests.compliance.builders import (AT, CITATIONS, EHPAD_PARIS, EHPAD_TILLEULS, HAD_LYON, SSR_DIJON, YEAR,
                                        convention, hospital, verdict)
 
@@ -227,7 +228,7 @@ def test_the_order_of_the_conventions_does_not_change_the_verdicts():
 
 
 def test_at_defaults_to_today():
-    today = date.today()
+    today = TODAY
     current = convention("C-1", EHPAD_TILLEULS, signed_on=today - YEAR, effective_date=today - YEAR,
                          end_date=today + YEAR)
 

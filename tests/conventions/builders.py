@@ -8,6 +8,7 @@ from registry.conventions.models import KIND_SIGNED, PARTY_HOSPITAL, PARTY_PARTN
 from registry.conventions.references import format_reference, next_number
 from registry.core.storage import document_store
 from registry.extensions import db
+from tests.clock import TODAY
 
 SIGNED_PDF = b"%PDF-1.4\n% copie signee de test\n%%EOF\n"
 
@@ -47,5 +48,5 @@ def signed_convention(hospital, partnerships, *, signed_on=date(2026, 6, 1), **v
 
     convention = registered_convention(hospital, partnerships, **values)
     attach_signed_copy(convention)
-    transition(convention, lifecycle.SIGNEE, date=signed_on, today=max(signed_on, date.today()))
+    transition(convention, lifecycle.SIGNEE, date=signed_on, today=max(signed_on, TODAY))
     return convention

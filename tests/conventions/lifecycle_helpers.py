@@ -10,11 +10,11 @@ from registry.conventions.services import create_convention, generate_draft, reg
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import transition
 from registry.extensions import db
+from tests.clock import TODAY
 from tests.signatures import pdf_factory
 
 SIGNER = "Marie Durand"
-#: Dates that keep a convention « en vigueur » for years around today, whatever day the tests run.
-TODAY = date.today()
+#: Dates that keep a convention « en vigueur » for years around the suite's day (tests/clock.py).
 EFFECTIVE = date(TODAY.year - 1, 1, 1)
 DURATION_MONTHS = 60
 SIGNED_ON = date(TODAY.year - 1, 1, 1)

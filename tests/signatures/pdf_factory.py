@@ -48,7 +48,7 @@ def make_identity(common_name: str = "Dr Marie Dupont", organisation: str = "Cen
     key = rsa.generate_private_key(65537, 2048) if timestamping else ec.generate_private_key(ec.SECP256R1())
     name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, common_name),
                        cx509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc)  # system clock: pyHanko checks validity against the real time
     builder = (cx509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                .serial_number(cx509.random_serial_number())
                .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=365))

@@ -9,10 +9,10 @@ import pytest
 from registry.conventions.transitions import create_avenant, terminate
 from registry.documents.context import add_months
 from registry.extensions import db
+from tests.clock import TODAY
 from tests.conventions.builders import registered_convention, signed_convention
 from tests.web.conftest import page, text
 
-TODAY = date.today()
 
 
 def _months(n: int) -> date:

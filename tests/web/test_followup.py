@@ -9,10 +9,10 @@ import pytest
 from registry.core.french import french_date
 from registry.documents.context import add_months
 from registry.extensions import db
+from tests.clock import TODAY
 from tests.conventions.builders import registered_convention, signed_convention
 from tests.web.conftest import page, text
 
-TODAY = date.today()
 SECTIONS = ("echeance", "a-renouveler", "expirees")
 
 

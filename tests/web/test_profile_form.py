@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from registry.audit.models import AuditLog
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
+from tests.clock import TODAY
 from tests.web.conftest import page, text
 
 
@@ -88,7 +89,7 @@ def test_ars_of_the_region_changes_the_listing(client, scene, login):
     ({"communes": "2160"}, "Code commune INSEE invalide (5 caractères attendus) : 2160."),
     ({"listed_on": "31/02/2023"}, "Date invalide : utilisez le format JJ/MM/AAAA."),
     ({"activities": ["chirurgie"]}, "Activité inconnue."),
-    ({"listed_on": (date.today() + timedelta(days=3)).isoformat()},
+    ({"listed_on": (TODAY + timedelta(days=3)).isoformat()},
      "la date d'inscription sur la liste ne peut pas être dans le futur"),
 ])
 def test_bad_input_re_renders_in_french_and_changes_nothing(client, scene, login, data, message):

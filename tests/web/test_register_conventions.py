@@ -20,6 +20,7 @@ from registry.conventions.lifecycle import TransitionRefused
 from registry.conventions.models import KIND_SIGNED, ConventionDocument, ConventionEvent
 from registry.extensions import db
 from registry.hospitals.models import Partnership
+from tests.clock import TODAY
 from tests.conventions.test_bulk_import import csv_bytes, pdf, values
 from tests.signatures.pdf_factory import docx_like_bytes, make_identity, signed_pdf, zip_bytes
 from tests.web.conftest import page, text
@@ -98,7 +99,7 @@ def test_a_refusal_after_the_convention_is_numbered_rolls_everything_back(client
 
 @pytest.mark.parametrize("overrides, message", [
     ({"signed_copy": None}, "Déposez la copie signée de la convention (PDF)."),
-    ({"signed_on": (date.today() + timedelta(days=1)).isoformat()}, "ne peut pas être dans le futur"),
+    ({"signed_on": (TODAY + timedelta(days=1)).isoformat()}, "ne peut pas être dans le futur"),
     ({"partner_types": None}, "Choisissez au moins un type de partenariat."),
     ({"themes": None}, "Choisissez au moins un thème."),
     ({"partners": None}, "Choisissez au moins un partenaire."),

@@ -15,6 +15,7 @@ from registry.conventions.bulk_import.rows import Row, parse_row
 from registry.conventions.bulk_import.spreadsheet import Sheet
 from registry.conventions.models import KIND_SIGNED, PARTY_PARTNER, Convention, ConventionDocument
 from registry.conventions.signed_copies import check_signed_copy
+from registry.core import clock
 from registry.extensions import db
 from registry.signatures import SignedCopyRejected
 
@@ -38,7 +39,7 @@ class ImportPlan:
 
 def check_stock(hospital, sheet: Sheet, archive: PdfArchive, *, today: date | None = None) -> ImportPlan:
     """Every row checked against the vocabulary, the registry and the archive; nothing is written."""
-    rows = [parse_row(line, cells, today=today or date.today()) for line, cells in sheet.rows]
+    rows = [parse_row(line, cells, today=today or clock.today()) for line, cells in sheet.rows]
     find_partners(hospital, rows)
     used = _check_files(rows, archive)
     _find_duplicates(hospital, rows)
