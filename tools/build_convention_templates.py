@@ -37,7 +37,9 @@ from registry.documents.validation import validate_template  # noqa: E402
 
 TEMPLATES = ROOT / "convention_templates"
 SOURCE = TEMPLATES / "_source"
-FINAL_CLAUSES = ("responsabilites", "secret_donnees", "comite_suivi", "cpom", "duree", "avenant", "resiliation",
+#: « @final »: the closing articles every template shares, in this order (the follow-up body and the
+#: transmission to the ARS are written per template, before « @final »).
+FINAL_CLAUSES = ("responsabilites", "protection_donnees", "financier", "duree", "avenant", "resiliation",
                  "litiges")
 ARTICLE_NUM_ID = 90
 KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Header", "Footer", "Heading1",
@@ -71,7 +73,7 @@ def expand(lines: list[str], library: dict[str, list[str]], optional: set[str]) 
             continue
         code = line[1:]
         for clause in FINAL_CLAUSES if code == "final" else (code,):
-            body = library[clause]
+            body = expand(library[clause], library, optional)  # a clause may itself name shared paragraphs
             out.extend([f"{{%p if clauses.{clause} %}}", *body, "{%p endif %}"] if clause in optional else body)
     return out
 
@@ -178,15 +180,26 @@ def add_field(paragraph, instruction: str) -> None:
         paragraph._p.append(parse_xml(xml))
 
 
-def party_text(var: str) -> str:
+def party_text(var: str, basis_field: str) -> str:
+    """The party block: the legal entity (long name, status, numbers, head office), the site it acts for, the
+    signatory and the basis of the signatory's power. Worded so that nothing agrees in gender or number."""
     return (f"**{{{{ {var}.name }}}}**{{% if {var}.legal_status %}}, {{{{ {var}.legal_status }}}}{{% endif %}}"
             f"{{% if {var}.finess_ej %}}, FINESS juridique n° {{{{ {var}.finess_ej }}}}{{% endif %}}"
-            f"{{% if {var}.finess_et %}}, FINESS établissement n° {{{{ {var}.finess_et }}}}{{% endif %}}"
             f"{{% if {var}.siret %}}, SIRET n° {{{{ {var}.siret }}}}{{% endif %}}"
-            f", dont le siège est situé {{{{ {var}.address_line or '………' }}}}, représenté(e) par "
-            f"{{{{ {var}.representative.name or '………' }}}}, {{{{ {var}.representative.title or '………' }}}}"
-            f"{{% if {var}.signing_basis %}}, dûment habilité(e) par "
-            f"{{{{ {var}.signing_basis }}}}{{% endif %}},")
+            f"{{% if {var}.rna %}}, RNA n° {{{{ {var}.rna }}}}{{% endif %}}"
+            f"{{% if {var}.head_office %}}, dont le siège est situé {{{{ {var}.head_office }}}}{{% endif %}}"
+            f"{{% if {var}.acting_for %}}, {{{{ {var}.acting_for }}}}"
+            f"{{% elif {var}.finess_et and {var}.finess_et != {var}.finess_ej %}}, FINESS établissement n° "
+            f"{{{{ {var}.finess_et }}}}{{% endif %}}"
+            f", ayant pour signataire {{{{ {var}.representative.name or '………' }}}}, "
+            f"{{{{ {var}.representative.title or '………' }}}} (pouvoir de signer : "
+            f"{{{{ {var}.signing_basis or {basis_field} or '………' }}}}),")
+
+
+HOSPITAL_BASIS = "signing_basis_hospital"
+#: The choice of the « financial_terms » field that brings the financial annex (clauses.txt, [financier]).
+PAID = "Contreparties financières définies en annexe"
+PARTNER_BASIS = "(signing_basis_partners[loop.index0] if loop.index0 < signing_basis_partners|length else '')"
 
 
 def build(code: str, library: dict[str, list[str]]) -> bytes:
@@ -210,19 +223,28 @@ def build(code: str, library: dict[str, list[str]]) -> bytes:
     body.add_paragraph(meta["title"], style="Title")
     body.add_paragraph(meta["subtitle"], style="Subtitle")
     body.add_paragraph("Convention n° {{ reference }}", style="Subtitle")
-    lines = ["ENTRE LES SOUSSIGNÉS", party_text("hospital"), "ci-après dénommé « l'hôpital de proximité »,",
-             "D'une part,", "ET", "{%p for partner in partners %}", party_text("partner"),
-             "ci-après dénommé(e) « {{ partner.short_name }} »,", "{%p if not loop.last %}", "ET",
-             "{%p endif %}", "{%p endfor %}", "D'autre part,", "VISAS",
+    role = meta["role"]
+    lines = ["ENTRE LES SOUSSIGNÉS", party_text("hospital", HOSPITAL_BASIS),
+             "ci-après « l'hôpital de proximité »,", "D'une part,", "ET", "{%p for partner in partners %}",
+             party_text("partner", PARTNER_BASIS), "ci-après « {{ partner.short_name }} »,",
+             "{%p if not loop.last %}", "ET", "{%p endif %}", "{%p endfor %}", "D'autre part,", "VISAS",
              *expand(blocks["visas"], library, optional), "PRÉAMBULE", *blocks["preamble"],
-             f"Dans la présente convention, « l'hôpital de proximité » désigne {{{{ hospital.short_name }}}} ; "
-             f"« le partenaire » ou « {meta['role']} » désigne {{{{ partner_names }}}}"
-             "{% if partners|length > 1 %}, chacun pour ce qui le concerne{% endif %}.",
+             "Dans la présente convention, « l'hôpital de proximité » désigne {{ hospital.short_name }}"
+             f"{{% if partners|length == 1 %}} et « {role} » désigne {{{{ partner_names }}}}.{{% else %}} ; "
+             f"« {role} » ou « les partenaires » désigne ensemble {{{{ partner_names }}}}, chacun s'engageant "
+             "pour ce qui relève de sa propre activité ; les stipulations qui visent le partenaire s'appliquent "
+             "à chacun d'eux.{% endif %}",
              "IL A ÉTÉ CONVENU CE QUI SUIT :", *expand(blocks["articles"], library, optional), "ANNEXES",
-             "- Coordonnées des référents, lignes directes et adresses de messagerie sécurisée des parties",
+             "Sont jointes à la présente convention, dont elles font partie intégrante, les annexes suivantes :",
+             *expand(blocks.get("annexes", []), library, optional),
+             "- Coordonnées des référents, lignes directes, adresses de messagerie sécurisée et délégués à la "
+             "protection des données des parties (annexe opérationnelle)",
+             "- Traitements de données partagés et rôle de chaque partie (articles 26 et 28 du RGPD)",
+             f"{{%p if financial_terms == \"{PAID}\" %}}", "- Annexe financière", "{%p endif %}",
              "{%p for annex in annexes %}", "- {{ annex }}", "{%p endfor %}", "SIGNATURES",
-             "Fait à {{ signing_place }}, le {{ dates.signature or '………………………' }}, en {{ convention.party_count }} "
-             "exemplaires originaux."]
+             "Fait à {{ signing_place }}, le {{ dates.signature or '………………………' }}, en "
+             "{{ convention.party_count_words }} exemplaires originaux, un pour chaque partie, ou par signature "
+             "électronique de chacune des parties."]
     for line in lines:
         if line.isupper() or line == "IL A ÉTÉ CONVENU CE QUI SUIT :":
             body.add_paragraph(line, style="Intertitre")
@@ -232,7 +254,7 @@ def build(code: str, library: dict[str, list[str]]) -> bytes:
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     add_line(table.cell(0, 0), "{%tr for party in parties %}")
     cell = table.cell(1, 0)
-    add_text(cell.paragraphs[0], "Pour **{{ party.name }}**")
+    add_text(cell.paragraphs[0], "Pour **{{ party.designation }}**")
     cell.add_paragraph("{{ party.representative.name }}")
     cell.add_paragraph("{{ party.representative.title }}")
     table.cell(1, 1).paragraphs[0].text = "Signature :"

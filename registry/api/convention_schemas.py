@@ -9,7 +9,7 @@ from registry.api.blueprint import MAX_ID
 from registry.api.fields import (_COMMON, Date, FrenchSchema, Inline, Integer, List, Nested, String, codes, one_of,
                                  valid_finess)
 from registry.conventions.lifecycle import STATES, STATUSES
-from registry.core.vocabulary import PARTNER_TYPES, THEMES
+from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
 from registry.documents.context import end_date
 from registry.documents.models import TemplateVersion
 
@@ -101,7 +101,12 @@ class ConventionInput(FrenchSchema):
     fields = FieldValues(load_default=dict, metadata={"description": "Valeurs des champs du modèle."})
     partner_types = codes(PARTNER_TYPES, load_default=list,
                           metadata={"description": "Par défaut, ceux du modèle."})
-    themes = codes(THEMES, load_default=list, metadata={"description": "Par défaut, ceux du modèle."})
+    themes = codes(THEMES, load_default=list, metadata={
+        "description": "Sans modèle : ceux que couvre la convention (déclarés). D'après un modèle : ceux de ses "
+                       "articles (le modèle et les clauses retenues) ; à omettre, ou identiques."})
+    legal_bases = codes(LEGAL_BASES, load_default=list, metadata={
+        "description": "Articles sur lesquels repose la convention (L6111-3-2, L6111-3-3, D6124-204...). D'après "
+                       "un modèle : ceux du modèle ; à omettre, ou identiques."})
     effective_date = Date(required=True, validate=validate.Range(
         min=date(1900, 1, 1), max=date(2199, 12, 31), error="date entre 1900 et 2199 attendue"))
     duration_months = Integer(required=True, validate=validate.Range(min=1, max=240, error="de 1 à 240 mois"))
@@ -112,6 +117,14 @@ class ConventionInput(FrenchSchema):
                    metadata={"description": "Par défaut : le nom du modèle et ceux des partenaires."})
     signatories = List(Nested(SignatoryInput), load_default=list,
                        metadata={"description": "Qui signe pour chaque partie."})
+
+
+class TransmissionInput(FrenchSchema):
+    """POST /conventions/{id}/ars-transmission: the day the hospital sent the convention to the ARS."""
+
+    date = Date(required=True, validate=validate.Range(
+        min=date(1900, 1, 1), max=date(2199, 12, 31), error="date entre 1900 et 2199 attendue"),
+        metadata={"description": "Date d'envoi à l'ARS (AAAA-MM-JJ), ni future ni antérieure à la signature."})
 
 
 class TransitionInput(FrenchSchema):
@@ -246,7 +259,12 @@ class ConventionSchema(FrenchSchema):
     notice_months = Integer()
     parties = List(Nested(PartySchema))
     partner_types = List(String())
-    themes = List(String())
+    themes = List(String(), metadata={"description": "Rédigée d'après un modèle : ceux de ses articles ; "
+                                                     "enregistrée : ceux que l'hôpital a déclarés."})
+    themes_declared = ma.Method("_themes_declared", metadata={
+        "description": "true quand les thèmes sont déclarés par l'hôpital (convention enregistrée), à vérifier."})
+    legal_bases = List(String(), metadata={"description": "Articles sur lesquels elle repose."})
+    transmitted_to_ars_on = Date(allow_none=True, metadata={"description": "Date d'envoi à l'ARS ; null sinon."})
     clauses = List(String())
     fields = ma.Raw()
     template = ma.Method("_template", metadata={"description": "{code, version}, null hors modèle."})
@@ -285,6 +303,9 @@ class ConventionSchema(FrenchSchema):
         if convention.effective_date is None or not convention.duration_months:
             return None
         return end_date(convention.effective_date, convention.duration_months).isoformat()
+
+    def _themes_declared(self, convention) -> bool:
+        return convention.template_version_id is None
 
     def _template(self, convention):
         version = convention.template_version

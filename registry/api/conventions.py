@@ -55,7 +55,7 @@ class ConventionCreate(MethodView):
         payload = load_json(ConventionInput)
         partnerships = partnerships_of(hospital, payload["partners"])
         common = {key: payload.get(key) for key in ("partner_types", "themes", "effective_date", "duration_months",
-                                                    "tacit_renewal", "notice_months", "title")}
+                                                    "tacit_renewal", "notice_months", "title", "legal_bases")}
         common.update(partnerships=partnerships, actor=current_user,
                       signatories=signatories_of(hospital, partnerships, payload["signatories"]))
         if "template" in payload:

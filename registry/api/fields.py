@@ -32,6 +32,10 @@ class Integer(fields.Integer):
     default_error_messages = {**_COMMON, "invalid": "nombre entier attendu", "too_large": "nombre trop grand"}
 
 
+class Boolean(fields.Boolean):
+    default_error_messages = {**_COMMON, "invalid": "booléen attendu (true ou false)"}
+
+
 class Date(fields.Date):
     default_error_messages = {**_COMMON, "invalid": "date invalide (format attendu : AAAA-MM-JJ)",
                               "format": "date « {input} » impossible à formater"}

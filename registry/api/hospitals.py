@@ -10,13 +10,15 @@ from registry.core.errors import DomainError
 from registry.core.scope import can_edit_hospital, can_label, get_hospital, get_organisation, visible_hospitals
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
-from registry.hospitals.services import set_hospital_profile
+from registry.hospitals.services import (ARS_FIELDS, DECLARATIONS, profile_values, set_hospital_profile,
+                                         without_stale_confirmations)
 from registry.organisations.models import Organisation
 
 blp = ApiBlueprint("api_hospitals", "Hôpitaux de proximité : liste, inscription et profil.")
 
-class LabelRequired(DomainError):
-    """The listing date and decision reference are the ARS's; the hospital's users may change the rest."""
+class NotYours(DomainError):
+    """A field of the profile the user may not change: the listing and confirmations are the ARS's, the
+    declarations the hospital's."""
 
     status = 403
     code = "forbidden"
@@ -51,20 +53,24 @@ class HospitalItem(MethodView):
     def put(self, finess_et):
         """Inscrire un établissement comme hôpital de proximité, ou modifier son profil.
 
-        Inscrire, et changer la date ou la référence de la décision : administrateur ou ARS de la région.
-        Territoire et activités d'un hôpital déjà inscrit : aussi les utilisateurs de l'hôpital.
+        Inscrire, et tout ce que l'ARS enregistre (date et référence de l'arrêté, statut juridique, établissement
+        support du GHT, retrait de la liste, confirmation des activités et équipements déclarés) : administrateur
+        ou ARS de la région. Ce que l'hôpital déclare (activités exercées en son sein, équipements) : les
+        utilisateurs de l'hôpital (ou un administrateur). Le territoire : l'un ou l'autre.
         Un champ absent garde sa valeur actuelle ; « territory » remplace tout le territoire.
         """
         organisation = get_organisation(finess_et)
         profile = visible_profile(finess_et)
         may_label = can_label(organisation)
-        require(may_label or (profile is not None and can_edit_hospital(profile)))
-        values = profile_values(profile, load_json(HospitalProfileInput))
-        if not may_label and decision_changed(profile, values):
-            raise LabelRequired("Seule l'ARS de la région peut changer la date ou la référence de la décision "
-                                "d'inscription.")
+        may_declare = profile is not None and can_edit_hospital(profile)
+        require(may_label or may_declare)
+        current = profile_values(profile)
+        payload = load_json(HospitalProfileInput)
+        given = set(payload)
+        values = merged_values(current, payload)
+        refuse_foreign_changes(current, values, may_label=may_label, may_declare=may_declare or profile is None)
         created = profile is None
-        profile = set_hospital_profile(organisation, **values)
+        profile = set_hospital_profile(organisation, **without_stale_confirmations(values, given))
         db.session.commit()
         return profile, 201 if created else 200
 
@@ -74,18 +80,30 @@ def visible_profile(finess_et: str) -> HospitalProfile | None:
     return db.session.scalar(visible_hospitals().where(Organisation.finess_et == finess_et))
 
 
-def profile_values(profile: HospitalProfile | None, payload: dict) -> dict:
+def merged_values(current: dict, payload: dict) -> dict:
     """The service's arguments: the payload over the current values (empty ones on creation)."""
-    values = {"listed_on": None, "decision_ref": None, "territory_departements": [], "territory_communes": [],
-              "internal_activities": []}
-    if profile is not None:
-        values = {key: getattr(profile, key) for key in values}
+    values = dict(current)
     values.update(payload.pop("territory", {}))
     values.update(payload)
     return values
 
 
-def decision_changed(profile: HospitalProfile, values: dict) -> bool:
-    """Whether the listing date or the decision reference would change (as the service stores them)."""
-    decision_ref = (values["decision_ref"] or "").strip() or None
-    return values["listed_on"] != profile.listed_on or decision_ref != profile.decision_ref
+def refuse_foreign_changes(current: dict, values: dict, *, may_label: bool, may_declare: bool) -> None:
+    """403 when the payload changes a field of the other side (as the service stores it)."""
+    def changed(fields) -> list[str]:
+        return [field for field in fields if _stored(field, values[field]) != _stored(field, current[field])]
+    if not may_label and (fields := changed(ARS_FIELDS)):
+        raise NotYours("Seule l'ARS de la région enregistre l'inscription, le statut juridique, l'établissement "
+                       "support du GHT, le retrait de la liste et les confirmations : " + ", ".join(fields) + ".",
+                       details=fields)
+    if not may_declare and (fields := changed(DECLARATIONS)):
+        raise NotYours("Les activités et équipements sont déclarés par l'hôpital ; l'ARS les confirme "
+                       "(confirmed_activities, confirmed_equipment) : " + ", ".join(fields) + ".", details=fields)
+
+
+def _stored(field: str, value):
+    if field == "decision_ref":
+        return (value or "").strip() or None
+    if isinstance(value, list):
+        return sorted(value)
+    return value

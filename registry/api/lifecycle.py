@@ -9,10 +9,11 @@ from flask_login import current_user
 from webargs.flaskparser import abort
 
 from registry.api.blueprint import load_json
-from registry.api.convention_schemas import ConventionSchema, SignedCopySchema, TransitionInput
+from registry.api.convention_schemas import ConventionSchema, SignedCopySchema, TransitionInput, TransmissionInput
 from registry.api.conventions import ID, blp
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import transition
+from registry.conventions.transmission import record_ars_transmission
 from registry.core.access import signed_in
 from registry.core.errors import DomainError
 from registry.core.scope import get_convention
@@ -43,6 +44,29 @@ class TransitionCreate(MethodView):
         convention = get_convention(convention_id, for_edit=True)
         payload = load_json(TransitionInput)
         transition(convention, payload["to"], actor=current_user, comment=payload["comment"], date=payload["date"])
+        db.session.commit()
+        return convention
+
+
+@blp.route(f"/conventions/<{ID}:convention_id>/ars-transmission")
+@signed_in
+class TransmissionCreate(MethodView):
+    @blp.json_body(TransmissionInput)
+    @blp.response(200, ConventionSchema, description="La convention, avec sa date de transmission à l'ARS.")
+    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
+    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur.")
+    @blp.alt_response(422, description="Date refusée : convention non signée, date future ou antérieure à la "
+                                       "signature (« error.details »).")
+    def post(self, convention_id):
+        """Enregistrer la date à laquelle l'hôpital a transmis la convention à l'ARS : {"date"}.
+
+        La loi demande la transmission des conventions des articles L6111-3-2 et L6111-3-3 (et D6124-204) ; la
+        conformité ne les compte qu'une fois transmises. Une nouvelle date remplace la précédente (tracé dans
+        l'historique). Réservé aux administrateurs et aux utilisateurs de l'hôpital.
+        """
+        convention = get_convention(convention_id, for_edit=True)
+        payload = load_json(TransmissionInput)
+        record_ars_transmission(convention, payload["date"], actor=current_user)
         db.session.commit()
         return convention
 

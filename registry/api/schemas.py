@@ -6,7 +6,7 @@ from registry.api.fields import (COMMUNE, Date, FrenchSchema, Inline, Integer, L
                                  valid_finess)
 from registry.api.pagination import PaginationArgs, page_schema
 from registry.core.geography import DEPARTEMENTS, REGIONS
-from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES
+from registry.core.vocabulary import ACTIVITIES, EQUIPMENT, LEGAL_STATUSES, PARTNER_TYPES, REMOVAL_GROUNDS, THEMES
 
 # --- Representations -------------------------------------------------------------------------------------------
 
@@ -63,7 +63,19 @@ class HospitalSchema(FrenchSchema):
     listed_on = Date(allow_none=True, metadata={"description": "Date d'inscription sur la liste régionale."})
     decision_ref = String(allow_none=True, metadata={"description": "Référence de la décision du DG de l'ARS."})
     territory = Inline(TerritorySchema)
-    internal_activities = List(String())
+    internal_activities = List(String(), metadata={"description": "Activités que l'hôpital déclare exercer."})
+    confirmed_activities = List(String(), metadata={"description": "Celles que l'ARS a confirmées."})
+    own_equipment = List(String(), allow_none=True, metadata={
+        "description": "Équipements (imagerie, biologie, telesante) que l'hôpital déclare avoir ; null : non déclaré."})
+    confirmed_equipment = List(String(), metadata={"description": "Ceux que l'ARS a confirmés."})
+    legal_status = String(attribute="legal_status_known", allow_none=True, metadata={
+        "description": "public ou prive : enregistré par l'ARS, à défaut lu dans FINESS ; null : inconnu."})
+    legal_status_recorded = String(attribute="legal_status", allow_none=True, metadata={
+        "description": "Le statut enregistré par l'ARS (null : celui de FINESS s'applique)."})
+    ght_support = String(allow_none=True, metadata={
+        "description": "FINESS de l'établissement support du GHT, « self » si l'hôpital en relève, null : inconnu."})
+    removed_on = Date(allow_none=True, metadata={"description": "Date du retrait de la liste (R6111-25, III)."})
+    removal_ground = String(allow_none=True, metadata={"description": "Motif du retrait : a, b, c ou d."})
     establishment = Nested(EstablishmentSchema, attribute="organisation")
 
 
@@ -103,12 +115,24 @@ class HospitalQuery(PaginationArgs):
 
 
 class HospitalProfileInput(FrenchSchema):
-    """PUT /hospitals/{finess_et}: a field left out keeps its current value (or is empty on creation)."""
+    """PUT /hospitals/{finess_et}: a field left out keeps its current value (or is empty on creation).
+
+    The hospital declares its territory, activities and equipment; the ARS of the region (or an administrator)
+    records the listing, the legal status, the GHT support, a removal, and confirms the declarations."""
 
     listed_on = Date(allow_none=True)
     decision_ref = String(allow_none=True, validate=validate.Length(max=120, error="120 caractères au plus"))
     territory = Nested(TerritorySchema, metadata={"description": "Remplace tout le territoire."})
-    internal_activities = codes(ACTIVITIES)
+    internal_activities = codes(ACTIVITIES, metadata={"description": "Déclaration de l'hôpital."})
+    own_equipment = codes(EQUIPMENT, allow_none=True, metadata={"description": "Déclaration de l'hôpital."})
+    legal_status = String(allow_none=True, validate=one_of(LEGAL_STATUSES), metadata={"description": "ARS."})
+    ght_support = String(allow_none=True, validate=validate.Regexp(
+        r"^(self|[0-9][0-9AB][0-9]{7})$", error="numéro FINESS sur 9 caractères ou « self » attendu"),
+        metadata={"description": "ARS : FINESS (ET ou EJ) de l'établissement support du GHT, « self », ou null."})
+    removed_on = Date(allow_none=True, metadata={"description": "ARS : date du retrait de la liste."})
+    removal_ground = String(allow_none=True, validate=one_of(REMOVAL_GROUNDS), metadata={"description": "ARS."})
+    confirmed_activities = codes(ACTIVITIES, metadata={"description": "ARS : activités déclarées qu'elle confirme."})
+    confirmed_equipment = codes(EQUIPMENT, metadata={"description": "ARS : équipements déclarés qu'elle confirme."})
 
 
 class ExternalPartnerInput(FrenchSchema):

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 from sqlalchemy import Select, Text, bindparam, cast, func, select
 
@@ -35,11 +35,21 @@ from registry.conventions.models import PARTY_PARTNER, Convention, ConventionPar
 from registry.core import clock
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
+from registry.organisations.legal_status import finess_legal_status
 from registry.organisations.models import Organisation
 
-#: Where an establishment is, as PartnerFacts reads it: FINESS ET, name, long name, département, commune.
+#: Where an establishment is, as PartnerFacts reads it: FINESS ET, name, long name, département, commune, and the
+#: FINESS EJ of its legal entity.
 _PLACE = (Organisation.finess_et, Organisation.name, Organisation.long_name, Organisation.departement,
-          Organisation.commune_code)
+          Organisation.commune_code, Organisation.finess_ej)
+#: What the texts in force read of the hospital, after its place: listing and removal days, legal status (its own,
+#: then FINESS's columns for the fallback), GHT support, the activities and equipment confirmed or declared.
+_LEGAL = (cast(HospitalProfile.listed_on, Text), cast(HospitalProfile.removed_on, Text), HospitalProfile.legal_status,
+          HospitalProfile.ght_support, cast(HospitalProfile.confirmed_activities, Text),
+          cast(HospitalProfile.own_equipment, Text), cast(HospitalProfile.confirmed_equipment, Text),
+          Organisation.sph_code, Organisation.category_code, Organisation.source)
+#: The Organisation columns finess_legal_status reads, in _LEGAL's order.
+_FINESS_STATUS = ("sph_code", "category_code", "source")
 #: (hospital, day) verdicts kept per rule set, least recently used dropped first: a national view on two days
 #: (about 300 hospitals each); an entry (its rows and its verdicts) weighs about 65 KB at 25 conventions a hospital.
 MEMO_SIZE = 1000
@@ -89,13 +99,14 @@ class HospitalCompliance:
 class HospitalRows:
     """Everything the checker reads about one hospital, as the database returned it: hashable, the memo's key."""
 
-    #: (id, territory départements, territory communes, activities (JSON texts), *place).
+    #: (id, territory départements, territory communes, activities (JSON texts), *place, *legal facts (_LEGAL)).
     hospital: tuple
     #: Each row below starts with the hospital id.
     #: (_, partnership id, partner organisation id, partner types (JSON text), *place), by id.
     partnerships: tuple = ()
     #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date (texts),
-    #: duration_months, tacit_renewal, terminated_on, created_at (texts)), by id. Dates are read as text: parsing
+    #: duration_months, tacit_renewal, terminated_on, created_at (texts), legal bases (JSON text),
+    #: transmitted_to_ars_on (text)), by id. Dates are read as text: parsing
     #: ten thousand of them on every request cost more than the checker's memo saves; they are parsed on a miss.
     conventions: tuple = ()
     #: (_, convention id, organisation id) of every partner party, in the parties' order.
@@ -159,7 +170,8 @@ _CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.referen
                        cast(Convention.partner_types, Text), cast(Convention.themes, Text),
                        cast(Convention.signed_on, Text), cast(Convention.effective_date, Text),
                        Convention.duration_months, Convention.tacit_renewal, cast(Convention.terminated_on, Text),
-                       cast(Convention.created_at, Text))
+                       cast(Convention.created_at, Text), cast(Convention.legal_bases, Text),
+                       cast(Convention.transmitted_to_ars_on, Text))
                 .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None)).order_by(Convention.id))
 _PARTIES = (select(Convention.hospital_id, ConventionParty.convention_id, ConventionParty.organisation_id)
             .join(Convention, Convention.id == ConventionParty.convention_id)
@@ -174,7 +186,7 @@ def load_rows(hospitals: Select) -> list[HospitalRows]:
     found = connection.execute(hospitals.with_only_columns(
         HospitalProfile.id, cast(HospitalProfile.territory_departements, Text),
         cast(HospitalProfile.territory_communes, Text), cast(HospitalProfile.internal_activities, Text),
-        *_PLACE)).all()
+        *_PLACE, *_LEGAL)).all()
     if not found:
         return []
     ids = {"hospital_ids": [row[0] for row in found]}
@@ -239,7 +251,8 @@ def facts_of(rows: HospitalRows, at: date) -> tuple[HospitalFacts, list[Conventi
     A party to a convention plays the types of its partnership with the hospital (none when the hospital no
     longer records it as a partner), as facts.PartnerFacts says.
     """
-    _, departements, communes, activities, finess_et, name, long_name, _, _ = rows.hospital
+    (_, departements, communes, activities, finess_et, name, long_name, _, _, _, listed_on, removed_on, legal_status,
+     ght_support, confirmed_activities, own_equipment, confirmed_equipment, *finess_columns) = rows.hospital
     partners: dict[int, PartnerFacts] = {}
     for _, _, organisation_id, partner_types, *place in rows.partnerships:
         partners[organisation_id] = _partner(place, _codes(partner_types))
@@ -249,9 +262,15 @@ def facts_of(rows: HospitalRows, at: date) -> tuple[HospitalFacts, list[Conventi
     for _, convention_id, organisation_id in rows.parties:
         parties.setdefault(convention_id, []).append(partners[organisation_id])
     conventions = [_convention(values, tuple(parties.get(values[1], ())), at) for values in rows.conventions]
-    facts = HospitalFacts(finess_et=finess_et, name=long_name or name, territory_departements=_codes(departements),
-                          territory_communes=_codes(communes), internal_activities=_codes(activities),
-                          partners=tuple(partners[values[2]] for values in rows.partnerships))
+    facts = HospitalFacts(
+        finess_et=finess_et, name=long_name or name, territory_departements=_codes(departements),
+        territory_communes=_codes(communes), internal_activities=_codes(activities),
+        confirmed_activities=_codes(confirmed_activities),
+        own_equipment=None if own_equipment in (None, "null") else _codes(own_equipment),
+        confirmed_equipment=_codes(confirmed_equipment),
+        partners=tuple(partners[values[2]] for values in rows.partnerships), listed_on=_day(listed_on),
+        removed_on=_day(removed_on), ght_support=ght_support,
+        legal_status=legal_status or finess_legal_status(SimpleNamespace(**dict(zip(_FINESS_STATUS, finess_columns)))))
     return facts, conventions, partners
 
 
@@ -262,22 +281,23 @@ def _codes(text: str | None) -> tuple[str, ...]:
 
 
 def _partner(place, partner_types=()) -> PartnerFacts:
-    finess_et, name, long_name, departement, commune_code = place
+    finess_et, name, long_name, departement, commune_code, finess_ej = place
     return PartnerFacts(name=long_name or name, finess_et=finess_et, partner_types=partner_types,
-                        departement=departement, commune_code=commune_code)
+                        departement=departement, commune_code=commune_code, finess_ej=finess_ej)
 
 
 def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> ConventionFacts:
     """A main convention's facts, its end being the end of the period that contains ``at``, computed as the
     convention pages compute it (lifecycle.period_end)."""
     (_, _, reference, status, partner_types, themes, signed_on, effective_date, months, tacit_renewal,
-     terminated_on, created_at) = values
+     terminated_on, created_at, legal_bases, transmitted_on) = values
     effective_date = _day(effective_date)
     return ConventionFacts(
         reference=reference, status=status, partner_types=_codes(partner_types), themes=_codes(themes),
         partners=partners, signed_on=_day(signed_on), effective_date=effective_date,
         end_date=period_end(effective_date, months, bool(tacit_renewal), at), tacit_renewal=bool(tacit_renewal),
-        terminated_on=_day(terminated_on), created_on=_day(created_at))
+        terminated_on=_day(terminated_on), created_on=_day(created_at), legal_bases=_codes(legal_bases),
+        transmitted_on=_day(transmitted_on))
 
 
 def _day(text: str | None) -> date | None:

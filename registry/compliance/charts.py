@@ -10,11 +10,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from registry.compliance.overview import LABELS, ORDER, SYMBOLS
-from registry.compliance.requirements import A_RISQUE, MANQUANT, NON_REQUIS, SATISFAIT
+from registry.compliance.requirements import A_RISQUE, MANQUANT, NON_EVALUE, NON_REQUIS, SATISFAIT
 
 #: Segment fill and the text colour readable on it (contrast at least 4.5:1).
 FILLS = {SATISFAIT: ("#1b6e3c", "#ffffff"), A_RISQUE: ("#f2c94c", "#1f1f1f"),
-         MANQUANT: ("#b02a37", "#ffffff"), NON_REQUIS: ("#ced4da", "#1f1f1f")}
+         MANQUANT: ("#b02a37", "#ffffff"), NON_REQUIS: ("#ced4da", "#1f1f1f"),
+         NON_EVALUE: ("#9ec5fe", "#1f1f1f")}
 LABEL_WIDTH = 230
 BAR_WIDTH = 440
 TOTAL_WIDTH = 90

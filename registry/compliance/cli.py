@@ -11,7 +11,7 @@ from registry.accounts.models import ROLE_ADMIN
 from registry.compliance import exports
 from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
 from registry.compliance.overview import LABELS, short_title
-from registry.compliance.rules import CURRENT
+from registry.compliance.rules import CURRENT, RULESETS, RuleSet
 from registry.conventions.cli import _at  # the same --at as the expiring command
 from registry.core.geography import REGIONS, departement_label, is_departement
 from registry.core.scope import visible_hospitals
@@ -19,9 +19,10 @@ from registry.core.scope import visible_hospitals
 #: The command line runs with the rights of whoever runs the server: every hospital, as an administrator.
 OPERATOR = SimpleNamespace(is_authenticated=True, role=ROLE_ADMIN, region=None)
 
-HELP = """Verdicts de conformité des hôpitaux de proximité (article R6111-26, et R6111-24 II).
+HELP = """Verdicts de conformité des hôpitaux de proximité, selon les textes en vigueur (L6111-3-2, L6111-3-3,
+R6111-24) ou, avec --rule-set r6111-26-2016, l'article R6111-26 dans sa rédaction de 2016.
 
-Pour chaque hôpital et chaque exigence : satisfait, manquant, a_risque ou non_requis, à la date --at
+Pour chaque hôpital et chaque exigence : satisfait, manquant, a_risque, non_requis ou non_evalue, à la date --at
 (aujourd'hui par défaut). table : une ligne par hôpital ; csv : une ligne par hôpital et par exigence, avec le
 motif, la citation et les conventions retenues ; json : le document de GET /api/v1/compliance.
 """
@@ -41,9 +42,18 @@ def _departement(ctx, param, value) -> str | None:
     return value.upper()
 
 
-def _table(results) -> str:
+def _ruleset(ctx, param, value) -> RuleSet:
+    if value is None:
+        return CURRENT
+    if value not in RULESETS:
+        raise click.ClickException(f"--rule-set : jeu de règles inconnu « {value} » (connus : "
+                                   + ", ".join(RULESETS) + ").")
+    return RULESETS[value]
+
+
+def _table(results, ruleset: RuleSet) -> str:
     """One line per hospital: FINESS, name, département, then the verdict of each requirement."""
-    head = ["FINESS", "Hôpital", "Département", *(short_title(code) for code in CURRENT.codes)]
+    head = ["FINESS", "Hôpital", "Département", *(short_title(code, ruleset) for code in ruleset.codes)]
     lines = [head] + [[result.finess_et, result.name, departement_label(result.departement),
                        *(LABELS[item.verdict] for item in result.verdicts)] for result in results]
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
@@ -54,18 +64,20 @@ def _table(results) -> str:
 @click.option("--region", metavar="CODE", callback=_region, help="Code INSEE de la région (27, 84...).")
 @click.option("--departement", metavar="CODE", callback=_departement, help="Département de l'hôpital (21, 2A...).")
 @click.option("--at", "at", metavar="AAAA-MM-JJ", callback=_at, help="Date d'évaluation (par défaut aujourd'hui).")
+@click.option("--rule-set", "ruleset", metavar="CODE", callback=_ruleset,
+              help=f"Jeu de règles : {', '.join(RULESETS)} (par défaut {CURRENT.id}, les textes en vigueur).")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Format de sortie.")
 @with_appcontext
-def compliance_command(region, departement, at, output_format):
+def compliance_command(region, departement, at, ruleset, output_format):
     hospitals = filter_hospitals(visible_hospitals(OPERATOR), region=region, departement=departement)
-    results = evaluate_hospitals(hospitals, at)
+    results = evaluate_hospitals(hospitals, at, ruleset)
     if output_format == "json":
-        click.echo(json.dumps(exports.document(results, at), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(exports.document(results, at, ruleset), ensure_ascii=False, indent=2))
     elif output_format == "csv":
         click.echo(exports.to_csv(exports.table(results, for_people=False), ",", "\n"), nl=False)
     elif results:
-        click.echo(_table(results))
+        click.echo(_table(results, ruleset))
     else:
         click.echo("Aucun hôpital de proximité ne correspond à ces critères.")
 

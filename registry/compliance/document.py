@@ -3,7 +3,7 @@
 Regenerate after changing a rule: ``.venv/bin/python -m registry.compliance.document > docs/compliance-rules.md``.
 """
 
-from registry.compliance.requirements import (BY_CPOM, BY_EQUIPMENT, VERDICT_LABELS, VERDICT_MEANINGS,
+from registry.compliance.requirements import (BY_CPOM, BY_EQUIPMENT, BY_STATUTORY, VERDICT_LABELS, VERDICT_MEANINGS,
                                               Requirement)
 from registry.compliance.rules import CURRENT, RULESETS
 from registry.compliance.wording import quoted, route_phrase
@@ -19,6 +19,11 @@ HEADER = """\
 Ce document donne, pour chaque exigence vérifiée par l'application, le texte cité (article, alinéa, version du
 texte), ce qui la remplit, quand elle n'est pas requise, et la lecture que l'application fait du texte. Chaque
 verdict affiché reprend la citation, la lecture et la version du jeu de règles sur lesquelles il repose.
+
+Deux jeux de règles : les textes en vigueur depuis 2021 (par défaut, partout : pages, exports, API, commande,
+lots de conventions) et l'article R6111-26 dans sa rédaction de 2016 (seed 000), gardé pour l'histoire et
+consultable en le choisissant. Les citations marquées « Source » disent ce qui n'a pas pu être lu en français :
+un juriste doit les vérifier sur Légifrance avant de s'y fier.
 """
 
 
@@ -29,12 +34,13 @@ def render() -> str:
     lines += [f"{number}. {reading}" for number, reading in enumerate(CURRENT.readings, start=1)]
     lines += ["", "## Jeux de règles", ""]
     for ruleset in RULESETS.values():
-        lines += [f"- `{ruleset.id}`, version {ruleset.version} : {ruleset.title} ; texte le plus récent du "
-                  f"{french_date(ruleset.text_date)}. Exigences : "
+        lines += [f"- `{ruleset.id}`, version {ruleset.version}{' (par défaut)' if ruleset is CURRENT else ''} : "
+                  f"{ruleset.title} ; texte le plus récent du {french_date(ruleset.text_date)}. Exigences : "
                   + ", ".join(f"`{code}`" for code in ruleset.codes) + "."]
-    lines += ["", "## Exigences", ""]
-    for requirement in CURRENT.requirements:
-        lines += _requirement(requirement)
+    for ruleset in RULESETS.values():
+        lines += ["", f"## Exigences : {ruleset.title} (`{ruleset.id}`)", ""]
+        for requirement in ruleset.requirements:
+            lines += _requirement(requirement)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -47,6 +53,8 @@ def _requirement(requirement: Requirement) -> list[str]:
     if not requirement.in_interface:
         lines.append(f"- **Ajout** : {requirement.addition_note}")
     lines += [f"- **Remplie par** : {_met_by(requirement)}."]
+    if requirement.recommended:
+        lines.append("- **Partenariat recommandé** : montré avec son état, jamais « manquant ».")
     if requirement.waived_by_activities:
         lines.append("- **Non requise quand** l'hôpital exerce lui-même : "
                      + " ou ".join(quoted(requirement.waived_by_activities, ACTIVITIES)) + ".")
@@ -58,6 +66,11 @@ def _met_by(requirement: Requirement) -> str:
     if requirement.evaluation == BY_CPOM:
         return ("les engagements inscrits au CPOM pour les partenariats "
                 + ", ".join(f"`{code}`" for code in requirement.refers_to))
+    if requirement.evaluation == BY_STATUTORY:
+        routes = " ; ou ".join(f"une convention signée et en vigueur avec {route.label}" for route in
+                               requirement.routes)
+        return (f"{routes}, transmise à l'ARS ; à conclure dans les {requirement.deadline_months} mois qui suivent "
+                "l'inscription sur la liste")
     if requirement.evaluation == BY_EQUIPMENT:
         return " ; ".join(f"{need.label.lower()} : en propre, ou une convention signée et en vigueur "
                          f"{route_phrase(need.route)}" for need in requirement.equipment)

@@ -10,7 +10,7 @@ from flask import Response
 
 from registry.compliance.adapter import HospitalCompliance
 from registry.compliance.overview import LABELS, Filters
-from registry.compliance.rules import CURRENT
+from registry.compliance.rules import CURRENT, RuleSet
 
 #: (key, French heading) of each column; the command's CSV uses the keys, the exports the headings.
 COLUMNS = (
@@ -32,9 +32,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def document(results: list[HospitalCompliance], at: date) -> dict:
-    """GET /compliance's payload: {"at", "hospitals": [{"finess_et", "name", "requirements": [...]}]}."""
-    return {"at": at.isoformat(), "ruleset": CURRENT.label,
+def document(results: list[HospitalCompliance], at: date, ruleset: RuleSet = CURRENT) -> dict:
+    """GET /compliance's payload: {"at", "rule_set", "hospitals": [{"finess_et", "name", "requirements": [...]}]},
+    with the rule set's label beside its code."""
+    return {"at": at.isoformat(), "rule_set": ruleset.id, "ruleset": ruleset.label,
             "hospitals": [result.as_dict() for result in results]}
 
 
@@ -89,7 +90,7 @@ def to_xlsx(rows: list[list[str]], at: date, filters: Filters) -> bytes:
         sheet.append(cells)
     about = workbook.create_sheet("Critères")
     about.append(["Date d'évaluation", at.isoformat()])
-    about.append(["Jeu de règles", CURRENT.label])
+    about.append(["Jeu de règles", filters.ruleset.label])
     for key, label in (("departement", "Département"), ("exigence", "Exigence"), ("verdict", "Verdict")):
         about.append([label, filters.query().get(key, "tous")])
     out = io.BytesIO()

@@ -7,8 +7,8 @@ An unknown code or status raises ValueError, so a mapping mistake in the adapter
 from dataclasses import dataclass, fields
 from datetime import date
 
-from registry.compliance.r6111_24 import EQUIPMENT
-from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, unknown_codes
+from registry.core.vocabulary import (ACTIVITIES, EQUIPMENT, LEGAL_BASES, LEGAL_STATUSES,
+                                      PARTNER_TYPES, THEMES, unknown_codes)
 
 #: Stored convention statuses (INTERFACE.md); the lifecycle owns the transitions between them.
 BROUILLON, EN_NEGOCIATION, A_SIGNER, SIGNEE, RESILIEE = STATUSES = (
@@ -55,9 +55,15 @@ class PartnerFacts:
     departement: str | None = None
     #: INSEE code of its commune.
     commune_code: str | None = None
+    #: FINESS number of its legal entity (to recognise the GHT's support establishment by its EJ).
+    finess_ej: str | None = None
 
     def __post_init__(self):
         _freeze(self, {"partner_types": PARTNER_TYPES})
+
+    def is_establishment(self, finess: str | None) -> bool:
+        """Whether this partner is the establishment numbered ``finess`` (its site or its legal entity)."""
+        return finess is not None and finess in (self.finess_et, self.finess_ej)
 
     @property
     def key(self) -> str:
@@ -71,15 +77,30 @@ class HospitalFacts:
     name: str
     territory_departements: frozenset[str] = frozenset()
     territory_communes: frozenset[str] = frozenset()
-    #: Activities it runs itself (core.vocabulary.ACTIVITIES).
+    #: Activities it declares it runs itself (core.vocabulary.ACTIVITIES)...
     internal_activities: frozenset[str] = frozenset()
-    #: Equipment it has itself (r6111_24.EQUIPMENT); None when not recorded.
+    #: ... and those the ARS has confirmed: only these prove or waive a requirement.
+    confirmed_activities: frozenset[str] = frozenset()
+    #: Equipment it declares it has itself (core.vocabulary.EQUIPMENT); None when not declared...
     own_equipment: frozenset[str] | None = None
+    #: ... and the equipment the ARS has confirmed.
+    confirmed_equipment: frozenset[str] = frozenset()
     #: Its partners (Partnership rows), with or without a convention: named when a requirement is missing.
     partners: tuple[PartnerFacts, ...] = ()
+    #: The day the DG ARS listed it; None when not recorded.
+    listed_on: date | None = None
+    #: The day it was removed from the list (R6111-25 III); None while listed.
+    removed_on: date | None = None
+    #: « public » or « prive » (organisations.legal_status); None when unknown.
+    legal_status: str | None = None
+    #: FINESS number (ET or EJ) of its GHT's support establishment, GHT_SELF, or None when unknown.
+    ght_support: str | None = None
 
     def __post_init__(self):
-        _freeze(self, {"internal_activities": ACTIVITIES, "own_equipment": EQUIPMENT})
+        _freeze(self, {"internal_activities": ACTIVITIES, "confirmed_activities": ACTIVITIES,
+                       "own_equipment": EQUIPMENT, "confirmed_equipment": EQUIPMENT})
+        if self.legal_status is not None and self.legal_status not in LEGAL_STATUSES:
+            raise ValueError(f"HospitalFacts.legal_status: unknown status {self.legal_status!r}")
         object.__setattr__(self, "territory_departements", frozenset(self.territory_departements))
         object.__setattr__(self, "territory_communes", frozenset(self.territory_communes))
 
@@ -114,8 +135,12 @@ class ConventionFacts:
     terminated_on: date | None = None
     #: The day it was created in the application: before that, an unsigned convention did not exist.
     created_on: date | None = None
+    #: The articles it rests on (core.vocabulary.LEGAL_BASES).
+    legal_bases: frozenset[str] = frozenset()
+    #: The day the hospital sent it to the ARS; None when not recorded.
+    transmitted_on: date | None = None
 
     def __post_init__(self):
         if self.status not in STATUSES:
             raise ValueError(f"ConventionFacts.status: unknown status {self.status!r}")
-        _freeze(self, {"partner_types": PARTNER_TYPES, "themes": THEMES})
+        _freeze(self, {"partner_types": PARTNER_TYPES, "themes": THEMES, "legal_bases": LEGAL_BASES})

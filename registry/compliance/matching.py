@@ -43,11 +43,15 @@ class Assessment:
     reason: str
     evidence: tuple[Evidence, ...] = ()
     discarded: tuple[Discarded, ...] = ()
+    deadline: date | None = None
+    flags: tuple[str, ...] = ()
 
 
 def match(route: Route, convention: ConventionFacts, standing: st.Standing,
           hospital: HospitalFacts) -> Candidate | Discarded | None:
     """A candidate, a discarded convention with the reason, or None when the route is not about it."""
+    if route.legal_basis and route.legal_basis not in convention.legal_bases:
+        return None
     kinds = tuple(sorted(route.partner_types & convention.partner_types))
     if route.partner_types and not kinds:
         return None
@@ -58,6 +62,16 @@ def match(route: Route, convention: ConventionFacts, standing: st.Standing,
         return Discarded(convention.reference, "ne couvre pas " + wording.theme_groups(missing))
     players = [partner for partner in convention.partners if partner.partner_types & set(kinds)]
     players = players or list(convention.partners)
+    if route.also_types:
+        players = [partner for partner in players if route.also_types <= partner.partner_types]
+        if not players:
+            return None
+    if route.ght_support:
+        support = [partner for partner in convention.partners if partner.is_establishment(hospital.ght_support)]
+        if not support:
+            return Discarded(convention.reference, "aucune de ses parties n'est l'établissement support du GHT "
+                                                   f"(FINESS {hospital.ght_support})")
+        players = support
     if route.on_territory:
         on_territory = [partner for partner in players if hospital.covers(partner)]
         if not on_territory:
@@ -151,7 +165,8 @@ def _partners_without_convention(routes, hospital: HospitalFacts, conventions) -
         kinds = sorted(partner.partner_types & types)
         if not kinds or partner.key in parties:
             continue
-        far = all(route.on_territory for route in routes if route.partner_types & set(kinds))
+        far = all(route.on_territory for route in routes
+                  if route.partner_types & set(kinds) and route.also_types <= partner.partner_types)
         named.append(f"{wording.definite(kinds[0])} « {partner.name} »"
                      + (" (hors du territoire)" if far and not hospital.covers(partner) else ""))
     return named

@@ -6,25 +6,28 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from registry.compliance.adapter import HospitalCompliance
-from registry.compliance.requirements import A_RISQUE, MANQUANT, NON_REQUIS, SATISFAIT, VERDICT_LABELS, VERDICTS
-from registry.compliance.rules import CURRENT, RuleSet
+from registry.compliance.requirements import (A_RISQUE, MANQUANT, NON_EVALUE, NON_REQUIS, SATISFAIT, VERDICT_LABELS,
+                                              VERDICTS)
+from registry.compliance.rules import CURRENT, RULESETS, RuleSet
+from registry.compliance.verdicts import NOT_TRANSMITTED
 from registry.compliance.standing import EN_VIGUEUR, NON_SIGNEE, PAS_ENCORE_EN_VIGUEUR, PREND_FIN
 from registry.core.geography import is_departement
 
 #: Worst first: the order of legends, totals and chart segments.
-ORDER = (MANQUANT, A_RISQUE, SATISFAIT, NON_REQUIS)
+ORDER = (MANQUANT, A_RISQUE, NON_EVALUE, SATISFAIT, NON_REQUIS)
 #: French label of each verdict code.
 LABELS = VERDICT_LABELS
 #: A symbol beside every label, so that colour is never the only signal (read by eye; the label is read aloud).
-SYMBOLS = {SATISFAIT: "✓", A_RISQUE: "!", MANQUANT: "✗", NON_REQUIS: "–"}
+SYMBOLS = {SATISFAIT: "✓", A_RISQUE: "!", MANQUANT: "✗", NON_REQUIS: "–", NON_EVALUE: "?"}
 #: Bootstrap classes of a verdict cell or badge: dark text on a light tint (contrast above 7:1).
 CELL_CLASSES = {SATISFAIT: "bg-success-subtle text-success-emphasis",
                 A_RISQUE: "bg-warning-subtle text-warning-emphasis",
                 MANQUANT: "bg-danger-subtle text-danger-emphasis",
-                NON_REQUIS: "bg-body-tertiary text-body-secondary"}
+                NON_REQUIS: "bg-body-tertiary text-body-secondary",
+                NON_EVALUE: "bg-info-subtle text-info-emphasis"}
 #: Border of a requirement's card on the hospital's page (the badge inside carries symbol and label).
 BORDER_CLASSES = {SATISFAIT: "border-success-subtle", A_RISQUE: "border-warning", MANQUANT: "border-danger-subtle",
-                  NON_REQUIS: ""}
+                  NON_REQUIS: "", NON_EVALUE: "border-info-subtle"}
 #: Short column headings of the dashboard, by requirement code (the full title is on the hospital's page).
 SHORT_TITLES = {
     "1_premier_recours": "1° Premier recours",
@@ -33,8 +36,18 @@ SHORT_TITLES = {
     "2b_ssr_usld": "2° b) SSR/SMR ou USLD",
     "3_coordination": "3° Coordination",
     "II_cpom": "II CPOM",
-    "R6111_24_plateau_technique": "R6111-24 Plateau technique",
+    "l6111_3_2": "L6111-3-2 Partenaires",
+    "l6111_3_3": "L6111-3-3 GHT",
+    "r6111_24_1_premier_recours": "R6111-24 1° Premier recours",
+    "r6111_24_4_consultations": "R6111-24 4° Consultations",
+    "r6111_24_4_plateau_technique": "R6111-24 4° Plateau technique",
+    "cpom": "CPOM",
+    "recommande_ehpad": "EHPAD (recommandé)",
+    "recommande_ssr_usld": "SSR/SMR ou USLD (recommandé)",
+    "recommande_coordination": "Coordination (recommandé)",
 }
+#: The quick filters on what is pending (Verdict.flags), by their code.
+PENDING = {NOT_TRANSMITTED: "Convention en vigueur non transmise à l'ARS"}
 #: Where an evidence convention stands on the evaluation day (standing.py's states), in French.
 STANDING_LABELS = {EN_VIGUEUR: "En vigueur", PREND_FIN: "En vigueur, prend fin bientôt",
                    PAS_ENCORE_EN_VIGUEUR: "Signée, pas encore en vigueur", NON_SIGNEE: "Pas encore signée"}
@@ -52,29 +65,25 @@ class Filters:
     requirement: str | None = None
     verdict: str | None = None
     at: date | None = None
+    #: The rule set the verdicts are computed with (``regles``): the texts in force unless asked otherwise.
+    ruleset: RuleSet = CURRENT
+    #: Only the verdicts with this flag (``etat``, a key of PENDING): « non_transmise ».
+    pending: str | None = None
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def read(cls, args, ruleset: RuleSet = CURRENT) -> "Filters":
+    def read(cls, args) -> "Filters":
         filters = cls()
+        ruleset = filters._code(args, "regles", RULESETS, "Jeu de règles inconnu : « {} » ; les textes en vigueur "
+                                                           "sont appliqués.")
+        filters.ruleset = RULESETS[ruleset] if ruleset else CURRENT
         departement = (args.get("departement") or "").strip().upper()
-        if departement:
-            if is_departement(departement):
-                filters.departement = departement
-            else:
-                filters.errors.append(f"Département inconnu : « {departement} ».")
-        requirement = (args.get("exigence") or "").strip()
-        if requirement:
-            if requirement in ruleset.codes:
-                filters.requirement = requirement
-            else:
-                filters.errors.append(f"Exigence inconnue : « {requirement} ».")
-        verdict = (args.get("verdict") or "").strip()
-        if verdict:
-            if verdict in VERDICTS:
-                filters.verdict = verdict
-            else:
-                filters.errors.append(f"Verdict inconnu : « {verdict} ».")
+        filters.departement = filters._code({"departement": departement}, "departement",
+                                            {departement} if is_departement(departement) else set(),
+                                            "Département inconnu : « {} ».")
+        filters.requirement = filters._code(args, "exigence", filters.ruleset.codes, "Exigence inconnue : « {} ».")
+        filters.verdict = filters._code(args, "verdict", VERDICTS, "Verdict inconnu : « {} ».")
+        filters.pending = filters._code(args, "etat", PENDING, "État inconnu : « {} ».")
         at = (args.get("at") or "").strip()
         if at:
             try:
@@ -84,17 +93,26 @@ class Filters:
                                       "les verdicts sont ceux d'aujourd'hui.")
         return filters
 
+    def _code(self, args, key: str, known, message: str) -> str | None:
+        """The argument ``key`` when it is one of ``known``; otherwise None, and the French ``message`` noted."""
+        value = (args.get(key) or "").strip()
+        if value and value not in known:
+            self.errors.append(message.format(value))
+            return None
+        return value or None
+
     def keeps(self, result: HospitalCompliance) -> bool:
-        """Whether a hospital passes the verdict filter: on the chosen requirement, or on any of them."""
-        if self.verdict is None:
+        """Whether a hospital passes the verdict and pending filters: on the chosen requirement, or on any."""
+        if self.verdict is None and self.pending is None:
             return True
-        if self.requirement is not None:
-            return result.verdict(self.requirement).verdict == self.verdict
-        return any(item.verdict == self.verdict for item in result.verdicts)
+        items = [result.verdict(self.requirement)] if self.requirement is not None else result.verdicts
+        return any((self.verdict is None or item.verdict == self.verdict)
+                   and (self.pending is None or self.pending in item.flags) for item in items)
 
     def query(self) -> dict:
         """The criteria as query-string arguments (for the export links and the pages)."""
-        values = {"departement": self.departement, "exigence": self.requirement, "verdict": self.verdict,
+        values = {"regles": None if self.ruleset is CURRENT else self.ruleset.id, "departement": self.departement,
+                  "exigence": self.requirement, "verdict": self.verdict, "etat": self.pending,
                   "at": self.at.isoformat() if self.at else None}
         return {key: value for key, value in values.items() if value}
 

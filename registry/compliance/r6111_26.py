@@ -30,7 +30,8 @@ PREMIER_RECOURS = Requirement(
     met_by_activities=frozenset({"medecins_liberaux"}),
     reading=(
         "Satisfait de l'une de deux façons, comme le texte le dit (« soit… soit… »). D'abord par des médecins "
-        "généralistes libéraux exerçant au sein de l'hôpital : l'activité déclarée dans son profil vaut preuve, et "
+        "généralistes libéraux exerçant au sein de l'hôpital : l'activité déclarée dans son profil vaut preuve une "
+        "fois confirmée par l'ARS (une déclaration seule laisse l'exigence « non évaluée »), et "
         "l'application la tient pour l'engagement qu'ils suivent aussi leurs patients en ville. Sinon par une "
         "convention avec des professionnels de premier recours « de son territoire » (le partenaire doit être sur "
         "le territoire) : CPTS, MSP, centre de santé, ou médecins généralistes libéraux, que le vocabulaire "
@@ -56,17 +57,22 @@ SECOND_RECOURS = Requirement(
         "ne pose pas de condition de territoire pour le second recours."),
 )
 
-_HAD_ANYWHERE = Route(frozenset({"had"}))
 _SECOND_B_TWO = ("Le 2° b) est lu comme deux exigences distinctes (« avec un établissement gérant une activité "
                  "d'hébergement pour personnes âgées dépendantes [...] et un établissement exerçant une activité de "
                  "soins de suite et de réadaptation ou autorisées à dispenser des soins de longue durée ») : celle-ci "
                  "et {other}. ")
 _SECOND_B_TERRITORY = (
-    "« Situés sur son territoire ou exerçant une activité d'hospitalisation à domicile » : la condition de "
-    "territoire vaut pour {partner} ; un établissement d'HAD compte où qu'il soit implanté, car une HAD couvre un "
-    "territoire plutôt qu'elle n'y siège ; une même convention avec une HAD peut donc satisfaire les deux "
-    "exigences du 2° b). La lecture plus stricte (un établissement hors du territoire devrait gérer à la fois "
-    "{partner_short} et une HAD) n'est pas retenue. ")
+    "« Situés sur son territoire ou exerçant une activité d'hospitalisation à domicile » qualifie ces "
+    "établissements : l'HAD assouplit la condition de territoire, elle ne remplace pas la nature du partenaire. "
+    "Compte donc {partner} du territoire, ou {partner_short} situé hors du territoire qui exerce aussi une activité "
+    "d'HAD (son partenariat porte les deux types) ; un établissement d'HAD qui ne gère ni EHPAD, ni SSR/SMR, ni "
+    "USLD ne compte pour aucune des deux exigences. ")
+
+
+def _with_had(partner_types: set[str], label: str) -> Route:
+    """The partner off the territory that counts: it plays one of ``partner_types`` and runs an HAD too."""
+    return Route(frozenset(partner_types), also_types=frozenset({"had"}), label=label)
+
 
 EHPAD = Requirement(
     code="2b_ehpad",
@@ -75,13 +81,15 @@ EHPAD = Requirement(
         "s'il n'exerce pas de telles activités en son sein, avec un établissement gérant une activité "
         "d'hébergement pour personnes âgées dépendantes [...] situés sur son territoire ou exerçant une activité "
         "d'hospitalisation à domicile")),
-    routes=(Route(frozenset({"ehpad"}), on_territory=True), _HAD_ANYWHERE),
+    routes=(Route(frozenset({"ehpad"}), on_territory=True),
+            _with_had({"ehpad"}, "un EHPAD qui exerce aussi une activité d'HAD, où qu'il soit situé")),
     waived_by_activities=frozenset({"ehpad"}),
     reading=(
         _SECOND_B_TWO.format(other="le partenariat SSR/USLD")
-        + _SECOND_B_TERRITORY.format(partner="l'EHPAD", partner_short="l'EHPAD")
+        + _SECOND_B_TERRITORY.format(partner="un EHPAD", partner_short="un EHPAD")
         + "« S'il n'exerce pas de telles activités en son sein » : non requis quand l'hôpital gère lui-même un "
-          "EHPAD ; une HAD gérée par l'hôpital ne l'en dispense pas."),
+          "EHPAD, activité déclarée dans son profil et confirmée par l'ARS ; une HAD gérée par l'hôpital ne l'en "
+          "dispense pas."),
 )
 
 SSR_USLD = Requirement(
@@ -91,13 +99,17 @@ SSR_USLD = Requirement(
         "s'il n'exerce pas de telles activités en son sein, [...] et un établissement exerçant une activité de "
         "soins de suite et de réadaptation ou autorisées à dispenser des soins de longue durée, situés sur son "
         "territoire ou exerçant une activité d'hospitalisation à domicile")),
-    routes=(Route(frozenset({"ssr", "usld"}), on_territory=True), _HAD_ANYWHERE),
+    routes=(Route(frozenset({"ssr", "usld"}), on_territory=True),
+            _with_had({"ssr", "usld"}, "un établissement SSR/SMR ou une USLD qui exerce aussi une activité d'HAD, "
+                                       "où qu'il soit situé")),
     waived_by_activities=frozenset({"ssr", "usld"}),
     reading=(
         _SECOND_B_TWO.format(other="le partenariat EHPAD")
         + "SSR et SMR (nom depuis 2022) sont un même type ; un établissement SSR/SMR ou une USLD suffit (« ou »). "
-        + _SECOND_B_TERRITORY.format(partner="l'établissement SSR/SMR ou l'USLD", partner_short="le SSR ou l'USLD")
-        + "Non requis quand l'hôpital exerce lui-même une activité de SSR/SMR ou d'USLD (l'une suffit)."),
+        + _SECOND_B_TERRITORY.format(partner="un établissement SSR/SMR ou une USLD",
+                                     partner_short="un établissement SSR/SMR ou une USLD")
+        + "Non requis quand l'hôpital exerce lui-même une activité de SSR/SMR ou d'USLD (l'une suffit), déclarée "
+          "dans son profil et confirmée par l'ARS."),
 )
 
 COORDINATION = Requirement(
@@ -130,7 +142,7 @@ CPOM = Requirement(
     reading=(
         "Le II demande que les partenariats du 2° du I soient inscrits au CPOM. Les CPOM et leurs engagements ne "
         "sont pas encore enregistrés dans l'application : rien ne permet de dire que l'exigence est satisfaite, ni "
-        "qu'elle manque. Le verdict est donc « à risque » pour chaque hôpital, au sens de « à vérifier » ; le motif "
+        "qu'elle manque. Le verdict est donc « non évalué » pour chaque hôpital ; le motif "
         "liste les conventions du 2° à retrouver dans le CPOM. Le second alinéa du II (le projet médical) n'est pas "
         "vérifié."),
 )

@@ -4,21 +4,30 @@ meets it or makes it unnecessary, and the application's reading of the text."""
 from dataclasses import dataclass
 from datetime import date
 
-SATISFAIT, A_RISQUE, MANQUANT, NON_REQUIS = VERDICTS = ("satisfait", "a_risque", "manquant", "non_requis")
-VERDICT_LABELS = {SATISFAIT: "Satisfait", A_RISQUE: "À risque", MANQUANT: "Manquant", NON_REQUIS: "Non requis"}
+SATISFAIT, A_RISQUE, MANQUANT, NON_REQUIS, NON_EVALUE = VERDICTS = (
+    "satisfait", "a_risque", "manquant", "non_requis", "non_evalue")
+VERDICT_LABELS = {SATISFAIT: "Satisfait", A_RISQUE: "À risque", MANQUANT: "Manquant", NON_REQUIS: "Non requis",
+                  NON_EVALUE: "Non évalué"}
 #: What each verdict means, for a legend beside the verdicts and for docs/compliance-rules.md.
 VERDICT_MEANINGS = {
-    SATISFAIT: "une convention signée et en vigueur à la date d'évaluation remplit l'exigence, ou l'activité que "
-               "l'hôpital exerce lui-même quand le texte le permet",
+    SATISFAIT: "une convention signée et en vigueur à la date d'évaluation remplit l'exigence (et, pour une "
+               "convention que la loi demande de transmettre, elle a été transmise à l'ARS), ou une activité que "
+               "l'hôpital exerce lui-même, confirmée par l'ARS, quand le texte le permet",
     A_RISQUE: "une convention qui remplirait l'exigence existe mais n'est pas encore signée, pas encore en vigueur, "
-              "ou prend fin bientôt ; ou bien l'exigence ne peut pas être vérifiée sur les données enregistrées",
-    MANQUANT: "aucune convention ne remplit l'exigence ; le motif dit ce qui manque et pourquoi les conventions "
-              "examinées ne comptent pas",
-    NON_REQUIS: "l'hôpital exerce lui-même l'activité qui dispense du partenariat",
+              "prend fin bientôt ou n'a pas été transmise à l'ARS ; ou bien le délai légal pour la conclure court "
+              "encore",
+    MANQUANT: "aucune convention ne remplit l'exigence (et, pour une convention à conclure dans un délai, ce délai "
+              "est passé) ; le motif dit ce qui manque et pourquoi les conventions examinées ne comptent pas",
+    NON_REQUIS: "l'exigence ne s'applique pas à cet hôpital (activité exercée lui-même et confirmée par l'ARS, "
+                "hôpital privé pour la convention avec le GHT, hôpital retiré de la liste), ou le partenariat n'est "
+                "que recommandé et aucune convention ne le porte",
+    NON_EVALUE: "les données enregistrées ne permettent pas de trancher (CPOM non enregistré, établissement support "
+                "du GHT inconnu, équipements non déclarés, déclaration de l'hôpital à confirmer par l'ARS…) ; le "
+                "motif dit ce qui manque",
 }
 
 #: How a requirement is evaluated (checker.py has one function per way).
-BY_CONVENTIONS, BY_EQUIPMENT, BY_CPOM = "conventions", "equipment", "cpom"
+BY_CONVENTIONS, BY_EQUIPMENT, BY_CPOM, BY_STATUTORY = "conventions", "equipment", "cpom", "statutory"
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,8 @@ class Citation:
     code: str = "code de la santé publique"
 
     def __str__(self) -> str:
-        return f"Art. {self.article}, {self.item} du {self.code} ({self.text_version})"
+        item = f", {self.item}" if self.item else ""
+        return f"Art. {self.article}{item} du {self.code} ({self.text_version})"
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,13 @@ class Route:
     on_territory: bool = False
     #: French wording of the partner when the generated one (from the type labels) reads badly.
     label: str = ""
+    #: The partner holding the type must hold these types too (2016, 2° b: an EHPAD off the territory counts
+    #: only when it also runs an HAD).
+    also_types: frozenset[str] = frozenset()
+    #: Only conventions resting on this article count (core.vocabulary.LEGAL_BASES); empty: any.
+    legal_basis: str = ""
+    #: One of the partners must be the support establishment of the hospital's GHT (L6111-3-3).
+    ght_support: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,15 @@ class Requirement:
     equipment: tuple[EquipmentNeed, ...] = ()
     #: For BY_CPOM: the requirements whose partnerships the CPOM must contain.
     refers_to: tuple[str, ...] = ()
+    #: For BY_STATUTORY: months after the listing within which the convention must be concluded.
+    deadline_months: int = 0
+    #: For BY_STATUTORY: only a public HdP must conclude it (L6111-3-3).
+    public_only: bool = False
+    #: A partnership the texts in force no longer require: shown with its state, never « manquant ».
+    recommended: bool = False
+    #: (verdict, sentence put before the reason) given instead of « manquant » when nothing meets it: what the
+    #: recorded data cannot show is « non évalué », a recommended partnership « non requis ».
+    when_absent: tuple[str, str] | None = None
     #: False for a requirement added beyond INTERFACE.md's list of R6111-26 codes.
     in_interface: bool = True
     #: Why it is there when ``in_interface`` is False.

@@ -11,10 +11,10 @@ from flask_sqlalchemy.pagination import Pagination
 
 from registry.compliance import charts, drafting, exports
 from registry.compliance.adapter import HospitalCompliance, evaluate_hospitals, filter_hospitals
-from registry.compliance.overview import (BORDER_CLASSES, CELL_CLASSES, LABELS, ORDER, STANDING_LABELS, SYMBOLS,
-                                          Filters, by_departement, short_title, totals, verdict_summary)
+from registry.compliance.overview import (BORDER_CLASSES, CELL_CLASSES, LABELS, ORDER, PENDING, STANDING_LABELS,
+                                          SYMBOLS, Filters, by_departement, short_title, totals, verdict_summary)
 from registry.compliance.requirements import VERDICT_MEANINGS
-from registry.compliance.rules import CURRENT
+from registry.compliance.rules import CURRENT, RULESETS
 from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.geography import departement_label
@@ -52,7 +52,8 @@ def _verdict_vocabulary(state) -> None:
 
 def _evaluated(filters: Filters) -> list[HospitalCompliance]:
     """The visible hospitals of the chosen département (all when none), evaluated on the chosen day."""
-    return evaluate_hospitals(filter_hospitals(visible_hospitals(), departement=filters.departement), filters.at)
+    return evaluate_hospitals(filter_hospitals(visible_hospitals(), departement=filters.departement), filters.at,
+                              filters.ruleset)
 
 
 def _filtered(filters: Filters) -> list[HospitalCompliance]:
@@ -73,12 +74,14 @@ def dashboard():
     evaluated = _evaluated(filters)
     results = [result for result in evaluated if filters.keeps(result)]
     at = filters.at or clock.today()
-    counts = totals(results)
-    titles = {code: short_title(code) for code in CURRENT.codes}
+    ruleset = filters.ruleset
+    counts = totals(results, ruleset)
+    titles = {code: short_title(code, ruleset) for code in ruleset.codes}
     page = ResultsPage(results, max(request.args.get("page", 1, type=int) or 1, 1), PAGE_SIZE)
     return render_template(
         "compliance/dashboard.html", filters=filters, at=at, page=page, hospitals=len(results),
-        titles=titles, ruleset=CURRENT, order=ORDER, meanings=VERDICT_MEANINGS,
+        titles=titles, ruleset=ruleset, rulesets=RULESETS.values(), pending=PENDING, order=ORDER,
+        meanings=VERDICT_MEANINGS,
         departements=[(code, departement_label(code)) for code in _departements(filters, evaluated)],
         verdicts=[(code, LABELS[code]) for code in ORDER],
         requirement_chart=charts.requirement_chart(counts, titles, len(results)),
@@ -100,26 +103,28 @@ def export():
 @signed_in
 def hospital(finess: str):
     profile = get_hospital(finess)
-    filters = Filters.read({"at": request.args.get("at")})
-    result = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess), filters.at)[0]
+    filters = Filters.read({"at": request.args.get("at"), "regles": request.args.get("regles")})
+    ruleset = filters.ruleset
+    result = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess), filters.at, ruleset)[0]
     can_edit = can_edit_hospital(profile)
-    suggestions = _suggestions(result) if can_edit else {}
+    suggestions = _suggestions(result, ruleset) if can_edit else {}
     return render_template("compliance/hospital.html", hospital=profile, result=result, filters=filters,
-                           at=result.at, ruleset=CURRENT, can_edit=can_edit, suggestions=suggestions,
+                           at=result.at, ruleset=ruleset, rulesets=RULESETS.values(), can_edit=can_edit,
+                           suggestions=suggestions,
                            summary=verdict_summary(result), standing_labels=STANDING_LABELS,
                            meanings=VERDICT_MEANINGS)
 
 
-def _suggestions(result: HospitalCompliance) -> dict[str, str]:
+def _suggestions(result: HospitalCompliance, ruleset=CURRENT) -> dict[str, str]:
     """The drafting page's address for each requirement a new convention could meet, by requirement code."""
     wanted = [item for item in result.verdicts
-              if drafting.needs_drafting(CURRENT.requirement(item.code), item.verdict)]
+              if drafting.needs_drafting(ruleset.requirement(item.code), item.verdict)]
     if not wanted:
         return {}
     templates = [drafting.TemplateChoice.from_manifest(version.manifest) for version in latest_versions()]
     links = {}
     for item in wanted:
-        suggestion = drafting.suggest(CURRENT.requirement(item.code), result, templates)
+        suggestion = drafting.suggest(ruleset.requirement(item.code), result, templates)
         partnership = suggestion.partnership.id if suggestion.partnership else None
         if suggestion.template is None:
             links[item.code] = url_for("conventions.choose_template", finess=result.finess_et, partenariat=partnership)
@@ -134,6 +139,17 @@ def compliance_summary(finess_et: str) -> HospitalCompliance | None:
     """One hospital's verdicts today, for the summary on its page (templates/hospitals/show.html)."""
     results = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess_et))
     return results[0] if results else None
+
+
+@bp.app_template_global("deadline_words")
+def deadline_words(deadline, at) -> str:
+    """« 120 jours restants », « dernier jour », « dépassée de 15 jours »."""
+    days = (deadline - at).days
+    if days > 0:
+        return f"{days} jour{'s' if days > 1 else ''} restant{'s' if days > 1 else ''}"
+    if days == 0:
+        return "dernier jour"
+    return f"dépassée de {-days} jour{'s' if days < -1 else ''}"
 
 
 @bp.app_template_filter("verdict_summary")

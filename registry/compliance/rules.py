@@ -4,7 +4,7 @@ it rests on, so a change of text or of reading is a new version here, never a si
 from dataclasses import dataclass
 from datetime import date
 
-from registry.compliance import r6111_24, r6111_26
+from registry.compliance import r6111_26, texts_in_force
 from registry.compliance.requirements import Requirement
 
 #: A convention in force that stops within this many days puts its requirement « à risque ».
@@ -23,10 +23,15 @@ COMMON_READINGS = (
     "Une convention compte pour chaque type de partenaire qu'elle déclare (par exemple EHPAD et SSR/SMR) : une "
     "même convention peut satisfaire plusieurs exigences. Le partenaire qui tient un type est celui des "
     "signataires dont le partenariat porte ce type ; si aucun ne le porte, tous les signataires partenaires.",
-    "Les thèmes sont ceux déclarés sur la convention ; l'application ne lit pas le texte de la convention.",
+    "Les thèmes sont ceux de la convention : pour une convention rédigée dans l'application, ceux des articles "
+    "qu'elle contient ; pour une convention enregistrée, ceux que l'hôpital a déclarés (à vérifier sur la copie "
+    "signée). L'application ne lit pas le texte signé.",
+    "Ce que l'hôpital déclare de lui-même (activités exercées en son sein, équipements) ne prouve rien tant que "
+    "l'ARS ne l'a pas confirmé : une déclaration seule laisse l'exigence « non évaluée ».",
     "Territoire : un partenaire est sur le territoire de l'hôpital quand sa commune ou son département figure dans "
     "le territoire déclaré au profil de l'hôpital ; un partenaire sans localisation n'y est pas. La condition ne "
-    "s'applique que là où le texte la pose (1° et 2° b) de l'article R6111-26).",
+    "s'applique que là où le texte la pose (1° et 2° b) de l'article R6111-26 dans sa rédaction de 2016 ; les "
+    "textes en vigueur n'en posent pas).",
     "Une évaluation à une date passée se fonde sur les dates de signature, d'effet, de fin et de résiliation ; "
     "une convention créée dans l'application après cette date, et non signée avant, n'existait pas encore.",
     "Quand plusieurs conventions comptent, la preuve retenue est la meilleure : satisfait avant à risque, puis "
@@ -63,14 +68,19 @@ class RuleSet:
 
 
 R6111_26_2016 = RuleSet(
-    id="r6111-26-2016", version=1, title=f"R6111-26 ({r6111_26.TEXT_VERSION})", text_date=r6111_26.TEXT_DATE,
+    id="r6111-26-2016", version=2, title=f"R6111-26 ({r6111_26.TEXT_VERSION})", text_date=r6111_26.TEXT_DATE,
     requirements=r6111_26.REQUIREMENTS)
 
-#: The texts applied today: R6111-26 as the seed gives it, and the equipment condition of R6111-24 II.
-CURRENT = RuleSet(
-    id="hdp-textes-en-vigueur", version=1,
-    title="R6111-26 (rédaction de 2016) et R6111-24 II (rédaction de 2021)",
-    text_date=r6111_24.PLATEAU_TECHNIQUE.citation.text_date,
-    requirements=r6111_26.REQUIREMENTS + (r6111_24.PLATEAU_TECHNIQUE,))
+#: The texts in force since 2021 (texts_in_force.py): the default rule set of every page, export, command and API.
+TEXTS_IN_FORCE = RuleSet(
+    id="hdp-textes-en-vigueur", version=2,
+    title="Textes en vigueur : L6111-3-2, L6111-3-3 et R6111-24 (ordonnance n° 2021-582 et décret n° 2021-586)",
+    text_date=texts_in_force.TEXT_DATE, requirements=texts_in_force.REQUIREMENTS)
+CURRENT = TEXTS_IN_FORCE
 
-RULESETS = {ruleset.id: ruleset for ruleset in (R6111_26_2016, CURRENT)}
+RULESETS = {ruleset.id: ruleset for ruleset in (TEXTS_IN_FORCE, R6111_26_2016)}
+
+
+def ruleset_for(code: str | None) -> RuleSet:
+    """The rule set of that code, the default (texts in force) when None; KeyError for an unknown code."""
+    return CURRENT if code is None else RULESETS[code]

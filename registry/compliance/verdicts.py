@@ -6,6 +6,10 @@ from datetime import date
 from registry.compliance.requirements import VERDICT_LABELS
 
 
+#: Verdict.flags: the convention in force has not been sent to the ARS.
+NOT_TRANSMITTED = "non_transmise"
+
+
 @dataclass(frozen=True)
 class Evidence:
     """A convention that supports a verdict (satisfait or à risque)."""
@@ -45,6 +49,12 @@ class Verdict:
     ruleset: str
     evidence: tuple[Evidence, ...] = ()
     discarded: tuple[Discarded, ...] = ()
+    #: For a convention the law asks for within a delay: the last day to conclude it (None otherwise or unknown).
+    deadline: date | None = None
+    #: Codes of what is pending, for filters: NOT_TRANSMITTED when the convention in force was not sent to the ARS.
+    flags: tuple[str, ...] = ()
+    #: A partnership the texts in force only recommend (Requirement.recommended).
+    recommended: bool = False
 
     @property
     def label(self) -> str:
@@ -57,4 +67,6 @@ class Verdict:
     def as_dict(self) -> dict:
         """The GET /compliance requirement entry (INTERFACE.md), with the title, reading and rule set added."""
         return {"code": self.code, "verdict": self.verdict, "reason": self.reason, "citation": self.citation,
-                "evidence": self.references, "title": self.title, "reading": self.reading, "ruleset": self.ruleset}
+                "evidence": self.references, "title": self.title, "reading": self.reading, "ruleset": self.ruleset,
+                "deadline": self.deadline.isoformat() if self.deadline else None, "flags": list(self.flags),
+                "recommended": self.recommended}

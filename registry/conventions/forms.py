@@ -133,6 +133,7 @@ def convention_form(manifest: Manifest, hospital: HospitalProfile, *, data: dict
             f"Qualité du signataire pour {organisation.display_name}", validators=[length])
     attributes.update(manifest=manifest, template_field_names=tuple(spec.name for spec in template_fields),
                       signatory_organisations=tuple(organisation.id for organisation in organisations))
+    attributes["themes"] = None  # a drafted convention's themes are those of its articles (Manifest.themes_for)
     form_class = type("ConventionForm", (ConventionFormBase,), attributes)
     form = form_class(data=data)
     form.partners.choices = [(p.id, p.partner.display_name) for p in hospital.partnerships]
@@ -145,7 +146,7 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
     """What the form shows first: the template's defaults and what the registry already knows."""
     data = {"partners": [partnership.id] if partnership else [], "effective_date": first_of_next_month(today),
             "duration_months": 36, "tacit_renewal": True, "notice_months": 3,
-            "themes": list(manifest.themes), "partner_types": list(manifest.partner_types),
+            "partner_types": list(manifest.partner_types),
             "clauses": [c.code for c in manifest.clauses if c.default]}
     known = {"signing_place": hospital.organisation.city or "", "listing_decision": _listing_decision(hospital)}
     for spec in manifest.fields:

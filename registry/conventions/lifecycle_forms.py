@@ -93,3 +93,7 @@ class SupersedeForm(FrenchForm):
     replaced = SelectField("Convention remplacée", coerce=int, validate_choice=False,
                            validators=[NumberRange(1, 2**31 - 1, "Choisissez une convention de la liste.")],
                            description="Une convention signée (ou résiliée) du même hôpital, que celle-ci remplace.")
+
+
+class TransmissionForm(FrenchForm):
+    date = _date_field("Date de transmission à l'ARS", "Le jour où l'hôpital l'a envoyée à l'ARS ; pas dans le futur.")

@@ -16,11 +16,13 @@ from registry.conventions import lifecycle
 from registry.conventions.lifecycle_page import Refusal  # also registers the page's template global
 from registry.conventions.draft_routes import show
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, SignedCopyForm, SupersedeForm,
-                                                  TransitionForm, transition_form)
+                                                  TransitionForm, TransmissionForm, transition_form)
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
 from registry.conventions.routes import bp
 from registry.conventions.signed_copies import PDF, attach_signed_copy
 from registry.conventions.transitions import create_avenant, delete_unsigned_convention, supersede, transition
+from registry.conventions.transmission import record_ars_transmission
+from registry.core.french import french_date
 from registry.core.access import signed_in
 from registry.core.errors import FRENCH_STATUS
 from registry.core.scope import get_convention
@@ -61,6 +63,19 @@ def change_status(convention_id: int, to: str):
     return _run(convention_id, f"statut-{to}", form, lambda: transition(
         convention, to, actor=current_user._get_current_object(), comment=form.comment.data, date=form.date.data),
         done)
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/transmission-ars", methods=["POST"])
+@signed_in
+def record_transmission(convention_id: int):
+    convention = get_convention(convention_id, for_edit=True)
+    form = TransmissionForm()
+
+    def done(_):
+        flash(f"Transmission à l'ARS enregistrée : le {french_date(convention.transmitted_to_ars_on)}.", "success")
+        return _page(convention, "termes")
+    return _run(convention_id, "transmission", form, lambda: record_ars_transmission(
+        convention, form.date.data, actor=current_user._get_current_object()), done)
 
 
 @bp.route(f"/conventions/<{ID}:convention_id>/copies-signees", methods=["POST"])

@@ -4,7 +4,7 @@ import datetime as dt
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
@@ -65,6 +65,10 @@ class Convention(TimestampMixin, db.Model):
     #: What the convention covers, which R6111-26 counts (codes of core.vocabulary).
     partner_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The articles it rests on (core.vocabulary.LEGAL_BASES): the template's, or given when registered.
+    legal_bases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    #: The day the hospital sent it to the ARS (L6111-3-2 III, L6111-3-3, D6124-204 ask for it).
+    transmitted_to_ars_on: Mapped[date | None] = mapped_column(Date)
     effective_date: Mapped[date | None] = mapped_column(Date)
     #: The duration is stored; the end date is derived from it (never both).
     duration_months: Mapped[int | None]

@@ -9,9 +9,10 @@ from wtforms.validators import InputRequired, Length
 from registry.conventions.forms import REQUIRED, ConventionFormBase
 from registry.conventions.signed_copies import check_signed_copy
 from registry.core import clock
+from registry.core.vocabulary import LEGAL_BASES
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 from registry.hospitals.models import HospitalProfile
-from registry.organisations.forms import FrenchForm
+from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
 from registry.signatures import SignedCopyRejected
 
 #: Said beside the file field whenever the form comes back: browsers never send a chosen file twice.
@@ -22,6 +23,8 @@ class RegisterConventionFormBase(ConventionFormBase):
     """The drafting form's convention fields (no clauses: no template), the signature date and the signed PDF."""
 
     clauses = None
+    legal_bases = MultiCheckboxField("Fondement juridique", choices=options(LEGAL_BASES.items()),
+                                     invalid_choice_message="Fondement inconnu.")
     signed_on = DateField("Date de signature", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)],
                           invalid_value_message=INVALID_DATE,
                           description="La date de la dernière signature, pas dans le futur.")

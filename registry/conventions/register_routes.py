@@ -81,7 +81,8 @@ def register_existing(finess: str):
                 hospital, partnerships=chosen, partner_types=form.partner_types.data, themes=form.themes.data,
                 effective_date=form.effective_date.data, duration_months=form.duration_months.data,
                 tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
-                title=form.title.data, signatories=form.signatories(), actor=actor)
+                title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data,
+                actor=actor)
             attach_signed_copy(convention, form.signed_copy_bytes, actor=actor)
             transition(convention, lifecycle.SIGNEE, actor=actor, date=form.signed_on.data)
             return convention

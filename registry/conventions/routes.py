@@ -61,7 +61,7 @@ def new_convention(finess: str, code: str):
         def create_and_draft():  # one transaction: a draft that cannot be rendered leaves no convention behind
             convention = create_convention(
                 hospital, partnerships=chosen, template_code=version.code, clauses=form.clauses.data,
-                fields=form.template_values(), partner_types=form.partner_types.data, themes=form.themes.data,
+                fields=form.template_values(), partner_types=form.partner_types.data,
                 effective_date=form.effective_date.data, duration_months=form.duration_months.data,
                 tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
                 title=form.title.data, signatories=form.signatories(), actor=actor)

@@ -16,8 +16,9 @@ from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.french import french_join
 from registry.core.storage import document_store
-from registry.core.vocabulary import PARTNER_TYPES, THEMES, unknown_codes
+from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES, unknown_codes
 from registry.documents.context import ContextError
+from registry.documents.manifest import parse_manifest
 from registry.documents.problems import RenderError
 from registry.documents.render import render_convention
 from registry.documents.versions import current_version, template_bytes
@@ -36,9 +37,11 @@ class Signatory:
 
 
 def _problems(hospital, *, partnerships, partner_types, themes, duration_months, effective_date,
-              notice_months) -> list[str]:
+              notice_months, legal_bases=()) -> list[str]:
     """What a new convention's common values get wrong, in French (empty when all is right)."""
     problems = [f"type de partenaire inconnu : « {c} »" for c in unknown_codes(partner_types, PARTNER_TYPES)]
+    problems += [f"fondement juridique inconnu : « {c} » (connus : {', '.join(LEGAL_BASES)})"
+                 for c in unknown_codes(legal_bases, LEGAL_BASES)]
     problems += [f"thème inconnu : « {c} »" for c in unknown_codes(themes, THEMES)]
     if not partnerships:
         problems.append("choisissez au moins un partenaire")
@@ -93,24 +96,40 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
                       clauses: list[str] = (), fields: dict | None = None, partner_types: list[str] | None = None,
                       themes: list[str] = (), effective_date: date | None, duration_months: int,
                       tacit_renewal: bool = True, notice_months: int = 3, title: str | None = None,
-                      signatories: dict[int, Signatory] | None = None, actor=None) -> Convention:
+                      signatories: dict[int, Signatory] | None = None, legal_bases: list[str] = (),
+                      actor=None) -> Convention:
     """A convention in « brouillon » drafted from the current version of a template.
 
     ``signatories`` maps an organisation id to who signs for it. Values are checked against the template's
-    manifest here, so that every later draft can be rendered.
+    manifest here, so that every later draft can be rendered. Its legal bases are the template's, and its themes
+    those of the articles it contains (the template's own, and those of the optional clauses ticked): they follow
+    the document, never a declaration.
     """
     version = current_version(template_code)
-    partner_types = list(dict.fromkeys(partner_types or version.manifest.get("partner_types", [])))
-    themes = list(dict.fromkeys(themes or version.manifest.get("themes", [])))
+    manifest = parse_manifest(version.manifest)
+    clauses = list(dict.fromkeys(clauses or ()))
+    partner_types = list(dict.fromkeys(partner_types or manifest.partner_types))
+    document_themes = list(manifest.themes_for(set(clauses)))
+    document_bases = list(manifest.legal_bases)
     fields = dict(fields or {})
     notice_months = _notice(fields.pop("notice_months", notice_months))
-    _refuse_if(_problems(hospital, partnerships=partnerships, partner_types=partner_types, themes=themes,
+    problems = _problems(hospital, partnerships=partnerships, partner_types=partner_types, themes=themes,
                          duration_months=duration_months, effective_date=effective_date,
-                         notice_months=notice_months))
+                         notice_months=notice_months)
+    problems += [f"clause inconnue du modèle : « {code} »" for code in clauses if code not in manifest.clause_codes]
+    beyond = [code for code in themes or () if code not in document_themes]
+    if beyond:
+        problems.append("les thèmes d'une convention rédigée d'après un modèle sont ceux de ses articles ("
+                        + (", ".join(document_themes) or "aucun") + ") ; aucun article ne couvre : "
+                        + ", ".join(beyond) + " (cochez la clause qui le traite)")
+    if legal_bases and set(legal_bases) != set(document_bases):
+        problems.append("le fondement juridique d'une convention rédigée d'après un modèle est celui du modèle ("
+                        + (", ".join(document_bases) or "aucun") + ")")
+    _refuse_if(problems)
     convention = Convention(
         reference="", hospital=hospital, title=_title(title, version.name, partnerships),
-        status=STATUS_DRAFT, template_version=version, clauses=list(dict.fromkeys(clauses or ())),
-        fields=fields, partner_types=partner_types, themes=themes,
+        status=STATUS_DRAFT, template_version=version, clauses=clauses,
+        fields=fields, partner_types=partner_types, themes=document_themes, legal_bases=document_bases,
         effective_date=effective_date, duration_months=duration_months, tacit_renewal=tacit_renewal,
         notice_months=notice_months, created_by_id=actor.id if actor is not None else None)
     _attach_parties(convention, hospital, partnerships, signatories)
@@ -199,16 +218,20 @@ def last_signatories(hospital: HospitalProfile) -> dict[int, Signatory]:
 def register_convention(hospital: HospitalProfile, *, partnerships: list[Partnership], partner_types: list[str],
                         themes: list[str], effective_date: date | None, duration_months: int,
                         tacit_renewal: bool = True, notice_months: int = 3, title: str | None = None,
-                        signatories: dict[int, Signatory] | None = None, actor=None) -> Convention:
+                        signatories: dict[int, Signatory] | None = None, legal_bases: list[str] = (),
+                        actor=None) -> Convention:
     """Record a convention drafted elsewhere (signed before the hospital used the application), in « brouillon ».
 
     It has no template and gets no drafts; its dates may lie in the past. Its partner types and themes are
-    required: they are what R6111-26 counts.
+    required (declared by the hospital: the pages say so); its legal bases (L6111-3-2...) are what the
+    statutory rules count.
     """
     partner_types, themes = list(dict.fromkeys(partner_types or ())), list(dict.fromkeys(themes or ()))
+    legal_bases = list(dict.fromkeys(legal_bases or ()))
     notice = _notice(notice_months)
     problems = _problems(hospital, partnerships=partnerships, partner_types=partner_types, themes=themes,
-                         duration_months=duration_months, effective_date=effective_date, notice_months=notice)
+                         duration_months=duration_months, effective_date=effective_date, notice_months=notice,
+                         legal_bases=legal_bases)
     if not partner_types:
         problems.append("indiquez au moins un type de partenaire couvert par la convention")
     if not themes:
@@ -217,7 +240,7 @@ def register_convention(hospital: HospitalProfile, *, partnerships: list[Partner
     convention = Convention(
         reference="", hospital=hospital, title=_title(title, "Convention", partnerships),
         status=STATUS_DRAFT, template_version=None, clauses=[], fields={}, partner_types=partner_types,
-        themes=themes, effective_date=effective_date, duration_months=duration_months,
+        themes=themes, legal_bases=legal_bases, effective_date=effective_date, duration_months=duration_months,
         tacit_renewal=tacit_renewal, notice_months=notice, created_by_id=actor.id if actor is not None else None)
     _attach_parties(convention, hospital, partnerships, signatories)
     _number_and_add(convention, hospital)

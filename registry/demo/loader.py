@@ -80,7 +80,8 @@ def load_demo_data() -> DemoReport:
     for finess, listed_on, decision, departements, activities, partners in HOSPITALS:
         hospital = set_hospital_profile(
             _establishment(finess), listed_on=listed_on, decision_ref=decision,
-            territory_departements=departements, territory_communes=[], internal_activities=activities)
+            territory_departements=departements, territory_communes=[], internal_activities=activities,
+            confirmed_activities=activities)  # in the demo, the ARS has confirmed what each hospital declares
         for key, types, themes in partners:
             partner = outside.get(key) or _establishment(key)
             already = db.session.scalar(select(Partnership.id).where(

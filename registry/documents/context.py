@@ -4,14 +4,34 @@ The context is a plain JSON-able dict, so the drafts can keep it as their snapsh
 
     reference                       "HDP-21-2027-0004"
     partner_names                   the partners' short names joined in French: « A, B et C »
-    hospital, partners[], parties[] each a party: name, legal_status, finess_et, finess_ej, siret, rna,
-                                    address, postal_code, city, address_line, representative{name, title},
-                                    signing_basis, short_name, email, phone
+    hospital, partners[], parties[] each a party: name (the legal entity's long name, or the site's when the
+                                    entity is not known), legal_status, finess_et, finess_ej, siret, rna,
+                                    address, postal_code, city, address_line (long form: « 21 rue Victor Hugo,
+                                    21120 Is-sur-Tille »), representative{name, title}, signing_basis,
+                                    short_name, email, phone, and:
+                                      designation   the name with its article: « le Centre hospitalier … »
+                                      head_office   the legal entity's head-office address, « » when unknown
+                                      acting_for    « agissant pour son site « … » (FINESS établissement n° …,
+                                                    …) », or as managing body of an EHPAD, DAC, MMG…; « » when
+                                                    the party is itself the site
+                                      public_person « public », « prive » or « » (unknown)
+                                      listing       the HdP listing from the registry: {"decision_ref",
+                                                    "listed_on" (French date), "known"}
     territory                       {"label", "departements", "communes"}
-    dates                           {"effective", "end", "signature", "document"} in French, « 1er janvier 2027 »
-    convention                      {"duration", "duration_months", "tacit_renewal", "party_count"}
+    dates                           {"effective", "end", "signature", "document", "notice_deadline"} in French,
+                                    « 1er janvier 2027 »; notice_deadline is the last day to give notice before
+                                    the first term (empty without a notice_months field)
+    convention                      {"duration", "duration_words" (« trois ans »), "duration_months",
+                                    "tacit_renewal", "party_count", "party_count_words" (« deux »)}
+    jurisdiction                    the competent court computed from the parties: {"administrative": bool
+                                    (a public person is party), "judicial": bool (every party is a private
+                                    person), "court": « le tribunal administratif territorialement compétent »,
+                                    « le tribunal judiciaire territorialement compétent » or, when a party's
+                                    nature is unknown, « la juridiction territorialement compétente »}
     clauses                         {code: true|false} for every optional clause of the manifest
     <field name>                    every manifest field, at the top level (dates in French)
+
+Filters (registry.documents.sandbox): ``date_fr``, ``letters`` (« 6 » → « six »).
 """
 
 import calendar
@@ -20,6 +40,14 @@ from datetime import date, timedelta
 
 from registry.core.french import french_date, french_duration, french_join
 from registry.documents.manifest import Manifest, ManifestField
+from registry.documents.wording import duration_in_letters, long_city, long_street, number_in_letters, with_article
+
+PUBLIC, PRIVE = "public", "prive"
+#: Partner types whose party is the managing body (organisme gestionnaire, porteur) of the structure.
+MANAGED_TYPES = frozenset({"ehpad", "dac", "mmg"})
+COURTS = {"administrative": "le tribunal administratif territorialement compétent",
+          "judicial": "le tribunal judiciaire territorialement compétent",
+          "unknown": "la juridiction territorialement compétente"}
 
 def add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
@@ -30,6 +58,11 @@ def add_months(start: date, months: int) -> date:
 def end_date(effective: date, duration_months: int) -> date:
     """Last day in force: a convention of 12 months from 1 January ends on 31 December."""
     return add_months(effective, duration_months) - timedelta(days=1)
+
+
+def notice_deadline(end: date, notice_months: int) -> date:
+    """Last day to give notice so that the convention stops at ``end`` (as conventions.lifecycle computes it)."""
+    return add_months(end + timedelta(days=1), -notice_months) - timedelta(days=1)
 
 
 class ContextError(ValueError):
@@ -49,38 +82,145 @@ class Representative:
 
 @dataclass
 class Party:
+    """A party as the convention names it: the LEGAL ENTITY (FINESS EJ, long name, head office), acting for one
+    of its sites when ``site_name`` or a distinct FINESS ET says so."""
+
     name: str
     legal_status: str = ""
     finess_et: str = ""
     finess_ej: str = ""
     siret: str = ""
     rna: str = ""
+    #: The legal entity's head-office address (or the site's when ``address_is_site``).
     address: str = ""
     postal_code: str = ""
     city: str = ""
     representative: Representative = field(default_factory=Representative)
-    #: What empowers the representative to sign (« délibération du conseil d'administration du … »).
+    #: What empowers the representative to sign (« statuts de l'association », « délégation de signature du … »).
     signing_basis: str = ""
-    #: The « ci-après dénommé » name; the party's name when empty.
+    #: The « ci-après » name; the party's name when empty.
     short_name: str = ""
     email: str = ""
     phone: str = ""
+    #: The site (FINESS ET) the legal entity acts for, when it is not the entity itself.
+    site_name: str = ""
+    site_address: str = ""
+    site_postal_code: str = ""
+    site_city: str = ""
+    #: The address above is the site's, the entity's head office being unknown.
+    address_is_site: bool = False
+    #: The party is the managing body (organisme gestionnaire, porteur) of the site: EHPAD, DAC, MMG.
+    manager: bool = False
+    #: « public » (a public person), « prive » or « » when unknown.
+    public_person: str = ""
+    #: The HdP listing from the registry: {"decision_ref": str, "listed_on": date | ISO str | None}.
+    listing: dict = field(default_factory=dict)
 
     def as_context(self) -> dict:
         data = asdict(self)
         data["short_name"] = self.short_name or self.name
-        data["address_line"] = ", ".join(x for x in (self.address, f"{self.postal_code} {self.city}".strip()) if x)
+        data["designation"] = with_article(self.name)
+        data["address_line"] = _address_line(self.address, self.postal_code, self.city)
+        site_line = _address_line(self.site_address, self.site_postal_code, self.site_city)
+        data["site_address_line"] = site_line
+        data["head_office"] = "" if self.address_is_site else data["address_line"]
+        data["acting_for"] = self._acting_for(data["address_line"], site_line)
+        listed_on = self.listing.get("listed_on") if self.listing else None
+        if isinstance(listed_on, str) and listed_on:
+            listed_on = date.fromisoformat(listed_on)
+        ref = (self.listing or {}).get("decision_ref") or ""
+        data["listing"] = {"decision_ref": ref, "listed_on": french_date(listed_on),
+                           "known": bool(ref or listed_on)}
         return data
 
+    def _acting_for(self, address_line: str, site_line: str) -> str:
+        role = "en qualité d'organisme gestionnaire de" if self.manager else "pour"
+        where = []
+        if self.finess_et and self.finess_et != self.finess_ej:
+            where.append(f"FINESS établissement n° {self.finess_et}")
+        if self.site_name:
+            if site_line:
+                where.append(site_line)
+            detail = f" ({', '.join(where)})" if where else ""
+            target = f"« {self.site_name} »" if self.manager else f"son site « {self.site_name} »"
+            return f"agissant {role} {target}{detail}"
+        if self.address_is_site and self.finess_et and self.finess_ej and self.finess_et != self.finess_ej:
+            what = "l'établissement" if self.manager else "son site"
+            located = f", situé {address_line}" if address_line else ""
+            return f"agissant {role} {what} inscrit au FINESS sous le n° {self.finess_et}{located}"
+        return ""
 
-def party_from_organisation(organisation, *, representative: Representative | None = None, **overrides) -> Party:
-    """A party from a registry organisation (any object with the Organisation attributes)."""
+
+def _address_line(address: str, postal_code: str, city: str) -> str:
+    street = long_street(address)
+    town = f"{postal_code or ''} {long_city(city)}".strip()
+    return ", ".join(x for x in (street, town) if x)
+
+
+def _legal_status_of(organisation, profile) -> str:
+    """« public » / « prive » / « »: the hospital profile's status when set, else what FINESS tells."""
+    status = getattr(profile, "legal_status", None) if profile is not None else None
+    if status:
+        return status
+    from registry.organisations.legal_status import finess_legal_status
+    from types import SimpleNamespace
+
+    columns = SimpleNamespace(**{key: getattr(organisation, key, None)
+                                 for key in ("sph_code", "category_code", "source")})
+    return finess_legal_status(columns) or ""
+
+
+def _profile_of(organisation):
+    """The organisation's hôpital de proximité profile, when it is a registry row that has one."""
+    from registry.organisations.models import Organisation
+
+    if not isinstance(organisation, Organisation) or organisation.id is None:
+        return None
+    from sqlalchemy import select
+
+    from registry.extensions import db
+    from registry.hospitals.models import HospitalProfile
+
+    return db.session.scalar(select(HospitalProfile).where(HospitalProfile.organisation_id == organisation.id))
+
+
+def party_from_organisation(organisation, *, representative: Representative | None = None, profile=None,
+                            **overrides) -> Party:
+    """A party from a registry organisation (any object with the Organisation attributes).
+
+    FINESS gives the site (ET); the legal entity's own row is not imported, so its name and head office are
+    unknown: the party is then named after the site's long name, at the site's address, and « agissant pour
+    son site inscrit au FINESS sous le n° … » is said only when the FINESS EJ differs from the ET. ``profile``
+    (the HospitalProfile, looked up when not given) brings the listing and the legal status set by the ARS."""
+    if profile is None:
+        profile = _profile_of(organisation)
     values = {key: getattr(organisation, key, None) or "" for key in
               ("finess_et", "finess_ej", "siret", "rna", "address", "postal_code", "city", "phone")}
     values["name"] = getattr(organisation, "display_name", None) or organisation.name
     values["legal_status"] = getattr(organisation, "sph_label", None) or ""
+    values["address_is_site"] = bool(values["finess_et"])
+    types = set(getattr(organisation, "partner_types", None) or ())
+    values["manager"] = bool(types & MANAGED_TYPES)
+    values["public_person"] = _legal_status_of(organisation, profile)
+    if profile is not None:
+        values["listing"] = {"decision_ref": getattr(profile, "decision_ref", None) or "",
+                             "listed_on": _iso(getattr(profile, "listed_on", None))}
     values.update(overrides)
     return Party(representative=representative or Representative(), **values)
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if isinstance(day, date) else day
+
+
+def jurisdiction_of(parties: list[Party]) -> dict:
+    """The competent court: administrative when a public person is party, judicial when every party is a
+    private person, else not decided (« la juridiction territorialement compétente »)."""
+    natures = [party.public_person for party in parties]
+    administrative = PUBLIC in natures
+    judicial = not administrative and all(nature == PRIVE for nature in natures)
+    key = "administrative" if administrative else "judicial" if judicial else "unknown"
+    return {"administrative": administrative, "judicial": judicial, "court": COURTS[key]}
 
 
 def _coerce(spec: ManifestField, value, errors: list[str]):
@@ -136,6 +276,8 @@ def build_context(manifest: Manifest, *, reference: str, hospital: Party, partne
     else:
         territory = {"label": territory or "", "departements": [], "communes": []}
     hospital_data = hospital.as_context()
+    notice = values.get("notice_months") if "notice_months" in manifest.field_names else None
+    end = end_date(effective_date, duration_months)
     partner_data = [partner.as_context() for partner in partners]
     return {
         **values,
@@ -146,9 +288,13 @@ def build_context(manifest: Manifest, *, reference: str, hospital: Party, partne
         "partner_names": french_join([partner["short_name"] for partner in partner_data]),
         "territory": territory,
         "dates": {"effective": french_date(effective_date),
-                  "end": french_date(end_date(effective_date, duration_months)),
-                  "signature": french_date(signed_on), "document": french_date(generated_on)},
-        "convention": {"duration": french_duration(duration_months), "duration_months": duration_months,
-                       "tacit_renewal": bool(tacit_renewal), "party_count": 1 + len(partners)},
+                  "end": french_date(end), "signature": french_date(signed_on),
+                  "document": french_date(generated_on),
+                  "notice_deadline": french_date(notice_deadline(end, notice)) if isinstance(notice, int) else ""},
+        "convention": {"duration": french_duration(duration_months), "duration_words": duration_in_letters(
+                           duration_months), "duration_months": duration_months,
+                       "tacit_renewal": bool(tacit_renewal), "party_count": 1 + len(partners),
+                       "party_count_words": number_in_letters(1 + len(partners))},
+        "jurisdiction": jurisdiction_of([hospital, *partners]),
         "clauses": {clause.code: clause.code in chosen for clause in manifest.clauses},
     }

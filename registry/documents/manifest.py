@@ -3,6 +3,16 @@
 Format (INTERFACE.md): ``{"code", "name", "partner_types": [type], "fields": [{"name", "label", "type":
 text|date|int|bool|choice|list, "required", "choices"}], "clauses": [{"code", "label"}]}``; also accepted:
 ``description``, ``themes`` (theme codes), a field's ``help`` and a clause's ``default`` (ticked at first).
+
+Texts in force (December 2026):
+
+- ``legal_bases``: the articles the convention is concluded under, as the code writes them (« L6111-3-2 »,
+  « D6124-204 »); a convention drafted from the template gets them.
+- ``legal_texts``: ``[{"article": "L6111-3-2", "version": "ordonnance n° 2021-582 du 12 mai 2021"}]``, which texts
+  the template rests on and in which version (kept for review; shown nowhere yet).
+- ``themes`` at the top level: only the themes the ALWAYS-PRESENT articles evidence; a clause's own ``themes``
+  are those the optional clause evidences when ticked. ``Manifest.themes_for(clauses)`` gives a drafted
+  convention's themes from the clauses actually ticked.
 """
 
 import json
@@ -10,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry.core import vocabulary
 from registry.core.vocabulary import PARTNER_TYPES, THEMES
 from registry.documents.problems import Problem
 
@@ -19,13 +30,17 @@ IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,59}")  # 60 characters: the width of 
 MAX_NAME = 200
 #: Names the context always provides (context.build_context) or Jinja reserves; no field may take them.
 CONTEXT_NAMES = frozenset({"reference", "hospital", "partners", "parties", "partner_names", "territory", "dates",
-                           "convention", "clauses"})
+                           "convention", "clauses", "jurisdiction"})
 RESERVED_NAMES = CONTEXT_NAMES | {"loop", "self", "super", "caller", "varargs", "kwargs", "range", "dict",
                                   "namespace", "true", "false", "none", "not", "and", "or", "in", "is", "if",
                                   "else", "for"}
-TOP_KEYS = {"code", "name", "partner_types", "fields", "clauses", "description", "themes"}
+TOP_KEYS = {"code", "name", "partner_types", "fields", "clauses", "description", "themes", "legal_bases",
+            "legal_texts"}
 FIELD_KEYS = {"name", "label", "type", "required", "choices", "help"}
-CLAUSE_KEYS = {"code", "label", "default"}
+CLAUSE_KEYS = {"code", "label", "default", "themes"}
+LEGAL_TEXT_KEYS = {"article", "version"}
+#: An article as the code writes it: L6111-3-2, R6111-24, D6124-204 (legislative, regulatory, decree).
+ARTICLE = re.compile(r"[LRD]\d{4}(-\d+)+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,14 @@ class ManifestClause:
     code: str
     label: str
     default: bool = False
+    #: Themes (core.vocabulary.THEMES) the clause evidences when ticked.
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LegalText:
+    article: str
+    version: str
 
 
 @dataclass(frozen=True)
@@ -53,8 +76,21 @@ class Manifest:
     fields: tuple[ManifestField, ...] = ()
     clauses: tuple[ManifestClause, ...] = ()
     description: str = ""
+    #: Themes of the articles always present in the template (not of the optional clauses).
     themes: tuple[str, ...] = ()
+    legal_bases: tuple[str, ...] = ()
+    legal_texts: tuple[LegalText, ...] = ()
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def themes_for(self, clauses) -> tuple[str, ...]:
+        """The themes of a convention drafted with the optional clauses ``clauses`` ticked: the template's own
+        themes, then those of each ticked clause, each once, in the manifest's order."""
+        chosen = set(clauses or ())
+        themes = [*self.themes]
+        for clause in self.clauses:
+            if clause.code in chosen:
+                themes.extend(clause.themes)
+        return tuple(dict.fromkeys(themes))
 
     @property
     def field_names(self) -> set[str]:
@@ -69,9 +105,12 @@ class Manifest:
         return {
             "code": self.code, "name": self.name, "description": self.description,
             "partner_types": list(self.partner_types), "themes": list(self.themes),
+            "legal_bases": list(self.legal_bases),
+            "legal_texts": [{"article": t.article, "version": t.version} for t in self.legal_texts],
             "fields": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required,
                         "choices": list(f.choices), "help": f.help} for f in self.fields],
-            "clauses": [{"code": c.code, "label": c.label, "default": c.default} for c in self.clauses],
+            "clauses": [{"code": c.code, "label": c.label, "default": c.default, "themes": list(c.themes)}
+                        for c in self.clauses],
         }
 
 
@@ -91,13 +130,14 @@ def _check_text(data: dict, key: str, where: str, problems: list[Problem]) -> No
         problems.append(_problem(f"« {key} » doit être un texte non vide.", where))
 
 
-def _check_codes(values, vocabulary: dict, key: str, problems: list[Problem]) -> None:
+def _check_codes(values, vocabulary: dict, key: str, problems: list[Problem], where: str = "") -> None:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        problems.append(_problem(f"« {key} » doit être une liste de codes."))
+        problems.append(_problem(f"« {key} » doit être une liste de codes.", where))
         return
     for value in values:
         if value not in vocabulary:
-            problems.append(_problem(f"Code inconnu « {value} » dans « {key} » (attendus : {', '.join(vocabulary)})."))
+            problems.append(_problem(f"Code inconnu « {value} » dans « {key} » (attendus : {', '.join(vocabulary)}).",
+                                     where))
 
 
 def _check_entry(item, what: str, key: str, allowed: set[str], seen: set[str], problems: list[Problem],
@@ -151,6 +191,39 @@ def _check_clause(item, seen: set[str], problems: list[Problem]) -> None:
     where = _check_entry(item, "clause", "code", CLAUSE_KEYS, seen, problems)
     if where is not None:
         _check_flag(item, "default", where, problems)
+        if "themes" in item:
+            _check_codes(item["themes"], THEMES, "themes", problems, where)
+
+
+def _check_legal_bases(values, problems: list[Problem]) -> None:
+    if not isinstance(values, list):
+        problems.append(_problem("« legal_bases » doit être une liste d'articles (par exemple « L6111-3-2 »)."))
+        return
+    known = getattr(vocabulary, "LEGAL_BASES", None)  # the bases the registry's conventions and verdicts know
+    for value in values:
+        if not isinstance(value, str) or not ARTICLE.fullmatch(value):
+            problems.append(_problem(f"Article invalide {value!r} dans « legal_bases » : écrivez-le comme le code, "
+                                     "par exemple « L6111-3-2 » ou « D6124-204 »."))
+        elif known is not None and value not in known:
+            problems.append(_problem(f"Article « {value} » inconnu du registre dans « legal_bases » (attendus : "
+                                     f"{', '.join(known)})."))
+    if len(set(v for v in values if isinstance(v, str))) != len(values):
+        problems.append(_problem("« legal_bases » cite deux fois le même article."))
+
+
+def _check_legal_texts(values, problems: list[Problem]) -> None:
+    if not isinstance(values, list):
+        problems.append(_problem("« legal_texts » doit être une liste d'objets {« article », « version »}."))
+        return
+    for item in values:
+        if not isinstance(item, dict):
+            problems.append(_problem("Chaque texte de « legal_texts » doit être un objet {« article », « version »}."))
+            continue
+        where = f"texte {item.get('article')!r}"
+        for extra in sorted(set(item) - LEGAL_TEXT_KEYS):
+            problems.append(_problem(f"Clé inconnue « {extra} » dans un texte de « legal_texts ».", where))
+        for key in ("article", "version"):
+            _check_text(item, key, where, problems)
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -184,6 +257,8 @@ def validate_manifest(data) -> list[Problem]:
         problems.append(_problem("Le manifeste contient un caractère non autorisé (caractère nul ou UTF-16 isolé)."))
     _check_codes(data.get("partner_types", []), PARTNER_TYPES, "partner_types", problems)
     _check_codes(data.get("themes", []), THEMES, "themes", problems)
+    _check_legal_bases(data.get("legal_bases", []), problems)
+    _check_legal_texts(data.get("legal_texts", []), problems)
     for key, check in (("fields", _check_field), ("clauses", _check_clause)):
         items = data.get(key, [])
         if not isinstance(items, list):
@@ -206,8 +281,10 @@ def parse_manifest(data) -> Manifest:
         fields=tuple(ManifestField(name=f["name"], label=f["label"], type=f.get("type", "text"),
                                    required=f.get("required", False), choices=tuple(f.get("choices") or ()),
                                    help=f.get("help", "")) for f in data.get("fields", [])),
-        clauses=tuple(ManifestClause(code=c["code"], label=c["label"], default=c.get("default", False))
-                      for c in data.get("clauses", [])),
+        clauses=tuple(ManifestClause(code=c["code"], label=c["label"], default=c.get("default", False),
+                                     themes=tuple(c.get("themes", ()))) for c in data.get("clauses", [])),
+        legal_bases=tuple(data.get("legal_bases", [])),
+        legal_texts=tuple(LegalText(article=t["article"], version=t["version"]) for t in data.get("legal_texts", [])),
         raw=data,
     )
 

@@ -19,6 +19,7 @@ from jinja2.ext import Extension
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from registry.documents.context import french_date
+from registry.documents.wording import number_in_letters
 
 #: Statement tags no convention template may use: they load other templates or switch escaping off.
 FORBIDDEN_TAGS = {
@@ -84,6 +85,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     for name in REMOVED_GLOBALS:
         env.globals.pop(name, None)
     env.filters["date_fr"] = date_fr
+    env.filters["letters"] = number_in_letters
     return env
 
 

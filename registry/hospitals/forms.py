@@ -2,11 +2,12 @@
 
 import re
 
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.core.geography import is_departement
-from registry.core.vocabulary import ACTIVITIES, THEMES
+from registry.core.vocabulary import ACTIVITIES, EQUIPMENT, GHT_SELF, LEGAL_STATUSES, REMOVAL_GROUNDS, THEMES
+from registry.organisations.identifiers import finess_problem
 from registry.organisations.forms import (FrenchForm, MultiCheckboxField, departement_choices, options,
                                           partner_type_choices)
 
@@ -21,11 +22,39 @@ def split_codes(text: str | None) -> list[str]:
     return [code.upper() for code in CODE_SEPARATORS.split(text or "") if code]
 
 
+#: How the GHT support establishment is known: not yet, the HdP belongs to it, or by its FINESS number.
+GHT_UNKNOWN, GHT_NUMBER = "inconnu", "finess"
+GHT_CHOICES = options([(GHT_UNKNOWN, "Non renseigné"),
+                       (GHT_SELF, "L'hôpital relève de l'établissement support lui-même"),
+                       (GHT_NUMBER, "Établissement support identifié par son numéro FINESS")])
+
+
 class ProfileForm(FrenchForm):
-    listed_on = DateField("Date d'inscription sur la liste", format=DATE_FORMATS, validators=[Optional()],
+    """The hospital's profile: the ARS's part (listing, legal facts, confirmations) and the hospital's (territory,
+    declarations). The page shows each side only to whoever may change it; the route keeps the other as it is."""
+
+    listed_on = DateField("Date de l'arrêté d'inscription sur la liste", format=DATE_FORMATS, validators=[Optional()],
                           invalid_value_message=INVALID_DATE)
-    decision_ref = StringField("Référence de la décision de l'ARS", description="Par exemple : arrêté ARS-2022-154",
+    decision_ref = StringField("Référence de l'arrêté du directeur général de l'ARS",
+                               description="Par exemple : arrêté DOS/ASPU/2022-118 fixant la liste des hôpitaux de "
+                                           "proximité de la région",
                                validators=[Optional(), Length(max=120, message="120 caractères au plus.")])
+    legal_status = SelectField("Statut juridique", choices=options(LEGAL_STATUSES.items(), blank="D'après FINESS"), default="",
+                               invalid_choice_message="Statut inconnu.")
+    ght_mode = SelectField("Établissement support du GHT", choices=GHT_CHOICES, default=GHT_UNKNOWN,
+                           invalid_choice_message="Choix inconnu.")
+    ght_finess = StringField("Numéro FINESS de l'établissement support", description="Établissement ou entité "
+                             "juridique, 9 caractères", validators=[Optional(), Length(max=9, message="9 caractères.")])
+    removed_on = DateField("Date du retrait de la liste", format=DATE_FORMATS, validators=[Optional()],
+                           invalid_value_message=INVALID_DATE)
+    removal_ground = SelectField("Motif du retrait (article R6111-25, III)",
+                                 choices=options(REMOVAL_GROUNDS.items(), blank="—"), default="", invalid_choice_message="Motif inconnu.")
+    confirmed_activities = MultiCheckboxField("Activités déclarées que l'ARS confirme",
+                                              choices=options(ACTIVITIES.items()),
+                                              invalid_choice_message="Activité inconnue.")
+    confirmed_equipment = MultiCheckboxField("Équipements déclarés que l'ARS confirme",
+                                             choices=options(EQUIPMENT.items()),
+                                             invalid_choice_message="Équipement inconnu.")
     departements = StringField("Départements du territoire",
                                description="Codes séparés par des virgules, par exemple : 21, 71",
                                validators=[Length(max=400, message="400 caractères au plus.")])
@@ -34,7 +63,26 @@ class ProfileForm(FrenchForm):
                            validators=[Length(max=2000, message="2 000 caractères au plus.")])
     activities = MultiCheckboxField("Activités exercées par l'hôpital lui-même", choices=options(ACTIVITIES.items()),
                                     invalid_choice_message="Activité inconnue.")
+    equipment_declared = BooleanField("L'hôpital déclare ses équipements propres")
+    own_equipment = MultiCheckboxField("Équipements dont l'hôpital dispose en propre",
+                                       choices=options(EQUIPMENT.items()), invalid_choice_message="Équipement inconnu.")
     submit = SubmitField("Enregistrer le profil")
+
+    def validate_ght_finess(self, field):
+        if self.ght_mode.data == GHT_NUMBER:
+            problem = finess_problem((field.data or "").strip().upper())
+            if problem:
+                raise ValidationError(problem[0].upper() + problem[1:] + ".")
+
+    @property
+    def ght_support(self) -> str | None:
+        if self.ght_mode.data == GHT_NUMBER:
+            return (self.ght_finess.data or "").strip().upper()
+        return GHT_SELF if self.ght_mode.data == GHT_SELF else None
+
+    def show_ght(self, ght_support: str | None) -> None:
+        self.ght_mode.data = GHT_UNKNOWN if ght_support is None else GHT_SELF if ght_support == GHT_SELF else GHT_NUMBER
+        self.ght_finess.data = None if ght_support in (None, GHT_SELF) else ght_support
 
     def validate_departements(self, field):
         unknown = [code for code in split_codes(field.data) if not is_departement(code)]

@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.core.models import TimestampMixin
 from registry.extensions import db
+from registry.organisations.legal_status import finess_legal_status
 from registry.organisations.models import Organisation
 
 
@@ -23,8 +24,21 @@ class HospitalProfile(TimestampMixin, db.Model):
     #: Territory served: département codes and INSEE commune codes; a partner there is "on its territory".
     territory_departements: Mapped[list[str]] = mapped_column(JSON, default=list)
     territory_communes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    #: Activities run by the hospital itself (codes of core.vocabulary.ACTIVITIES).
+    #: Activities the hospital declares it runs itself (codes of core.vocabulary.ACTIVITIES)...
     internal_activities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: ... and those of them the ARS has confirmed: only a confirmed one proves or waives a requirement.
+    confirmed_activities: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    #: Equipment it declares it has itself (core.vocabulary.EQUIPMENT); None: not declared. The ARS confirms.
+    own_equipment: Mapped[list[str] | None] = mapped_column(JSON)
+    confirmed_equipment: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    #: « public » or « prive » as the ARS records it; None: as FINESS tells (``legal_status_known``).
+    legal_status: Mapped[str | None] = mapped_column(String(10))
+    #: The support establishment of its GHT (L6111-3-3): its FINESS number (ET or EJ), « self » when the HdP
+    #: belongs to the support establishment itself, None when unknown.
+    ght_support: Mapped[str | None] = mapped_column(String(9))
+    #: Removal from the regional list (R6111-25 III): the day and the ground (core.vocabulary.REMOVAL_GROUNDS).
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    removal_ground: Mapped[str | None] = mapped_column(String(1))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
     partnerships: Mapped[list["Partnership"]] = relationship(
@@ -37,6 +51,11 @@ class HospitalProfile(TimestampMixin, db.Model):
     @property
     def name(self) -> str:
         return self.organisation.display_name
+
+    @property
+    def legal_status_known(self) -> str | None:
+        """« public » or « prive »: as the ARS recorded it, else as FINESS tells; None when neither does."""
+        return self.legal_status or finess_legal_status(self.organisation)
 
     def covers(self, organisation: Organisation) -> bool:
         """Whether an organisation lies on this hospital's territory (commune or département)."""

@@ -11,14 +11,21 @@ from registry.audit.services import diff, record_audit
 from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.geography import is_departement
-from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES, labels, unknown_codes
+from registry.core.vocabulary import (ACTIVITIES, EQUIPMENT, GHT_SELF, LEGAL_STATUSES, PARTNER_TYPES, REMOVAL_GROUNDS,
+                                      THEMES, labels, unknown_codes)
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.models import Organisation
+from registry.organisations.identifiers import finess_problem
 from registry.organisations.services import commune_code_problem
 
-PROFILE_FIELDS = ("listed_on", "decision_ref", "territory_departements", "territory_communes",
-                  "internal_activities")
+#: What the hospital declares about itself (and, for the territory, what either may correct).
+DECLARATIONS = ("internal_activities", "own_equipment")
+HOSPITAL_FIELDS = ("territory_departements", "territory_communes", *DECLARATIONS)
+#: What the ARS of the region records: the listing, the removal, the legal facts, and its confirmations.
+ARS_FIELDS = ("listed_on", "decision_ref", "legal_status", "ght_support", "removed_on", "removal_ground",
+              "confirmed_activities", "confirmed_equipment")
+PROFILE_FIELDS = ARS_FIELDS[:2] + HOSPITAL_FIELDS + ARS_FIELDS[2:]
 
 
 def _unique(values) -> list[str]:
@@ -29,13 +36,63 @@ def _profile_values(profile: HospitalProfile) -> dict:
     return {field: getattr(profile, field) for field in PROFILE_FIELDS}
 
 
+def profile_values(profile: HospitalProfile | None) -> dict:
+    """Every argument of set_hospital_profile but the organisation: the profile's, or empty ones."""
+    if profile is None:
+        return {"listed_on": None, "decision_ref": None, "territory_departements": [], "territory_communes": [],
+                "internal_activities": [], "own_equipment": None, "legal_status": None, "ght_support": None,
+                "removed_on": None, "removal_ground": None, "confirmed_activities": [], "confirmed_equipment": []}
+    return {field: getattr(profile, field) for field in PROFILE_FIELDS}
+
+
+def _listing_problems(values: dict) -> list[str]:
+    """What is wrong with what the ARS records (legal status, GHT support, removal, confirmations)."""
+    problems = []
+    if values["legal_status"] not in (None, *LEGAL_STATUSES):
+        problems.append(f"statut juridique inconnu : « {values['legal_status']} » (public ou prive)")
+    support = values["ght_support"]
+    if support not in (None, GHT_SELF) and (problem := finess_problem(support)):
+        problems.append(f"établissement support du GHT : {problem}")
+    removed_on, ground = values["removed_on"], values["removal_ground"]
+    if (removed_on is None) != (ground is None):
+        problems.append("indiquez à la fois la date et le motif du retrait de la liste")
+    if ground is not None and ground not in REMOVAL_GROUNDS:
+        problems.append(f"motif de retrait inconnu : « {ground} » (a, b, c ou d de l'article R6111-25, III)")
+    if removed_on is not None and values["listed_on"] and removed_on < values["listed_on"]:
+        problems.append("le retrait de la liste ne peut précéder l'inscription")
+    if removed_on is not None and removed_on > clock.today():
+        problems.append("la date de retrait de la liste ne peut pas être dans le futur")
+    problems += [f"activité inconnue : « {code} »" for code in unknown_codes(values["confirmed_activities"],
+                                                                                ACTIVITIES)]
+    problems += [f"équipement inconnu : « {code} »" for code in unknown_codes(
+        [*(values["own_equipment"] or ()), *values["confirmed_equipment"]], EQUIPMENT)]
+    undeclared = [code for code in values["confirmed_activities"] if code not in values["internal_activities"]]
+    undeclared += [code for code in values["confirmed_equipment"] if code not in (values["own_equipment"] or ())]
+    problems += [f"l'ARS ne peut confirmer que ce que l'hôpital déclare : « {code} » n'est pas déclaré"
+                 for code in undeclared]
+    return problems
+
+
 def set_hospital_profile(organisation: Organisation, *, listed_on: date | None, decision_ref: str | None,
                          territory_departements: list[str], territory_communes: list[str],
-                         internal_activities: list[str]) -> HospitalProfile:
-    """List an establishment as hôpital de proximité, or update its profile."""
+                         internal_activities: list[str], own_equipment: list[str] | None = None,
+                         legal_status: str | None = None, ght_support: str | None = None,
+                         removed_on: date | None = None, removal_ground: str | None = None,
+                         confirmed_activities: list[str] = (), confirmed_equipment: list[str] = ()
+                         ) -> HospitalProfile:
+    """List an establishment as hôpital de proximité, or update its profile. Who may change which field is the
+    caller's check (HOSPITAL_FIELDS, ARS_FIELDS); here, that every value is valid and consistent."""
     departements = _unique(territory_departements)
     communes = _unique(territory_communes)
     activities = list(dict.fromkeys(internal_activities or ()))
+    equipment = None if own_equipment is None else list(dict.fromkeys(own_equipment))
+    support = (ght_support or "").strip()
+    listing = {"listed_on": listed_on, "legal_status": legal_status or None,
+               "ght_support": GHT_SELF if support.lower() == GHT_SELF else support.upper() or None,
+               "removed_on": removed_on, "removal_ground": removal_ground or None,
+               "internal_activities": activities, "own_equipment": equipment,
+               "confirmed_activities": list(dict.fromkeys(confirmed_activities or ())),
+               "confirmed_equipment": list(dict.fromkeys(confirmed_equipment or ()))}
     problems = [f"département inconnu : « {code} »" for code in departements if not is_departement(code)]
     problems += [p for code in communes if (p := commune_code_problem(code, None))]
     problems += [f"activité inconnue : « {code} »" for code in unknown_codes(activities, ACTIVITIES)]
@@ -45,6 +102,7 @@ def set_hospital_profile(organisation: Organisation, *, listed_on: date | None, 
         problems.append("la date d'inscription sur la liste ne peut pas être dans le futur")
     if not departements and not communes:
         problems.append("indiquez le territoire de l'hôpital (au moins un département ou une commune)")
+    problems += _listing_problems(listing)
     if problems:
         raise DomainError("Profil refusé : " + " ; ".join(problems) + ".", details=problems)
 
@@ -54,11 +112,11 @@ def set_hospital_profile(organisation: Organisation, *, listed_on: date | None, 
     if creating:
         profile = HospitalProfile(organisation=organisation)
         db.session.add(profile)
-    profile.listed_on = listed_on
     profile.decision_ref = (decision_ref or "").strip() or None
     profile.territory_departements = departements
     profile.territory_communes = communes
-    profile.internal_activities = activities
+    for field, value in listing.items():
+        setattr(profile, field, value)
     db.session.flush()
     changes = diff(before, _profile_values(profile))
     if creating:
@@ -67,6 +125,15 @@ def set_hospital_profile(organisation: Organisation, *, listed_on: date | None, 
     elif changes:
         record_audit("hospital.update", profile, "Profil de l'hôpital modifié", hospital=profile, changes=changes)
     return profile
+
+
+def without_stale_confirmations(values: dict, given=()) -> dict:
+    """A declaration the hospital withdraws takes its confirmation with it; confirmations named in ``given`` are
+    kept as they are (the service refuses one of something not declared)."""
+    declared = {"confirmed_activities": set(values["internal_activities"] or ()),
+                "confirmed_equipment": set(values["own_equipment"] or ())}
+    return {**values, **{field: [code for code in values[field] or () if code in codes]
+                         for field, codes in declared.items() if field not in given}}
 
 
 def _check_partnership_values(partner_types, themes) -> list[str]:

@@ -32,27 +32,43 @@ def test_the_document_has_the_interface_shape(client, signed):
 
     assert response.status_code == 200
     document = response.get_json()
-    assert set(document) == {"at", "ruleset", "hospitals"}
-    assert document["at"] == DAY
+    assert set(document) == {"at", "rule_set", "ruleset", "hospitals"}
+    assert document["at"] == DAY and document["rule_set"] == "hdp-textes-en-vigueur"
     assert [h["finess_et"] for h in document["hospitals"]] == [signed.own.finess_et, signed.other.finess_et]
     beaune = document["hospitals"][0]
     assert set(beaune) == {"finess_et", "name", "departement", "requirements"}
     assert beaune["name"] == "HOPITAL DE BEAUNE" and beaune["departement"] == "21"
     assert [item["code"] for item in beaune["requirements"]] == list(CURRENT.codes)
     for item in beaune["requirements"]:
-        assert set(item) == {"code", "verdict", "reason", "citation", "evidence", "title", "reading", "ruleset"}
-        assert item["verdict"] in ("satisfait", "manquant", "a_risque", "non_requis")
-        assert item["reason"] and item["citation"].startswith("Art. R6111-2")
+        assert set(item) == {"code", "verdict", "reason", "citation", "evidence", "title", "reading", "ruleset",
+                             "deadline", "flags", "recommended"}
+        assert item["verdict"] in ("satisfait", "manquant", "a_risque", "non_requis", "non_evalue")
+        assert item["reason"] and item["citation"].startswith("Art. ") and "R6111-26" not in item["citation"]
         assert isinstance(item["evidence"], list)
-    ehpad = requirements(beaune)["2b_ehpad"]
+    partners = requirements(beaune)["l6111_3_2"]
+    assert partners["citation"].startswith("Art. L6111-3-2, I") and partners["deadline"] == "2023-05-01"
+    ehpad = requirements(beaune)["recommande_ehpad"]
+    assert ehpad["verdict"] == "satisfait" and ehpad["evidence"] == [signed.convention.reference]
+    assert ehpad["recommended"] is True
+    old = client.get(f"{URL}?at={DAY}&rule_set=r6111-26-2016", headers=signed.headers["admin"]).get_json()
+    ehpad = requirements(old["hospitals"][0])["2b_ehpad"]
     assert ehpad["verdict"] == "satisfait" and ehpad["evidence"] == [signed.convention.reference]
     assert ehpad["citation"] == ("Art. R6111-26, I, 2° b) du code de la santé publique "
                                  "(décret n° 2016-658 du 20 mai 2016)")
 
 
+def test_the_rule_sets_are_listed_and_an_unknown_one_is_422(client, signed):
+    listed = client.get(f"{URL}/rule-sets", headers=signed.headers["hospital"]).get_json()["rule_sets"]
+    assert [(item["code"], item["default"]) for item in listed] == [("hdp-textes-en-vigueur", True),
+                                                                      ("r6111-26-2016", False)]
+    error = assert_error(client.get(f"{URL}?rule_set=r6111-26-1999", headers=signed.headers["admin"]), 422,
+                         "invalid")
+    assert "rule_set" in error["details"]["query"]
+
+
 def test_the_day_asked_about_changes_the_verdict(client, signed):
     before = client.get(f"{URL}?at=2025-06-20", headers=signed.headers["admin"]).get_json()
-    ehpad = requirements(before["hospitals"][0])["2b_ehpad"]
+    ehpad = requirements(before["hospitals"][0])["recommande_ehpad"]
     assert before["at"] == "2025-06-20"
     assert ehpad["verdict"] == "a_risque" and "n'entre en vigueur que le 1er juillet 2025" in ehpad["reason"]
 
@@ -137,4 +153,5 @@ def test_the_openapi_document_describes_it(client):
     assert set(schemas["ComplianceDocument"]["properties"]) >= {"at", "hospitals"}
     assert set(schemas["RequirementVerdict"]["properties"]) >= {"code", "verdict", "reason", "citation", "evidence"}
     assert schemas["RequirementVerdict"]["properties"]["verdict"]["enum"] == ["satisfait", "a_risque", "manquant",
-                                                                              "non_requis"]
+                                                                              "non_requis", "non_evalue"]
+    assert "rule_set" in {p["name"] for p in operation["parameters"]}

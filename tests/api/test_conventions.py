@@ -50,7 +50,10 @@ def test_create_a_convention_from_a_template(client, world, partners, role):
     assert (body["effective_date"], body["duration_months"], body["end_date"]) == ("2027-01-01", 36, "2029-12-31")
     assert (body["tacit_renewal"], body["notice_months"]) == (True, 6)
     assert body["clauses"] == ["telemedecine"] and body["fields"] == FIELDS
-    assert body["themes"] == ["orientation", "telemedecine"] and body["partner_types"] == ["second_recours"]
+    # the themes of its articles: the template's own, and the telemedicine clause ticked
+    assert body["themes"] == ["orientation", "consultations_avancees", "information_partagee", "telemedecine"]
+    assert body["partner_types"] == ["second_recours"] and body["themes_declared"] is False
+    assert (body["legal_bases"], body["transmitted_to_ars_on"]) == (["R6111-24", "L6316-1"], None)
     assert [(p["role"], p["name"]) for p in body["parties"]] == [("hospital", "HOPITAL DE BEAUNE"),
                                                                  ("partner", "CHU DIJON BOURGOGNE")]
     assert (body["drafts"], body["signed_copy"]) == ([], None)
@@ -133,6 +136,8 @@ def test_invalid_payloads_are_located(client, world, partners, changes, location
     ({"fields": {"administrative_court": "Dijon", "signing_place": "Beaune"}}, "Spécialités"),
     ({"fields": {**FIELDS, "inconnu": "x"}}, "inconnu"),
     ({"clauses": ["clause_fantome"]}, "clause_fantome"),
+    ({"clauses": [], "themes": ["telemedecine"]}, "aucun article ne couvre : telemedecine"),
+    ({"legal_bases": ["L6111-3-2"]}, "le fondement juridique d'une convention rédigée d'après un modèle"),
 ])
 def test_values_that_do_not_fit_the_template_are_refused(client, world, partners, changes, message):
     error = assert_error(client.post(URL, json=payload(world, partners, **changes),

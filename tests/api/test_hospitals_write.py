@@ -1,4 +1,5 @@
 """PUT /hospitals/{finess_et}: listing is the ARS's decision; the hospital's users keep territory and activities."""
+# The ARS records the listing and the legal facts and confirms declarations; the hospital declares.
 
 from datetime import date, timedelta
 
@@ -43,7 +44,8 @@ def test_listing_an_establishment(client, world, candidate, role):
 
 
 def test_updating_a_listed_hospital_answers_200_and_is_audited(client, world):
-    payload = {**LISTING, "decision_ref": "ARS-BFC-2024-01"}
+    payload = {key: value for key, value in LISTING.items() if key != "internal_activities"}
+    payload["decision_ref"] = "ARS-BFC-2024-01"
     response = put(client, world.own.finess_et, payload, world.headers["ars"])
     assert response.status_code == 200
     assert response.get_json()["decision_ref"] == "ARS-BFC-2024-01"
@@ -51,7 +53,7 @@ def test_updating_a_listed_hospital_answers_200_and_is_audited(client, world):
 
 
 def test_fields_left_out_keep_their_value(client, world):
-    response = put(client, world.own.finess_et, {"internal_activities": ["usld"]}, world.headers["ars"])
+    response = put(client, world.own.finess_et, {"internal_activities": ["usld"]}, world.headers["hospital"])
     body = response.get_json()
     assert response.status_code == 200
     assert body["internal_activities"] == ["usld"]
@@ -86,6 +88,57 @@ def test_hospital_user_cannot_change_the_decision(client, world, change):
 def test_other_scopes_cannot_write(client, world, role):
     # 403 whether the establishment is listed or not: the answer does not reveal a listing out of scope.
     assert_error(put(client, world.own.finess_et, {"internal_activities": []}, world.headers[role]), 403)
+
+
+def test_the_ars_records_the_legal_facts_and_confirms_what_the_hospital_declares(client, world):
+    declared = put(client, world.own.finess_et, {"internal_activities": ["usld", "ehpad"],
+                                                 "own_equipment": ["imagerie"]}, world.headers["hospital"])
+    assert declared.status_code == 200, declared.get_json()
+    payload = {"legal_status": "public", "ght_support": "210780581", "confirmed_activities": ["usld"],
+               "confirmed_equipment": ["imagerie"], "removed_on": None}
+    response = put(client, world.own.finess_et, payload, world.headers["ars"])
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["legal_status"], body["legal_status_recorded"], body["ght_support"]) == (
+        "public", "public", "210780581")
+    assert (body["internal_activities"], body["confirmed_activities"]) == (["usld", "ehpad"], ["usld"])
+    assert (body["own_equipment"], body["confirmed_equipment"]) == (["imagerie"], ["imagerie"])
+    withdrawn = put(client, world.own.finess_et, {"internal_activities": ["ehpad"]}, world.headers["hospital"])
+    assert withdrawn.get_json()["confirmed_activities"] == []  # a withdrawn declaration loses its confirmation
+
+
+def test_the_legal_status_defaults_to_finess_and_self_is_a_ght_support(client, world):
+    body = put(client, world.own.finess_et, {"ght_support": "self"}, world.headers["ars"]).get_json()
+    assert (body["legal_status_recorded"], body["ght_support"]) == (None, "self")
+    assert body["legal_status"] in ("public", "prive", None)
+
+
+@pytest.mark.parametrize("change", [{"internal_activities": ["ehpad"]}, {"own_equipment": ["biologie"]}])
+def test_the_ars_does_not_declare_for_the_hospital(client, world, change):
+    error = assert_error(put(client, world.own.finess_et, change, world.headers["ars"]), 403, "forbidden")
+    assert "déclarés par l'hôpital" in error["message"]
+
+
+@pytest.mark.parametrize("change", [{"confirmed_activities": []}, {"legal_status": "prive"},
+                                    {"ght_support": "self"}, {"removed_on": "2024-01-01", "removal_ground": "a"}])
+def test_the_hospital_does_not_confirm_nor_record_the_legal_facts(client, world, change):
+    if "confirmed_activities" in change:
+        put(client, world.own.finess_et, {"internal_activities": ["usld"]}, world.headers["hospital"])
+        put(client, world.own.finess_et, {"confirmed_activities": ["usld"]}, world.headers["ars"])
+    error = assert_error(put(client, world.own.finess_et, change, world.headers["hospital"]), 403, "forbidden")
+    assert "Seule l'ARS" in error["message"]
+
+
+@pytest.mark.parametrize("payload, problem", [
+    ({"confirmed_activities": ["ehpad"]}, "n'est pas déclaré"),
+    ({"removed_on": "2024-01-01"}, "à la fois la date et le motif"),
+    ({"removed_on": "2020-01-01", "removal_ground": "a"}, "ne peut précéder l'inscription"),
+    ({"ght_support": "210780582"}, "établissement support du GHT"),
+])
+def test_legal_facts_are_checked(client, world, payload, problem):
+    error = assert_error(put(client, world.own.finess_et, payload, world.headers["ars"]), 422, "invalid")
+    assert any(problem in detail for detail in error["details"]), error
 
 
 def test_unknown_establishment_is_404(client, world):

@@ -20,6 +20,8 @@ PATHS = {
     "/api/v1/conventions/{convention_id}/signed-copy": {"post"},
     "/api/v1/templates": {"get", "post"},
     "/api/v1/compliance": {"get"},
+    "/api/v1/compliance/rule-sets": {"get"},
+    "/api/v1/conventions/{convention_id}/ars-transmission": {"post"},
     "/api/v1/bundles": {"get"},
 }
 

@@ -31,7 +31,7 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     first = page.get_by_role("listitem").filter(has=page.get_by_role("article")).first
     expect(first).to_contain_text("Suggéré pour ce partenaire")
     screenshot(page, "10-choix-modele")
-    first.get_by_role("link", name=re.compile("Utiliser ce modèle")).click()
+    page.get_by_role("link", name=re.compile("Utiliser ce modèle : Second recours")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle convention")
     expect(page.get_by_role("checkbox", name="CHU DIJON BOURGOGNE")).to_be_checked()
@@ -43,15 +43,14 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     page.get_by_label("Nom du signataire pour CHU DIJON BOURGOGNE").fill("Paul Martin")
     page.get_by_label("Qualité du signataire pour CHU DIJON BOURGOGNE").fill("Directeur général")
     page.get_by_role("checkbox", name="Postes médicaux partagés").check()
-    page.get_by_label("Spécialités des consultations avancées").fill("Cardiologie\nGériatrie")
     screenshot(page, "11-formulaire-convention")
     page.get_by_role("button", name="Produire le projet de convention").click()
 
     expect(page.get_by_role("alert").filter(has_text="Le formulaire n'a pas été enregistré")).to_be_focused()
-    expect(page.get_by_role("alert")).to_contain_text("Tribunal administratif compétent (ville)")
-    expect(page.get_by_label("Spécialités des consultations avancées")).to_have_value("Cardiologie\nGériatrie")
+    expect(page.get_by_role("alert")).to_contain_text("Spécialités des consultations avancées")
+    expect(page.get_by_label("Nom du signataire pour CHU DIJON BOURGOGNE")).to_have_value("Paul Martin")
     screenshot(page, "11-formulaire-convention-erreur")
-    page.get_by_label("Tribunal administratif compétent (ville)").fill("Dijon")
+    page.get_by_label("Spécialités des consultations avancées (une par ligne)").fill("Cardiologie\nGériatrie")
     page.get_by_role("button", name="Produire le projet de convention").click()
 
     reference = f"{drafting.hospital.finess_et}-2027-001"
@@ -64,9 +63,11 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     download = download_info.value
     assert download.suggested_filename == f"{reference} projet v1.docx"
     text = document_text(Path(download.path()).read_bytes())
-    for expected in ("CHU DIJON BOURGOGNE", "CH D'IS-SUR-TILLE", drafting.chu.partner.finess_et, "Paul Martin",
-                     "1er janvier 2027", "Postes médicaux partagés", "Cardiologie"):
+    for expected in ("CHU DIJON BOURGOGNE", drafting.chu.partner.finess_et, "Paul Martin",
+                     "1er janvier 2027", "Postes médicaux partagés", "Cardiologie",
+                     "tribunal administratif territorialement compétent"):  # two public establishments
         assert expected in text, expected
+    assert "R. 6111-26" not in text and "R6111-26" not in text
 
     page.get_by_role("link", name="Aperçu du projet v1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aperçu du projet v1")

@@ -76,7 +76,7 @@ def test_sign_a_convention_from_its_page(signed_file, drafting, live_server, bro
     expect(header).to_contain_text("Signée")
     expect(header).to_contain_text("En vigueur")
     expect(cycle).to_contain_text(re.compile(rf"Signée le\s*{french_date(SIGNED_ON)}"))
-    expect(actions.get_by_role("button")).to_have_text(["Résilier"])
+    expect(actions.get_by_role("button")).to_have_text(["Résilier", "Enregistrer la transmission"])
     expect(page.get_by_role("button", name="Créer un avenant")).to_be_visible()
     expect(page.locator("#historique")).to_contain_text(re.compile(r"« À signer » →\s*vers « Signée »"))
     screenshot(page, "44-convention-signee")

@@ -85,7 +85,8 @@ def test_conformite_lists_the_verdicts_of_every_hospital_of_the_scope(world):
     rows = csv_rows(data, "conformite.csv")
     assert rows[0][:3] == ["FINESS ET", "Hôpital", "Département"]
     assert {row[0] for row in rows[1:]} == {world.own.finess_et, world.neighbour.finess_et}
-    assert all(row[5] in ("satisfait", "manquant", "a_risque", "non_requis") for row in rows[1:])
+    assert all(row[5] in ("satisfait", "manquant", "a_risque", "non_requis", "non_evalue") for row in rows[1:])
+    assert {row[3] for row in rows[1:]} >= {"l6111_3_2", "l6111_3_3"}  # the texts in force, by default
 
 
 def test_lisezmoi_says_what_when_who_and_how_to_verify(world):

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from registry.compliance.checker import evaluate
 from registry.compliance.facts import ConventionFacts, HospitalFacts, PartnerFacts
+from registry.compliance.rules import CURRENT, R6111_26_2016
 
 AT = date(2026, 6, 1)
 YEAR = timedelta(days=365)
@@ -15,8 +16,17 @@ CITATIONS = {
     "2b_ssr_usld": "Art. R6111-26, I, 2° b) du code de la santé publique (décret n° 2016-658 du 20 mai 2016)",
     "3_coordination": "Art. R6111-26, I, 3° du code de la santé publique (décret n° 2016-658 du 20 mai 2016)",
     "II_cpom": "Art. R6111-26, II du code de la santé publique (décret n° 2016-658 du 20 mai 2016)",
-    "R6111_24_plateau_technique": "Art. R6111-24, II (alinéa qui suit le 4°) du code de la santé publique "
-                                  "(version en vigueur, issue du décret n° 2021-586 du 12 mai 2021)",
+    "r6111_24_4_plateau_technique": "Art. R6111-24, II (alinéa qui suit le 4°) du code de la santé publique "
+                                    "(décret n° 2021-586 du 12 mai 2021)",
+    "l6111_3_2": "Art. L6111-3-2, I du code de la santé publique (ordonnance n° 2021-582 du 12 mai 2021)",
+    "l6111_3_3": "Art. L6111-3-3 du code de la santé publique (ordonnance n° 2021-582 du 12 mai 2021)",
+    "r6111_24_1_premier_recours": "Art. R6111-24, II, 1° du code de la santé publique (décret n° 2021-586 du 12 mai "
+                                  "2021)",
+    "r6111_24_4_consultations": "Art. R6111-24, II, 4° du code de la santé publique (décret n° 2021-586 du 12 mai "
+                                "2021)",
+    "cpom": "Art. L6114-1 du code de la santé publique (ordonnance n° 2020-1407 du 18 novembre 2020)",
+    **dict.fromkeys(("recommande_ehpad", "recommande_ssr_usld", "recommande_coordination"),
+                    "Art. L6111-3-1, II du code de la santé publique (loi n° 2019-774 du 24 juillet 2019)"),
 }
 
 
@@ -58,8 +68,14 @@ def convention(reference: str, *partners: PartnerFacts, themes=(), partner_types
                            themes=frozenset(themes), partners=tuple(partners), **values)
 
 
+def ruleset_of(code: str):
+    """The rule set a requirement code belongs to: the 2016 one for its codes, else the texts in force."""
+    return R6111_26_2016 if code in R6111_26_2016.codes else CURRENT
+
+
 def verdict(code: str, hospital_facts: HospitalFacts | None = None, conventions=(), at: date = AT, **kwargs):
-    """The verdict of one requirement, after checking that it cites its text."""
+    """The verdict of one requirement (in its rule set), after checking that it cites its text."""
+    kwargs.setdefault("ruleset", ruleset_of(code))
     verdicts = {item.code: item for item in evaluate(hospital_facts or hospital(), list(conventions), at, **kwargs)}
     result = verdicts[code]
     assert result.citation == CITATIONS[code]

@@ -17,7 +17,7 @@ def make_convention(hospital: HospitalProfile, *partners: Partnership | Organisa
                     partner_types=None, themes=(), signed_on: date | None = date(2025, 6, 1),
                     effective_date: date | None = date(2025, 7, 1), duration_months: int | None = 60,
                     tacit_renewal: bool = False, terminated_on: date | None = None,
-                    parent: Convention | None = None,
+                    parent: Convention | None = None, legal_bases=(), transmitted_to_ars_on: date | None = None,
                     created_at: datetime = datetime(2025, 1, 2, tzinfo=UTC)) -> Convention:
     """A main convention (or, with ``parent``, an avenant) with the hospital and ``partners`` as parties.
 
@@ -42,7 +42,7 @@ def make_convention(hospital: HospitalProfile, *partners: Partnership | Organisa
         effective_date=effective_date, duration_months=duration_months, tacit_renewal=tacit_renewal,
         notice_months=3, signed_on=signed_on, terminated_on=terminated_on,
         termination_reason="Résiliation d'un commun accord" if status == "resiliee" else None,
-        created_at=created_at)
+        legal_bases=list(legal_bases), transmitted_to_ars_on=transmitted_to_ars_on, created_at=created_at)
     convention.parties = [ConventionParty(organisation=organisation, position=position,
                                           role=PARTY_HOSPITAL if position == 0 else PARTY_PARTNER)
                           for position, organisation in enumerate([hospital.organisation, *organisations])]

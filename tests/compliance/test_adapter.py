@@ -9,9 +9,11 @@ from sqlalchemy import event
 from registry.compliance.adapter import (HospitalRows, evaluate_hospitals, facts_of, filter_hospitals,
                                          load_rows)
 from registry.compliance.facts import ConventionFacts, PartnerFacts
+from registry.compliance.rules import R6111_26_2016
 from registry.conventions.lifecycle import period_end
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
+from tests.compliance.builders import ruleset_of
 from tests.compliance.records import AT, make_convention
 
 ADMIN = SimpleNamespace(is_authenticated=True, role="admin")
@@ -51,8 +53,10 @@ def facts(hospital, at: date = AT):
     return hospital_facts, {convention.reference: convention for convention in conventions}
 
 
-def verdicts(hospital, at: date = AT) -> dict:
-    [result] = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN), finess_et=hospital.finess_et), at)
+def verdicts(hospital, at: date = AT, ruleset=R6111_26_2016) -> dict:
+    """The verdicts of one hospital; the 2016 rule set by default, whose scenarios these tests were written on."""
+    [result] = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN), finess_et=hospital.finess_et), at,
+                                  ruleset)
     return {item.code: item for item in result.verdicts}
 
 
@@ -64,11 +68,14 @@ def test_hospital_facts_come_from_its_profile_and_partnerships(semur):
     assert hospital.territory_departements == {"21"} and hospital.territory_communes == {"58000"}
     assert hospital.internal_activities == {"usld"}
     assert hospital.partners == (
-        PartnerFacts("EHPAD LES TILLEULS", semur.ehpad.partner.finess_et, frozenset({"ehpad"}), "21", "21603"),
-        PartnerFacts("EHPAD MONTSOURIS", semur.ehpad_paris.partner.finess_et, frozenset({"ehpad"}), "75", "75114"),
-        PartnerFacts("HAD DU RHONE", semur.had.partner.finess_et, frozenset({"had", "ssr"}), "69", "69123"),
+        PartnerFacts("EHPAD LES TILLEULS", semur.ehpad.partner.finess_et, frozenset({"ehpad"}), "21", "21603",
+                     semur.ehpad.partner.finess_ej),
+        PartnerFacts("EHPAD MONTSOURIS", semur.ehpad_paris.partner.finess_et, frozenset({"ehpad"}), "75", "75114",
+                     semur.ehpad_paris.partner.finess_ej),
+        PartnerFacts("HAD DU RHONE", semur.had.partner.finess_et, frozenset({"had", "ssr"}), "69", "69123",
+                     semur.had.partner.finess_ej),
         PartnerFacts("CHU DIJON", semur.chu.partner.finess_et, frozenset({"second_recours"}), "21",
-                     semur.chu.partner.commune_code))
+                     semur.chu.partner.commune_code, semur.chu.partner.finess_ej))
 
 
 def test_convention_facts_carry_status_dates_types_themes_and_partners(semur):
@@ -85,7 +92,7 @@ def test_convention_facts_carry_status_dates_types_themes_and_partners(semur):
         reference=signed.reference, status="signee", partner_types=frozenset({"second_recours"}),
         themes=frozenset({"orientation", "telemedecine"}),
         partners=(PartnerFacts("CHU DIJON", semur.chu.partner.finess_et, frozenset({"second_recours"}), "21",
-                               semur.chu.partner.commune_code),),
+                               semur.chu.partner.commune_code, semur.chu.partner.finess_ej),),
         signed_on=date(2025, 6, 1), effective_date=date(2025, 7, 1),
         # tacit renewal: the end of the period containing AT, as the convention pages compute it
         end_date=period_end(date(2025, 7, 1), 12, True, AT), tacit_renewal=True, terminated_on=None,
@@ -118,7 +125,8 @@ def test_a_party_no_longer_recorded_as_partner_plays_no_type(semur, make_organis
     _, conventions = facts(semur.hospital)
 
     [partner] = conventions[convention.reference].partners
-    assert partner == PartnerFacts("USLD DE MONTBARD", former.finess_et, frozenset(), "21", former.commune_code)
+    assert partner == PartnerFacts("USLD DE MONTBARD", former.finess_et, frozenset(), "21", former.commune_code,
+                                   former.finess_ej)
 
 
 def test_terminated_and_expired_conventions_are_read_with_their_dates_and_do_not_count(semur):
@@ -140,20 +148,23 @@ def test_terminated_and_expired_conventions_are_read_with_their_dates_and_do_not
     assert f"Convention {expired.reference} : expirée le 31 janvier 2025" in result["2a_second_recours"].reason
 
 
-def test_territory_decides_for_the_ehpad_but_not_for_the_had(semur):
+def test_territory_decides_for_the_ehpad_unless_it_also_runs_an_had(semur):
     paris = make_convention(semur.hospital, semur.ehpad_paris)
-    db.session.commit()
-    result = verdicts(semur.hospital)
-    assert result["2b_ehpad"].verdict == "manquant"
-    assert "hors du territoire de l'hôpital (commune 75114, département 75)" in result["2b_ehpad"].reason
-    assert result["2b_ehpad"].discarded[0].reference == paris.reference
-
     had = make_convention(semur.hospital, semur.had, partner_types=["had"])
     db.session.commit()
     result = verdicts(semur.hospital)
-    assert result["2b_ehpad"].verdict == "satisfait"
-    assert result["2b_ehpad"].references == [had.reference]
-    assert result["2b_ssr_usld"].verdict == "non_requis"  # the hospital runs an USLD itself
+    assert result["2b_ehpad"].verdict == "manquant"  # strict 2° b): a plain HAD is no EHPAD
+    assert "hors du territoire de l'hôpital (commune 75114, département 75)" in result["2b_ehpad"].reason
+    assert result["2b_ehpad"].discarded[0].reference == paris.reference and had.reference not in result[
+        "2b_ehpad"].reason
+    assert result["2b_ssr_usld"].verdict == "non_evalue"  # the USLD it declares running is not yet confirmed
+
+    semur.ehpad_paris.partner_types = ["ehpad", "had"]
+    semur.hospital.confirmed_activities = ["usld"]
+    db.session.commit()
+    result = verdicts(semur.hospital)
+    assert result["2b_ehpad"].verdict == "satisfait" and result["2b_ehpad"].references == [paris.reference]
+    assert result["2b_ssr_usld"].verdict == "non_requis"  # the hospital runs an USLD itself, as the ARS confirmed
 
 
 def test_statuses_and_the_day_asked_about(semur):
@@ -185,6 +196,9 @@ def test_a_change_in_the_database_is_seen_at_once_despite_the_memo(semur):
     assert verdicts(semur.hospital)["2b_ehpad"].verdict == "manquant"
 
     semur.hospital.internal_activities = ["usld", "ehpad"]
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "non_evalue"
+    semur.hospital.confirmed_activities = ["ehpad"]
     db.session.commit()
     assert verdicts(semur.hospital)["2b_ehpad"].verdict == "non_requis"
 
@@ -258,13 +272,13 @@ def test_a_party_outside_the_partnerships_costs_one_more_query_whatever_the_numb
 
 def suggestion(hospital, code: str, at: date = AT):
     from registry.compliance.drafting import TemplateChoice, suggest
-    from registry.compliance.rules import CURRENT
     from registry.documents.library import TemplateLibrary
 
     templates = [TemplateChoice.from_manifest(template.manifest.as_dict())
                  for template in TemplateLibrary.from_app().templates()]
-    [result] = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN), finess_et=hospital.finess_et), at)
-    chosen = suggest(CURRENT.requirement(code), result, templates)
+    [result] = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN), finess_et=hospital.finess_et), at,
+                                  ruleset_of(code))
+    chosen = suggest(ruleset_of(code).requirement(code), result, templates)
     return (chosen.template.code if chosen.template else None), (chosen.partnership.id if chosen.partnership
                                                                  else None)
 
@@ -295,8 +309,36 @@ def test_a_convention_ending_soon_is_renewed_with_its_partner(semur, make_partne
 
 
 def test_a_theme_only_requirement_uses_a_template_covering_the_theme_with_a_fitting_partner(semur):
-    # R6111-24 II: « Accès au plateau technique » with any partner: the CHU and the second-recours template
-    assert suggestion(semur.hospital, "R6111_24_plateau_technique") == ("second_recours", semur.chu.id)
+    # R6111-24 II: « Accès au plateau technique » with any partner: no template has it among the articles it
+    # always contains, so the first partner without convention a template offering it as a clause can serve
+    assert suggestion(semur.hospital, "r6111_24_4_plateau_technique") == ("ssr_usld", semur.had.id)
+    make_convention(semur.hospital, semur.had, partner_types=["had"])
+    db.session.commit()
+    assert suggestion(semur.hospital, "r6111_24_4_plateau_technique") == ("second_recours", semur.chu.id)
+
+
+def test_the_texts_in_force_read_the_listing_status_ght_and_transmission(semur, make_organisation):
+    cpts = make_organisation(name="CPTS DU PAYS DE SEMUR", category_code="604", departement="21")
+    semur.hospital.listed_on, semur.hospital.ght_support = date(2025, 1, 10), semur.chu.partner.finess_ej
+    partners = make_convention(semur.hospital, cpts, partner_types=["cpts"], legal_bases=["L6111-3-2"],
+                               transmitted_to_ars_on=date(2025, 9, 1))
+    ght = make_convention(semur.hospital, semur.chu, legal_bases=["L6111-3-3"])
+    db.session.commit()
+
+    hospital, conventions = facts(semur.hospital)
+    result = verdicts(semur.hospital, ruleset=ruleset_of("l6111_3_2"))
+
+    assert (hospital.listed_on, hospital.legal_status, hospital.ght_support) == (
+        date(2025, 1, 10), "public", semur.chu.partner.finess_ej)  # category 106: a public CH, from FINESS
+    assert conventions[partners.reference].legal_bases == {"L6111-3-2"}
+    assert conventions[partners.reference].transmitted_on == date(2025, 9, 1)
+    assert (result["l6111_3_2"].verdict, result["l6111_3_2"].references) == ("satisfait", [partners.reference])
+    assert (result["l6111_3_3"].verdict, result["l6111_3_3"].flags) == ("a_risque", ("non_transmise",))
+    assert result["l6111_3_3"].references == [ght.reference]
+
+    semur.hospital.legal_status = "prive"
+    db.session.commit()
+    assert verdicts(semur.hospital, ruleset=ruleset_of("l6111_3_3"))["l6111_3_3"].verdict == "non_requis"
 
 
 def test_without_a_fitting_partner_the_template_alone(make_hospital):

@@ -14,18 +14,36 @@ from tests.compliance.builders import (AT, CITATIONS, EHPAD_PARIS, EHPAD_TILLEUL
 DAY = timedelta(days=1)
 
 
-def test_no_partner_and_no_convention_leaves_every_partnership_missing():
-    verdicts = evaluate(hospital(), [], AT)
+EHPAD_MISSING = ("Aucune convention signée et en vigueur avec un EHPAD de son territoire, ni avec un EHPAD qui "
+                 "exerce aussi une activité d'HAD, où qu'il soit situé.")
+
+
+def test_no_partner_and_no_convention_leaves_every_2016_partnership_missing():
+    verdicts = evaluate(hospital(), [], AT, ruleset=R6111_26_2016)
+
+    assert [v.code for v in verdicts] == list(R6111_26_2016.codes)
+    assert {v.code: v.verdict for v in verdicts} == {
+        "1_premier_recours": "manquant", "2a_second_recours": "manquant", "2b_ehpad": "manquant",
+        "2b_ssr_usld": "manquant", "3_coordination": "manquant", "II_cpom": "non_evalue"}
+    assert all(v.citation == CITATIONS[v.code] for v in verdicts)
+    ehpad = verdicts[2]
+    assert ehpad.reason == EHPAD_MISSING
+    assert ehpad.evidence == () and ehpad.discarded == ()
+
+
+def test_the_texts_in_force_are_the_default_and_recommend_without_requiring():
+    verdicts = evaluate(hospital(listed_on=AT - 2 * YEAR, legal_status="public"), [], AT)
 
     assert [v.code for v in verdicts] == list(CURRENT.codes)
     assert {v.code: v.verdict for v in verdicts} == {
-        "1_premier_recours": "manquant", "2a_second_recours": "manquant", "2b_ehpad": "manquant",
-        "2b_ssr_usld": "manquant", "3_coordination": "manquant", "II_cpom": "a_risque",
-        "R6111_24_plateau_technique": "a_risque"}
+        "l6111_3_2": "manquant", "l6111_3_3": "non_evalue", "r6111_24_1_premier_recours": "manquant",
+        "r6111_24_4_consultations": "non_evalue", "r6111_24_4_plateau_technique": "non_evalue",
+        "cpom": "non_evalue", "recommande_ehpad": "non_requis", "recommande_ssr_usld": "non_requis",
+        "recommande_coordination": "non_requis"}
     assert all(v.citation == CITATIONS[v.code] for v in verdicts)
-    ehpad = verdicts[2]
-    assert ehpad.reason == "Aucune convention signée et en vigueur avec un EHPAD de son territoire, ni avec une HAD."
-    assert ehpad.evidence == () and ehpad.discarded == ()
+    assert [v.code for v in verdicts if v.recommended] == [
+        "recommande_ehpad", "recommande_ssr_usld", "recommande_coordination"]
+    assert verdicts[6].reason == "Partenariat recommandé, non exigé par les textes en vigueur. " + EHPAD_MISSING
 
 
 def test_a_partner_without_convention_is_named():
@@ -95,8 +113,7 @@ def test_expired_yesterday_does_not_count():
     result = verdict("2b_ehpad", conventions=[convention("C-1", EHPAD_TILLEULS, end_date=AT - DAY)])
 
     assert result.verdict == "manquant"
-    assert result.reason == ("Aucune convention signée et en vigueur avec un EHPAD de son territoire, ni avec une "
-                             "HAD. Convention C-1 : expirée le 31 mai 2026.")
+    assert result.reason == EHPAD_MISSING + " Convention C-1 : expirée le 31 mai 2026."
     assert result.evidence == () and result.discarded[0].reference == "C-1"
 
 
@@ -240,7 +257,7 @@ def test_every_verdict_names_its_rule_set_and_reading():
 
     assert [v.code for v in verdicts] == ["1_premier_recours", "2a_second_recours", "2b_ehpad", "2b_ssr_usld",
                                           "3_coordination", "II_cpom"]
-    assert {v.ruleset for v in verdicts} == {"R6111-26 (décret n° 2016-658 du 20 mai 2016), version 1"}
+    assert {v.ruleset for v in verdicts} == {"R6111-26 (décret n° 2016-658 du 20 mai 2016), version 2"}
     assert all(v.reading == R6111_26_2016.requirement(v.code).reading for v in verdicts)
 
 

@@ -1,19 +1,37 @@
 """Each requirement's own reading: partner types, themes, territory, activities run inside, equipment, CPOM."""
 
-from registry.compliance.checker import evaluate
+from functools import partial
+
+from registry.compliance import checker
+from registry.compliance.rules import R6111_26_2016
 from tests.compliance.builders import (AT, CARE_THEMES, CHU_DIJON, CPTS_JURA, CPTS_VAL, DAC_21, EHPAD_PARIS,
                                        EHPAD_TILLEULS, HAD_LYON, LABO, MEDECINS, SECOND_RECOURS_THEMES, SSR_DIJON,
                                        SSR_LYON, USLD_BEAUNE, convention, hospital, partner, verdict)
 
+#: These scenarios read the 2016 rule set unless they name a requirement of the texts in force.
+evaluate = partial(checker.evaluate, ruleset=R6111_26_2016)
+
 # --- 1° premier recours --------------------------------------------------------------------------------------
 
 
-def test_primary_care_met_by_community_gps_practising_inside():
-    result = verdict("1_premier_recours", hospital(internal_activities={"medecins_liberaux"}))
+def test_primary_care_met_by_community_gps_practising_inside_once_the_ars_confirms_it():
+    confirmed = verdict("1_premier_recours", hospital(internal_activities={"medecins_liberaux"},
+                                                      confirmed_activities={"medecins_liberaux"}))
+    declared = verdict("1_premier_recours", hospital(internal_activities={"medecins_liberaux"}))
 
-    assert result.verdict == "satisfait"
-    assert result.reason == ("Satisfait par l'activité exercée au sein de l'hôpital : « Médecins généralistes "
-                             "libéraux exerçant en son sein » (déclarée dans son profil).")
+    assert confirmed.verdict == "satisfait"
+    assert confirmed.reason == ("Satisfait par l'activité exercée au sein de l'hôpital : « Médecins généralistes "
+                                "libéraux exerçant en son sein » (déclarée dans son profil et confirmée par l'ARS).")
+    assert declared.verdict == "non_evalue"
+    assert declared.reason.startswith("L'hôpital déclare exercer lui-même l'activité « Médecins généralistes "
+                                      "libéraux exerçant en son sein », que l'ARS n'a pas encore confirmée")
+
+
+def test_a_declared_activity_does_not_hide_a_convention_that_meets_the_requirement():
+    facts = hospital(internal_activities={"medecins_liberaux"})
+    result = verdict("1_premier_recours", facts, [convention("C-1", CPTS_VAL, themes=CARE_THEMES)])
+
+    assert result.verdict == "satisfait" and result.references == ["C-1"]
 
 
 def test_primary_care_met_by_a_cpts_convention_covering_both_themes():
@@ -81,36 +99,55 @@ def test_second_recours_has_no_territory_condition():
 
 
 def test_ehpad_run_inside_makes_the_ehpad_partnership_unnecessary_only():
-    facts = hospital(internal_activities={"ehpad"})
+    facts = hospital(internal_activities={"ehpad"}, confirmed_activities={"ehpad"})
 
     ehpad = verdict("2b_ehpad", facts)
     assert ehpad.verdict == "non_requis"
-    assert ehpad.reason == ("L'hôpital exerce lui-même l'activité « EHPAD » (déclarée dans son profil) : ce "
-                            "partenariat n'est pas requis.")
+    assert ehpad.reason == ("L'hôpital exerce lui-même l'activité « EHPAD » (déclarée dans son profil et confirmée "
+                            "par l'ARS) : ce partenariat n'est pas requis.")
     assert verdict("2b_ssr_usld", facts).verdict == "manquant"
 
 
+def test_an_activity_declared_but_not_confirmed_waives_nothing_yet():
+    result = verdict("2b_ehpad", hospital(internal_activities={"ehpad"}))
+
+    assert result.verdict == "non_evalue"
+    assert "« EHPAD », que l'ARS n'a pas encore confirmée : à vérifier" in result.reason
+
+
 def test_ssr_or_usld_run_inside_each_waive_the_ssr_usld_partnership():
-    assert verdict("2b_ssr_usld", hospital(internal_activities={"ssr"})).verdict == "non_requis"
-    assert verdict("2b_ssr_usld", hospital(internal_activities={"usld"})).verdict == "non_requis"
+    for activity in ("ssr", "usld"):
+        facts = hospital(internal_activities={activity}, confirmed_activities={activity})
+        assert verdict("2b_ssr_usld", facts).verdict == "non_requis"
 
 
 def test_had_run_inside_waives_nothing():
-    facts = hospital(internal_activities={"had"})
+    facts = hospital(internal_activities={"had"}, confirmed_activities={"had"})
 
     assert verdict("2b_ehpad", facts).verdict == "manquant"
     assert verdict("2b_ssr_usld", facts).verdict == "manquant"
 
 
-def test_ssr_outside_the_territory_does_not_count_but_an_had_anywhere_does():
+def test_ssr_outside_the_territory_does_not_count_nor_does_a_plain_had():
+    """Strict reading of 2° b): the HAD relaxes the territory condition, it does not replace the partner's nature."""
     off = verdict("2b_ssr_usld", conventions=[convention("C-1", SSR_LYON)])
     had = verdict("2b_ssr_usld", conventions=[convention("C-1", SSR_LYON), convention("C-2", HAD_LYON)])
 
-    assert off.verdict == "manquant"
+    assert off.verdict == had.verdict == "manquant"
     assert off.reason.endswith("Convention C-1 : l'établissement SSR/SMR « SSR du Rhône » est hors du territoire "
                                "de l'hôpital (commune 69123, département 69).")
-    assert had.verdict == "satisfait" and had.references == ["C-2"]
-    assert [item.reference for item in had.discarded] == ["C-1"]
+    assert had.references == [] and "C-2" not in had.reason
+
+
+def test_an_ssr_off_the_territory_that_also_runs_an_had_counts():
+    ssr_had = partner("SSR et HAD du Rhône", "ssr", "had", departement="69", finess_et="690000050")
+    ehpad_had = partner("EHPAD et HAD de Paris", "ehpad", "had", departement="75", finess_et="750000050")
+
+    ssr = verdict("2b_ssr_usld", conventions=[convention("C-1", ssr_had)])
+    ehpad = verdict("2b_ehpad", conventions=[convention("C-2", ehpad_had)])
+
+    assert (ssr.verdict, ssr.references) == ("satisfait", ["C-1"])
+    assert (ehpad.verdict, ehpad.references) == ("satisfait", ["C-2"])
 
 
 def test_ehpad_outside_the_territory_is_named():
@@ -161,10 +198,11 @@ def test_a_convention_counts_only_for_the_kinds_it_declares():
     assert (verdicts["2b_ehpad"], verdicts["2b_ssr_usld"]) == ("satisfait", "manquant")
 
 
-def test_one_had_convention_meets_both_second_b_requirements():
+def test_a_plain_had_convention_meets_neither_second_b_requirement():
     verdicts = {v.code: v.verdict for v in evaluate(hospital(), [convention("C-1", HAD_LYON)], AT)}
 
-    assert verdicts["2b_ehpad"] == verdicts["2b_ssr_usld"] == "satisfait"
+    assert verdicts["2b_ehpad"] == verdicts["2b_ssr_usld"] == "manquant"
+    assert verdicts["3_coordination"] == "satisfait"  # the 3° keeps its HAD route
 
 
 # --- 3° coordination and II CPOM ----------------------------------------------------------------------------------
@@ -198,37 +236,47 @@ def test_cpom_is_to_be_checked_and_lists_the_second_item_partnerships():
 
     result = verdict("II_cpom", conventions=conventions)
 
-    assert result.verdict == "a_risque"
-    assert result.reason == ("Les engagements du CPOM ne sont pas enregistrés dans l'application : leur inscription "
-                             "au CPOM est à vérifier. Partenariats du 2° à y retrouver : C-1, C-2.")
+    assert result.verdict == "non_evalue"
+    assert result.reason == ("Aucun CPOM n'est enregistré dans l'application : l'inscription des engagements de "
+                             "coopération au CPOM ne peut être vérifiée. Conventions à y retrouver : C-1, C-2.")
     assert result.evidence == ()
 
 
-# --- R6111-24 II: imaging, biology, telehealth --------------------------------------------------------------------
+# --- R6111-24 II 4°: imaging, biology, telehealth (texts in force) ----------------------------------------------
+
+PLATFORM = "r6111_24_4_plateau_technique"
+EVERYTHING = {"imagerie", "biologie", "telesante"}
 
 
-def test_equipment_owned_makes_conventions_unnecessary():
-    result = verdict("R6111_24_plateau_technique",
-                     hospital(own_equipment={"imagerie", "biologie", "telesante"}))
+def test_equipment_owned_and_confirmed_makes_conventions_unnecessary():
+    result = verdict(PLATFORM, hospital(own_equipment=EVERYTHING, confirmed_equipment=EVERYTHING))
 
     assert result.verdict == "non_requis"
     assert result.reason.startswith("L'hôpital dispose en propre de : Imagerie, Biologie médicale et Équipements")
 
 
+def test_equipment_declared_but_not_confirmed_is_not_evaluated():
+    result = verdict(PLATFORM, hospital(own_equipment=EVERYTHING))
+
+    assert result.verdict == "non_evalue"
+    assert "Déclaré en propre par l'hôpital, à confirmer par l'ARS : imagerie et biologie médicale." in result.reason
+
+
 def test_missing_equipment_without_convention_is_missing():
-    result = verdict("R6111_24_plateau_technique", hospital(own_equipment={"imagerie", "biologie"}))
+    facts = hospital(own_equipment={"imagerie", "biologie"}, confirmed_equipment={"imagerie", "biologie"})
+    result = verdict(PLATFORM, facts)
 
     assert result.verdict == "manquant"
-    assert result.reason == ("En propre : Imagerie et Biologie médicale. Équipements de télésanté : aucune "
-                             "convention signée et en vigueur couvrant « Télémédecine (téléconsultation, "
-                             "téléexpertise) ».")
+    assert result.reason == ("En propre (confirmé par l'ARS) : Imagerie et Biologie médicale. Équipements de "
+                             "télésanté : aucune convention signée et en vigueur couvrant « Télémédecine "
+                             "(téléconsultation, téléexpertise) ».")
 
 
 def test_missing_equipment_reached_under_conventions():
     conventions = [convention("C-1", LABO, themes=["plateau_technique"]),
                    convention("C-2", CHU_DIJON, themes=["telemedecine"], end_date=AT.replace(month=7))]
 
-    result = verdict("R6111_24_plateau_technique", hospital(own_equipment=set()), conventions)
+    result = verdict(PLATFORM, hospital(own_equipment=set()), conventions)
 
     assert result.verdict == "a_risque"
     assert result.references == ["C-1", "C-2"]
@@ -237,7 +285,9 @@ def test_missing_equipment_reached_under_conventions():
     assert "Équipements de télésanté : la convention C-2" in result.reason
 
 
-def test_equipment_not_recorded_is_to_be_checked_unless_conventions_cover_all():
-    assert verdict("R6111_24_plateau_technique").verdict == "a_risque"
+def test_equipment_not_declared_is_not_evaluated_unless_conventions_cover_all():
+    undeclared = verdict(PLATFORM)
+    assert undeclared.verdict == "non_evalue"
+    assert undeclared.reason.startswith("Équipements propres non déclarés dans le profil de l'hôpital.")
     covering = [convention("C-1", CHU_DIJON, themes=["plateau_technique", "telemedecine"])]
-    assert verdict("R6111_24_plateau_technique", conventions=covering).verdict == "satisfait"
+    assert verdict(PLATFORM, conventions=covering).verdict == "satisfait"

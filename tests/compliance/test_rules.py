@@ -5,14 +5,15 @@ from pathlib import Path
 import pytest
 
 from registry.compliance import document
-from registry.compliance.r6111_24 import EQUIPMENT
 from registry.compliance.requirements import VERDICT_LABELS, VERDICT_MEANINGS, VERDICTS
-from registry.compliance.rules import CURRENT, R6111_26_2016, RULESETS
-from registry.core.vocabulary import ACTIVITIES, PARTNER_TYPES, THEMES
+from registry.compliance.rules import CURRENT, R6111_26_2016, RULESETS, TEXTS_IN_FORCE
+from registry.core.vocabulary import ACTIVITIES, EQUIPMENT, LEGAL_BASES, PARTNER_TYPES, THEMES
 
 #: INTERFACE.md, « R6111-26 requirements » and « verdicts ».
 INTERFACE_CODES = ["1_premier_recours", "2a_second_recours", "2b_ehpad", "2b_ssr_usld", "3_coordination", "II_cpom"]
-INTERFACE_VERDICTS = ["satisfait", "manquant", "a_risque", "non_requis"]
+INTERFACE_VERDICTS = ["satisfait", "manquant", "a_risque", "non_requis", "non_evalue"]
+#: INTERFACE.md, « statutory conventions (the default rule set, texts in force) ».
+STATUTORY_CODES = ["l6111_3_2", "l6111_3_3"]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "compliance-rules.md"
 ALL_REQUIREMENTS = {r.code: r for ruleset in RULESETS.values() for r in ruleset.requirements}.values()
 
@@ -21,27 +22,28 @@ ALL_REQUIREMENTS = {r.code: r for ruleset in RULESETS.values() for r in ruleset.
 def test_every_requirement_cites_article_item_and_text_version(requirement):
     citation = requirement.citation
 
-    assert citation.article.startswith("R6111-")
-    assert citation.item and citation.text_version and citation.text_date and len(citation.quote) > 40
-    assert str(citation) == (f"Art. {citation.article}, {citation.item} du code de la santé publique "
+    assert citation.article[0] in "LRD" and citation.article[1:5].isdigit()
+    assert citation.text_version and citation.text_date and len(citation.quote) > 40
+    item = f", {citation.item}" if citation.item else ""
+    assert str(citation) == (f"Art. {citation.article}{item} du code de la santé publique "
                              f"({citation.text_version})")
     assert requirement.title and len(requirement.reading) > 100
 
 
-def test_codes_match_interface_and_the_addition_is_marked():
+def test_codes_match_interface():
     assert list(R6111_26_2016.codes) == INTERFACE_CODES
-    assert [r.code for r in CURRENT.requirements if r.in_interface] == INTERFACE_CODES
-    additions = [r for r in CURRENT.requirements if not r.in_interface]
-    assert [r.code for r in additions] == ["R6111_24_plateau_technique"]
-    assert "INTERFACE.md" in additions[0].addition_note
+    assert list(CURRENT.codes[:2]) == STATUTORY_CODES
     assert sorted(VERDICTS) == sorted(INTERFACE_VERDICTS) == sorted(VERDICT_LABELS) == sorted(VERDICT_MEANINGS)
 
 
-def test_the_current_rule_set_keeps_the_2016_requirements_unchanged():
-    assert CURRENT.requirements[:len(R6111_26_2016.requirements)] == R6111_26_2016.requirements
-    assert {"r6111-26-2016", "hdp-textes-en-vigueur"} == set(RULESETS)
-    assert CURRENT.label == "R6111-26 (rédaction de 2016) et R6111-24 II (rédaction de 2021), version 1"
-    assert CURRENT.risk_window_days == 90
+def test_the_texts_in_force_are_the_default_and_the_2016_rules_stay_apart():
+    assert CURRENT is TEXTS_IN_FORCE and {"r6111-26-2016", "hdp-textes-en-vigueur"} == set(RULESETS)
+    assert not set(CURRENT.codes) & set(R6111_26_2016.codes)
+    assert CURRENT.label.startswith("Textes en vigueur : L6111-3-2, L6111-3-3 et R6111-24")
+    assert "R6111-26" not in CURRENT.title and CURRENT.risk_window_days == 90
+    assert [r.code for r in CURRENT.requirements if r.recommended] == [
+        "recommande_ehpad", "recommande_ssr_usld", "recommande_coordination"]
+    assert all(r.citation.article != "R6111-26" for r in CURRENT.requirements)
 
 
 @pytest.mark.parametrize("requirement", ALL_REQUIREMENTS, ids=lambda requirement: requirement.code)
@@ -51,18 +53,23 @@ def test_rules_use_only_known_codes(requirement):
         assert all(group and group <= set(THEMES) for group in route.themes)
     assert requirement.met_by_activities | requirement.waived_by_activities <= set(ACTIVITIES)
     assert {need.code for need in requirement.equipment} <= set(EQUIPMENT)
-    assert set(requirement.refers_to) <= set(CURRENT.codes)
+    assert {route.legal_basis for route in requirement.routes if route.legal_basis} <= set(LEGAL_BASES)
+    ruleset = next(r for r in RULESETS.values() if requirement in r.requirements)
+    assert set(requirement.refers_to) <= set(ruleset.codes)
 
 
 def test_the_text_conditions_are_where_the_text_puts_them():
-    territory = {r.code for r in CURRENT.requirements for route in r.routes if route.on_territory}
+    old = R6111_26_2016
+    territory = {r.code for r in old.requirements for route in r.routes if route.on_territory}
     assert territory == {"1_premier_recours", "2b_ehpad", "2b_ssr_usld"}
     for code in ("2b_ehpad", "2b_ssr_usld"):
-        had = [route for route in CURRENT.requirement(code).routes if route.partner_types == {"had"}]
-        assert len(had) == 1 and not had[0].on_territory
-    assert CURRENT.requirement("2b_ehpad").waived_by_activities == {"ehpad"}
-    assert CURRENT.requirement("2b_ssr_usld").waived_by_activities == {"ssr", "usld"}
-    assert CURRENT.requirement("1_premier_recours").met_by_activities == {"medecins_liberaux"}
+        off_territory = [route for route in old.requirement(code).routes if not route.on_territory]
+        assert len(off_territory) == 1 and off_territory[0].also_types == {"had"}
+        assert "had" not in off_territory[0].partner_types  # strict reading: an HAD alone is neither
+    assert old.requirement("2b_ehpad").waived_by_activities == {"ehpad"}
+    assert old.requirement("2b_ssr_usld").waived_by_activities == {"ssr", "usld"}
+    assert old.requirement("1_premier_recours").met_by_activities == {"medecins_liberaux"}
+    assert not any(route.on_territory for r in CURRENT.requirements if not r.recommended for route in r.routes)
 
 
 def test_docs_are_generated_from_the_rules():

@@ -20,7 +20,7 @@ FIELDS = {"specialties": ["Cardiologie", "Gériatrie"], "administrative_court": 
 
 def _create(hospital, partnerships=None, **overrides):
     values = {"partnerships": partnerships, "template_code": "second_recours", "effective_date": EFFECTIVE,
-              "duration_months": 36, "themes": ["orientation", "telemedecine"], "fields": dict(FIELDS)}
+              "duration_months": 36, "fields": dict(FIELDS)}
     values.update(overrides)
     return create_convention(hospital, **values)
 

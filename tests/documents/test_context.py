@@ -68,9 +68,9 @@ def test_fields_are_coerced_to_what_templates_print():
         "1er mars 2027", 4, True, "USLD", ["A", "B"], "")
     assert built["clauses"] == {"a": False, "b": True}
     assert built["dates"] == {"effective": "1er janvier 2027", "end": "31 décembre 2029", "signature": "",
-                              "document": ""}
-    assert built["convention"] == {"duration": "3 ans", "duration_months": 36, "tacit_renewal": True,
-                                   "party_count": 3}
+                              "document": "", "notice_deadline": ""}
+    assert built["convention"] == {"duration": "3 ans", "duration_words": "trois ans", "duration_months": 36,
+                                   "tacit_renewal": True, "party_count": 3, "party_count_words": "trois"}
     assert built["partner_names"] == "le CHU et la MSP"
     assert [p["name"] for p in built["parties"]] == ["CH de Saulieu", "CHU Dijon", "MSP"]
     assert built["hospital"]["short_name"] == "CH de Saulieu"
@@ -108,11 +108,68 @@ def test_a_party_from_a_registry_organisation():
     organisation = SimpleNamespace(name="CH HCO SITE DE SAULIEU", display_name="CENTRE HOSPITALIER HCO SAULIEU",
                                    finess_et="210987681", finess_ej="210012142", siret=None, rna=None,
                                    address="2 R COURTEPEE", postal_code="21210", city="SAULIEU", phone="0380000000",
-                                   sph_label="Etablissement public de santé")
+                                   sph_label="Etablissement public de santé", sph_code="1", category_code="106",
+                                   source="finess")
+    profile = SimpleNamespace(decision_ref="ARS-BFC-2022-118", listed_on=date(2022, 5, 2), legal_status=None)
     party = party_from_organisation(organisation, representative=Representative("C. Martin", "Directrice"),
-                                    short_name="le CH de Saulieu")
+                                    short_name="le CH de Saulieu", profile=profile)
     data = party.as_context()
     assert data["name"] == "CENTRE HOSPITALIER HCO SAULIEU" and data["siret"] == ""
-    assert data["address_line"] == "2 R COURTEPEE, 21210 SAULIEU"
+    assert data["address_line"] == "2 rue Courtepee, 21210 Saulieu"
     assert data["legal_status"] == "Etablissement public de santé"
     assert data["representative"] == {"name": "C. Martin", "title": "Directrice"}
+    # The legal entity's own row is not imported: no « siège », but the site it acts for, by its number.
+    assert data["head_office"] == ""
+    assert data["acting_for"] == ("agissant pour son site inscrit au FINESS sous le n° 210987681, situé "
+                                  "2 rue Courtepee, 21210 Saulieu")
+    assert data["public_person"] == "public"
+    assert data["listing"] == {"decision_ref": "ARS-BFC-2022-118", "listed_on": "2 mai 2022", "known": True}
+
+
+def test_the_status_set_on_the_hospital_profile_wins_over_finess():
+    organisation = SimpleNamespace(name="CLINIQUE", finess_et="210000001", finess_ej="210000001", sph_code=None,
+                                   category_code="106", source="finess")
+    profile = SimpleNamespace(decision_ref=None, listed_on=None, legal_status="prive")
+    party = party_from_organisation(organisation, profile=profile)
+    assert party.public_person == "prive"
+    data = party.as_context()
+    assert data["acting_for"] == "" and data["listing"]["known"] is False  # ET = EJ: the entity itself
+    unknown = party_from_organisation(SimpleNamespace(name="X", finess_et="", sph_code=None, category_code="500",
+                                                      source="finess"), profile=None)
+    assert unknown.public_person == ""
+
+
+def test_a_legal_entity_acting_for_a_site_or_as_managing_body():
+    hospital = Party("Centre hospitalier de Haute Côte-d'Or", finess_ej="210012142", finess_et="210987681",
+                     address="9 R DU FAUBOURG ST NICOLAS", postal_code="21200", city="BEAUNE",
+                     site_name="Hôpital de Saulieu", site_address="2 rue Courtépée", site_postal_code="21210",
+                     site_city="Saulieu")
+    data = hospital.as_context()
+    assert data["head_office"] == "9 rue du Faubourg St Nicolas, 21200 Beaune"
+    assert data["acting_for"] == ("agissant pour son site « Hôpital de Saulieu » (FINESS établissement n° "
+                                  "210987681, 2 rue Courtépée, 21210 Saulieu)")
+    assert data["designation"] == "le Centre hospitalier de Haute Côte-d'Or"
+    ehpad = Party("Association Résidences de l'Auxois", manager=True, site_name="EHPAD de l'Auxois")
+    assert ehpad.as_context()["acting_for"] == "agissant en qualité d'organisme gestionnaire de « EHPAD de l'Auxois »"
+    assert ehpad.as_context()["designation"] == "l'Association Résidences de l'Auxois"
+
+
+@pytest.mark.parametrize("natures, court", [
+    (["public", "prive"], "le tribunal administratif territorialement compétent"),
+    (["prive", "public"], "le tribunal administratif territorialement compétent"),
+    (["prive", "prive"], "le tribunal judiciaire territorialement compétent"),
+    (["prive", ""], "la juridiction territorialement compétente"),
+])
+def test_the_competent_court_follows_the_nature_of_the_parties(natures, court):
+    hospital, *partners = [Party(f"P{i}", public_person=nature) for i, nature in enumerate(natures)]
+    built = context(hospital=hospital, partners=partners)
+    assert built["jurisdiction"]["court"] == court
+    assert built["jurisdiction"]["administrative"] == ("public" in natures)
+
+
+def test_the_notice_deadline_before_the_first_term():
+    data = manifest(clauses=["a"])
+    data["fields"] = [{"name": "notice_months", "label": "Préavis", "type": "int", "required": True}]
+    built = build_context(parse_manifest(data), reference="R", hospital=Party("H"), partners=[Party("P")],
+                          effective_date=date(2027, 1, 1), duration_months=36, fields={"notice_months": 6})
+    assert built["dates"]["notice_deadline"] == "30 juin 2029"

@@ -10,7 +10,8 @@ import pytest
 
 from registry.documents import TemplateLibrary, render_convention, validate_template
 from registry.documents.text import document_text
-from tests.documents.data import CODES, FIELD_VALUES, HOSPITAL, PARTNERS, TEMPLATES_DIR, convention_context
+from registry.documents.wording import number_in_letters, with_article
+from tests.documents.data import CODES, HOSPITAL, PARTNERS, TEMPLATES_DIR, convention_context
 
 #: What shows that an optional clause is in the document: its article's heading, or a sentence of its own.
 CLAUSE_MARKERS = {
@@ -18,10 +19,10 @@ CLAUSE_MARKERS = {
     "plateau_technique": "Accès au plateau technique",
     "entrees_directes": "Admissions directes sans passage par les urgences",
     "temps_partage": "Postes médicaux partagés",
-    "dispositions_financieres": "selon les modalités fixées par une annexe financière signée des parties",
+    "consultations_avancees": "Consultations avancées",
     "hebergement_temporaire": "Hébergement temporaire en sortie d'hospitalisation",
     "formation": "Qualité des prises en charge et formation",
-    "exercice_mixte": "Exercice mixte des médecins généralistes",
+    "exercice_mixte": "Exercice de médecins généralistes libéraux au sein de l'hôpital de proximité",
     "locaux": "Locaux et moyens",
     "retour_domicile": "Sortie, retour et maintien à domicile",
 }
@@ -68,15 +69,16 @@ def test_a_convention_names_every_party_with_its_numbers_and_french_dates(librar
         for number in (party.finess_et, party.finess_ej, party.siret):
             if number:
                 assert number in text
-    assert "prend effet le 1er janvier 2027 pour une durée de 3 ans, soit jusqu'au 31 décembre 2029" in text
+    assert "prend effet le 1er janvier 2027." in text
+    assert "première période de trois ans, qui s'achève le 31 décembre 2029" in text
+    assert "au moins six mois avant le terme de la période en cours, soit, pour la première période, au plus tard " \
+           "le 30 juin 2029" in text
     assert "Fait à Saulieu, le 2 décembre 2026" in text
-    assert f"en {1 + len(PARTNERS[code])} exemplaires originaux" in text
-    assert f"préavis de {FIELD_VALUES['notice_months']} mois" in text
-    assert "tribunal administratif de Dijon" in text
+    assert f"en {number_in_letters(1 + len(PARTNERS[code]))} exemplaires originaux" in text
     assert "{{" not in text and "{%" not in text
     signatures = docx.Document(io.BytesIO(data)).tables[-1]
     assert [row.cells[0].paragraphs[0].text for row in signatures.rows] == [
-        f"Pour {party.name}" for party in [HOSPITAL, *PARTNERS[code]]]
+        f"Pour {with_article(party.name)}" for party in [HOSPITAL, *PARTNERS[code]]]
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -102,7 +104,8 @@ def test_optional_clauses_appear_exactly_when_ticked(library, code, cache):
 
 def test_choices_lists_and_booleans_reach_the_text(library, cache):
     text = document_text(render(library, "pdsa_mmg", cache))
-    assert "Elle est également ouverte le samedi après-midi." in text
+    assert "Elle est également ouverte le samedi à partir de midi." in text
+    assert "après régulation médicale téléphonique par le 116 117, numéro retenu pour la région" in text
     text = document_text(render(library, "second_recours", cache))
     assert "Cardiologie\nPneumologie\nGériatrie" in text
     assert "à compter du 1er février 2027" in text
@@ -132,8 +135,9 @@ def test_article_numbering_and_styles_survive_rendering(library, code, cache):
                 assert out.read(entry) == source.read(entry)
     removed = [h for h in headings(full) if h not in headings(bare)]
     assert len(headings(full)) - len(headings(bare)) == len(removed) <= len(optional)
-    assert headings(bare)[-4:] == ["Date d'effet et durée", "Modification de la convention", "Résiliation",
-                                   "Règlement des litiges"]
+    assert headings(bare)[-7:] == ["Responsabilités et assurances", "Secret professionnel et protection des données "
+                                   "personnelles", "Dispositions financières", "Date d'effet et durée",
+                                   "Modification de la convention et annexes", "Résiliation", "Règlement des litiges"]
 
 
 @pytest.mark.parametrize("text", ["Nom\x00", "Nom \ud83d", "\udfff"])

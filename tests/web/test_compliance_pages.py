@@ -9,13 +9,15 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from registry.compliance.rules import CURRENT
+from registry.compliance.rules import CURRENT, R6111_26_2016
 from registry.documents.versions import sync_shipped_templates
 from registry.extensions import db
 from tests.compliance.records import AT, make_convention
 from tests.web.conftest import page, text
 
 DAY = AT.isoformat()
+#: The 2016 rule set, which the dashboard's scenarios below were written on; the default is the texts in force.
+OLD = "regles=r6111-26-2016"
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ def region(scene, make_organisation, make_partnership):
     scene.ehpad_convention = make_convention(scene.hdp, scene.partnership, themes=["retour_domicile"])
     scene.old_convention = make_convention(scene.hdp, scene.partnership, signed_on=date(2019, 1, 10),
                                            effective_date=date(2019, 2, 1), duration_months=36)
-    scene.other.internal_activities = ["ehpad"]
+    scene.other.internal_activities = scene.other.confirmed_activities = ["ehpad"]
     sync_shipped_templates()
     db.session.commit()
     return scene
@@ -37,7 +39,7 @@ def cells(body: str, finess: str) -> list[str]:
     """The verdict labels of a hospital's row of the dashboard, in the requirements' order."""
     row = re.search(r"<tr>\s*<th scope=\"row\">(?:(?!</tr>).)*?" + finess + r"(?:(?!</tr>).)*</tr>", body, re.S)
     assert row, f"no row for {finess}"
-    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()).lstrip("✓!✗– ")
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()).lstrip("✓!✗–? ")
             for cell in re.findall(r"<td class=\"small text-nowrap [^\"]*\">(.*?)</td>", row.group(0), re.S)]
 
 
@@ -46,22 +48,23 @@ def cells(body: str, finess: str) -> list[str]:
 
 def test_ars_sees_its_region_with_labelled_coloured_cells(client, region, login):
     login(region.ars)
-    response = client.get(f"/conformite?at={DAY}")
+    response = client.get(f"/conformite?at={DAY}&{OLD}")
     body = page(response)
 
     assert response.status_code == 200
     assert region.hdp.finess_et in body and region.other.finess_et in body
     assert region.far.finess_et not in body
     assert cells(body, region.hdp.finess_et) == ["Manquant", "Manquant", "Satisfait", "Manquant", "Manquant",
-                                                 "À risque", "À risque"]
+                                                 "Non évalué"]
     assert cells(body, region.other.finess_et)[2] == "Non requis"
     # colour is never the only signal: a symbol and the label in the cell, hidden symbol for screen readers
     assert '<td class="small text-nowrap bg-success-subtle text-success-emphasis"><span class="verdict-symbol" ' \
            'aria-hidden="true">✓</span> Satisfait</td>' in body
     assert "<caption>Verdict de chaque exigence par hôpital au 1er juin 2026" in body
     assert all(f'<th scope="col" class="small">{title}</th>' in body for title in
-               ("1° Premier recours", "2° b) EHPAD", "II CPOM", "R6111-24 Plateau technique"))
-    assert f'href="/hopitaux/{region.hdp.finess_et}/conformite?at={DAY}"' in body  # drill-down
+               ("1° Premier recours", "2° b) EHPAD", "II CPOM"))
+    assert f'href="/hopitaux/{region.hdp.finess_et}/conformite?at={DAY}&amp;regles=r6111-26-2016"' in response.get_data(
+        as_text=True)  # drill-down, in the same rule set
 
 
 def test_admin_sees_every_hospital_and_a_hospital_user_its_own(client, region, login, make_user):
@@ -80,13 +83,13 @@ def test_admin_sees_every_hospital_and_a_hospital_user_its_own(client, region, l
 
 def test_totals_per_requirement_and_charts_with_a_text_alternative(client, region, login):
     login(region.ars)
-    body = page(client.get(f"/conformite?at={DAY}"))
-    words = text(client.get(f"/conformite?at={DAY}"))
+    body = page(client.get(f"/conformite?at={DAY}&{OLD}"))
+    words = text(client.get(f"/conformite?at={DAY}&{OLD}"))
 
     # Semur: EHPAD satisfait; Montbard: EHPAD non requis (it runs one)
     assert "Totaux par exigence" in words
-    assert "2° b) EHPAD 0 0 1 1" in words  # manquant, à risque, satisfait, non requis
-    assert "II CPOM 0 2 0 0" in words
+    assert "2° b) EHPAD 0 0 0 1 1" in words  # manquant, à risque, non évalué, satisfait, non requis
+    assert "II CPOM 0 0 2 0 0" in words
     svg = re.search(r'<svg [^>]*role="img"[^>]*aria-labelledby="graphique-exigences-titre '
                     r'graphique-exigences-desc"[^>]*>.*?</svg>', body, re.S)
     assert svg and "<title id=\"graphique-exigences-titre\">Verdicts par exigence</title>" in svg.group(0)
@@ -110,19 +113,19 @@ def test_filters_by_departement_requirement_and_verdict(client, region, login):
     assert '<option value="69" selected>' in body
     assert '<option value="21">' in body  # the other départements stay in the list
 
-    body = page(client.get(f"/conformite?at={DAY}&exigence=2b_ehpad&verdict=satisfait"))
+    body = page(client.get(f"/conformite?at={DAY}&{OLD}&exigence=2b_ehpad&verdict=satisfait"))
     assert region.hdp.finess_et in body
     assert region.other.finess_et not in body and region.far.finess_et not in body
     assert "1 hôpital de proximité avec le verdict « Satisfait » pour « 2° b) EHPAD »" in text(
-        client.get(f"/conformite?at={DAY}&exigence=2b_ehpad&verdict=satisfait"))
+        client.get(f"/conformite?at={DAY}&{OLD}&exigence=2b_ehpad&verdict=satisfait"))
 
-    body = page(client.get(f"/conformite?at={DAY}&verdict=non_requis"))
+    body = page(client.get(f"/conformite?at={DAY}&{OLD}&verdict=non_requis"))
     assert region.other.finess_et in body and region.hdp.finess_et not in body
 
 
 def test_the_day_changes_the_verdicts_and_a_bad_day_is_said(client, region, login):
     login(region.ars)
-    before = page(client.get("/conformite?at=2018-06-01"))
+    before = page(client.get(f"/conformite?at=2018-06-01&{OLD}"))
     assert cells(before, region.hdp.finess_et)[2] == "Manquant"  # nothing signed yet in 2018
     assert 'value="2018-06-01"' in before
 
@@ -171,10 +174,10 @@ def test_the_table_is_paginated_and_totals_cover_every_page(client, scene, make_
     login(scene.admin)
     words = text(client.get("/conformite"))
     assert "Hôpitaux (page 1 sur 2)" in words
-    assert "II CPOM 0 3 0 0" in words  # three hospitals counted, two shown
+    assert "CPOM 0 0 3 0 0" in words  # three hospitals counted, two shown
     second = page(client.get("/conformite?page=2"))
     assert second.count('<th scope="row">') == 1  # one hospital (the totals' row headings have a class)
-    assert "II CPOM 0 3 0 0" in text(client.get("/conformite?page=2"))
+    assert "CPOM 0 0 3 0 0" in text(client.get("/conformite?page=2"))
 
 
 # --- Exports ---------------------------------------------------------------------------------------------------
@@ -182,17 +185,17 @@ def test_the_table_is_paginated_and_totals_cover_every_page(client, scene, make_
 
 def test_csv_export_opens_in_excel(client, region, login):
     login(region.ars)
-    response = client.get(f"/conformite/export?format=csv&at={DAY}")
+    response = client.get(f"/conformite/export?format=csv&at={DAY}&{OLD}")
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert 'attachment; filename="conformite-2026-06-01.csv"' == response.headers["Content-Disposition"]
+    assert 'attachment; filename="conformite-2026-06-01-r6111-26-2016.csv"' == response.headers["Content-Disposition"]
     data = response.get_data()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["FINESS ET", "Hôpital", "Département", "Code exigence", "Exigence", "Code verdict", "Verdict",
                        "Motif", "Citation", "Conventions retenues", "Date d'évaluation", "Jeu de règles"]
-    assert len(rows) == 1 + 2 * len(CURRENT.codes)  # Semur and Montbard, not Givors
+    assert len(rows) == 1 + 2 * len(R6111_26_2016.codes)  # Semur and Montbard, not Givors
     ehpad = next(row for row in rows if row[0] == region.hdp.finess_et and row[3] == "2b_ehpad")
     assert ehpad[4:7] == ["Partenariat avec un établissement gérant un EHPAD", "satisfait", "Satisfait"]
     assert ehpad[8].startswith("Art. R6111-26, I, 2° b)")
@@ -224,7 +227,7 @@ def test_exports_follow_the_filters_and_the_scope(client, region, login):
 
     login(region.admin)
     rows = list(csv.reader(io.StringIO(client.get(
-        f"/conformite/export?at={DAY}&exigence=2b_ehpad&verdict=non_requis").get_data().decode("utf-8-sig")),
+        f"/conformite/export?at={DAY}&{OLD}&exigence=2b_ehpad&verdict=non_requis").get_data().decode("utf-8-sig")),
         delimiter=";"))
     assert {row[0] for row in rows[1:]} == {region.other.finess_et}
     assert client.get("/conformite/export?format=pdf").status_code == 404
@@ -243,7 +246,7 @@ def test_a_text_a_spreadsheet_would_run_is_exported_as_text(client, scene, make_
 
 def test_hospital_page_shows_verdict_reason_citation_reading_and_evidence(client, region, login):
     login(region.ars)
-    response = client.get(f"/hopitaux/{region.hdp.finess_et}/conformite?at={DAY}")
+    response = client.get(f"/hopitaux/{region.hdp.finess_et}/conformite?at={DAY}&{OLD}")
     body = page(response)
     words = text(response)
 
@@ -260,12 +263,12 @@ def test_hospital_page_shows_verdict_reason_citation_reading_and_evidence(client
     second = body[body.index('id="2a_second_recours"'):body.index('id="2b_ehpad"')]
     assert "Manquant" in second and "Partenaire sans convention : l'établissement de second recours " \
                                    "« CHU DIJON BOURGOGNE »" in second
-    assert "Jeu de règles : R6111-26 (rédaction de 2016) et R6111-24 II (rédaction de 2021), version 1." in words
+    assert "Jeu de règles : R6111-26 (décret n° 2016-658 du 20 mai 2016), version 2." in words
     assert "évaluée au 1er juin 2026" in words
 
 
 def test_drafting_the_missing_convention_opens_the_right_template_for_editors_only(client, region, login):
-    url = f"/hopitaux/{region.hdp.finess_et}/conformite?at={DAY}"
+    url = f"/hopitaux/{region.hdp.finess_et}/conformite?at={DAY}&{OLD}"
     login(region.ars)
     assert "Rédiger la convention manquante" not in page(client.get(url))  # the ARS reads only
 
@@ -282,9 +285,9 @@ def test_drafting_the_missing_convention_opens_the_right_template_for_editors_on
     assert f'/hopitaux/{finess}/conventions/nouvelle/ssr_usld"' in body
     # a satisfied requirement and the CPOM offer none
     ehpad = body[body.index('id="2b_ehpad"'):body.index('id="2b_ssr_usld"')]
-    cpom = body[body.index('id="II_cpom"'):body.index('id="R6111_24_plateau_technique"')]
+    cpom = body[body.index('id="II_cpom"'):]
     assert "Rédiger la convention manquante" not in ehpad and "Rédiger la convention manquante" not in cpom
-    assert body.count("Rédiger la convention manquante") == 5
+    assert body.count("Rédiger la convention manquante") == 4
     # the link opens the drafting form with that template and that partner ticked
     form = page(client.get(f"/hopitaux/{finess}/conventions/nouvelle/second_recours?partenariat={region.chu.id}"))
     assert re.search(rf'value="{region.chu.id}"[^>]*checked', form)
@@ -301,7 +304,7 @@ def test_the_hospital_page_summarises_compliance_and_links_to_it(client, region,
     login(region.staff)
     response = client.get(f"/hopitaux/{region.hdp.finess_et}")
     body = page(response)
-    assert "Conformité (article R6111-26)" in body
+    assert "Conformité (textes en vigueur)" in body
     assert f'href="/hopitaux/{region.hdp.finess_et}/conformite"' in body
     assert re.search(r"Satisfait</span> : \d", body)
 

@@ -11,7 +11,8 @@ from tests.web.convention_helpers import (create_through_the_form, conventions, 
                                           form_values, references_used)
 from tests.web.conftest import page, text
 
-SHIPPED = ["dac", "ehpad", "had", "pdsa_mmg", "premier_recours", "second_recours", "ssr_usld"]
+SHIPPED = ["dac", "ehpad", "had", "had_esms", "l6111_3_2", "l6111_3_3", "pdsa_mmg", "premier_recours",
+           "second_recours", "ssr_usld"]
 
 
 def _download(client, convention, version=1) -> bytes:
@@ -25,8 +26,9 @@ def test_template_choice_suggests_the_templates_of_the_partnership_first(client,
     body = page(client.get(f"/hopitaux/{drafting.hospital.finess_et}/conventions/nouvelle"
                            f"?partenariat={drafting.ehpad.id}"))
     names = re.findall(r'<h2 class="h6 card-title mb-1" id="modele-(\w+)">', body)
-    assert sorted(names) == SHIPPED and names[0] == "ehpad"
-    assert body.count("Suggéré pour ce partenaire") == 1
+    suggested = {"ehpad", "had_esms", "l6111_3_2"}  # the templates whose partner types include « ehpad »
+    assert sorted(names) == SHIPPED and set(names[:len(suggested)]) == suggested
+    assert body.count("Suggéré pour ce partenaire") == len(suggested)
     assert f"/conventions/nouvelle/ehpad?partenariat={drafting.ehpad.id}" in body
     assert "Avec EHPAD LE CHAMP DE MARS (EHPAD)" in text(client.get(
         f"/hopitaux/{drafting.hospital.finess_et}/conventions/nouvelle?partenariat={drafting.ehpad.id}"))
@@ -64,15 +66,16 @@ def test_the_form_of_every_shipped_template_renders_its_manifest_fields(client, 
     assert body.count('name="notice_months"') == 1
     assert re.search(rf'name="partners" value="{drafting.chu.id}" checked>', body)
     assert re.search(rf'name="partners" value="{drafting.ehpad.id}">', body)
-    for theme in manifest.themes:
-        assert re.search(rf'name="themes" value="{theme}" checked>', body)
+    assert 'name="themes"' not in body  # a drafted convention's themes are those of its articles
+    for basis in manifest.legal_bases:
+        assert f"(art. {basis})" in body
 
 
 def test_the_form_is_prefilled_from_the_registry(client, drafting, login):
     login(drafting.staff)
     body = page(client.get(form_url(drafting, "second_recours")))
     assert re.search(r'<input[^>]*name="champ_signing_place"[^>]*value="IS SUR TILLE"', body)
-    assert 'value="ARS-BFC-2022-118 du 1er mai 2022"' in body  # the hospital's listing decision
+    assert "ARS-BFC-2022-118" not in body  # the listing is taken from the registry, never retyped in the form
     assert re.search(r'name="duration_months"[^>]*value="36"', body)
     assert re.search(r'name="notice_months"[^>]*value="3"', body)
     assert re.search(r'id="tacit_renewal" name="tacit_renewal" value="y" checked', body)
@@ -99,7 +102,11 @@ def test_valid_values_create_the_convention_and_its_first_draft(client, drafting
     document = document_text(_download(client, convention))
     for expected in ("CH D'IS-SUR-TILLE", "CHU DIJON BOURGOGNE", "EHPAD LE CHAMP DE MARS",
                      drafting.hospital.finess_et, drafting.chu.partner.finess_et, drafting.ehpad.partner.finess_et,
-                     "1er janvier 2027", "Marie Durand", "Paul Martin", "Directeur général", "Cardiologie"):
+                     "1er janvier 2027", "Marie Durand", "Paul Martin", "Directeur général", "Cardiologie",
+                     # the ARS listing decision, from the hospital's profile
+                     "inscrit depuis le 1er mai 2022 (référence : ARS-BFC-2022-118)",
+                     # FINESS address in long form; public persons: the administrative court
+                     "1 rue du General Leclerc, 21120 Is-sur-Tille", "le tribunal administratif territorialement"):
         assert expected in document, expected
 
 
@@ -132,7 +139,6 @@ def test_an_optional_clause_appears_exactly_when_ticked(client, drafting, login,
     ({"champ_direct_line": "0" * 1001}, "1000 caractères au plus."),
     ({"duration_months": "0"}, "Entre 1 et 240 mois."),
     ({"champ_consultations_start": "bientôt"}, "Date invalide : utilisez le format JJ/MM/AAAA."),
-    ({"themes": []}, "Choisissez au moins un thème."),
 ])
 def test_bad_input_re_renders_with_french_errors_and_creates_nothing(client, drafting, login, overrides, message):
     login(drafting.staff)

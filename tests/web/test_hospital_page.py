@@ -71,7 +71,7 @@ def test_audit_trail_lists_changes_in_french(client, scene, login):
     assert "Profil de l'hôpital modifié" in trail and scene.admin.email in trail
     assert "Départements du territoire : 21 → devient 21, 71" in trail
     assert "Date d'inscription : 1er mai 2022 → devient —" in trail
-    assert "Activités exercées en propre : — → devient USLD" in trail
+    assert "Activités exercées en propre (déclarées) : — → devient USLD" in trail
 
 
 def test_hospital_page_queries_do_not_grow_with_partners(client, scene, make_organisation, make_partnership, login,
