@@ -1,4 +1,4 @@
-"""conformite.csv: the R6111-26 verdicts of the bundle's hospitals on the bundle's date, as the compliance
+"""conformite.csv: the compliance verdicts (texts in force) of the bundle's hospitals on the bundle's date, as the compliance
 area gives them to every page and export (one row per hospital × requirement, the dashboard's CSV columns)."""
 
 from datetime import date

@@ -23,8 +23,8 @@ Fichiers
   de la copie et résultat du contrôle des signatures électroniques fait au dépôt (séparateur « ; »,
   UTF-8 ; s'ouvre dans un tableur) ;
 - manifest.json : le même contenu pour un programme, avec l'empreinte des autres fichiers du lot ;
-- conformite.csv : les verdicts de l'article R6111-26 du code de la santé publique pour les hôpitaux du
-  lot, évalués au {date} ;
+- conformite.csv : les verdicts de conformité aux textes en vigueur (articles L6111-3-2, L6111-3-3 et
+  R6111-24 du code de la santé publique) pour les hôpitaux du lot, évalués au {date} ;
 - LISEZMOI.txt : ce fichier.
 
 Vérifier le lot

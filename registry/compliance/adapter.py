@@ -106,7 +106,7 @@ class HospitalRows:
     partnerships: tuple = ()
     #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date (texts),
     #: duration_months, tacit_renewal, terminated_on, created_at (texts), legal bases (JSON text),
-    #: transmitted_to_ars_on (text)), by id. Dates are read as text: parsing
+    #: transmitted_to_ars_on (text), registered (no template: declared themes)), by id. Dates are read as text: parsing
     #: ten thousand of them on every request cost more than the checker's memo saves; they are parsed on a miss.
     conventions: tuple = ()
     #: (_, convention id, organisation id) of every partner party, in the parties' order.
@@ -171,7 +171,7 @@ _CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.referen
                        cast(Convention.signed_on, Text), cast(Convention.effective_date, Text),
                        Convention.duration_months, Convention.tacit_renewal, cast(Convention.terminated_on, Text),
                        cast(Convention.created_at, Text), cast(Convention.legal_bases, Text),
-                       cast(Convention.transmitted_to_ars_on, Text))
+                       cast(Convention.transmitted_to_ars_on, Text), Convention.template_version_id.is_(None))
                 .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None)).order_by(Convention.id))
 _PARTIES = (select(Convention.hospital_id, ConventionParty.convention_id, ConventionParty.organisation_id)
             .join(Convention, Convention.id == ConventionParty.convention_id)
@@ -290,14 +290,14 @@ def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> 
     """A main convention's facts, its end being the end of the period that contains ``at``, computed as the
     convention pages compute it (lifecycle.period_end)."""
     (_, _, reference, status, partner_types, themes, signed_on, effective_date, months, tacit_renewal,
-     terminated_on, created_at, legal_bases, transmitted_on) = values
+     terminated_on, created_at, legal_bases, transmitted_on, registered) = values
     effective_date = _day(effective_date)
     return ConventionFacts(
         reference=reference, status=status, partner_types=_codes(partner_types), themes=_codes(themes),
         partners=partners, signed_on=_day(signed_on), effective_date=effective_date,
         end_date=period_end(effective_date, months, bool(tacit_renewal), at), tacit_renewal=bool(tacit_renewal),
         terminated_on=_day(terminated_on), created_on=_day(created_at), legal_bases=_codes(legal_bases),
-        transmitted_on=_day(transmitted_on))
+        transmitted_on=_day(transmitted_on), themes_declared=bool(registered))
 
 
 def _day(text: str | None) -> date | None:

@@ -1,5 +1,5 @@
-"""compliance: the R6111-26 verdicts of the hôpitaux de proximité (INTERFACE.md), as a table, CSV or the JSON
-document of GET /api/v1/compliance."""
+"""compliance: the verdicts of the hôpitaux de proximité (INTERFACE.md), texts in force by default, as a table, CSV
+or the JSON document of GET /api/v1/compliance."""
 
 import json
 from types import SimpleNamespace

@@ -139,6 +139,8 @@ class ConventionFacts:
     legal_bases: frozenset[str] = frozenset()
     #: The day the hospital sent it to the ARS; None when not recorded.
     transmitted_on: date | None = None
+    #: Its themes were declared by the hospital (registered convention), not read from a drafted document.
+    themes_declared: bool = False
 
     def __post_init__(self):
         if self.status not in STATUSES:

@@ -20,6 +20,8 @@ class Candidate:
     #: The partners that hold the route's type (on the territory when the route asks for it).
     partners: tuple[PartnerFacts, ...]
     kinds: tuple[str, ...]
+    #: It counts through themes the hospital declared (a registered convention): said in the reason.
+    declared: bool = False
 
     def rank(self) -> tuple:
         """Best first: counts, then at risk (ending, not yet in force, unsigned); then ending last; reference."""
@@ -34,7 +36,11 @@ class Candidate:
                         convention.effective_date, self.standing.last_day)
 
     def sentence(self, at: date) -> str:
-        return wording.standing_sentence(self.convention, [p.name for p in self.partners], self.standing, at)
+        sentence = wording.standing_sentence(self.convention, [p.name for p in self.partners], self.standing, at)
+        if self.declared:
+            sentence += (" Ses thèmes (" + ", ".join(wording.quoted(self.convention.themes)) + ") sont déclarés par "
+                         "l'hôpital : à vérifier sur la copie signée.")
+        return sentence
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ def match(route: Route, convention: ConventionFacts, standing: st.Standing,
                 or "aucun partenaire enregistré")
         players = on_territory
     if standing.counts or standing.at_risk:
-        return Candidate(convention, standing, tuple(players), kinds)
+        return Candidate(convention, standing, tuple(players), kinds, bool(route.themes) and convention.themes_declared)
     return Discarded(convention.reference, wording.discard_why(convention, standing))
 
 

@@ -96,7 +96,7 @@ def test_convention_facts_carry_status_dates_types_themes_and_partners(semur):
         signed_on=date(2025, 6, 1), effective_date=date(2025, 7, 1),
         # tacit renewal: the end of the period containing AT, as the convention pages compute it
         end_date=period_end(date(2025, 7, 1), 12, True, AT), tacit_renewal=True, terminated_on=None,
-        created_on=date(2025, 1, 2))
+        created_on=date(2025, 1, 2), themes_declared=True)  # written without a template: registered
     assert conventions[signed.reference].end_date == date(2026, 6, 30)
     second = conventions[draft.reference]
     assert second.status == "en_negociation" and second.signed_on is None

@@ -41,6 +41,16 @@ def test_primary_care_met_by_a_cpts_convention_covering_both_themes():
     assert "« CPTS du Val de Tille »" in result.reason
 
 
+def test_a_registered_convention_s_declared_themes_are_said_to_be_checked():
+    registered = convention("C-1", CPTS_VAL, themes=CARE_THEMES, themes_declared=True)
+    drafted = convention("C-2", CPTS_VAL, themes=CARE_THEMES)
+
+    assert verdict("1_premier_recours", conventions=[registered]).reason.endswith(
+        "Ses thèmes (« Continuité médicale des soins », « Retour et maintien à domicile ») sont déclarés par "
+        "l'hôpital : à vérifier sur la copie signée.")
+    assert "déclarés" not in verdict("1_premier_recours", conventions=[drafted]).reason
+
+
 def test_primary_care_counts_community_gps_registered_as_other_partner():
     result = verdict("1_premier_recours", conventions=[convention("C-1", MEDECINS, themes=CARE_THEMES)])
 

@@ -27,6 +27,7 @@ def test_the_ars_records_status_ght_and_confirms_what_the_hospital_declares(clie
     db.session.refresh(scene.hdp)
     assert (scene.hdp.internal_activities, scene.hdp.own_equipment) == (["ehpad"], ["imagerie"])
     assert (scene.hdp.legal_status, scene.hdp.confirmed_activities) == (None, [])  # not the hospital's to set
+    assert "EHPAD (déclarée, à confirmer par l'ARS)" in text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
 
     login(scene.ars)
     body = page(client.get(f"/hopitaux/{scene.hdp.finess_et}/profil"))
@@ -42,6 +43,7 @@ def test_the_ars_records_status_ght_and_confirms_what_the_hospital_declares(clie
     assert (scene.hdp.confirmed_activities, scene.hdp.confirmed_equipment) == (["ehpad"], ["imagerie"])
     assert scene.hdp.internal_activities == ["ehpad"]  # what the ARS posted for the declarations is ignored
     words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
+    assert "EHPAD (confirmée par l'ARS)" in words and "Imagerie (confirmé par l'ARS)" in words
     assert "Statut juridique : — → devient Public" in words
     assert "Établissement support du GHT : — → devient FINESS 210780581" in words or "210780581" in words
 
