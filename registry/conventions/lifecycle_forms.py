@@ -13,8 +13,9 @@ from wtforms import DateField, SelectField, StringField, TextAreaField, Validati
 from wtforms.validators import Length, NumberRange, Optional
 
 from registry.conventions import lifecycle
+from registry.core.vocabulary import LEGAL_BASES
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
-from registry.organisations.forms import FrenchForm
+from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
 
 #: Dates the registry stores (the API accepts the same range).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
@@ -97,3 +98,8 @@ class SupersedeForm(FrenchForm):
 
 class TransmissionForm(FrenchForm):
     date = _date_field("Date de transmission à l'ARS", "Le jour où l'hôpital l'a envoyée à l'ARS ; pas dans le futur.")
+
+
+class LegalBasesForm(FrenchForm):
+    legal_bases = MultiCheckboxField("Fondement juridique", choices=options(LEGAL_BASES.items()),
+                                     invalid_choice_message="Fondement inconnu.")

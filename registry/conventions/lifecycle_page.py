@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registry.conventions import lifecycle
-from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, SignedCopyForm, SupersedeForm,
-                                                  TransmissionForm, transition_form)
+from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
+                                                  SupersedeForm, TransmissionForm, transition_form)
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
 from registry.conventions.routes import bp
 from registry.conventions.signed_copies import may_attach_copy
@@ -99,6 +99,7 @@ class Lifecycle:
     abandon_form: AbandonForm | None = None
     supersede_form: SupersedeForm | None = None
     transmission_form: TransmissionForm | None = None
+    legal_bases_form: LegalBasesForm | None = None
     copies: list[SignedCopy] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     #: The refusal to show beside the form named ``failed`` (or above the actions when no form matches).
@@ -114,7 +115,8 @@ class Lifecycle:
 
     @property
     def has_actions(self) -> bool:
-        return bool(self.transitions or self.abandon_form or self.supersede_form or self.transmission_form)
+        return bool(self.transitions or self.abandon_form or self.supersede_form or self.transmission_form
+                    or self.legal_bases_form)
 
     @property
     def stray_error(self) -> bool:
@@ -122,7 +124,8 @@ class Lifecycle:
         shown = {f"statut-{form.rule.target}" for form in self.transitions}
         shown |= {key for key, form in (("copie", self.copy_form), ("avenant", self.avenant_form),
                                         ("abandon", self.abandon_form), ("remplacement", self.supersede_form),
-                                        ("transmission", self.transmission_form))
+                                        ("transmission", self.transmission_form),
+                                        ("fondements", self.legal_bases_form))
                   if form is not None}
         return self.failed is not None and self.failed not in shown
 
@@ -153,6 +156,9 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
         page.avenant_form = form_for("avenant", lambda: AvenantForm(formdata=None))
     if convention.status in lifecycle.DELETABLE_STATUSES and not convention.avenants:
         page.abandon_form = form_for("abandon", lambda: AbandonForm(formdata=None))
+    if convention.template_version_id is None and not convention.is_avenant:
+        page.legal_bases_form = form_for("fondements", lambda: LegalBasesForm(
+            formdata=None, data={"legal_bases": list(convention.legal_bases or ())}))
     if convention.status in (lifecycle.SIGNEE, lifecycle.RESILIEE):
         page.transmission_form = form_for("transmission", lambda: TransmissionForm(
             formdata=None, data={"date": convention.transmitted_to_ars_on}))

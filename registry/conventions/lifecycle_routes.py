@@ -15,13 +15,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from registry.conventions import lifecycle
 from registry.conventions.lifecycle_page import Refusal  # also registers the page's template global
 from registry.conventions.draft_routes import show
-from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, SignedCopyForm, SupersedeForm,
-                                                  TransitionForm, TransmissionForm, transition_form)
+from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
+                                                  SupersedeForm, TransitionForm, TransmissionForm, transition_form)
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
 from registry.conventions.routes import bp
 from registry.conventions.signed_copies import PDF, attach_signed_copy
 from registry.conventions.transitions import create_avenant, delete_unsigned_convention, supersede, transition
-from registry.conventions.transmission import record_ars_transmission
+from registry.conventions.transmission import record_ars_transmission, set_legal_bases
 from registry.core.french import french_date
 from registry.core.access import signed_in
 from registry.core.errors import FRENCH_STATUS
@@ -76,6 +76,19 @@ def record_transmission(convention_id: int):
         return _page(convention, "termes")
     return _run(convention_id, "transmission", form, lambda: record_ars_transmission(
         convention, form.date.data, actor=current_user._get_current_object()), done)
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/fondements", methods=["POST"])
+@signed_in
+def correct_legal_bases(convention_id: int):
+    convention = get_convention(convention_id, for_edit=True)
+    form = LegalBasesForm()
+
+    def done(_):
+        flash("Le fondement juridique de la convention est enregistré.", "success")
+        return _page(convention, "termes")
+    return _run(convention_id, "fondements", form, lambda: set_legal_bases(
+        convention, form.legal_bases.data, actor=current_user._get_current_object()), done)
 
 
 @bp.route(f"/conventions/<{ID}:convention_id>/copies-signees", methods=["POST"])

@@ -8,6 +8,8 @@ import pytest
 
 from registry.conventions import lifecycle
 from registry.conventions.models import Convention
+from registry.conventions.transmission import set_legal_bases
+from registry.core.errors import DomainError
 from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
 from tests.clock import TODAY
@@ -101,3 +103,10 @@ def test_an_unknown_legal_basis_is_refused(client, scene):
                "duration_months": 60}
     error = assert_error(client.post(URL, json=payload, headers=scene.world.headers["hospital"]), 422, "invalid")
     assert "legal_bases" in str(error["details"])
+
+
+def test_a_drafted_convention_keeps_its_template_s_legal_bases(scene):
+    convention = signed(scene)
+    with pytest.raises(DomainError, match="celui de son modèle"):
+        set_legal_bases(convention, ["L6111-3-2"])
+    assert reload(convention).legal_bases == []  # the shipped « ehpad » template names no article of the list

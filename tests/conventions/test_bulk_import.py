@@ -211,6 +211,9 @@ def test_too_many_rows_are_refused(app, monkeypatch, hospital_with_partners):
     ({"fichier_pdf": "vide.pdf"}, "Le fichier est vide"),
     ({"signataires_partenaires": "Paul Martin|Anne Roy"}, "2 valeur(s) pour 1 partenaire(s)"),
     ({"titre": "x" * 301}, "« titre » dépasse 300 caractères"),
+    ({"fondements": "L6111-3-2, L9999-9"}, "« fondements » : fondement juridique inconnu « L9999-9 »"),
+    ({"date_transmission_ars": "2018-12-01"}, "« date_transmission_ars » ne peut être ni dans le futur ni avant"),
+    ({"date_transmission_ars": "demain"}, "« date_transmission_ars » : « demain » n'est pas une date valide"),
 ])
 def test_each_row_problem_is_named_with_its_column(app, hospital_with_partners, overrides, expected):
     hospital, chu, _ = hospital_with_partners
@@ -377,6 +380,16 @@ def test_a_clean_stock_is_created_signed_with_references_in_date_order(app, hosp
         assert convention.template_version_id is None and len(convention.signed_copies) == 1
         assert [(e.from_status, e.to_status) for e in convention.events] == [("brouillon", "signee")]
     assert created[0].tacit_renewal is False and created[1].tacit_renewal is True
+
+
+def test_a_stock_row_carries_its_legal_bases_and_its_transmission_to_the_ars(app, hospital_with_partners):
+    hospital, chu, _ = hospital_with_partners
+    row = values(chu, fondements="l6111-3-3", date_transmission_ars="10/01/2019")
+    plan, archive = plan_of(hospital, [row], {"chu.pdf": pdf()})
+    with archive:
+        (created,) = import_stock(hospital, plan, archive)
+    db.session.commit()
+    assert (created.legal_bases, created.transmitted_to_ars_on) == (["L6111-3-3"], date(2019, 1, 10))
 
 
 def test_a_failure_on_any_row_leaves_nothing_once_rolled_back(app, hospital_with_partners, make_organisation,

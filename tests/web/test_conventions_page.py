@@ -7,6 +7,7 @@ import pytest
 
 from registry.conventions.models import ConventionDocument
 from registry.conventions.services import generate_draft
+from registry.core.french import french_datetime
 from registry.extensions import db
 from tests.web.conftest import page, text
 from tests.web.convention_helpers import conventions, create_through_the_form, drafting, form_url  # noqa: F401
@@ -42,7 +43,7 @@ def test_the_convention_page_shows_the_record_and_its_drafts(client, drafting, c
     body = page(client.get(f"/conventions/{convention.id}"))
     assert f'title="{draft.sha256}"' in body and f'<span class="visually-hidden">{draft.sha256}</span>' in body
     assert f"{draft.sha256[:12]}…" in body and "Projets (1)" in words
-    assert re.search(rf"v1 \d+ \w+ \d{{4}} à \d\d:\d\d {re.escape(drafting.staff.email)} ", words)
+    assert f"v1 {french_datetime(draft.created_at)} {drafting.staff.email} " in words  # « 1er août » as well
     assert "Produire un nouveau projet" in words
 
 

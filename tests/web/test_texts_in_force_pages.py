@@ -122,3 +122,24 @@ def test_the_convention_page_records_the_transmission(client, scene, make_organi
 
     login(scene.ars)
     assert "Enregistrer la transmission" not in page(client.get(f"/conventions/{convention.id}"))
+
+
+def test_a_registered_convention_s_legal_bases_are_corrected_on_its_page(client, scene, make_organisation,
+                                                                          make_partnership, login):
+    cpts = make_partnership(scene.hdp, make_organisation(name="CPTS DE L'AUXOIS", category_code="604"),
+                            partner_types=["cpts"])
+    convention = make_convention(scene.hdp, cpts)  # written without a template: registered, no legal basis
+    db.session.commit()
+    login(scene.staff)
+    assert "Enregistrer le fondement" in page(client.get(f"/conventions/{convention.id}"))
+
+    refused = client.post(f"/conventions/{convention.id}/fondements", data={"legal_bases": ["L9999-1"]})
+    assert refused.status_code == 422 and "Fondement inconnu." in text(refused)
+    done = client.post(f"/conventions/{convention.id}/fondements", data={"legal_bases": ["L6111-3-2"]})
+    assert done.status_code == 302
+    db.session.refresh(convention)
+    assert convention.legal_bases == ["L6111-3-2"]
+    assert "fondement juridique L6111-3-2" in text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
+
+    login(scene.ars)
+    assert "Enregistrer le fondement" not in page(client.get(f"/conventions/{convention.id}"))

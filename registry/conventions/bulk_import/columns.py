@@ -3,7 +3,7 @@ reader looks for; docs/registering-conventions.md is checked against ``COLUMNS``
 
 from dataclasses import dataclass
 
-from registry.core.vocabulary import PARTNER_TYPES, THEMES
+from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
 
 DATE_HELP = "AAAA-MM-JJ ou JJ/MM/AAAA"
 
@@ -39,6 +39,10 @@ COLUMNS = (
            "des barres verticales (|) dans l'ordre des FINESS."),
     Column("qualites_signataires_partenaires", False, "Directeur", "Leurs qualités, séparées par des barres "
            "verticales (|) dans le même ordre."),
+    Column("fondements", False, "L6111-3-2", "Articles sur lesquels repose la convention, séparés par des "
+           "virgules : " + ", ".join(LEGAL_BASES) + ". Vide : aucun."),
+    Column("date_transmission_ars", False, "10/01/2019", f"Date de transmission à l'ARS ({DATE_HELP}), pas avant "
+           "la signature ni dans le futur. Vide : non transmise."),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)

@@ -11,6 +11,7 @@ from registry.conventions.models import Convention
 from registry.conventions.services import register_convention
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import transition
+from registry.conventions.transmission import record_ars_transmission
 from registry.core.errors import DomainError
 from registry.hospitals.services import add_partner
 
@@ -46,10 +47,12 @@ def _create(hospital, row: Row, partnerships: dict, archive: PdfArchive, actor) 
         hospital, partnerships=[partnerships[line.organisation.id] for line in row.partners],
         partner_types=row.partner_types, themes=row.themes, effective_date=row.effective_date,
         duration_months=row.duration_months, tacit_renewal=row.tacit_renewal, notice_months=row.notice_months,
-        title=row.title or None, signatories=signatories, actor=actor)
+        title=row.title or None, signatories=signatories, legal_bases=row.legal_bases, actor=actor)
     data, problem = archive.read(row.entry)
     if problem:
         raise DomainError(problem)
     attach_signed_copy(convention, data, actor=actor)
     transition(convention, lifecycle.SIGNEE, actor=actor, date=row.signed_on)
+    if row.transmitted_on is not None:
+        record_ars_transmission(convention, row.transmitted_on, actor=actor)
     return convention

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from registry.conventions.bulk_import.columns import DATE_HELP
 from registry.conventions.services import TITLE_LENGTH, Signatory
 from registry.core.french import french_join
-from registry.core.vocabulary import PARTNER_TYPES, THEMES
+from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
 from registry.organisations.identifiers import finess_problem
 from registry.organisations.models import Organisation
 
@@ -43,6 +43,8 @@ class Row:
     tacit_renewal: bool | None = None
     notice_months: int | None = None
     signed_on: date | None = None
+    legal_bases: list[str] = field(default_factory=list)
+    transmitted_on: date | None = None
     filename: str = ""
     hospital_signatory: Signatory = field(default_factory=Signatory)
     partner_signatories: list[Signatory] = field(default_factory=list)
@@ -78,6 +80,11 @@ def parse_row(line: int, cells: dict, *, today: date) -> Row:
     row.signed_on = _date(cells, "date_signature", problems)
     if row.signed_on and row.signed_on > today:
         problems.append("« date_signature » est dans le futur")
+    row.legal_bases = _legal_bases(cells, problems)
+    if _text(cells.get("date_transmission_ars")):
+        row.transmitted_on = sent = _date(cells, "date_transmission_ars", problems)
+        if sent and (sent > today or (row.signed_on and sent < row.signed_on)):
+            problems.append("« date_transmission_ars » ne peut être ni dans le futur ni avant la signature")
     row.filename = _text(cells.get("fichier_pdf"))
     if not row.filename:
         problems.append("« fichier_pdf » est vide : indiquez le nom du PDF signé dans l'archive")
@@ -134,6 +141,16 @@ def _codes(cells: dict, column: str, vocabulary: dict, what: str, problems: list
     elif not codes:
         problems.append(f"« {column} » est vide : indiquez au moins un {what}")
     return list(dict.fromkeys(code for code in codes if code in vocabulary))
+
+
+def _legal_bases(cells: dict, problems: list[str]) -> list[str]:
+    """The optional « fondements » column: article numbers as the code writes them (« L6111-3-2 »)."""
+    codes = [code.upper() for code in SEPARATORS.split(_text(cells.get("fondements"))) if code]
+    unknown = [code for code in codes if code not in LEGAL_BASES]
+    if unknown:
+        problems.append("« fondements » : fondement juridique inconnu " + ", ".join(f"« {c} »" for c in unknown)
+                        + " (articles admis : " + ", ".join(LEGAL_BASES) + ")")
+    return list(dict.fromkeys(code for code in codes if code in LEGAL_BASES))
 
 
 def _date(cells: dict, column: str, problems: list[str]) -> date | None:
