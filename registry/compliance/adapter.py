@@ -3,9 +3,10 @@
 ``evaluate_hospitals`` is the one entry point of the pages, the exports, the `compliance` command and
 GET /api/v1/compliance, so a verdict reads the same wherever it is shown.
 
-It runs four queries whatever the number of hospitals: the hospitals with their establishment; their partnerships
-with each partner's place; their main conventions (avenants excluded); the partner parties of those conventions.
-A fifth reads the place of the parties that are not (or no longer) partners of their hospital, only when there are
+It runs five queries whatever the number of hospitals: the hospitals with their establishment; their partnerships
+with each partner's place; their main conventions (avenants excluded); the partner parties of those conventions;
+the CPOMs covering them.
+A sixth reads the place of the parties that are not (or no longer) partners of their hospital, only when there are
 some. Columns are selected rather than ORM objects, because a national view reads tens of thousands of rows.
 
 The rows of one hospital are its whole input: the checker is a pure function, so its verdicts are memoised on
@@ -20,19 +21,21 @@ import gc
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from types import MappingProxyType, SimpleNamespace
 
 from sqlalchemy import Select, Text, bindparam, cast, func, select
 
 from registry.compliance.checker import evaluate
-from registry.compliance.facts import ConventionFacts, HospitalFacts, PartnerFacts
+from registry.compliance.facts import ConventionFacts, CpomFacts, HospitalFacts, PartnerFacts
 from registry.compliance.rules import CURRENT, RuleSet
 from registry.compliance.verdicts import Verdict
 from registry.conventions.lifecycle import period_end
 from registry.conventions.models import PARTY_PARTNER, Convention, ConventionParty
 from registry.core import clock
+from registry.cpom.models import Cpom, CpomEngagement, CpomSite
+from registry.documents.context import add_months
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.legal_status import finess_legal_status
@@ -113,6 +116,8 @@ class HospitalRows:
     parties: tuple = ()
     #: (_, organisation id, *place) of the parties that are not partners of the hospital.
     strangers: tuple = ()
+    #: (_, CPOM id, effective_on (text), duration in years, applicable engagements) of the CPOMs covering it.
+    cpoms: tuple = ()
 
 
 def filter_hospitals(scope: Select, *, region: str | None = None, departement: str | None = None,
@@ -135,7 +140,7 @@ def filter_hospitals(scope: Select, *, region: str | None = None, departement: s
 def evaluate_hospitals(hospitals: Select, at: date | None = None,
                        ruleset: RuleSet = CURRENT) -> list[HospitalCompliance]:
     """The verdicts of every hospital ``hospitals`` selects (HospitalProfile joined to its Organisation, as
-    visible_hospitals() builds it), in its order, on ``at`` (default today). Four or five queries."""
+    visible_hospitals() builds it), in its order, on ``at`` (default today). Five or six queries."""
     at = at or clock.today()
     evaluated = _memo(ruleset)
     with _collector_paused():
@@ -173,6 +178,12 @@ _CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.referen
                        cast(Convention.created_at, Text), cast(Convention.legal_bases, Text),
                        cast(Convention.transmitted_to_ars_on, Text), Convention.template_version_id.is_(None))
                 .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None)).order_by(Convention.id))
+_CPOMS = (select(CpomSite.hospital_id, Cpom.id, cast(Cpom.effective_on, Text), Cpom.duration_years,
+                 select(func.count(CpomEngagement.id)).where(CpomEngagement.cpom_id == Cpom.id,
+                                                             CpomEngagement.applicable.is_(True))
+                 .correlate(Cpom).scalar_subquery())
+          .join(Cpom, Cpom.id == CpomSite.cpom_id).where(CpomSite.hospital_id.in_(_IDS))
+          .order_by(CpomSite.hospital_id, Cpom.id))
 _PARTIES = (select(Convention.hospital_id, ConventionParty.convention_id, ConventionParty.organisation_id)
             .join(Convention, Convention.id == ConventionParty.convention_id)
             .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None),
@@ -193,9 +204,10 @@ def load_rows(hospitals: Select) -> list[HospitalRows]:
     partnerships = _grouped(connection.execute(_PARTNERSHIPS, ids))
     conventions = _grouped(connection.execute(_CONVENTIONS, ids))
     parties = _grouped(connection.execute(_PARTIES, ids))
+    cpoms = _grouped(connection.execute(_CPOMS, ids))
     strangers = _strangers(connection, partnerships, parties)
     return [HospitalRows(tuple(row), partnerships.get(row[0], ()), conventions.get(row[0], ()),
-                         parties.get(row[0], ()), strangers.get(row[0], ())) for row in found]
+                         parties.get(row[0], ()), strangers.get(row[0], ()), cpoms.get(row[0], ())) for row in found]
 
 
 def _strangers(connection, partnerships: dict, parties: dict) -> dict[int, tuple]:
@@ -269,7 +281,7 @@ def facts_of(rows: HospitalRows, at: date) -> tuple[HospitalFacts, list[Conventi
         own_equipment=None if own_equipment in (None, "null") else _codes(own_equipment),
         confirmed_equipment=_codes(confirmed_equipment),
         partners=tuple(partners[values[2]] for values in rows.partnerships), listed_on=_day(listed_on),
-        removed_on=_day(removed_on), ght_support=ght_support,
+        removed_on=_day(removed_on), ght_support=ght_support, cpoms=tuple(_cpom(values) for values in rows.cpoms),
         legal_status=legal_status or finess_legal_status(SimpleNamespace(**dict(zip(_FINESS_STATUS, finess_columns)))))
     return facts, conventions, partners
 
@@ -298,6 +310,12 @@ def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> 
         end_date=period_end(effective_date, months, bool(tacit_renewal), at), tacit_renewal=bool(tacit_renewal),
         terminated_on=_day(terminated_on), created_on=_day(created_at), legal_bases=_codes(legal_bases),
         transmitted_on=_day(transmitted_on), themes_declared=bool(registered))
+
+
+def _cpom(values: tuple) -> CpomFacts:
+    _, _, effective_on, years, engagements = values
+    start = _day(effective_on)
+    return CpomFacts(start, add_months(start, 12 * years) - timedelta(days=1), engagements or 0)
 
 
 def _day(text: str | None) -> date | None:

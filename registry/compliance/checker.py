@@ -33,7 +33,7 @@ def evaluate(hospital: HospitalFacts, conventions: list[ConventionFacts], at: da
     verdicts: dict[str, Verdict] = {}
     for requirement in sorted(ruleset.requirements, key=lambda r: r.evaluation == BY_CPOM):
         if requirement.evaluation == BY_CPOM:
-            result = _by_cpom(requirement, verdicts)
+            result = _by_cpom(requirement, verdicts, hospital, at)
         else:
             evaluator = EVALUATORS[requirement.evaluation]
             result = evaluator(requirement, hospital, conventions, at, ruleset.risk_window_days)
@@ -165,17 +165,29 @@ def _not_concerned(article: str, hospital: HospitalFacts) -> Assessment | None:
     return None
 
 
-def _by_cpom(requirement: Requirement, verdicts: dict[str, Verdict]) -> Assessment:
-    """No CPOM is recorded yet: non évalué, naming the conventions the CPOM must contain."""
+def _by_cpom(requirement: Requirement, verdicts: dict[str, Verdict], hospital: HospitalFacts, at: date) -> Assessment:
+    """A CPOM in force on ``at`` that holds engagements: satisfait; none recorded: non évalué; recorded but not in
+    force, or in force without any engagement: à risque. The reason names the conventions to find in it."""
     references = list(dict.fromkeys(item.reference for code in requirement.refers_to if code in verdicts
                                     for item in verdicts[code].evidence if item.state in IN_FORCE))
-    reason = ("Aucun CPOM n'est enregistré dans l'application : l'inscription des engagements de coopération au "
-              "CPOM ne peut être vérifiée.")
-    if references:
-        reason += " Conventions à y retrouver : " + ", ".join(references) + "."
-    else:
-        reason += " Aucune convention signée et en vigueur n'est à y retrouver."
-    return Assessment(NON_EVALUE, reason)
+    conventions = (" Conventions à y retrouver : " + ", ".join(references) + "." if references else
+                   " Aucune convention signée et en vigueur n'est à y retrouver.")
+    if not hospital.cpoms:
+        return Assessment(NON_EVALUE, "Aucun CPOM n'est enregistré dans l'application : l'inscription des "
+                                      "engagements de coopération au CPOM ne peut être vérifiée." + conventions)
+    current = [cpom for cpom in hospital.cpoms if cpom.effective_on <= at <= cpom.ends_on]
+    if not current:
+        periods = ", ".join(f"du {french_date(c.effective_on)} au {french_date(c.ends_on)}" for c in hospital.cpoms)
+        return Assessment(A_RISQUE, f"Aucun CPOM en vigueur à cette date (CPOM enregistrés : {periods})."
+                          + conventions)
+    cpom = max(current, key=lambda item: item.engagements)
+    period = f"CPOM en vigueur du {french_date(cpom.effective_on)} au {french_date(cpom.ends_on)}"
+    if not cpom.engagements:
+        return Assessment(A_RISQUE, f"{period}, sans engagement inscrit : les engagements de coopération sont à "
+                                    "y inscrire par avenant." + conventions)
+    count = f"{cpom.engagements} engagement{'s' if cpom.engagements > 1 else ''}"
+    return Assessment(SATISFAIT, f"{period}, avec {count} applicable{'s' if cpom.engagements > 1 else ''} "
+                                 "(suivi année par année dans l'application)." + conventions)
 
 
 EVALUATORS = {BY_CONVENTIONS: _by_conventions, BY_EQUIPMENT: _by_equipment, BY_STATUTORY: _by_statutory}

@@ -72,6 +72,15 @@ class PartnerFacts:
 
 
 @dataclass(frozen=True)
+class CpomFacts:
+    """A CPOM covering the hospital: its period and how many applicable engagements it holds."""
+
+    effective_on: date
+    ends_on: date
+    engagements: int = 0
+
+
+@dataclass(frozen=True)
 class HospitalFacts:
     finess_et: str
     name: str
@@ -95,6 +104,8 @@ class HospitalFacts:
     legal_status: str | None = None
     #: FINESS number (ET or EJ) of its GHT's support establishment, GHT_SELF, or None when unknown.
     ght_support: str | None = None
+    #: The CPOMs recorded that cover it (none: the CPOM requirement cannot be evaluated).
+    cpoms: tuple[CpomFacts, ...] = ()
 
     def __post_init__(self):
         _freeze(self, {"internal_activities": ACTIVITIES, "confirmed_activities": ACTIVITIES,

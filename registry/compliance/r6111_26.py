@@ -140,11 +140,11 @@ CPOM = Requirement(
     evaluation=BY_CPOM,
     refers_to=("2a_second_recours", "2b_ehpad", "2b_ssr_usld"),
     reading=(
-        "Le II demande que les partenariats du 2° du I soient inscrits au CPOM. Les CPOM et leurs engagements ne "
-        "sont pas encore enregistrés dans l'application : rien ne permet de dire que l'exigence est satisfaite, ni "
-        "qu'elle manque. Le verdict est donc « non évalué » pour chaque hôpital ; le motif "
-        "liste les conventions du 2° à retrouver dans le CPOM. Le second alinéa du II (le projet médical) n'est pas "
-        "vérifié."),
+        "Le II demande que les partenariats du 2° du I soient inscrits au CPOM. Satisfait quand un CPOM enregistré "
+        "couvrant l'hôpital est en vigueur à la date d'évaluation et compte au moins un engagement applicable ; "
+        "« à risque » quand il n'est pas en vigueur ou ne compte aucun engagement ; « non évalué » quand aucun CPOM "
+        "n'est enregistré. Le motif liste les conventions du 2° à retrouver dans le CPOM. Le second alinéa du II "
+        "(le projet médical) n'est pas vérifié."),
 )
 
 REQUIREMENTS = (PREMIER_RECOURS, SECOND_RECOURS, EHPAD, SSR_USLD, COORDINATION, CPOM)

@@ -158,9 +158,11 @@ CPOM = Requirement(
     evaluation=BY_CPOM,
     refers_to=("l6111_3_2", "l6111_3_3"),
     reading=(
-        "Le CPOM de l'établissement porte ses engagements, dont ceux de coopération de l'hôpital de proximité. Les "
-        "CPOM ne sont pas encore enregistrés dans l'application : « non évalué », le motif nommant les conventions "
-        "obligatoires à y retrouver."),
+        "Le CPOM de l'établissement porte ses engagements, dont ceux de coopération de l'hôpital de proximité. "
+        "Satisfait quand un CPOM enregistré couvrant l'hôpital est en vigueur à la date d'évaluation et compte au "
+        "moins un engagement applicable (suivi année par année) ; « à risque » quand le CPOM enregistré n'est pas "
+        "en vigueur à cette date ou ne compte aucun engagement ; « non évalué » quand aucun CPOM n'est enregistré. "
+        "Le motif nomme les conventions obligatoires à y retrouver."),
 )
 
 _RECOMMENDED = ("Partenariat recommandé : l'article R6111-26 dans sa rédaction de 2016 l'exigeait ; les textes en "

@@ -206,3 +206,22 @@ def test_recommended_partnerships_show_their_state():
 def test_every_texts_in_force_verdict_cites_l6111_3_2_or_l6111_3_3():
     assert "L6111-3-2" in verdict("l6111_3_2", hospital(listed_on=LISTED)).citation
     assert "L6111-3-3" in verdict("l6111_3_3", public()).citation
+
+
+# --- CPOM --------------------------------------------------------------------------------------------------------
+
+
+def test_the_cpom_is_not_evaluated_without_one_and_decided_with_one():
+    from registry.compliance.facts import CpomFacts
+
+    five_years = CpomFacts(date(2024, 1, 1), date(2028, 12, 31), engagements=3)
+    empty = CpomFacts(date(2024, 1, 1), date(2028, 12, 31))
+    ended = CpomFacts(date(2019, 1, 1), date(2023, 12, 31), engagements=2)
+
+    assert verdict("cpom").verdict == "non_evalue"
+    met = verdict("cpom", hospital(cpoms=(five_years,)))
+    assert met.verdict == "satisfait" and "CPOM en vigueur du 1er janvier 2024 au 31 décembre 2028, avec 3 " \
+                                          "engagements applicables" in met.reason
+    assert verdict("cpom", hospital(cpoms=(empty,))).verdict == "a_risque"
+    late = verdict("cpom", hospital(cpoms=(ended,)))
+    assert late.verdict == "a_risque" and late.reason.startswith("Aucun CPOM en vigueur à cette date")
