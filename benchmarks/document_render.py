@@ -7,7 +7,7 @@ raw  = docxtpl load + render (same sandboxed environment, autoescape on) + save,
 warm: the template version is already prepared; cold: the preparation cache is emptied before each document.
 Each app draft gets a different field value, so the store writes every document (no deduplication shortcut).
 Both paths must give the same document text, checked before timing.
-Prints ``BENCH document_render_warm …`` and ``BENCH document_render_cold …`` (INTERFACE.md, ``make bench``).
+Prints ``BENCH document_render_warm …`` and ``BENCH document_render_cold …`` (docs/interface.md, ``make bench``).
 """
 
 import gc

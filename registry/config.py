@@ -6,7 +6,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-#: Environment variables read on top of the defaults and instance/config.py (INTERFACE.md, "Configuration").
+#: Environment variables read on top of the defaults and instance/config.py (docs/interface.md, "Configuration").
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
             "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS")
 INT_KEYS = {"MAX_UPLOAD_MB"}

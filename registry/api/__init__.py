@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (INTERFACE.md), documented by an OpenAPI document generated from the code."""
+"""The JSON API under /api/v1 (docs/interface.md), documented by an OpenAPI document generated from the code."""
 
 from flask import Flask
 from flask_smorest import Api as SmorestApi

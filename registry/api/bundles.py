@@ -1,4 +1,4 @@
-"""GET /bundles: the signed-convention bundle of a hospital, a département or a region, streamed (INTERFACE.md)."""
+"""GET /bundles: the signed-convention bundle of a hospital, a département or a region, streamed (docs/interface.md)."""
 
 from flask.views import MethodView
 from marshmallow import ValidationError, pre_load, validates_schema

@@ -1,5 +1,5 @@
 """/compliance: the verdicts of the hôpitaux de proximité the token's user may see, under the texts in force or the
-2016 R6111-26 (INTERFACE.md); /compliance/rule-sets: the rule sets."""
+2016 R6111-26 (docs/interface.md); /compliance/rule-sets: the rule sets."""
 
 from math import ceil
 

@@ -1,4 +1,4 @@
-"""What the conventions and templates API reads and writes (INTERFACE.md, "Core payloads")."""
+"""What the conventions and templates API reads and writes (docs/interface.md, "Core payloads")."""
 
 import math
 from datetime import date
@@ -128,7 +128,7 @@ class TransmissionInput(FrenchSchema):
 
 
 class TransitionInput(FrenchSchema):
-    """POST /conventions/{id}/transitions (INTERFACE.md): the target status, a comment or reason, a date."""
+    """POST /conventions/{id}/transitions (docs/interface.md): the target status, a comment or reason, a date."""
 
     to = String(required=True, validate=one_of(STATUSES), metadata={"description": "Statut visé."})
     comment = String(load_default=None, allow_none=True,
@@ -328,7 +328,7 @@ class ManifestClauseSchema(FrenchSchema):
 
 
 class TemplateSchema(FrenchSchema):
-    """A template version: its manifest (INTERFACE.md), with its version number and SHA-256."""
+    """A template version: its manifest (docs/interface.md), with its version number and SHA-256."""
 
     code = String()
     name = String()

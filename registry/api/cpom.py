@@ -1,4 +1,4 @@
-"""/cpom and /cpoms (INTERFACE.md, « CPOM »): the catalogue, a CPOM and its engagements, the yearly declarations
+"""/cpom and /cpoms (docs/interface.md, « CPOM »): the catalogue, a CPOM and its engagements, the yearly declarations
 with their proofs, the ARS's proof requests and reviews, and a year's campaign.
 
 The ARS of the region and administrators write CPOMs, engagements, proof requests and reviews; the users of a
@@ -17,7 +17,7 @@ from registry.api.fields import Boolean, Date, FrenchSchema, Integer, List, Nest
 from registry.core.access import require, signed_in
 from registry.core.errors import NotFound
 from registry.core.geography import REGIONS
-from registry.core.scope import get_hospital
+from registry.core.scope import get_hospital, may_declare_cpom, may_write_cpom, visible_cpoms
 from registry.cpom import services
 from registry.cpom.assessment import COMPARATORS
 from registry.cpom.catalogue import BY_CODE, CATALOGUE, CATALOGUE_VERSION
@@ -102,7 +102,7 @@ def declaration_dict(declaration) -> dict:
 
 
 def get_cpom(cpom_id: int) -> Cpom:
-    cpom = db.session.scalar(services.visible_cpoms().where(Cpom.id == cpom_id))
+    cpom = db.session.scalar(visible_cpoms().where(Cpom.id == cpom_id))
     if cpom is None:
         raise NotFound("CPOM introuvable ou hors de votre périmètre.")
     return cpom
@@ -116,19 +116,11 @@ def get_engagement(cpom_id: int, engagement_id: int) -> CpomEngagement:
     return engagement
 
 
-def is_ars_side() -> bool:
-    return current_user.role in ("ars", "admin")
-
-
-def is_hospital_side() -> bool:
-    return current_user.role in ("hospital", "admin")
-
-
 @blp.route("/cpom/catalogue")
 @signed_in
 class Catalogue(MethodView):
     def get(self):
-        """Le catalogue des engagements (fiche « lien ville-hôpital » de l'ARS Île-de-France, seed 002)."""
+        """Le catalogue des engagements (fiche « lien ville-hôpital » de l'ARS Île-de-France)."""
         return {"version": CATALOGUE_VERSION, "indicators": [indicator.as_dict() for indicator in CATALOGUE]}
 
 
@@ -142,7 +134,7 @@ class CpomCreate(MethodView):
     def post(self):
         """Enregistrer le CPOM de l'établissement dont relève l'hôpital (ARS de la région, administrateur)."""
         hospital = get_hospital(load_json(CpomInput)["hospital"])
-        require(is_ars_side())
+        require(may_write_cpom())
         payload = load_json(CpomInput)
         cpom = services.create_cpom(hospital, signed_on=payload["signed_on"], effective_on=payload["effective_on"],
                                     duration_years=payload["duration_years"], actor=current_user)
@@ -164,7 +156,7 @@ class HospitalCpoms(MethodView):
     def get(self, finess_et):
         """Les CPOM qui couvrent un hôpital."""
         hospital = get_hospital(finess_et)
-        cpoms = db.session.scalars(services.visible_cpoms().where(Cpom.sites.any(HospitalProfile.id == hospital.id))
+        cpoms = db.session.scalars(visible_cpoms().where(Cpom.sites.any(HospitalProfile.id == hospital.id))
                                    .order_by(Cpom.effective_on, Cpom.id))
         return {"cpoms": [cpom_dict(cpom) for cpom in cpoms]}
 
@@ -177,7 +169,7 @@ class EngagementCreate(MethodView):
     def post(self, cpom_id):
         """Inscrire un engagement du catalogue au CPOM, avec sa cible (ARS de la région, administrateur)."""
         cpom = get_cpom(cpom_id)
-        require(is_ars_side())
+        require(may_write_cpom())
         payload = load_json(EngagementInput)
         engagement = services.add_engagement(
             cpom, indicator=payload["indicator"], comparator=payload["target"]["comparator"],
@@ -195,7 +187,7 @@ class Declaration(MethodView):
         """Déclarer la valeur de l'année (l'établissement) ; ratio et pourcentage calculés du numérateur et du
         dénominateur."""
         engagement = get_engagement(cpom_id, engagement_id)
-        require(is_hospital_side())
+        require(may_declare_cpom())
         payload = load_json(DeclarationInput)
         declaration = services.declare(engagement, year, value=payload["value"], numerator=payload["numerator"],
                                        denominator=payload["denominator"], items=payload["items"],
@@ -211,7 +203,7 @@ class ProofCreate(MethodView):
     def post(self, cpom_id, engagement_id, year):
         """Déposer une preuve (PDF ou document bureautique, vérifié par son contenu) dans le champ « file »."""
         engagement = get_engagement(cpom_id, engagement_id)
-        require(is_hospital_side())
+        require(may_declare_cpom())
         upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
         if upload is None:
             abort(400, messages={"form": ["corps multipart/form-data attendu (champ « file »)"]})
@@ -228,7 +220,7 @@ class ProofRequest(MethodView):
     def post(self, cpom_id, engagement_id, year):
         """Demander une preuve avant une date (ARS de la région, administrateur)."""
         engagement = get_engagement(cpom_id, engagement_id)
-        require(is_ars_side())
+        require(may_write_cpom())
         declaration = services.request_proof(engagement, year, due=load_json(ProofRequestInput)["due"],
                                              actor=current_user)
         db.session.commit()
@@ -243,7 +235,7 @@ class Review(MethodView):
         """Valider ou contester la valeur déclarée, avec un commentaire (ARS de la région, administrateur) ; une
         valeur validée est verrouillée."""
         engagement = get_engagement(cpom_id, engagement_id)
-        require(is_ars_side())
+        require(may_write_cpom())
         payload = load_json(ReviewInput)
         declaration = services.review(engagement, year, decision=payload["decision"], comment=payload["comment"],
                                       actor=current_user)
@@ -258,7 +250,7 @@ class Campaign(MethodView):
     def get(self, args, year):
         """La campagne d'une année : pour chaque hôpital couvert par un CPOM en vigueur cette année-là, chaque
         engagement avec son statut, sa valeur, sa cible et son évaluation."""
-        query = services.visible_cpoms()
+        query = visible_cpoms()
         if args.get("region"):
             query = query.where(Cpom.region == args["region"])
         hospitals: dict[str, list] = {}

@@ -58,7 +58,7 @@ class Inline(Nested):
 
 class FrenchSchema(Schema):
     """Base of every API schema: French messages for wrong input types; extra fields are ignored, as
-    INTERFACE.md welcomes them."""
+    docs/interface.md welcomes them."""
 
     error_messages = {"unknown": "champ inconnu", "type": "objet JSON attendu"}
 
@@ -67,7 +67,7 @@ class FrenchSchema(Schema):
 
 
 def one_of(vocabulary) -> validate.OneOf:
-    """Validator for a code of the shared vocabulary (INTERFACE.md), listing the accepted codes."""
+    """Validator for a code of the shared vocabulary (docs/interface.md), listing the accepted codes."""
     return validate.OneOf(list(vocabulary), error="code inconnu « {input} » (codes acceptés : {choices})")
 
 

@@ -1,4 +1,4 @@
-"""What the API reads and writes (INTERFACE.md, "Core payloads"), with the shared vocabulary's codes."""
+"""What the API reads and writes (docs/interface.md, "Core payloads"), with the shared vocabulary's codes."""
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 

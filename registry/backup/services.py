@@ -28,7 +28,7 @@ MANIFEST = "backup.json"
 SQLITE_FILE = "registry.sqlite3"
 PG_DUMP_FILE = "registry.dump"
 STORAGE = "storage"
-#: The columns that name stored documents by SHA-256 (MODEL.md, invariant 4): each must be in the store.
+#: The columns that name stored documents by SHA-256: each must be in the store.
 STORED_HASH_COLUMNS = (("convention_documents", "sha256"), ("template_versions", "sha256"), ("cpom_proofs", "sha256"))
 #: Names of the store's temporary files (an interrupted write): not documents, not copied.
 INCOMING_PREFIX = ".incoming-"

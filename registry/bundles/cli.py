@@ -1,4 +1,4 @@
-"""bundle and verify-bundle (INTERFACE.md): the signed-convention bundle of a scope, and its verification."""
+"""bundle and verify-bundle (docs/interface.md): the signed-convention bundle of a scope, and its verification."""
 
 import os
 import tempfile

@@ -93,7 +93,7 @@ class HospitalCompliance:
         return next(item for item in self.verdicts if item.code == code)
 
     def as_dict(self) -> dict:
-        """The GET /compliance hospital entry (INTERFACE.md), with the département added."""
+        """The GET /compliance hospital entry (docs/interface.md), with the département added."""
         return {"finess_et": self.finess_et, "name": self.name, "departement": self.departement,
                 "requirements": [item.as_dict() for item in self.verdicts]}
 

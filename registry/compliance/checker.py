@@ -108,7 +108,7 @@ def _by_equipment(requirement: Requirement, hospital: HospitalFacts, conventions
 def _by_statutory(requirement: Requirement, hospital: HospitalFacts, conventions, at: date,
                   window_days: int) -> Assessment:
     """A convention the law asks for within a delay after the listing, sent to the ARS (L6111-3-2, L6111-3-3):
-    INTERFACE.md's readings, with the deadline and what is missing in the reason."""
+    docs/interface.md's readings, with the deadline and what is missing in the reason."""
     article = f"Article {requirement.citation.article}"
     if requirement.public_only:
         exempt = _not_concerned(article, hospital)

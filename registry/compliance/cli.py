@@ -1,4 +1,4 @@
-"""compliance: the verdicts of the hôpitaux de proximité (INTERFACE.md), texts in force by default, as a table, CSV
+"""compliance: the verdicts of the hôpitaux de proximité (docs/interface.md), texts in force by default, as a table, CSV
 or the JSON document of GET /api/v1/compliance."""
 
 import json

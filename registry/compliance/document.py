@@ -21,7 +21,7 @@ texte), ce qui la remplit, quand elle n'est pas requise, et la lecture que l'app
 verdict affiché reprend la citation, la lecture et la version du jeu de règles sur lesquelles il repose.
 
 Deux jeux de règles : les textes en vigueur depuis 2021 (par défaut, partout : pages, exports, API, commande,
-lots de conventions) et l'article R6111-26 dans sa rédaction de 2016 (seed 000), gardé pour l'histoire et
+lots de conventions) et l'article R6111-26 dans sa rédaction de 2016 (décret n° 2016-658), gardé pour l'histoire et
 consultable en le choisissant. Les citations marquées « Source » disent ce qui n'a pas pu être lu en français :
 un juriste doit les vérifier sur Légifrance avant de s'y fier.
 """

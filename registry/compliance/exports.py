@@ -1,6 +1,6 @@
 """The verdicts as rows (one per hospital × requirement) and as documents: the dashboard's CSV (French headers,
 `;`, UTF-8 with BOM so that Excel opens it) and XLSX exports, the command's CSV, and the JSON document that
-GET /api/v1/compliance and `compliance --format json` share (INTERFACE.md)."""
+GET /api/v1/compliance and `compliance --format json` share (docs/interface.md)."""
 
 import csv
 import io

@@ -10,7 +10,7 @@ from datetime import date
 from registry.core.vocabulary import (ACTIVITIES, EQUIPMENT, LEGAL_BASES, LEGAL_STATUSES,
                                       PARTNER_TYPES, THEMES, unknown_codes)
 
-#: Stored convention statuses (INTERFACE.md); the lifecycle owns the transitions between them.
+#: Stored convention statuses (docs/interface.md); the lifecycle owns the transitions between them.
 BROUILLON, EN_NEGOCIATION, A_SIGNER, SIGNEE, RESILIEE = STATUSES = (
     "brouillon", "en_negociation", "a_signer", "signee", "resiliee")
 STATUS_LABELS = {BROUILLON: "brouillon", EN_NEGOCIATION: "en négociation", A_SIGNER: "à signer",

@@ -108,7 +108,7 @@ class Requirement:
     #: (verdict, sentence put before the reason) given instead of « manquant » when nothing meets it: what the
     #: recorded data cannot show is « non évalué », a recommended partnership « non requis ».
     when_absent: tuple[str, str] | None = None
-    #: False for a requirement added beyond INTERFACE.md's list of R6111-26 codes.
+    #: False for a requirement added beyond docs/interface.md's list of R6111-26 codes.
     in_interface: bool = True
     #: Why it is there when ``in_interface`` is False.
     addition_note: str = ""

@@ -65,7 +65,7 @@ class Verdict:
         return [item.reference for item in self.evidence]
 
     def as_dict(self) -> dict:
-        """The GET /compliance requirement entry (INTERFACE.md), with the title, reading and rule set added."""
+        """The GET /compliance requirement entry (docs/interface.md), with the title, reading and rule set added."""
         return {"code": self.code, "verdict": self.verdict, "reason": self.reason, "citation": self.citation,
                 "evidence": self.references, "title": self.title, "reading": self.reading, "ruleset": self.ruleset,
                 "deadline": self.deadline.isoformat() if self.deadline else None, "flags": list(self.flags),

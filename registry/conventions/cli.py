@@ -1,4 +1,4 @@
-"""expiring: the conventions whose end falls within N days (INTERFACE.md)."""
+"""expiring: the conventions whose end falls within N days (docs/interface.md)."""
 
 import csv
 import io

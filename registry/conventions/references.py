@@ -1,4 +1,4 @@
-"""Convention references, unique per hospital and year even under concurrent creation (MODEL.md, invariant 3).
+"""Convention references, unique per hospital and year even under concurrent creation.
 
 The counter row of (hospital, year) is created if missing, then incremented with UPDATE … RETURNING: on
 PostgreSQL the row lock makes a concurrent transaction wait for the first one's commit and read its number; on

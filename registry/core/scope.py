@@ -1,10 +1,11 @@
-"""The one place that says which hospitals a user may read and edit (MODEL.md, invariant 5)."""
+"""The one place that says which hospitals (and their conventions and CPOMs) a user may read and edit."""
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, user_organisations
+from registry.cpom.models import Cpom
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
 from registry.organisations.models import Organisation
@@ -78,3 +79,27 @@ def get_organisation(finess_et: str) -> Organisation:
     if organisation is None:
         abort(404)
     return organisation
+
+
+def visible_cpoms(user=None) -> Select:
+    """The CPOMs a user may read: all (admin), its region's (ARS), those covering its hospitals (hospital)."""
+    user = user or current_user
+    query = select(Cpom)
+    if not getattr(user, "is_authenticated", False):
+        return query.where(false())
+    if user.role == ROLE_ADMIN:
+        return query
+    if user.role == ROLE_ARS:
+        return query.where(Cpom.region == user.region) if user.region else query.where(false())
+    own = visible_hospitals(user).with_only_columns(HospitalProfile.id)
+    return query.where(Cpom.sites.any(HospitalProfile.id.in_(own)))
+
+
+def may_write_cpom(user=None) -> bool:
+    """CPOMs, engagements, proof requests and reviews: the ARS (of the CPOM's region, by visible_cpoms) or admin."""
+    return (user or current_user).role in (ROLE_ADMIN, ROLE_ARS)
+
+
+def may_declare_cpom(user=None) -> bool:
+    """Declarations and proofs: a covered hospital's users (by visible_cpoms) or admin."""
+    return (user or current_user).role in (ROLE_ADMIN, ROLE_HOSPITAL)

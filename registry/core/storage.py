@@ -1,4 +1,4 @@
-"""Content-addressed, write-once document store (MODEL.md, invariant 4).
+"""Content-addressed, write-once document store.
 
 Bytes are written to a temporary file in the same folder, fsynced, then renamed to their SHA-256 name; a file
 is never overwritten, so a database row written after `store()` returns always points at complete bytes.

@@ -1,4 +1,4 @@
-"""The codes shared by the API, the CLI and the exports (INTERFACE.md, "Vocabulary"), with their French labels."""
+"""The codes shared by the API, the CLI and the exports (docs/interface.md, "Vocabulary"), with their French labels."""
 
 PARTNER_TYPES = {
     "second_recours": "Établissement de second recours",
@@ -51,7 +51,7 @@ LEGAL_BASES = {
 #: Equipment an hôpital de proximité has itself or reaches under a convention (R6111-24 II 4°).
 EQUIPMENT = {"imagerie": "Imagerie", "biologie": "Biologie médicale", "telesante": "Équipements de télésanté"}
 
-#: Legal status of an HdP (INTERFACE.md): a public person or a private one.
+#: Legal status of an HdP (docs/interface.md): a public person or a private one.
 PUBLIC, PRIVE = "public", "prive"
 LEGAL_STATUSES = {PUBLIC: "Public", PRIVE: "Privé"}
 

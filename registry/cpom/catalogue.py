@@ -1,6 +1,7 @@
-"""Seed 002's engagements as data: the catalogue an ARS builds a CPOM's engagements from.
+"""The « lien ville-hôpital » engagements of an ARS CPOM sheet as data: the catalogue an ARS builds a CPOM's
+engagements from.
 
-Source: ARS Île-de-France, fiche méthodologique « Volet lien ville-hôpital » des CPOM (seed 002), read from a scanned
+Source: ARS Île-de-France, fiche méthodologique « Volet lien ville-hôpital » des CPOM, read from a scanned
 text: the wording is the sheet's, its garbled words restored. ``CATALOGUE_VERSION`` changes whenever an entry does.
 One entry is not the sheet's: ``convention_l6111_3_2`` is proved by the registry's own records (the convention of
 article L6111-3-2 signed, in force and sent to the ARS), never typed.
@@ -12,7 +13,7 @@ CATALOGUE_VERSION = "ars-idf-lien-ville-hopital, version 1"
 SOURCE_SHEET = ("ARS Île-de-France, fiche méthodologique CPOM « lien ville-hôpital » : déclaration de "
                 "l'établissement + mise à disposition de preuve sur demande de l'ARS")
 
-#: How an indicator's value is given (INTERFACE.md).
+#: How an indicator's value is given (docs/interface.md).
 OUI_NON, LISTE, RATIO, POURCENTAGE, NOMBRE, TEXTE = KINDS = (
     "oui_non", "liste", "ratio", "pourcentage", "nombre", "texte")
 #: Where a value comes from: declared by the establishment, or read from the registry's records.

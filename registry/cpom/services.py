@@ -2,13 +2,13 @@
 proof, review; the campaign of a year. Each flushes and leaves an audit entry; the caller commits.
 
 Who may: the ARS of the region and administrators write CPOMs, engagements, proof requests and reviews; the users of
-a covered hospital (and administrators) write declarations and proofs; nobody else reads any of it (``scope.py``).
+a covered hospital (and administrators) write declarations and proofs; nobody else reads any of it
+(``core.scope.visible_cpoms``).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from flask_login import current_user
 from sqlalchemy import select
 
 from registry.audit.services import record_audit
@@ -158,8 +158,10 @@ def _value_problems(spec, value, numerator, denominator, items) -> list[str]:
 
 
 def _shown(value) -> str:
-    return {True: "oui", False: "non", None: "—"}.get(value, str(value)) if isinstance(value, (bool, type(None))) \
-        else str(value)
+    """A declared value as the audit trail writes it: « oui », « non », « — » or the number or text."""
+    if value is None or isinstance(value, bool):
+        return {None: "—", True: "oui", False: "non"}[value]
+    return str(value)
 
 
 def _hospital(engagement: CpomEngagement):
@@ -262,16 +264,3 @@ def registry_value(cpom: Cpom, year: int) -> bool:
                 and convention.transmitted_to_ars_on <= day):
             return True
     return False
-
-
-def visible_cpoms(user=None):
-    """The CPOMs the user may read: all (admin), its region's (ARS), those covering its hospitals (hospital)."""
-    from registry.core.scope import visible_hospitals
-    user = user or current_user
-    query = select(Cpom)
-    if getattr(user, "role", None) == "admin":
-        return query
-    if getattr(user, "role", None) == "ars":
-        return query.where(Cpom.region == user.region) if user.region else query.where(False)
-    own = visible_hospitals(user).with_only_columns(HospitalProfile.id)
-    return query.where(Cpom.sites.any(HospitalProfile.id.in_(own)))

@@ -1,4 +1,4 @@
-"""A yearly declaration's statuses (INTERFACE.md) and who moves it: the establishment declares and brings proof,
+"""A yearly declaration's statuses (docs/interface.md) and who moves it: the establishment declares and brings proof,
 the ARS asks for proof and validates or contests. A validated value is locked."""
 
 NON_DECLAREE, DECLAREE, PREUVE_DEMANDEE, PREUVE_FOURNIE, VALIDEE, CONTESTEE = STATUSES = (

@@ -1,6 +1,6 @@
 """The manifest beside each template: its name, partner types, form fields and optional clauses.
 
-Format (INTERFACE.md): ``{"code", "name", "partner_types": [type], "fields": [{"name", "label", "type":
+Format (docs/interface.md): ``{"code", "name", "partner_types": [type], "fields": [{"name", "label", "type":
 text|date|int|bool|choice|list, "required", "choices"}], "clauses": [{"code", "label"}]}``; also accepted:
 ``description``, ``themes`` (theme codes), a field's ``help`` and a clause's ``default`` (ticked at first).
 

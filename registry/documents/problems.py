@@ -14,7 +14,7 @@ def quote(text: str) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem; ``as_dict()`` is the item of the 422 ``error.details`` list (INTERFACE.md)."""
+    """One problem; ``as_dict()`` is the item of the 422 ``error.details`` list (docs/interface.md)."""
 
     message: str
     #: "document", "header", "footer", "footnotes", "properties", "manifest" or "package".

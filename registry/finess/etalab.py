@@ -1,6 +1,6 @@
 """The etalab CSV extract (cs1100502/cs1100507): `structureet` lines into Organisation values.
 
-Layout in /work/shared/data/finess/FORMAT.md (copied in tests/data/finess/SOURCES.md): tag + 31 fields, `;`
+Layout in tests/data/finess/SOURCES.md: tag + 31 fields, `;`
 separated, trailing `;`. Spreadsheet re-saves pad lines with empty fields and damage some values (see repair).
 """
 

@@ -41,7 +41,7 @@ class ImportReport:
         self.warnings.append(LineIssue(line, message))
 
     def counts_line(self) -> str:
-        """The first line of the output, in the stable form scripts read (INTERFACE.md)."""
+        """The first line of the output, in the stable form scripts read (docs/interface.md)."""
         return (f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
                 f"rejected {self.rejected}")
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/compliance: INTERFACE.md's document, the token user's scope, the day asked about."""
+"""GET /api/v1/compliance: docs/interface.md's document, the token user's scope, the day asked about."""
 
 
 import pytest

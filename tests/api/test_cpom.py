@@ -1,4 +1,4 @@
-"""The CPOM API (INTERFACE.md, « CPOM »): the catalogue, a CPOM and its engagements, the yearly declarations with
+"""The CPOM API (docs/interface.md, « CPOM »): the catalogue, a CPOM and its engagements, the yearly declarations with
 ratios computed, proofs checked by content, the ARS's proof requests and reviews, the campaign, and who may do what."""
 
 import io

@@ -1,4 +1,4 @@
-"""The rules as data: citations complete, codes as INTERFACE.md lists them, vocabulary known, docs in step."""
+"""The rules as data: citations complete, codes as docs/interface.md lists them, vocabulary known, docs in step."""
 
 from pathlib import Path
 
@@ -9,10 +9,10 @@ from registry.compliance.requirements import VERDICT_LABELS, VERDICT_MEANINGS, V
 from registry.compliance.rules import CURRENT, R6111_26_2016, RULESETS, TEXTS_IN_FORCE
 from registry.core.vocabulary import ACTIVITIES, EQUIPMENT, LEGAL_BASES, PARTNER_TYPES, THEMES
 
-#: INTERFACE.md, « R6111-26 requirements » and « verdicts ».
+#: docs/interface.md, « R6111-26 requirements » and « verdicts ».
 INTERFACE_CODES = ["1_premier_recours", "2a_second_recours", "2b_ehpad", "2b_ssr_usld", "3_coordination", "II_cpom"]
 INTERFACE_VERDICTS = ["satisfait", "manquant", "a_risque", "non_requis", "non_evalue"]
-#: INTERFACE.md, « statutory conventions (the default rule set, texts in force) ».
+#: docs/interface.md, « statutory conventions (the default rule set, texts in force) ».
 STATUTORY_CODES = ["l6111_3_2", "l6111_3_3"]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "compliance-rules.md"
 ALL_REQUIREMENTS = {r.code: r for ruleset in RULESETS.values() for r in ruleset.requirements}.values()

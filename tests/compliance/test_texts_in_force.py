@@ -1,4 +1,4 @@
-"""The statutory conventions of the texts in force (INTERFACE.md's readings of l6111_3_2 and l6111_3_3), and the
+"""The statutory conventions of the texts in force (docs/interface.md's readings of l6111_3_2 and l6111_3_3), and the
 eligibility conditions of R6111-24 II the file can show."""
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""What a hospital lawyer checks in every shipped template (LAW-IN-FORCE.md, section 4): the competent court
+"""What a hospital lawyer checks in every shipped template (convention_templates/README.md): the competent court
 follows the parties' nature, no gender or number placeholder, no repealed basis, the ARS listing from the
 registry; the three statutory conventions (L6111-3-2, L6111-3-3, D6124-204) carry their legal content; the
 manifests say which texts they rest on."""
