@@ -4,7 +4,9 @@ from registry.accounts.models import ApiToken, User, user_organisations  # noqa:
 from registry.audit.models import AuditLog  # noqa: F401
 from registry.conventions.models import (  # noqa: F401
     Convention, ConventionDocument, ConventionParty, ReferenceCounter)
-from registry.cpom.models import Cpom, CpomDeclaration, CpomEngagement, CpomProof, CpomSite  # noqa: F401
+from registry.cpom.models import (  # noqa: F401
+    Cpom, CpomAvenant, CpomCatalogue, CpomDeclaration, CpomEngagement, CpomEngagementConvention, CpomEvaluation,
+    CpomProof, CpomSite, CpomTargetChange)
 from registry.documents.models import TemplateVersion  # noqa: F401
 from registry.hospitals.models import HospitalProfile, Partnership  # noqa: F401
 from registry.organisations.models import Organisation  # noqa: F401

@@ -18,7 +18,7 @@ from registry.core.access import require, signed_in
 from registry.core.errors import NotFound
 from registry.core.geography import REGIONS
 from registry.core.scope import get_hospital, may_declare_cpom, may_write_cpom, visible_cpoms
-from registry.cpom import services
+from registry.cpom import campaign, services
 from registry.cpom.assessment import COMPARATORS
 from registry.cpom.catalogue import BY_CODE, CATALOGUE, CATALOGUE_VERSION
 from registry.cpom.models import Cpom, CpomEngagement
@@ -91,7 +91,7 @@ def engagement_dict(engagement: CpomEngagement) -> dict:
 
 
 def declaration_dict(declaration) -> dict:
-    state = services.year_state(declaration.engagement, declaration.year)
+    state = campaign.year_state(declaration.engagement, declaration.year)
     return {"year": declaration.year, "status": declaration.status, "value": declaration.value,
             "numerator": declaration.numerator, "denominator": declaration.denominator,
             "items": declaration.items, "comment": declaration.comment,
@@ -189,7 +189,7 @@ class Declaration(MethodView):
         engagement = get_engagement(cpom_id, engagement_id)
         require(may_declare_cpom())
         payload = load_json(DeclarationInput)
-        declaration = services.declare(engagement, year, value=payload["value"], numerator=payload["numerator"],
+        declaration = campaign.declare(engagement, year, value=payload["value"], numerator=payload["numerator"],
                                        denominator=payload["denominator"], items=payload["items"],
                                        comment=payload["comment"], actor=current_user)
         db.session.commit()
@@ -207,7 +207,7 @@ class ProofCreate(MethodView):
         upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
         if upload is None:
             abort(400, messages={"form": ["corps multipart/form-data attendu (champ « file »)"]})
-        proof = services.attach_proof(engagement, year, upload.read(), upload.filename or "", actor=current_user)
+        proof = campaign.attach_proof(engagement, year, upload.read(), upload.filename or "", actor=current_user)
         db.session.commit()
         return {"sha256": proof.sha256, "size": proof.size, "media_type": proof.media_type,
                 "status": proof.declaration.status}, 201
@@ -221,7 +221,7 @@ class ProofRequest(MethodView):
         """Demander une preuve avant une date (ARS de la région, administrateur)."""
         engagement = get_engagement(cpom_id, engagement_id)
         require(may_write_cpom())
-        declaration = services.request_proof(engagement, year, due=load_json(ProofRequestInput)["due"],
+        declaration = campaign.request_proof(engagement, year, due=load_json(ProofRequestInput)["due"],
                                              actor=current_user)
         db.session.commit()
         return declaration_dict(declaration)
@@ -237,7 +237,7 @@ class Review(MethodView):
         engagement = get_engagement(cpom_id, engagement_id)
         require(may_write_cpom())
         payload = load_json(ReviewInput)
-        declaration = services.review(engagement, year, decision=payload["decision"], comment=payload["comment"],
+        declaration = campaign.review(engagement, year, decision=payload["decision"], comment=payload["comment"],
                                       actor=current_user)
         db.session.commit()
         return declaration_dict(declaration)
@@ -257,7 +257,7 @@ class Campaign(MethodView):
         for cpom in db.session.scalars(query.order_by(Cpom.id)):
             if not cpom.effective_on.year <= year <= cpom.ends_on.year:
                 continue
-            states = [services.year_state(engagement, year).as_dict() for engagement in cpom.engagements]
+            states = [campaign.year_state(engagement, year).as_dict() for engagement in cpom.engagements]
             for site in cpom.sites:
                 hospitals.setdefault(site.finess_et, []).extend(states)
         return {"year": year, "hospitals": [{"finess_et": finess, "engagements": engagements}

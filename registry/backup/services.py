@@ -29,7 +29,8 @@ SQLITE_FILE = "registry.sqlite3"
 PG_DUMP_FILE = "registry.dump"
 STORAGE = "storage"
 #: The columns that name stored documents by SHA-256: each must be in the store.
-STORED_HASH_COLUMNS = (("convention_documents", "sha256"), ("template_versions", "sha256"), ("cpom_proofs", "sha256"))
+STORED_HASH_COLUMNS = (("convention_documents", "sha256"), ("template_versions", "sha256"), ("cpom_proofs", "sha256"),
+                       ("cpoms", "signed_copy_sha256"), ("cpom_avenants", "signed_copy_sha256"))
 #: Names of the store's temporary files (an interrupted write): not documents, not copied.
 INCOMING_PREFIX = ".incoming-"
 

@@ -7,7 +7,7 @@ One entry is not the sheet's: ``convention_l6111_3_2`` is proved by the registry
 article L6111-3-2 signed, in force and sent to the ARS), never typed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CATALOGUE_VERSION = "ars-idf-lien-ville-hopital, version 1"
 SOURCE_SHEET = ("ARS Île-de-France, fiche méthodologique CPOM « lien ville-hôpital » : déclaration de "
@@ -43,6 +43,12 @@ class Indicator:
     items: tuple[str, ...] = ()
     calculation: str = ""
     frequency: str = "Annuelle"
+
+    @classmethod
+    def from_dict(cls, entry: dict) -> "Indicator":
+        """An entry as ``as_dict`` wrote it (a loaded catalogue's row)."""
+        return cls(**{name: tuple(entry[name]) if name == "items" else entry[name]
+                      for name in cls.__dataclass_fields__ if name in entry})
 
     def as_dict(self) -> dict:
         return {"code": self.code, "theme": self.theme, "objective": self.objective, "label": self.label,
@@ -101,3 +107,46 @@ CATALOGUE = (
               "Convention signée et transmise", source="Registre des conventions (application)", origin=REGISTRY),
 )
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A sheet of engagements: the built-in one (``id`` None) or an ARS's loaded one (``models.CpomCatalogue``)."""
+
+    id: int | None
+    name: str
+    source: str
+    indicators: tuple[Indicator, ...]
+    by_code: dict = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_code", {indicator.code: indicator for indicator in self.indicators})
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "version": self.name, "source": self.source,
+                "indicators": [indicator.as_dict() for indicator in self.indicators]}
+
+
+BUILT_IN = Catalogue(None, CATALOGUE_VERSION, SOURCE_SHEET, CATALOGUE)
+#: The entry the registry proves, offered in every catalogue (a loaded sheet may not redefine it).
+REGISTRY_PROVED = BY_CODE["convention_l6111_3_2"]
+
+
+def loaded(row) -> Catalogue:
+    """The catalogue of a ``models.CpomCatalogue`` row (its rows plus the registry-proved entry), parsed once."""
+    parsed = row.__dict__.get("_parsed")
+    if parsed is None:
+        indicators = tuple(Indicator.from_dict(entry) for entry in row.entries
+                           if entry["code"] != REGISTRY_PROVED.code) + (REGISTRY_PROVED,)
+        parsed = Catalogue(row.id, row.name, row.source, indicators)
+        row.__dict__["_parsed"] = parsed
+    return parsed
+
+
+def catalogue_of(cpom) -> Catalogue:
+    return BUILT_IN if cpom.catalogue is None else loaded(cpom.catalogue)
+
+
+def spec_of(engagement) -> Indicator:
+    """The catalogue entry of a CPOM's engagement."""
+    return catalogue_of(engagement.cpom).by_code[engagement.indicator]

@@ -1,27 +1,25 @@
-"""CPOM operations: create a CPOM, choose its engagements from the catalogue, declare a year, bring proof, ask for
-proof, review; the campaign of a year. Each flushes and leaves an audit entry; the caller commits.
+"""A CPOM and its engagements: create it for a legal entity and the HdP sites it covers, keep its signed copy, choose
+its engagements from its catalogue with their targets, link them to conventions. Each operation flushes and leaves an
+audit entry; the caller commits. Targets change later only through an avenant (``avenants.py``); the yearly campaign
+is ``campaign.py``.
 
 Who may: the ARS of the region and administrators write CPOMs, engagements, proof requests and reviews; the users of
 a covered hospital (and administrators) write declarations and proofs; nobody else reads any of it
 (``core.scope.visible_cpoms``).
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from registry.audit.services import record_audit
-from registry.conventions import lifecycle
 from registry.conventions.models import Convention
 from registry.core import clock
-from registry.core.errors import Conflict, DomainError
 from registry.core.storage import document_store
-from registry.core.transaction import lock_row
-from registry.cpom import workflow
-from registry.cpom.assessment import COMPARATORS, assess, computed_value
-from registry.cpom.catalogue import BY_CODE, LISTE, NOMBRE, OUI_NON, POURCENTAGE, RATIO, REGISTRY, TEXTE
-from registry.cpom.models import Cpom, CpomDeclaration, CpomEngagement, CpomProof
+from registry.cpom.assessment import COMPARATORS
+from registry.cpom.catalogue import NOMBRE, POURCENTAGE, RATIO, catalogue_of
+from registry.cpom.errors import refuse
+from registry.cpom.models import Cpom, CpomAvenant, CpomCatalogue, CpomDeclaration, CpomEngagement
 from registry.cpom.proofs import check_proof
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
@@ -30,14 +28,20 @@ from registry.hospitals.models import HospitalProfile
 NUMERIC_KINDS = (RATIO, POURCENTAGE, NOMBRE)
 
 
-def _refuse(what: str, problems: list[str]) -> None:
-    if problems:
-        raise DomainError(f"{what} : " + " ; ".join(problems) + ".", details=problems)
+def latest_catalogue(region: str | None) -> CpomCatalogue | None:
+    """The region's most recently loaded sheet, if its ARS loaded one (else CPOMs use the built-in catalogue)."""
+    if not region:
+        return None
+    return db.session.scalar(select(CpomCatalogue).where(CpomCatalogue.region == region)
+                             .order_by(CpomCatalogue.id.desc()).limit(1))
 
 
 def create_cpom(hospital: HospitalProfile, *, signed_on: date | None, effective_on: date | None,
-                duration_years: int = 5, actor=None) -> Cpom:
-    """A CPOM of the hospital's legal entity, covering this hospital (the ARS's, or an administrator's)."""
+                duration_years: int = 5, sites: tuple[HospitalProfile, ...] = (),
+                catalogue: CpomCatalogue | None = None, actor=None) -> Cpom:
+    """A CPOM of the hospital's legal entity, covering this hospital and ``sites`` (the entity's other HdP sites);
+    its engagements come from ``catalogue``, by default the region's latest loaded sheet or the built-in one."""
+    organisation = hospital.organisation
     problems = []
     if signed_on is None:
         problems.append("indiquez la date de signature")
@@ -47,12 +51,16 @@ def create_cpom(hospital: HospitalProfile, *, signed_on: date | None, effective_
         problems.append("indiquez la date d'effet")
     if isinstance(duration_years, bool) or not isinstance(duration_years, int) or not 1 <= duration_years <= 10:
         problems.append("la durée doit être un nombre d'années entre 1 et 10 (cinq ans selon L6114-1)")
-    _refuse("CPOM refusé", problems)
-    organisation = hospital.organisation
+    problems += _site_problems(organisation.finess_ej, sites)
+    if catalogue is not None and catalogue.region != organisation.region:
+        problems.append("le catalogue choisi est celui d'une autre région")
+    refuse("CPOM refusé", problems)
     cpom = Cpom(finess_ej=organisation.finess_ej, name=organisation.display_name, region=organisation.region,
                 signed_on=signed_on, effective_on=effective_on, duration_years=duration_years,
+                catalogue=catalogue or latest_catalogue(organisation.region),
                 created_by_id=getattr(actor, "id", None))
-    cpom.sites.append(hospital)
+    for site in dict.fromkeys((hospital, *sites)):
+        cpom.sites.append(site)
     db.session.add(cpom)
     db.session.flush()
     record_audit("cpom.create", cpom, f"CPOM de {cpom.name} du {effective_on.isoformat()} enregistré",
@@ -60,207 +68,105 @@ def create_cpom(hospital: HospitalProfile, *, signed_on: date | None, effective_
     return cpom
 
 
-def add_engagement(cpom: Cpom, *, indicator: str, comparator: str, target_value: float | None,
-                   applicable: bool = True, reason: str | None = None, actor=None) -> CpomEngagement:
-    spec = BY_CODE.get(indicator)
-    problems = [] if spec else [f"indicateur inconnu du catalogue : « {indicator} »"]
+def _site_problems(finess_ej: str | None, sites) -> list[str]:
+    return [f"l'hôpital {site.finess_et} ne relève pas de l'entité juridique {finess_ej or '(inconnue)'}"
+            for site in sites if not finess_ej or site.organisation.finess_ej != finess_ej]
+
+
+def add_site(cpom: Cpom, hospital: HospitalProfile, *, actor=None) -> None:
+    """Cover one more HdP site of the same legal entity."""
+    problems = _site_problems(cpom.finess_ej, (hospital,))
+    if hospital in cpom.sites:
+        problems.append(f"l'hôpital {hospital.finess_et} est déjà couvert par ce CPOM")
+    refuse("Site refusé", problems)
+    cpom.sites.append(hospital)
+    db.session.flush()
+    record_audit("cpom.site", cpom, f"CPOM {cpom.id} : couvre aussi {hospital.display_name}", hospital=hospital,
+                 actor=actor)
+
+
+def attach_signed_copy(target: Cpom | CpomAvenant, data: bytes, filename: str, *, actor=None) -> None:
+    """The signed CPOM or avenant (PDF or office file checked by content), stored by SHA-256."""
+    check_proof(data)
+    sha256, _size = document_store().store(data)
+    target.signed_copy_sha256, target.signed_copy_filename = sha256, (filename or "cpom-signe")[:255]
+    db.session.flush()
+    cpom = target if isinstance(target, Cpom) else target.cpom
+    what = "CPOM" if isinstance(target, Cpom) else f"avenant n° {target.number}"
+    record_audit("cpom.signed_copy", cpom, f"CPOM {cpom.id} : exemplaire signé du {what} déposé",
+                 hospital=first_site(cpom), actor=actor)
+
+
+def first_site(cpom: Cpom) -> HospitalProfile | None:
+    return cpom.sites[0] if cpom.sites else None
+
+
+def campaign_started(cpom: Cpom) -> bool:
+    """Whether a value was declared for any of its engagements: from then on, engagements change by avenant."""
+    return db.session.scalar(select(CpomDeclaration.id).join(CpomEngagement)
+                             .where(CpomEngagement.cpom_id == cpom.id).limit(1)) is not None
+
+
+def target_problems(spec, comparator: str, target_value) -> list[str]:
+    problems = []
     if comparator not in COMPARATORS:
         problems.append(f"comparateur inconnu : « {comparator} » (" + ", ".join(COMPARATORS) + ")")
-    if spec and comparator != "present" and spec.kind not in NUMERIC_KINDS:
-        problems.append(f"l'indicateur « {indicator} » ({spec.kind}) se compare avec « present »")
+    elif spec and comparator != "present" and spec.kind not in NUMERIC_KINDS:
+        problems.append(f"l'indicateur « {spec.code} » ({spec.kind}) se compare avec « present »")
     if target_value is not None and (isinstance(target_value, bool) or not isinstance(target_value, (int, float))):
         problems.append("la valeur cible doit être un nombre")
+    return problems
+
+
+def add_engagement(cpom: Cpom, *, indicator: str, comparator: str, target_value: float | None,
+                   applicable: bool = True, reason: str | None = None, conventions: tuple[int, ...] = (),
+                   avenant: CpomAvenant | None = None, actor=None) -> CpomEngagement:
+    """An engagement of the CPOM's catalogue with its target; once the campaign has begun, only by an avenant."""
+    spec = catalogue_of(cpom).by_code.get(indicator)
+    problems = [] if spec else [f"indicateur inconnu du catalogue : « {indicator} »"]
+    problems += target_problems(spec, comparator, target_value)
     if not applicable and not (reason or "").strip():
         problems.append("dites pourquoi l'engagement ne s'applique pas à l'établissement")
     if any(engagement.indicator == indicator for engagement in cpom.engagements):
         problems.append(f"l'engagement « {indicator} » figure déjà dans ce CPOM")
-    _refuse("Engagement refusé", problems)
+    if avenant is None and campaign_started(cpom):
+        problems.append("des valeurs ont déjà été déclarées : un engagement s'ajoute désormais par avenant")
+    if avenant is not None and avenant.cpom_id != cpom.id:
+        problems.append("l'avenant est celui d'un autre CPOM")
+    linked, missing = _conventions(cpom, conventions)
+    problems += missing
+    refuse("Engagement refusé", problems)
     engagement = CpomEngagement(cpom=cpom, indicator=indicator, comparator=comparator,
                                 target_value=None if target_value is None else float(target_value),
-                                applicable=applicable, reason=(reason or "").strip() or None)
+                                applicable=applicable, reason=(reason or "").strip() or None,
+                                avenant_id=avenant.id if avenant else None)
+    engagement.conventions.extend(linked)
     db.session.add(engagement)
     db.session.flush()
-    record_audit("cpom.engagement", engagement, f"CPOM {cpom.id} : engagement « {spec.label} »",
-                 hospital=cpom.sites[0] if cpom.sites else None, actor=actor)
+    by = f" (avenant n° {avenant.number})" if avenant else ""
+    record_audit("cpom.engagement", engagement, f"CPOM {cpom.id} : engagement « {spec.label} »{by}",
+                 hospital=first_site(cpom), actor=actor)
     return engagement
 
 
-def declaration_of(engagement: CpomEngagement, year: int) -> CpomDeclaration | None:
-    return next((item for item in engagement.declarations if item.year == year), None)
+def _conventions(cpom: Cpom, ids) -> tuple[list[Convention], list[str]]:
+    """The conventions of the covered hospitals among ``ids``, and a problem for each other id."""
+    ids = list(dict.fromkeys(ids or ()))
+    if not ids:
+        return [], []
+    sites = [site.id for site in cpom.sites]
+    found = {convention.id: convention for convention in db.session.scalars(
+        select(Convention).where(Convention.id.in_(ids), Convention.hospital_id.in_(sites)))}
+    return ([found[item] for item in ids if item in found],
+            [f"convention {item} introuvable parmi celles des hôpitaux couverts" for item in ids if item not in found])
 
 
-def _check_year(engagement: CpomEngagement, year: int) -> list[str]:
-    cpom = engagement.cpom
-    if not cpom.effective_on.year - 1 <= year <= cpom.ends_on.year:
-        return [f"l'année {year} est hors du CPOM ({cpom.effective_on.year} à {cpom.ends_on.year})"]
-    if year > clock.today().year:
-        return [f"l'année {year} n'est pas encore commencée"]
-    return []
-
-
-def declare(engagement: CpomEngagement, year: int, *, value=None, numerator=None, denominator=None,
-            items=(), comment: str | None = None, actor=None) -> CpomDeclaration:
-    """The establishment's value for ``year``; a ratio or percentage is computed from numerator and denominator."""
-    spec = BY_CODE[engagement.indicator]
-    existing = declaration_of(engagement, year)
-    status = existing.status if existing else workflow.NON_DECLAREE
-    problems = _check_year(engagement, year)
-    if spec.origin == REGISTRY:
-        problems.append("cet engagement est établi d'après le registre des conventions, il ne se déclare pas")
-    if (refused := workflow.refusal(status, "declare")) is not None:
-        problems.append(refused)
-    items = list(dict.fromkeys(items or ()))
-    problems += _value_problems(spec, value, numerator, denominator, items)
-    _refuse("Déclaration refusée", problems)
-    if spec.kind in (RATIO, POURCENTAGE) and numerator is not None:
-        value = computed_value(spec.kind, numerator, denominator)
-    if spec.kind == LISTE:
-        value = bool(items)
-    declaration = existing or CpomDeclaration(engagement=engagement, year=year, status=workflow.NON_DECLAREE)
-    if existing is not None:
-        lock_row(existing)
-    declaration.value, declaration.numerator, declaration.denominator = value, numerator, denominator
-    declaration.items, declaration.comment = items, (comment or "").strip() or None
-    declaration.status = workflow.after_declaration(status)
-    declaration.declared_by_id, declaration.declared_at = getattr(actor, "id", None), clock.now()
-    db.session.add(declaration)
+def link_conventions(engagement: CpomEngagement, convention_ids, *, actor=None) -> None:
+    """The conventions that carry out the engagement (listed in the annex with their state)."""
+    linked, problems = _conventions(engagement.cpom, convention_ids)
+    refuse("Liens refusés", problems)
+    engagement.conventions[:] = linked
     db.session.flush()
-    record_audit("cpom.declare", declaration, f"CPOM {engagement.cpom_id} : « {spec.label} » {year} déclaré : "
-                 f"{_shown(value)}", hospital=_hospital(engagement), actor=actor,
-                 changes={"value": [None, _shown(value)]})
-    return declaration
-
-
-def _value_problems(spec, value, numerator, denominator, items) -> list[str]:
-    problems = []
-    if spec.kind == OUI_NON and not isinstance(value, bool):
-        problems.append("valeur attendue : true (oui) ou false (non)")
-    elif spec.kind == LISTE:
-        unknown = [item for item in items if item not in spec.items]
-        if unknown:
-            problems.append("action inconnue : " + ", ".join(f"« {item} »" for item in unknown)
-                            + " (actions : " + ", ".join(spec.items) + ")")
-    elif spec.kind in (RATIO, POURCENTAGE):
-        if numerator is None and denominator is None:
-            if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append("indiquez le numérateur et le dénominateur, ou la valeur")
-        elif numerator is None or denominator is None:
-            problems.append("indiquez à la fois le numérateur et le dénominateur")
-        elif denominator <= 0 or numerator < 0:
-            problems.append("le dénominateur doit être positif et le numérateur positif ou nul")
-        elif numerator > denominator:
-            problems.append("le numérateur ne peut dépasser le dénominateur")
-    elif spec.kind == NOMBRE and (value is None or isinstance(value, bool) or not isinstance(value, (int, float))):
-        problems.append("valeur numérique attendue")
-    elif spec.kind == TEXTE and not (isinstance(value, str) and value.strip()):
-        problems.append("texte attendu")
-    return problems
-
-
-def _shown(value) -> str:
-    """A declared value as the audit trail writes it: « oui », « non », « — » or the number or text."""
-    if value is None or isinstance(value, bool):
-        return {None: "—", True: "oui", False: "non"}[value]
-    return str(value)
-
-
-def _hospital(engagement: CpomEngagement):
-    return engagement.cpom.sites[0] if engagement.cpom.sites else None
-
-
-def _existing(engagement: CpomEngagement, year: int, action: str) -> CpomDeclaration:
-    declaration = declaration_of(engagement, year)
-    status = declaration.status if declaration else workflow.NON_DECLAREE
-    refused = workflow.refusal(status, action)
-    if refused:
-        raise Conflict(refused[0].upper() + refused[1:] + ".")
-    lock_row(declaration)
-    return declaration
-
-
-def attach_proof(engagement: CpomEngagement, year: int, data: bytes, filename: str, *, actor=None) -> CpomProof:
-    """A proof document (PDF or office file, checked by content), stored by its SHA-256 like signed copies."""
-    declaration = _existing(engagement, year, "proof")
-    media_type = check_proof(data)
-    sha256, size = document_store().store(data)
-    proof = CpomProof(declaration=declaration, sha256=sha256, size=size, filename=(filename or "preuve")[:255],
-                      media_type=media_type, uploaded_by_id=getattr(actor, "id", None))
-    declaration.status = workflow.after_proof(declaration.status)
-    db.session.add(proof)
-    db.session.flush()
-    record_audit("cpom.proof", declaration, f"CPOM {engagement.cpom_id} : preuve déposée pour {year}",
-                 hospital=_hospital(engagement), actor=actor)
-    return proof
-
-
-def request_proof(engagement: CpomEngagement, year: int, *, due: date | None, actor=None) -> CpomDeclaration:
-    declaration = _existing(engagement, year, "request")
-    problems = ["indiquez la date attendue de la preuve"] if due is None else (
-        ["la date attendue ne peut pas être passée"] if due < clock.today() else [])
-    _refuse("Demande refusée", problems)
-    declaration.status, declaration.proof_due = workflow.PREUVE_DEMANDEE, due
-    db.session.flush()
-    record_audit("cpom.proof_request", declaration, f"CPOM {engagement.cpom_id} : preuve demandée pour {year} avant "
-                 f"le {due.isoformat()}", hospital=_hospital(engagement), actor=actor)
-    return declaration
-
-
-def review(engagement: CpomEngagement, year: int, *, decision: str, comment: str | None, actor=None):
-    declaration = _existing(engagement, year, "review")
-    problems = [] if decision in workflow.DECISIONS else [f"décision inconnue : « {decision} » (validee, contestee)"]
-    if decision == workflow.CONTESTEE and not (comment or "").strip():
-        problems.append("dites pourquoi la valeur est contestée")
-    _refuse("Revue refusée", problems)
-    declaration.status, declaration.review_comment = decision, (comment or "").strip() or None
-    declaration.reviewed_by_id, declaration.reviewed_at = getattr(actor, "id", None), clock.now()
-    db.session.flush()
-    record_audit("cpom.review", declaration, f"CPOM {engagement.cpom_id} : valeur {year} "
-                 f"{workflow.STATUS_LABELS[decision].lower()}", hospital=_hospital(engagement), actor=actor)
-    return declaration
-
-
-@dataclass(frozen=True)
-class YearState:
-    """An engagement in a year, as the campaign shows it."""
-
-    engagement: CpomEngagement
-    status: str
-    value: object
-    assessment: str
-
-    def as_dict(self) -> dict:
-        engagement = self.engagement
-        return {"engagement": engagement.id, "indicator": engagement.indicator, "status": self.status,
-                "value": self.value, "target": {"comparator": engagement.comparator,
-                                                "value": engagement.target_value},
-                "assessment": self.assessment}
-
-
-def year_state(engagement: CpomEngagement, year: int) -> YearState:
-    """Status, value and assessment of an engagement in a year; the registry fills what it proves itself."""
-    spec = BY_CODE[engagement.indicator]
-    if spec.origin == REGISTRY:
-        value = registry_value(engagement.cpom, year)
-        status, items = workflow.VALIDEE, ()
-    else:
-        declaration = declaration_of(engagement, year)
-        status = declaration.status if declaration else workflow.NON_DECLAREE
-        value = declaration.value if declaration else None
-        items = declaration.items if declaration else ()
-    assessment = assess(spec.kind, engagement.comparator, engagement.target_value, engagement.applicable, value,
-                        items, None if status == workflow.NON_DECLAREE else status)
-    return YearState(engagement, status, value, assessment)
-
-
-def registry_value(cpom: Cpom, year: int) -> bool:
-    """Whether a covered hospital had, at the end of ``year`` (or today), an L6111-3-2 convention signed, in force
-    and sent to the ARS: read from the convention records, never declared."""
-    day = min(date(year, 12, 31), clock.today())
-    ids = [site.id for site in cpom.sites]
-    for convention in db.session.scalars(select(Convention).where(
-            Convention.hospital_id.in_(ids), Convention.parent_id.is_(None))):
-        if ("L6111-3-2" in (convention.legal_bases or ()) and convention.state_on(day) in
-                (lifecycle.EN_VIGUEUR, lifecycle.A_RENOUVELER) and convention.transmitted_to_ars_on is not None
-                and convention.transmitted_to_ars_on <= day):
-            return True
-    return False
+    references = ", ".join(convention.reference or str(convention.id) for convention in linked) or "aucune"
+    record_audit("cpom.conventions", engagement, f"CPOM {engagement.cpom_id} : conventions liées à « "
+                 f"{engagement.indicator} » : {references}", hospital=first_site(engagement.cpom), actor=actor)
