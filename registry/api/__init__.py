@@ -38,10 +38,11 @@ Listes : `?page=` (à partir de 1) et `?per_page=` (25 par défaut, 200 au plus)
 
 def blueprints() -> list:
     """The API's blueprints, in one visible list."""
-    from registry.api import bundles, compliance, conventions, cpom, establishments, hospitals, partners, templates
+    from registry.api import (bundles, compliance, conventions, cpom, cpom_changes, establishments, hospitals, partners,
+                              templates)
 
     return [establishments.blp, hospitals.blp, partners.blp, conventions.blp, templates.blp, compliance.blp,
-            bundles.blp, cpom.blp]
+            bundles.blp, cpom.blp, cpom_changes.blp]
 
 
 def init_api(app: Flask) -> Api:

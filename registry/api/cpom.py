@@ -18,10 +18,11 @@ from registry.core.access import require, signed_in
 from registry.core.errors import NotFound
 from registry.core.geography import REGIONS
 from registry.core.scope import get_hospital, may_declare_cpom, may_write_cpom, visible_cpoms
-from registry.cpom import campaign, services
+from registry.cpom import avenants, campaign, services
 from registry.cpom.assessment import COMPARATORS
-from registry.cpom.catalogue import BY_CODE, CATALOGUE, CATALOGUE_VERSION
-from registry.cpom.models import Cpom, CpomEngagement
+from registry.cpom.catalogue import BUILT_IN, catalogue_of, loaded, spec_of
+from registry.cpom.evaluation import evaluation_dict
+from registry.cpom.models import Cpom, CpomAvenant, CpomCatalogue, CpomEngagement
 from registry.cpom.workflow import DECISIONS
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
@@ -35,6 +36,11 @@ ENGAGEMENT = f"/cpoms/<{ID}:cpom_id>/engagements/<{ID}:engagement_id>/years/<{YE
 
 class CpomInput(FrenchSchema):
     hospital = String(required=True, validate=valid_finess, metadata={"description": "FINESS ET de l'hôpital."})
+    hospitals = List(String(validate=valid_finess), load_default=list,
+                     metadata={"description": "Autres sites (FINESS ET) de la même entité juridique couverts."})
+    catalogue = Integer(load_default=None, allow_none=True,
+                        metadata={"description": "Catalogue chargé par l'ARS ; par défaut le dernier de la région, "
+                                                 "sinon la fiche intégrée."})
     signed_on = Date(required=True)
     effective_on = Date(required=True)
     duration_years = Integer(load_default=5, validate=validate.Range(min=1, max=10, error="de 1 à 10 ans"))
@@ -46,10 +52,13 @@ class TargetInput(FrenchSchema):
 
 
 class EngagementInput(FrenchSchema):
-    indicator = String(required=True, validate=one_of(BY_CODE))
+    indicator = String(required=True, validate=validate.Length(min=1, max=60))
     target = Nested(TargetInput, required=True)
     applicable = Boolean(load_default=True)
     reason = String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    conventions = List(Integer(), load_default=list, metadata={"description": "Conventions liées (identifiants)."})
+    avenant = Integer(load_default=None, allow_none=True,
+                      metadata={"description": "L'avenant qui l'ajoute (requis une fois des valeurs déclarées)."})
 
 
 class DeclarationInput(FrenchSchema):
@@ -74,7 +83,13 @@ class CampaignQuery(FrenchSchema):
 
 
 def cpom_dict(cpom: Cpom) -> dict:
+    catalogue = catalogue_of(cpom)
     return {"id": cpom.id, "finess_ej": cpom.finess_ej, "name": cpom.name, "region": cpom.region,
+            "catalogue": {"id": catalogue.id, "version": catalogue.name, "source": catalogue.source},
+            "signed_copy": {"sha256": cpom.signed_copy_sha256, "filename": cpom.signed_copy_filename}
+            if cpom.signed_copy_sha256 else None,
+            "avenants": [avenant_dict(avenant) for avenant in cpom.avenants],
+            "evaluations": [evaluation_dict(item) for item in cpom.evaluations],
             "signed_on": cpom.signed_on.isoformat(), "effective_on": cpom.effective_on.isoformat(),
             "duration_years": cpom.duration_years, "ends_on": cpom.ends_on.isoformat(),
             "midterm_due": cpom.midterm_due.isoformat(), "renewal_due": cpom.renewal_due.isoformat(),
@@ -82,17 +97,26 @@ def cpom_dict(cpom: Cpom) -> dict:
             "engagements": [engagement_dict(engagement) for engagement in cpom.engagements]}
 
 
+def avenant_dict(avenant) -> dict:
+    return {"id": avenant.id, "number": avenant.number, "signed_on": avenant.signed_on.isoformat(),
+            "effective_on": avenant.effective_on.isoformat(), "object": avenant.object,
+            "signed_copy": avenant.signed_copy_sha256}
+
+
 def engagement_dict(engagement: CpomEngagement) -> dict:
-    spec = BY_CODE[engagement.indicator]
+    spec = spec_of(engagement)
     return {"id": engagement.id, "indicator": engagement.indicator, "label": spec.label, "kind": spec.kind,
             "target": {"comparator": engagement.comparator, "value": engagement.target_value},
             "applicable": engagement.applicable, "reason": engagement.reason,
+            "avenant": engagement.avenant_id, "target_history": avenants.history(engagement),
+            "conventions": [{"id": item.id, "reference": item.reference} for item in engagement.conventions],
             "years": [declaration_dict(item) for item in engagement.declarations]}
 
 
 def declaration_dict(declaration) -> dict:
     state = campaign.year_state(declaration.engagement, declaration.year)
     return {"year": declaration.year, "status": declaration.status, "value": declaration.value,
+            "source": declaration.source, "target": state.target.as_dict(),
             "numerator": declaration.numerator, "denominator": declaration.denominator,
             "items": declaration.items, "comment": declaration.comment,
             "proof_due": declaration.proof_due.isoformat() if declaration.proof_due else None,
@@ -108,6 +132,15 @@ def get_cpom(cpom_id: int) -> Cpom:
     return cpom
 
 
+def get_avenant(cpom: Cpom, avenant_id: int | None) -> CpomAvenant | None:
+    if avenant_id is None:
+        return None
+    avenant = next((item for item in cpom.avenants if item.id == avenant_id), None)
+    if avenant is None:
+        raise NotFound("Avenant introuvable dans ce CPOM.")
+    return avenant
+
+
 def get_engagement(cpom_id: int, engagement_id: int) -> CpomEngagement:
     cpom = get_cpom(cpom_id)
     engagement = next((item for item in cpom.engagements if item.id == engagement_id), None)
@@ -116,12 +149,25 @@ def get_engagement(cpom_id: int, engagement_id: int) -> CpomEngagement:
     return engagement
 
 
+class CatalogueQuery(FrenchSchema):
+    region = String(validate=one_of(REGIONS))
+    id = Integer(validate=validate.Range(min=1, max=MAX_ID))
+
+
 @blp.route("/cpom/catalogue")
 @signed_in
 class Catalogue(MethodView):
-    def get(self):
-        """Le catalogue des engagements (fiche « lien ville-hôpital » de l'ARS Île-de-France)."""
-        return {"version": CATALOGUE_VERSION, "indicators": [indicator.as_dict() for indicator in CATALOGUE]}
+    @blp.arguments(CatalogueQuery, location="query")
+    def get(self, args):
+        """Le catalogue des engagements : celui dont « id » est donné, ou le dernier chargé par l'ARS de la région
+        (la vôtre par défaut), sinon la fiche « lien ville-hôpital » de l'ARS Île-de-France intégrée."""
+        if args.get("id"):
+            row = db.session.get(CpomCatalogue, args["id"])
+            if row is None:
+                raise NotFound("Catalogue introuvable.")
+            return loaded(row).as_dict()
+        row = services.latest_catalogue(args.get("region") or getattr(current_user, "region", None))
+        return (loaded(row) if row else BUILT_IN).as_dict()
 
 
 @blp.route("/cpoms")
@@ -136,8 +182,15 @@ class CpomCreate(MethodView):
         hospital = get_hospital(load_json(CpomInput)["hospital"])
         require(may_write_cpom())
         payload = load_json(CpomInput)
+        sites = tuple(get_hospital(finess) for finess in payload["hospitals"])
+        catalogue = None
+        if payload["catalogue"] is not None:
+            catalogue = db.session.get(CpomCatalogue, payload["catalogue"])
+            if catalogue is None:
+                raise NotFound("Catalogue introuvable.")
         cpom = services.create_cpom(hospital, signed_on=payload["signed_on"], effective_on=payload["effective_on"],
-                                    duration_years=payload["duration_years"], actor=current_user)
+                                    duration_years=payload["duration_years"], sites=sites, catalogue=catalogue,
+                                    actor=current_user)
         db.session.commit()
         return cpom_dict(cpom), 201
 
@@ -174,6 +227,7 @@ class EngagementCreate(MethodView):
         engagement = services.add_engagement(
             cpom, indicator=payload["indicator"], comparator=payload["target"]["comparator"],
             target_value=payload["target"]["value"], applicable=payload["applicable"], reason=payload["reason"],
+            conventions=tuple(payload["conventions"]), avenant=get_avenant(cpom, payload["avenant"]),
             actor=current_user)
         db.session.commit()
         return {"id": engagement.id, **engagement_dict(engagement)}, 201

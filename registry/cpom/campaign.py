@@ -40,19 +40,14 @@ def _check_year(engagement: CpomEngagement, year: int) -> list[str]:
 
 
 def declare(engagement: CpomEngagement, year: int, *, value=None, numerator=None, denominator=None,
-            items=(), comment: str | None = None, actor=None) -> CpomDeclaration:
+            items=(), comment: str | None = None, source: str = workflow.ESTABLISHMENT,
+            actor=None) -> CpomDeclaration:
     """The establishment's value for ``year``; a ratio or percentage is computed from numerator and denominator."""
     spec = spec_of(engagement)
     existing = declaration_of(engagement, year)
     status = existing.status if existing else workflow.NON_DECLAREE
-    problems = _check_year(engagement, year)
-    if spec.origin == REGISTRY:
-        problems.append("cet engagement est établi d'après le registre des conventions, il ne se déclare pas")
-    if (refused := workflow.refusal(status, "declare")) is not None:
-        problems.append(refused)
     items = list(dict.fromkeys(items or ()))
-    problems += _value_problems(spec, value, numerator, denominator, items)
-    refuse("Déclaration refusée", problems)
+    refuse("Déclaration refusée", declaration_problems(engagement, year, value, numerator, denominator, items))
     if spec.kind in (RATIO, POURCENTAGE) and numerator is not None:
         value = computed_value(spec.kind, numerator, denominator)
     if spec.kind == LISTE:
@@ -62,7 +57,7 @@ def declare(engagement: CpomEngagement, year: int, *, value=None, numerator=None
         lock_row(existing)
     declaration.value, declaration.numerator, declaration.denominator = value, numerator, denominator
     declaration.items, declaration.comment = items, (comment or "").strip() or None
-    declaration.status = workflow.after_declaration(status)
+    declaration.status, declaration.source = workflow.after_declaration(status), source
     declaration.declared_by_id, declaration.declared_at = getattr(actor, "id", None), clock.now()
     db.session.add(declaration)
     db.session.flush()
@@ -70,6 +65,19 @@ def declare(engagement: CpomEngagement, year: int, *, value=None, numerator=None
                  f"{_shown(value)}", hospital=_hospital(engagement), actor=actor,
                  changes={"value": [None, _shown(value)]})
     return declaration
+
+
+def declaration_problems(engagement: CpomEngagement, year: int, value=None, numerator=None, denominator=None,
+                         items=()) -> list[str]:
+    """Why ``declare`` would refuse these values (in French), without writing anything."""
+    spec = spec_of(engagement)
+    existing = declaration_of(engagement, year)
+    problems = _check_year(engagement, year)
+    if spec.origin == REGISTRY:
+        problems.append("cet engagement est établi d'après le registre des conventions, il ne se déclare pas")
+    if (refused := workflow.refusal(existing.status if existing else workflow.NON_DECLAREE, "declare")) is not None:
+        problems.append(refused)
+    return problems + _value_problems(spec, value, numerator, denominator, list(items or ()))
 
 
 def _value_problems(spec, value, numerator, denominator, items) -> list[str]:

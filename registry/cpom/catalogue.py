@@ -9,7 +9,7 @@ article L6111-3-2 signed, in force and sent to the ARS), never typed.
 
 from dataclasses import dataclass, field
 
-CATALOGUE_VERSION = "ars-idf-lien-ville-hopital, version 1"
+CATALOGUE_VERSION = "ars-idf-lien-ville-hopital, version 2"
 SOURCE_SHEET = ("ARS Île-de-France, fiche méthodologique CPOM « lien ville-hôpital » : déclaration de "
                 "l'établissement + mise à disposition de preuve sur demande de l'ARS")
 
@@ -37,6 +37,8 @@ class Indicator:
     target: str
     #: « Structures concernées »: to whom the engagement applies.
     structures: str = "L'ensemble des structures"
+    #: « Intérêts pour les contractants ».
+    interest: str = ""
     source: str = DECLARATION
     origin: str = DECLARED
     #: For a checklist (LISTE): the actions that can be ticked.
@@ -54,53 +56,63 @@ class Indicator:
         return {"code": self.code, "theme": self.theme, "objective": self.objective, "label": self.label,
                 "kind": self.kind, "unit": self.unit, "target": self.target, "source": self.source,
                 "structures": self.structures, "items": list(self.items), "calculation": self.calculation,
-                "frequency": self.frequency, "origin": self.origin}
+                "frequency": self.frequency, "origin": self.origin,
+                "interest": self.interest}
 
 
 CATALOGUE = (
     Indicator("connaissance_offre", COMMUNICATION,
               "Développer la connaissance de l'offre de soins ambulatoire au sein des équipes de soins",
               "Document formel ou réunions formalisées ; utilisation du répertoire opérationnel des ressources",
-              OUI_NON, "Oui/non", "Au moins une réunion"),
+              OUI_NON, "Oui/non", "Au moins une réunion",
+              interest="Connaissance, par les praticiens et les cadres de santé, de leur environnement, devant permettre une meilleure articulation avec la ville"),
     Indicator("outils_communication", COMMUNICATION,
               "Développer des outils de communication (messagerie interprofessionnelle sécurisée, plate-forme "
               "d'échange entre professionnels de santé, répertoire des ressources)",
-              "Existence d'un outil ou réflexion en cours", OUI_NON, "Oui/non", "Mise en place d'un outil au moins"),
+              "Existence d'un outil ou réflexion en cours", OUI_NON, "Oui/non", "Mise en place d'un outil au moins",
+              interest="Optimiser les relations avec les acteurs de ville ; fidéliser les correspondants que sont les praticiens libéraux ; améliorer le parcours de soins de la personne"),
     Indicator("collaborations_ville", COORDINATION,
               "Renforcer les collaborations avec les acteurs de ville",
               "Procédure écrite ou document formel sur des actions", LISTE, "Oui/non",
               "Mise en place d'une action au moins",
               structures="Établissements ayant déjà initié ce type de démarches ou l'ayant dans leur projet",
               items=("Social", "Réseau", "Prescription", "Urgence", "1er recours",
-                     "Qualité de la lettre de liaison")),
+                     "Qualité de la lettre de liaison"),
+              interest="Favoriser les contacts et relations avec les acteurs de ville ; fidéliser les correspondants que sont les praticiens libéraux"),
     Indicator("entrees_sorties", COORDINATION,
               "Faciliter les entrées et sorties d'établissement et favoriser le maintien au domicile",
-              "Procédure écrite sur le thème", OUI_NON, "Oui/non", "Mise en place d'une action au moins"),
+              "Procédure écrite sur le thème", OUI_NON, "Oui/non", "Mise en place d'une action au moins",
+              interest="Fluidifier le parcours ; réduire les DMS ; préparer la sortie avec l'entourage et les acteurs de ville concernés"),
     Indicator("ip_dms", COORDINATION,
               "Faciliter les entrées et sorties d'établissement et favoriser le maintien au domicile",
               "Indice de performance de la durée moyenne de séjour (IP-DMS)", NOMBRE, "Indice",
               "Selon négociation", calculation="Durée moyenne de séjour de l'établissement / durée moyenne de "
-                                                "séjour de référence à case-mix identique (données d'activité)"),
+                                                "séjour de référence à case-mix identique (données d'activité)",
+              interest="Fluidifier le parcours ; réduire les DMS"),
     Indicator("admissions_urgences", COORDINATION,
               "Éviter le recours non adéquat et les passages systématiques aux urgences (filières "
               "d'hospitalisation directe programmées et non programmées)",
               "Taux d'admission via les urgences", RATIO, "Ratio", "Selon négociation",
-              calculation="Nombre de GHM avec mode d'entrée urgences / nombre de GHM total (données d'activité)"),
+              calculation="Nombre de GHM avec mode d'entrée urgences / nombre de GHM total (données d'activité)",
+              interest="Fluidifier le parcours ; sécuriser les retours à domicile ou en EHPAD"),
     Indicator("articulation_pdsa", COORDINATION,
               "Mieux s'articuler avec les structures de la permanence des soins ambulatoires (maisons médicales "
               "de garde)", "Procédure ou convention écrite sur le thème", OUI_NON, "Oui/non",
               "Mise en œuvre de la procédure",
-              structures="Si existence de structures ambulatoires à proximité de l'établissement"),
+              structures="Si existence de structures ambulatoires à proximité de l'établissement",
+              interest="Désengorger les urgences ; une réponse adaptée aux urgences ne relevant pas d'un service d'urgence"),
     Indicator("structure_premier_recours", OFFRE,
               "Créer une structure de premier recours en cas de besoin du territoire et de restructuration "
               "hospitalière", "Création de la structure", OUI_NON, "Oui/non", "Si établissement concerné",
-              structures="Selon contexte et besoins locaux"),
+              structures="Selon contexte et besoins locaux",
+              interest="Répondre à une restructuration ; développer une activité de soins"),
     Indicator("ph_centres_sante", OFFRE,
               "Mettre à disposition des praticiens hospitaliers de l'établissement dans des centres de santé",
               "Part des praticiens hospitaliers mis à disposition", POURCENTAGE,
               "% de l'effectif de praticiens hospitaliers", "Selon négociation",
               calculation="Nombre de PH mis à disposition / nombre de PH total",
-              structures="En priorité dans les zones déficitaires ou sous-denses"),
+              structures="En priorité dans les zones déficitaires ou sous-denses",
+              interest="Recrutement de patients pour du second recours ou des actes interventionnels dans l'établissement"),
     Indicator("convention_l6111_3_2", COORDINATION,
               "Conclure avec les partenaires la convention de l'article L6111-3-2 et la transmettre à l'ARS",
               "Convention L6111-3-2 signée, en vigueur et transmise à l'ARS", OUI_NON, "Oui/non",

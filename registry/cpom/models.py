@@ -106,7 +106,7 @@ class CpomDeclaration(db.Model):
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
     items: Mapped[list[str]] = mapped_column(JSON, default=list)
-    #: Who gave the value: the establishment, or an activity-data import (DECLARED_BY_*).
+    #: Who gave the value: workflow.SOURCES (the establishment, or an activity-data import).
     source: Mapped[str] = mapped_column(String(20), default="etablissement")
     comment: Mapped[str | None] = mapped_column(Text)
     declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

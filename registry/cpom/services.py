@@ -81,7 +81,7 @@ def add_site(cpom: Cpom, hospital: HospitalProfile, *, actor=None) -> None:
     refuse("Site refusé", problems)
     cpom.sites.append(hospital)
     db.session.flush()
-    record_audit("cpom.site", cpom, f"CPOM {cpom.id} : couvre aussi {hospital.display_name}", hospital=hospital,
+    record_audit("cpom.site", cpom, f"CPOM {cpom.id} : couvre aussi {hospital.name}", hospital=hospital,
                  actor=actor)
 
 

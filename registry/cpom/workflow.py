@@ -5,6 +5,9 @@ NON_DECLAREE, DECLAREE, PREUVE_DEMANDEE, PREUVE_FOURNIE, VALIDEE, CONTESTEE = ST
     "non_declaree", "declaree", "preuve_demandee", "preuve_fournie", "validee", "contestee")
 STATUS_LABELS = {NON_DECLAREE: "Non déclarée", DECLAREE: "Déclarée", PREUVE_DEMANDEE: "Preuve demandée",
                  PREUVE_FOURNIE: "Preuve fournie", VALIDEE: "Validée", CONTESTEE: "Contestée"}
+#: Who gave a declared value: the establishment, or an activity-data import (PMSI, ScanSanté).
+ESTABLISHMENT, ACTIVITY_DATA = SOURCES = ("etablissement", "donnees_activite")
+SOURCE_LABELS = {ESTABLISHMENT: "Déclaration de l'établissement", ACTIVITY_DATA: "Données d'activité (import)"}
 #: The decisions of the ARS's review.
 DECISIONS = (VALIDEE, CONTESTEE)
 

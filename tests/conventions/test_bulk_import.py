@@ -169,7 +169,7 @@ def test_the_model_files_hold_the_header_and_an_example_about_a_partner(app, hos
     (b"", "vide"),
     (b"titre;date_effet\r\nA;01/01/2020\r\n", "Colonnes obligatoires absentes de la première ligne : "
                                                "finess_partenaires, types_partenaires"),
-    (";".join(COLUMN_NAMES).encode() + b"\r\n", "aucune convention"),
+    (";".join(COLUMN_NAMES).encode() + b"\r\n", "aucune ligne de données"),
     (b"%PDF-1.4\n%%EOF\n", "ressemble à un PDF"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "ancien document Office"),
     (docx_like_bytes(), "document Word"),

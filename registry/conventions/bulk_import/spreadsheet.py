@@ -21,6 +21,22 @@ from registry.conventions.bulk_import.errors import ImportRefused
 from registry.signatures.sniff import describe
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a spreadsheet must hold: its known columns, the required ones, and what a row is called in messages."""
+
+    columns: frozenset[str] | dict
+    required: tuple[str, ...]
+    #: A row, in the plural (« conventions », « engagements »...).
+    rows_name: str = "conventions"
+    #: Whether the row limit is limits.MAX_ROWS (None) or this number.
+    max_rows: int | None = None
+
+
+#: The stock of conventions (columns.py).
+STOCK = Layout(COLUMN_NAMES, REQUIRED_COLUMNS)
+
+
 @dataclass
 class Sheet:
     #: (line number as the spreadsheet shows it, {column: raw cell}) for each non-empty row.
@@ -28,22 +44,22 @@ class Sheet:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def read_spreadsheet(data: bytes) -> Sheet:
+def read_spreadsheet(data: bytes, layout: Layout = STOCK) -> Sheet:
     """The rows of a CSV (``;`` separated, UTF-8 with or without BOM, else cp1252) or XLSX (first sheet) file."""
     if not data:
         raise ImportRefused("Le tableur est vide (0 octet).")
     if len(data) > limits.SPREADSHEET_MAX_BYTES:
         raise ImportRefused(f"Le tableur dépasse la limite de {limits.SPREADSHEET_MAX_BYTES // limits.MIB} Mo : "
-                            "découpez le stock en plusieurs imports.")
+                            "découpez-le en plusieurs imports.")
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, layout)
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         looks_like = _looks_like(data)
         if looks_like not in (None, "un fichier texte") or b"\x00" in data:
             raise ImportRefused("Le tableur doit être un classeur Excel (.xlsx) ou un fichier CSV : ce fichier "
                                 f"ressemble à {looks_like or 'un fichier binaire'}. Enregistrez-le au format "
                                 ".xlsx ou CSV (séparateur point-virgule).")
-    return _read_csv(_decode(data))
+    return _read_csv(_decode(data), layout)
 
 
 def _looks_like(data: bytes) -> str | None:
@@ -64,7 +80,7 @@ def _decode(data: bytes) -> str:
             from None
 
 
-def _read_csv(text: str) -> Sheet:
+def _read_csv(text: str, layout: Layout) -> Sheet:
     first_line = text.split("\n", 1)[0]
     delimiter = next((d for d in (";", "\t", ",") if d in first_line), ";")
     try:
@@ -73,10 +89,10 @@ def _read_csv(text: str) -> Sheet:
         raise ImportRefused(f"Le fichier CSV ne peut pas être lu : {error}.") from None
     if not records:
         raise ImportRefused("Le tableur ne contient pas de ligne d'en-tête.")
-    return _sheet(records[0], ((line, record) for line, record in enumerate(records[1:], start=2)))
+    return _sheet(records[0], ((line, record) for line, record in enumerate(records[1:], start=2)), layout)
 
 
-def _read_xlsx(data: bytes) -> Sheet:
+def _read_xlsx(data: bytes, layout: Layout) -> Sheet:
     from openpyxl import load_workbook
 
     try:
@@ -98,7 +114,7 @@ def _read_xlsx(data: bytes) -> Sheet:
     try:  # read-only: the sheet's XML is parsed while its rows are read
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, ())
-        return _sheet(header, ((line, values) for line, values in enumerate(rows, start=2)))
+        return _sheet(header, ((line, values) for line, values in enumerate(rows, start=2)), layout)
     except ImportRefused:
         raise
     except Exception as error:
@@ -124,30 +140,30 @@ def _column_key(text) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
-def _sheet(header, records) -> Sheet:
+def _sheet(header, records, layout: Layout) -> Sheet:
     columns, ignored = {}, []
     for index, name in enumerate(header):
         key = _column_key(name)
-        if key in COLUMN_NAMES:
+        if key in layout.columns:
             if key in columns.values():
                 raise ImportRefused(f"La colonne « {key} » apparaît deux fois dans la ligne d'en-tête.")
             columns[index] = key
         elif key:
             ignored.append(str(name).strip())
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns.values()]
+    missing = [name for name in layout.required if name not in columns.values()]
     if missing:
         raise ImportRefused("Colonnes obligatoires absentes de la première ligne : " + ", ".join(missing)
                             + ". Partez du modèle téléchargeable : sa première ligne est l'en-tête attendu.")
-    rows = []
+    rows, max_rows = [], layout.max_rows or limits.MAX_ROWS
     for line, values in records:
         cells = {columns[i]: _cell(value) for i, value in enumerate(values) if i in columns}
         if any(value not in (None, "") for value in cells.values()):
             rows.append((line, cells))
-            if len(rows) > limits.MAX_ROWS:
-                raise ImportRefused(f"Le tableur compte plus de {limits.MAX_ROWS} conventions : découpez le stock en "
+            if len(rows) > max_rows:
+                raise ImportRefused(f"Le tableur compte plus de {max_rows} {layout.rows_name} : découpez-le en "
                                     "plusieurs imports.")
     if not rows:
-        raise ImportRefused("Le tableur ne contient aucune convention sous sa ligne d'en-tête.")
+        raise ImportRefused("Le tableur ne contient aucune ligne de données sous sa ligne d'en-tête.")
     return Sheet(rows=rows, ignored_columns=ignored)
 
 
