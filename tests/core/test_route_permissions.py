@@ -16,10 +16,15 @@ from registry.conventions.services import create_convention, generate_draft
 from registry.documents.versions import sync_shipped_templates
 
 from registry.core.access import EXTENSION_ENDPOINTS, policy_of
+from registry.cpom.avenants import record_avenant
+from registry.cpom.campaign import declare
+from registry.cpom.models import Cpom
+from registry.cpom.services import add_engagement, create_cpom
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 
 SECRET = "SECRET-B-7f3a"
+CPOM_YEAR = 2025
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -38,8 +43,10 @@ def world(make_organisation, make_hospital, make_partnership, make_user):
     partnership = make_partnership(hospital_b, partner, notes=f"NOTE-{SECRET}", themes=["continuite_soins"])
     spare = make_organisation(name="EHPAD LIBRE", category_code="500")
     convention = _convention_of_b(hospital_b, partnership)
+    cpom, engagement, avenant = _cpom_of_b(hospital_b)
     world = {
         "hospital_b": hospital_b, "partnership_b": partnership, "spare": spare, "convention_b": convention,
+        "cpom_b": cpom, "engagement_b": engagement, "avenant_b": avenant,
         "hospital_user": make_user("hospital", organisations=[hospital_a.organisation]),
         "ars_other_region": make_user("ars", region="84"),
         "ars_same_region": make_user("ars", region="27"),
@@ -58,6 +65,15 @@ def _convention_of_b(hospital, partnership):
     return convention
 
 
+def _cpom_of_b(hospital):
+    """A CPOM of hospital B with a declared value whose comment holds the secret, and an avenant."""
+    cpom = create_cpom(hospital, signed_on=date(2025, 1, 1), effective_on=date(2025, 1, 1))
+    engagement = add_engagement(cpom, indicator="connaissance_offre", comparator="present", target_value=None)
+    declare(engagement, CPOM_YEAR, value=True, comment=f"COMMENTAIRE-{SECRET}")
+    avenant = record_avenant(cpom, signed_on=date(2025, 6, 1), effective_on=date(2026, 1, 1), object="Avenant")
+    return cpom, engagement, avenant
+
+
 def _state_of_b(world) -> str:
     db.session.expire_all()
     hospital = db.session.get(HospitalProfile, world["hospital_b"].id)
@@ -68,7 +84,17 @@ def _state_of_b(world) -> str:
     return json.dumps([hospital.listed_on.isoformat(), hospital.decision_ref, hospital.territory_departements,
                        hospital.territory_communes, hospital.internal_activities,
                        [(p.id, p.partner_id, p.partner_types, p.themes, p.notes) for p in partnerships],
-                       [(c.id, c.status, c.fields, c.clauses, len(c.documents)) for c in conventions]])
+                       [(c.id, c.status, c.fields, c.clauses, len(c.documents)) for c in conventions],
+                       _cpom_state(world["cpom_b"].id)])
+
+
+def _cpom_state(cpom_id: int) -> list:
+    cpom = db.session.get(Cpom, cpom_id)
+    return [[site.id for site in cpom.sites], cpom.signed_copy_sha256, [a.id for a in cpom.avenants],
+            [e.id for e in cpom.evaluations],
+            [(e.indicator, e.comparator, e.target_value, e.applicable, [c.id for c in e.conventions],
+              [(d.year, d.status, d.value, d.comment, str(d.proof_due), len(d.proofs)) for d in e.declarations])
+             for e in cpom.engagements]]
 
 
 def _calls(app, world, *, keep_session=True):
@@ -87,6 +113,10 @@ def _calls(app, world, *, keep_session=True):
                 values[name] = world["convention_b"].id
             elif name in ("version", "number"):
                 values[name] = 1
+            elif name == "year":
+                values[name] = CPOM_YEAR
+            elif name in ("cpom_id", "engagement_id", "avenant_id"):
+                values[name] = world[name.replace("_id", "_b")].id
             elif "organisation" in name:
                 values[name] = world["spare"].id
             else:
@@ -102,7 +132,12 @@ def _payload(world) -> dict:
     return {"partner_finess": spare.finess_et, "finess": spare.finess_et, "partner_types": ["ehpad"],
             "themes": ["retour_domicile"], "notes": "MODIFIE", "listed_on": "2021-01-01",
             "decision_ref": "MODIFIE", "territory": {"departements": ["58"], "communes": []},
-            "territory_departements": "58", "internal_activities": ["ehpad"], "started_on": "2023-01-01"}
+            "territory_departements": "58", "internal_activities": ["ehpad"], "started_on": "2023-01-01",
+            # CPOM calls: a declaration, a proof request, a review, an avenant, a target, an evaluation
+            "value": False, "comment": "MODIFIE", "decision": "contestee", "due": "2099-01-01",
+            "signed_on": "2025-02-01", "effective_on": "2025-02-01", "object": "MODIFIE", "kind": "mi_parcours",
+            "held_on": "2026-06-01", "target": {"comparator": "present", "value": None},
+            "avenant": world["avenant_b"].id, "indicator": "outils_communication"}
 
 
 def _send(client, method, url, is_api, world, headers):
@@ -144,7 +179,7 @@ def test_ars_of_the_region_reads_but_changes_no_partnership(app, client, world, 
         if method in WRITE_METHODS:
             # Listing decisions are the ARS's own (PUT profile); partnerships and conventions are the hospital's.
             state = json.loads(_state_of_b(world))
-            assert state[-2:] == json.loads(before)[-2:], where + ": hospital B's partnerships or conventions changed"
+            assert state[-3:-1] == json.loads(before)[-3:-1], where + ": hospital B's partnerships or conventions changed"
 
 
 def test_anonymous_calls_go_to_login_or_401(app, client, world):
