@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from registry.accounts.models import ROLE_ADMIN, ROLE_ARS
+from registry.accounts.models import ROLE_ARS
 from registry.conventions.bulk_import import ImportRefused
 from registry.core import held_uploads
 from registry.core.access import signed_in
@@ -173,15 +173,25 @@ def activity_confirm():
     return redirect(url_for("cpom_imports.activity_upload"))
 
 
-@bp.route("/cpom/<any('catalogues', 'donnees-activite'):what>/abandonner", methods=["POST"])
+@bp.route("/cpom/catalogues/abandonner", methods=["POST"])
 @signed_in
-def abandon(what: str):
-    kind, upload = ((CATALOGUE, "cpom_imports.catalogue_upload") if what == "catalogues"
-                    else (ACTIVITY, "cpom_imports.activity_upload"))
+def catalogue_abandon():
+    _may_load_catalogue()
+    return _abandon(CATALOGUE, "cpom_imports.catalogue_upload")
+
+
+@bp.route("/cpom/donnees-activite/abandonner", methods=["POST"])
+@signed_in
+def activity_abandon():
+    _may_import_activity()
+    return _abandon(ACTIVITY, "cpom_imports.activity_upload")
+
+
+def _abandon(kind: str, upload_endpoint: str):
     if _held_by_form(kind) is not None:
         held_uploads.release(kind)
         flash("Chargement abandonné : rien n'a été enregistré.", "info")
-    return redirect(url_for(upload))
+    return redirect(url_for(upload_endpoint))
 
 
 def _preview(kind: str, upload_endpoint: str, *, error: str | None = None, status: int = 200):
@@ -195,6 +205,5 @@ def _preview(kind: str, upload_endpoint: str, *, error: str | None = None, statu
         plan, error = None, refusal.message
     db.session.rollback()  # checking read the database only
     return render_template("cpom_imports/preview.html", kind=kind, waiting=waiting, plan=plan, error=error,
-                           upload_url=url_for(upload_endpoint), what="catalogues" if kind == CATALOGUE
-                           else "donnees-activite", is_admin=current_user.role == ROLE_ADMIN), status
+                           upload_url=url_for(upload_endpoint)), status
 
