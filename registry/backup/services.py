@@ -87,7 +87,8 @@ def _read_snapshot(execute) -> dict:
     counts = {name: execute(f'SELECT COUNT(*) FROM "{name}"')[0][0] for name in _table_names()}
     referenced = set()
     for table, column in STORED_HASH_COLUMNS:
-        referenced.update(row[0] for row in execute(f'SELECT DISTINCT "{column}" FROM "{table}"'))
+        referenced.update(row[0] for row in execute(f'SELECT DISTINCT "{column}" FROM "{table}" '
+                                                    f'WHERE "{column}" IS NOT NULL'))
     revisions = [row[0] for row in execute("SELECT version_num FROM alembic_version")]
     return {"counts": counts, "referenced": referenced, "revision": ",".join(sorted(revisions))}
 

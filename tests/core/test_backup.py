@@ -17,11 +17,17 @@ from registry.conventions.models import ConventionDocument
 from registry.conventions.services import create_convention, generate_draft
 from registry.conventions.transitions import create_avenant, transition
 from registry.core.storage import document_store
+from registry.cpom.avenants import record_avenant
+from registry.cpom.campaign import attach_proof, declare
+from registry.cpom.models import Cpom, CpomProof
+from registry.cpom.services import add_engagement, create_cpom
+from registry.cpom.services import attach_signed_copy as attach_cpom_copy
 from registry.documents.models import TemplateVersion
 from registry.extensions import db
 from tests.conftest import _test_config
 from tests.conventions.builders import attach_signed_copy
 from tests.conventions.conftest import hospital_with_partners, shipped_templates  # noqa: F401  (fixtures)
+from tests.signatures.pdf_factory import blank_pdf
 
 FIELDS = {"specialties": ["Cardiologie"], "administrative_court": "Dijon", "signing_place": "Dijon"}
 
@@ -39,9 +45,20 @@ def registry_data(shipped_templates, hospital_with_partners):
     attach_signed_copy(convention)
     transition(convention, lifecycle.SIGNEE, date=date(2026, 6, 1), today=date(2026, 7, 1))
     create_avenant(convention, "Ajout de la télémédecine")
+    _cpom_with_documents(hospital)
     document_store().store(b"bytes stored by a transaction that was rolled back")  # unreferenced, still copied
     db.session.commit()
     return convention
+
+
+def _cpom_with_documents(hospital):
+    """A CPOM with its signed copy, an avenant without one, and a declared value with a proof."""
+    cpom = create_cpom(hospital, signed_on=date(2025, 1, 1), effective_on=date(2025, 1, 1))
+    engagement = add_engagement(cpom, indicator="connaissance_offre", comparator="present", target_value=None)
+    attach_cpom_copy(cpom, blank_pdf(), "cpom.pdf")
+    record_avenant(cpom, signed_on=date(2025, 6, 1), effective_on=date(2026, 1, 1), object="Avenant n° 1")
+    declare(engagement, 2025, value=True)
+    attach_proof(engagement, 2025, blank_pdf() + b"% proof\n%%EOF\n", "preuve.pdf")
 
 
 def _rows(database) -> dict[str, list[tuple]]:
@@ -102,6 +119,9 @@ def test_round_trip_on_sqlite(app, runner, registry_data, tmp_path):
     assert manifest["counts"]["convention_events"] == 3
     referenced = set(db.session.scalars(select(ConventionDocument.sha256)))
     referenced |= set(db.session.scalars(select(TemplateVersion.sha256)))
+    referenced |= set(db.session.scalars(select(CpomProof.sha256)))
+    referenced.add(db.session.scalar(select(Cpom.signed_copy_sha256)))
+    assert len(referenced) >= 5
     assert manifest["documents"]["referenced"] == len(referenced)
     assert manifest["documents"]["files"] == len(referenced) + 1  # and the unreferenced file
 
