@@ -2,13 +2,14 @@
 hôpitaux de proximité with partners of every type, and one account per role. Loading twice changes nothing."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from registry.accounts.models import User
 from registry.accounts.services import create_user, find_user
+from registry.core import clock
 from registry.extensions import db
 from registry.hospitals.models import Partnership
 from registry.hospitals.services import add_partner, set_hospital_profile
@@ -77,21 +78,53 @@ def load_demo_data() -> DemoReport:
     result = import_finess(FINESS_FILE)
     report.establishments = result.created + result.updated + result.unchanged
     outside = {key: create_external_partner(**values) for key, values in OUTSIDE_FINESS.items()}
+    hospitals = []
     for finess, listed_on, decision, departements, activities, partners in HOSPITALS:
         hospital = set_hospital_profile(
             _establishment(finess), listed_on=listed_on, decision_ref=decision,
             territory_departements=departements, territory_communes=[], internal_activities=activities,
             confirmed_activities=activities)  # in the demo, the ARS has confirmed what each hospital declares
+        hospitals.append(hospital)
         for key, types, themes in partners:
             partner = outside.get(key) or _establishment(key)
             already = db.session.scalar(select(Partnership.id).where(
                 Partnership.hospital_id == hospital.id, Partnership.partner_id == partner.id))
             if already is None:
                 add_partner(hospital, partner, partner_types=types, themes=themes, started_on=listed_on)
-    for email, password, role, options in ACCOUNTS:
-        create_user(email, password, role, **options)
+    users = {role: create_user(email, password, role, **options) for email, password, role, options in ACCOUNTS}
+    _demo_cpom(hospitals[0], users["ars"], users["hospital"])
     report.loaded = True
     return report
+
+
+#: The demo hospital's CPOM: (indicator, comparator, target, {year: declaration}), the first year validated.
+CPOM_ENGAGEMENTS = (
+    ("connaissance_offre", "present", None, {2024: {"value": True}, 2025: {"value": True}}),
+    ("admissions_urgences", "<=", 0.25, {2024: {"numerator": 412, "denominator": 1530},
+                                         2025: {"numerator": 371, "denominator": 1602}}),
+    ("collaborations_ville", "present", None, {2024: {"items": ["Social", "Urgence"]},
+                                               2025: {"items": ["Social", "Urgence", "1er recours"]}}),
+    ("ip_dms", "<=", 1.05, {2024: {"value": 1.08}, 2025: {"value": 1.03}}),
+    ("ph_centres_sante", ">=", 5, {}),
+    ("convention_l6111_3_2", "present", None, {}),
+)
+
+
+def _demo_cpom(hospital, ars, staff) -> None:
+    """The CPOM 2024-2028 of the CH d'Is-sur-Tille: 2024 declared and validated, 2025 declared, a proof asked."""
+    from registry.cpom import campaign, services  # noqa: PLC0415 (demo only)
+
+    cpom = services.create_cpom(hospital, signed_on=date(2023, 12, 18), effective_on=date(2024, 1, 1), actor=ars)
+    engagements = [services.add_engagement(cpom, indicator=indicator, comparator=comparator, target_value=target,
+                                           actor=ars) for indicator, comparator, target, _years in CPOM_ENGAGEMENTS]
+    for engagement, (_indicator, _comparator, _target, years) in zip(engagements, CPOM_ENGAGEMENTS):
+        for year, values in years.items():
+            campaign.declare(engagement, year, **values, actor=staff)
+            if year == 2024:
+                campaign.review(engagement, year, decision="validee", comment="Validé en dialogue de gestion.",
+                                actor=ars)
+    urgences = next(item for item in cpom.engagements if item.indicator == "admissions_urgences")
+    campaign.request_proof(urgences, 2025, due=clock.today() + timedelta(days=60), actor=ars)
 
 
 def database_is_empty() -> bool:

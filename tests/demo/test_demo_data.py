@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 from registry.accounts.models import User
 from registry.audit.models import AuditLog
 from registry.core.vocabulary import PARTNER_TYPES
+from registry.cpom.models import Cpom
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.models import Organisation
@@ -24,6 +25,12 @@ def test_demo_data_loads_a_real_region_and_is_idempotent(runner):
     assert types >= set(PARTNER_TYPES) - {"other"}
     assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "partnership.create")) \
         == partnerships
+
+    cpom = db.session.scalars(select(Cpom)).one()
+    assert [site.finess_et for site in cpom.sites] == ["210987582"] and len(cpom.engagements) == 6
+    statuses = {(e.indicator, d.year): d.status for e in cpom.engagements for d in e.declarations}
+    assert statuses[("admissions_urgences", 2024)] == "validee"
+    assert statuses[("admissions_urgences", 2025)] == "preuve_demandee"
 
     again = runner.invoke(args=["demo-data"])
     assert again.exit_code == 0, again.output
