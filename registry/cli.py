@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     from registry.compliance import cli as compliance_cli
     from registry.conventions import cli as conventions_cli
     from registry.core import cli as core_cli
+    from registry.cpom import cli as cpom_cli
     from registry.demo import cli as demo_cli
     from registry.finess import cli as finess_cli
 
@@ -22,5 +23,6 @@ def register(app: Flask) -> None:
         *backup_cli.COMMANDS,
         *compliance_cli.COMMANDS,
         *bundles_cli.COMMANDS,
+        *cpom_cli.COMMANDS,
     ):
         app.cli.add_command(command)

@@ -6,6 +6,8 @@ from registry.cpom.workflow import CONTESTEE
 
 ATTEINT, NON_ATTEINT, NON_EVALUABLE, NON_APPLICABLE = ASSESSMENTS = (
     "atteint", "non_atteint", "non_evaluable", "non_applicable")
+ASSESSMENT_LABELS = {ATTEINT: "Atteint", NON_ATTEINT: "Non atteint", NON_EVALUABLE: "Non évaluable",
+                     NON_APPLICABLE: "Non applicable"}
 #: Comparators of a target: a number compared with the value, or « present » (yes, an item ticked, some text).
 COMPARATORS = (">=", "<=", "=", "present")
 
