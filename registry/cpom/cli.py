@@ -1,5 +1,5 @@
 """cpom: a year's campaign exported (CSV, XLSX, matrix), a CPOM's annex « Volet lien ville-hôpital » and the
-campaign report (.docx). The commands run with the rights of whoever runs the server: every CPOM, as an
+campaign report (.docx); an ARS's catalogue and activity-data values loaded from a spreadsheet. The commands run with the rights of whoever runs the server: every CPOM, as an
 administrator."""
 
 import re
@@ -10,7 +10,9 @@ from flask.cli import with_appcontext
 
 from registry.compliance.cli import OPERATOR, _region  # the same operator and --region as the compliance command
 from registry.core import clock
-from registry.cpom import exports
+from registry.conventions.bulk_import import ImportRefused
+from registry.core.errors import DomainError
+from registry.cpom import activity_import, catalogue_import, exports
 from registry.cpom.annex import render_annex
 from registry.cpom.models import Cpom
 from registry.cpom.report import render_report
@@ -98,6 +100,74 @@ def annex_command(cpom_id, output):
 def report_command(year, region, output):
     cpoms = _cpoms(year, region)
     _write(output, render_report(cpoms, year, region), f"Rapport de campagne {year}")
+
+
+def _sheet(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"Impossible de lire {path} : {error.strerror or error}.") from None
+
+
+def _problems(problems: list[tuple[int, str]]) -> None:
+    """Every row's problems on standard error, then a refusal: nothing was written."""
+    for line, message in problems:
+        click.echo(f"ligne {line} : {message}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problème(s) : rien n'a été enregistré (tout ou rien).")
+
+
+@cpom_group.command("load-catalogue", help="""Charge le catalogue d'engagements d'une ARS (CSV ou XLSX : code,
+theme, objectif, indicateur, type, unite, cible ; structures_concernees, interet, source, calcul, frequence, actions
+facultatives) comme nouvelle version du catalogue de la région. Chaque ligne est vérifiée ; tout ou rien.""")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--region", required=True, metavar="CODE", callback=_region, help="Code INSEE de la région.")
+@click.option("--name", required=True, help="Nom et version du catalogue.")
+@click.option("--source", required=True, help="La fiche et son auteur.")
+@click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est enregistré.")
+@with_appcontext
+def load_catalogue_command(path, region, name, source, dry_run):
+    try:
+        plan = catalogue_import.check_sheet(_sheet(path))
+    except ImportRefused as refusal:
+        raise click.ClickException(refusal.message) from None
+    _problems(plan.problems)
+    if dry_run:
+        click.echo(f"{len(plan.indicators)} engagement(s) valides ; rien n'a été enregistré (--dry-run).")
+        return
+    try:
+        catalogue = catalogue_import.load_catalogue(region, name, source, plan)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Catalogue n° {catalogue.id} « {catalogue.name} » chargé pour la région {region} : "
+               f"{len(plan.indicators)} engagement(s).")
+
+
+@cpom_group.command("import-activity", help="""Importe des valeurs de données d'activité (CSV ou XLSX : finess,
+annee, indicateur, puis valeur ou numerateur et denominateur ; commentaire facultatif) dans les CPOM qui couvrent
+ces hôpitaux. Chaque ligne est vérifiée comme une déclaration ; tout ou rien ; une valeur validée n'est jamais
+remplacée.""")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est enregistré.")
+@with_appcontext
+def import_activity_command(path, dry_run):
+    try:
+        plan = activity_import.check_activity(_sheet(path), user=OPERATOR)
+    except ImportRefused as refusal:
+        raise click.ClickException(refusal.message) from None
+    _problems(plan.problems)
+    if dry_run:
+        click.echo(f"{len(plan.rows)} valeur(s) valides ; rien n'a été enregistré (--dry-run).")
+        return
+    try:
+        imported = activity_import.import_activity(plan)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"{imported} valeur(s) importée(s).")
 
 
 COMMANDS = [cpom_group]

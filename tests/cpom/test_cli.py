@@ -7,6 +7,9 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
+from registry.cpom import campaign
+from registry.cpom.models import CpomCatalogue
+from registry.extensions import db
 from tests.clock import TODAY
 from tests.cpom.conftest import YEAR
 
@@ -99,3 +102,53 @@ def test_report(runner, held_out, tmp_path):
 def test_an_unwritable_output_is_one_french_line(runner, held_out, tmp_path):
     result = run(runner, "report", "--year", str(YEAR), "--output", str(tmp_path / "absent" / "r.docx"))
     assert result.exit_code != 0 and "Impossible d'écrire" in result.output
+
+
+CATALOGUE = ("code;theme;objectif;indicateur;type;unite;cible\r\n"
+             "reunions_ville;Coordination;Rencontrer la ville;Réunions tenues;nombre;Réunions;Au moins 4\r\n")
+
+
+def test_load_catalogue_checks_then_loads(runner, tmp_path):
+    sheet = tmp_path / "fiche.csv"
+    sheet.write_bytes(CATALOGUE.encode())
+    args = ["load-catalogue", str(sheet), "--region", "27", "--name", "Fiche BFC", "--source", "ARS BFC"]
+    checked = run(runner, *args, "--dry-run")
+    assert checked.exit_code == 0 and "1 engagement(s) valides" in checked.output
+    assert db.session.query(CpomCatalogue).count() == 0
+    loaded = run(runner, *args)
+    assert loaded.exit_code == 0, loaded.output
+    assert "chargé pour la région 27 : 1 engagement(s)" in loaded.output
+    assert db.session.query(CpomCatalogue).count() == 1
+
+
+def test_a_bad_catalogue_loads_nothing_and_lists_each_row(runner, tmp_path):
+    sheet = tmp_path / "fiche.csv"
+    sheet.write_bytes((CATALOGUE + "MAUVAIS;x;x;x;inconnu;x;x\r\n").encode())
+    result = run(runner, "load-catalogue", str(sheet), "--region", "27", "--name", "x", "--source", "y")
+    assert result.exit_code == 1
+    assert "ligne 3 : type « inconnu » inconnu" in result.output and "rien n'a été enregistré" in result.output
+    assert db.session.query(CpomCatalogue).count() == 0
+    pdf = tmp_path / "fiche.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    assert "Le tableur doit être" in run(runner, "load-catalogue", str(pdf), "--region", "27", "--name", "x",
+                                         "--source", "y").output
+
+
+def test_import_activity_values(runner, held_out, tmp_path):
+    sheet = tmp_path / "activite.csv"
+    sheet.write_bytes((f"finess;annee;indicateur;valeur\r\n{held_out.beaune.finess_et};{YEAR};ip_dms;1,02\r\n"
+                       f"{held_out.semur.finess_et};{YEAR};admissions_urgences;0,3\r\n").encode())
+    result = run(runner, "import-activity", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert "2 valeur(s) importée(s)" in result.output
+    declaration = campaign.declaration_of(held_out.s["admissions_urgences"], YEAR)
+    assert (declaration.value, declaration.source) == (0.3, "donnees_activite")
+
+
+def test_import_activity_refuses_the_whole_file(runner, held_out, tmp_path):
+    sheet = tmp_path / "activite.csv"
+    sheet.write_bytes((f"finess;annee;indicateur;valeur\r\n{held_out.beaune.finess_et};{YEAR};ip_dms;1,02\r\n"
+                       f"{held_out.beaune.finess_et};{YEAR};connaissance_offre;1\r\n").encode())
+    result = run(runner, "import-activity", str(sheet))
+    assert result.exit_code == 1 and "ligne 3" in result.output
+    assert campaign.declaration_of(held_out.b["ip_dms"], YEAR).value == 0.96
