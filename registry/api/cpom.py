@@ -5,7 +5,7 @@ The ARS of the region and administrators write CPOMs, engagements, proof request
 covered hospital (and administrators) write declarations and proofs; nobody else sees a CPOM (404).
 """
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields as ma
@@ -18,7 +18,9 @@ from registry.core.access import require, signed_in
 from registry.core.errors import NotFound
 from registry.core.geography import REGIONS
 from registry.core.scope import get_hospital, may_declare_cpom, may_write_cpom, visible_cpoms
-from registry.cpom import avenants, campaign, services
+from registry.cpom import avenants, campaign, exports, services
+from registry.cpom.annex import annex_filename, render_annex
+from registry.cpom.report import render_report, report_filename
 from registry.cpom.assessment import COMPARATORS
 from registry.cpom.catalogue import BUILT_IN, catalogue_of, loaded, spec_of
 from registry.cpom.evaluation import evaluation_dict
@@ -316,3 +318,52 @@ class Campaign(MethodView):
                 hospitals.setdefault(site.finess_et, []).extend(states)
         return {"year": year, "hospitals": [{"finess_et": finess, "engagements": engagements}
                                             for finess, engagements in sorted(hospitals.items())]}
+
+
+class ExportQuery(FrenchSchema):
+    region = String(validate=one_of(REGIONS))
+    format = String(load_default="csv", validate=one_of(("csv", "xlsx")))
+    matrix = Boolean(load_default=False)
+    values = Boolean(load_default=False)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _attachment(body: bytes, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route(f"/cpom/campaigns/<{YEAR}:year>/export")
+@signed_in
+class CampaignExport(MethodView):
+    @blp.arguments(ExportQuery, location="query")
+    @blp.alt_response(200, description="Le fichier CSV ou XLSX.")
+    def get(self, args, year):
+        """La campagne d'une année en CSV ou XLSX : une ligne par hôpital × engagement (« matrix=true » : la
+        matrice des hôpitaux par engagement) ; les mêmes statuts et évaluations que GET /cpom/campaigns/{year}."""
+        cpoms = exports.campaign_cpoms(year, args.get("region"))
+        return exports.download(cpoms, year, args["format"], region=args.get("region"), matrix_only=args["matrix"],
+                                with_values=args["values"])
+
+
+@blp.route(f"/cpom/campaigns/<{YEAR}:year>/report")
+@signed_in
+class CampaignReport(MethodView):
+    @blp.arguments(CampaignQuery, location="query")
+    @blp.alt_response(200, description="Le rapport .docx.")
+    def get(self, args, year):
+        """Le rapport de campagne d'une année (.docx) : statuts, évaluations, taux d'atteinte, retards."""
+        cpoms = exports.campaign_cpoms(year, args.get("region"))
+        return _attachment(render_report(cpoms, year, args.get("region")), DOCX,
+                           report_filename(year, args.get("region")))
+
+
+@blp.route(f"/cpoms/<{ID}:cpom_id>/annex")
+@signed_in
+class Annex(MethodView):
+    @blp.alt_response(200, description="L'annexe .docx.")
+    def get(self, cpom_id):
+        """L'annexe « Volet lien ville-hôpital » du CPOM (.docx) : engagements, cibles, conventions liées."""
+        cpom = get_cpom(cpom_id)
+        return _attachment(render_annex(cpom), DOCX, annex_filename(cpom))

@@ -2,9 +2,11 @@
 targets (each year keeps its own), linked conventions, evaluations gathering the years; an ARS's own catalogue and
 activity-data values loaded from CSV/XLSX, checked row by row, all or nothing."""
 
+import csv
 import io
 from datetime import date
 
+import docx
 import pytest
 from openpyxl import Workbook
 
@@ -230,3 +232,30 @@ def avenant_as(client, world, cpom, role):
     return client.post(f"/api/v1/cpoms/{cpom['id']}/avenants", json={
         "signed_on": START.isoformat(), "effective_on": START.isoformat(), "object": "x"},
         headers=world.headers[role])
+
+
+def test_the_exports_say_what_the_campaign_says(client, world, cpom):
+    declare(client, world, cpom, "admissions_urgences", {"numerator": 12, "denominator": 100})
+    declare(client, world, cpom, "connaissance_offre", {"value": False})
+    campaign = client.get(f"/api/v1/cpom/campaigns/{YEAR}", headers=world.headers["ars"]).get_json()
+    expected = {item["indicator"]: (item["status"], item["assessment"])
+                for item in campaign["hospitals"][0]["engagements"]}
+    exported = client.get(f"/api/v1/cpom/campaigns/{YEAR}/export?format=csv", headers=world.headers["ars"])
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(exported.get_data().decode("utf-8-sig")), delimiter=";"))
+    found = {row["Code indicateur"]: (row["Code statut"], row["Code évaluation"]) for row in rows}
+    assert found == expected and len(rows) == len(expected)
+    xlsx = client.get(f"/api/v1/cpom/campaigns/{YEAR}/export?format=xlsx&matrix=true", headers=world.headers["ars"])
+    assert xlsx.status_code == 200 and xlsx.get_data()[:2] == b"PK"
+    outsider = client.get(f"/api/v1/cpom/campaigns/{YEAR}/export", headers=world.headers["hospital_other"])
+    assert world.own.finess_et not in outsider.get_data().decode("utf-8-sig")
+
+
+def test_the_annex_and_the_report_are_word_documents(client, world, cpom):
+    annex = client.get(f"/api/v1/cpoms/{cpom['id']}/annex", headers=world.headers["hospital"])
+    assert annex.status_code == 200 and annex.get_data()[:2] == b"PK"
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(annex.get_data())).paragraphs)
+    assert "lien ville-hôpital" in text.lower()
+    assert_error(client.get(f"/api/v1/cpoms/{cpom['id']}/annex", headers=world.headers["hospital_other"]), 404)
+    report = client.get(f"/api/v1/cpom/campaigns/{YEAR}/report?region=27", headers=world.headers["ars"])
+    assert report.status_code == 200 and report.get_data()[:2] == b"PK"

@@ -40,6 +40,9 @@ PATHS = {
     "/api/v1/cpoms/{cpom_id}/evaluations": {"post"},
     "/api/v1/cpom/catalogues": {"post"},
     "/api/v1/cpom/activity-data": {"post"},
+    "/api/v1/cpom/campaigns/{year}/export": {"get"},
+    "/api/v1/cpom/campaigns/{year}/report": {"get"},
+    "/api/v1/cpoms/{cpom_id}/annex": {"get"},
     "/api/v1/conventions/{convention_id}/ars-transmission": {"post"},
     "/api/v1/bundles": {"get"},
 }
