@@ -59,6 +59,9 @@ def register_blueprints(app: Flask) -> None:
     from registry.bundles import routes as bundles_routes
     from registry.compliance import routes as compliance_routes
     from registry.conventions import routes as conventions_routes
+    from registry.cpom import campaign_routes  # noqa: F401  (the campaign page, on cpom_routes.bp)
+    from registry.cpom import import_routes as cpom_import_routes
+    from registry.cpom import routes as cpom_routes
     from registry.documents import routes as templates_admin_routes
     from registry.hospitals import routes as hospitals_routes
     from registry.organisations import routes as organisations_routes
@@ -71,6 +74,8 @@ def register_blueprints(app: Flask) -> None:
         templates_admin_routes.bp,
         compliance_routes.bp,
         bundles_routes.bp,
+        cpom_routes.bp,
+        cpom_import_routes.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -14,6 +14,7 @@ from webargs.flaskparser import abort
 
 from registry.api.blueprint import MAX_ID, ApiBlueprint, load_json
 from registry.api.fields import Boolean, Date, FrenchSchema, Integer, List, Nested, String, one_of, valid_finess
+from registry.conventions.services import DOCX
 from registry.core.access import require, signed_in
 from registry.core.errors import NotFound
 from registry.core.geography import REGIONS
@@ -325,9 +326,6 @@ class ExportQuery(FrenchSchema):
     format = String(load_default="csv", validate=one_of(("csv", "xlsx")))
     matrix = Boolean(load_default=False)
     values = Boolean(load_default=False)
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _attachment(body: bytes, mimetype: str, name: str) -> Response:

@@ -16,7 +16,7 @@ from registry.core.french import french_date, french_duration
 from registry.core.geography import region_label
 from registry.cpom.avenants import Target, target_for
 from registry.cpom.catalogue import catalogue_of, spec_of
-from registry.cpom.exports import target_text
+from registry.cpom.wording import target_text
 from registry.cpom.models import Cpom, CpomEngagement
 from registry.documents.render import render_convention
 

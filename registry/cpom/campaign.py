@@ -52,14 +52,15 @@ def declare(engagement: CpomEngagement, year: int, *, value=None, numerator=None
         value = computed_value(spec.kind, numerator, denominator)
     if spec.kind == LISTE:
         value = bool(items)
+    actor_id = getattr(actor, "id", None)
     declaration = existing or CpomDeclaration(engagement=engagement, year=year, status=workflow.NON_DECLAREE)
+    db.session.add(declaration)
     if existing is not None:
         lock_row(existing)
     declaration.value, declaration.numerator, declaration.denominator = value, numerator, denominator
     declaration.items, declaration.comment = items, (comment or "").strip() or None
     declaration.status, declaration.source = workflow.after_declaration(status), source
-    declaration.declared_by_id, declaration.declared_at = getattr(actor, "id", None), clock.now()
-    db.session.add(declaration)
+    declaration.declared_by_id, declaration.declared_at = actor_id, clock.now()
     db.session.flush()
     record_audit("cpom.declare", declaration, f"CPOM {engagement.cpom_id} : « {spec.label} » {year} déclaré : "
                  f"{_shown(value)}", hospital=_hospital(engagement), actor=actor,

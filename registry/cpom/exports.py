@@ -19,18 +19,17 @@ from registry.core.geography import region_label
 from registry.core.scope import visible_cpoms
 from registry.cpom import workflow
 from registry.cpom.assessment import ASSESSMENT_LABELS
-from registry.cpom.avenants import Target
 from registry.cpom.campaign import YearState, year_state
 from registry.cpom.catalogue import (LISTE, NOMBRE, OUI_NON, POURCENTAGE, RATIO, REGISTRY, TEXTE, Indicator,
                                      catalogue_of, spec_of)
 from registry.cpom.models import Cpom, CpomEngagement
+from registry.cpom.wording import shown_value, target_text
 from registry.extensions import db
 
 KIND_LABELS = {OUI_NON: "Oui/non", LISTE: "Liste d'actions", RATIO: "Ratio", POURCENTAGE: "Pourcentage",
                NOMBRE: "Nombre", TEXTE: "Texte"}
 #: Who gave the value (CpomDeclaration.source, or the registry for the engagement it proves itself).
 SOURCE_LABELS = {**workflow.SOURCE_LABELS, REGISTRY: "Registre des conventions"}
-COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 
 #: (key, French heading) of each column of the campaign's rows.
 COLUMNS = (
@@ -95,37 +94,6 @@ def campaign_lines(cpoms: list[Cpom], year: int) -> list[Line]:
     """Each engagement of each CPOM with its state in ``year``, in the CPOMs' and engagements' order."""
     return [Line(cpom, spec_of(engagement), year_state(engagement, year))
             for cpom in cpoms for engagement in cpom.engagements]
-
-
-def french_number(value) -> str:
-    """12.5 → « 12,5 », 5.0 → « 5 », 0.123456789 → « 0,123457 »."""
-    if isinstance(value, int):
-        return str(value)
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return (text if text != "-0" else "0").replace(".", ",")
-
-
-def shown_value(value) -> str:
-    """A declared value in words: « oui », « non », a French number, the text, or nothing."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (int, float)):
-        return french_number(value)
-    return str(value)
-
-
-def target_text(target: Target, spec: Indicator) -> str:
-    """« ≤ 0,2 », « ≥ 5 % de l'effectif… », « oui », « au moins une action », « à négocier », « non applicable »."""
-    if not target.applicable:
-        return "non applicable"
-    if target.comparator == "present":
-        return {OUI_NON: "oui", LISTE: "au moins une action", TEXTE: "renseigné"}.get(spec.kind, "présent")
-    if target.value is None:
-        return "à négocier"
-    unit = " %" if spec.kind == POURCENTAGE else ""
-    return f"{COMPARATOR_SIGNS.get(target.comparator, target.comparator)} {french_number(target.value)}{unit}"
 
 
 def _numeric(value):

@@ -22,7 +22,9 @@ from registry.core.geography import region_label
 from registry.cpom import workflow
 from registry.cpom.assessment import ASSESSMENTS, ATTEINT, NON_ATTEINT, NON_EVALUABLE
 from registry.cpom.catalogue import REGISTRY
-from registry.cpom.exports import ASSESSMENT_LABELS, Line, campaign_lines, shown_value, target_text
+from registry.cpom.assessment import ASSESSMENT_LABELS
+from registry.cpom.exports import Line, campaign_lines
+from registry.cpom.wording import shown_value, target_text
 from registry.cpom.models import Cpom
 from registry.documents.package import write_package
 
