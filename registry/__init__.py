@@ -59,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.bundles import routes as bundles_routes
     from registry.compliance import routes as compliance_routes
     from registry.conventions import routes as conventions_routes
-    from registry.cpom import campaign_routes  # noqa: F401  (the campaign page, on cpom_routes.bp)
+    from registry.cpom import campaign_routes, management_routes  # noqa: F401  (pages on cpom_routes.bp)
     from registry.cpom import import_routes as cpom_import_routes
     from registry.cpom import routes as cpom_routes
     from registry.documents import routes as templates_admin_routes

@@ -27,6 +27,8 @@ from registry.cpom.catalogue import (LISTE, NOMBRE, OUI_NON, POURCENTAGE, RATIO,
                                      spec_of)
 from registry.cpom.forms import (CpomForm, DeclarationForm, EngagementForm, ProofForm,
                                  ProofRequestForm, ReviewForm)
+from registry.cpom.evaluation import KIND_LABELS, OVERALL_LABELS
+from registry.cpom.management_forms import management_forms
 from registry.cpom.models import Cpom, CpomDeclaration, CpomEngagement, CpomProof
 from registry.cpom.wording import french_number, target_text, value_words
 from registry.extensions import db
@@ -53,7 +55,8 @@ def _vocabulary(state) -> None:
     state.app.jinja_env.globals.update(
         cpom_number=french_number, cpom_target=target_text, cpom_value=value_words,
         CPOM_STATUS_LABELS=workflow.STATUS_LABELS, CPOM_STATUS_CLASSES=STATUS_CLASSES,
-        CPOM_ASSESSMENT_LABELS=ASSESSMENT_LABELS, CPOM_ASSESSMENT_CLASSES=ASSESSMENT_CLASSES)
+        CPOM_ASSESSMENT_LABELS=ASSESSMENT_LABELS, CPOM_ASSESSMENT_CLASSES=ASSESSMENT_CLASSES,
+        CPOM_EVALUATION_LABELS=KIND_LABELS, CPOM_OVERALL_LABELS=OVERALL_LABELS)
 
 
 def is_late(declaration: CpomDeclaration | None) -> bool:
@@ -175,6 +178,7 @@ def _cpom_view(cpom: Cpom, year: int, refusal: Refusal | None) -> dict:
         engagement_form = refusal.form if refusal and refusal.key == key else EngagementForm(prefix=key, formdata=None)
         engagement_form.offer(catalogue_of(cpom), taken)
     return {"cpom": cpom, "rows": rows, "open_year": open_year, "catalogue": catalogue_of(cpom),
+            "manage": management_forms(cpom, refusal) if may_write_cpom() else None,
             "engagement_form": engagement_form, "late": [row for row in rows if row.late],
             "targets": {row.engagement.id: target_for(row.engagement, year) for row in rows}}
 
@@ -190,6 +194,7 @@ def _page(hospital: HospitalProfile, year: int, refusal: Refusal | None = None, 
     shown = {"creer"} if create_form else set()
     for item in cpoms:
         shown |= {f"engagement-{item['cpom'].id}"} if item["engagement_form"] else set()
+        shown |= {f"{kind}-{item['cpom'].id}" for kind in item["manage"] or ()}
         shown |= {f"{kind}-{row.engagement.id}" for row in item["rows"] for kind in row.forms}
     return render_template("cpom/hospital.html", hospital=hospital, year=year, years=years, cpoms=cpoms,
                            create_form=create_form, refusal=refusal, year_error=year_error,
