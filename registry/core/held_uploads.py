@@ -2,8 +2,9 @@
 
 The bytes wait in ``<instance>/imports/held/<token>``, never in the document store, so an upload never confirmed
 leaves nothing behind. The token is random and kept in the user's session under ``kind``; the file records the
-user, checked again when it is read. One upload waits per kind and session; it is deleted once confirmed or
-abandoned, and any older than HOLD_HOURS is deleted by the next upload.
+user, checked again when it is read. One upload waits per kind and user (a new one deletes the user's older ones,
+whatever session cookie comes with it); it is deleted once confirmed or abandoned, and any older than HOLD_HOURS is
+deleted by the next upload.
 """
 
 import json
@@ -47,11 +48,25 @@ def hold(kind: str, data: bytes, **meta) -> str:
         except FileNotFoundError:
             continue
     release(kind)
+    _release_older(root, kind)
     token = secrets.token_urlsafe(24)
     (root / f"{token}.bin").write_bytes(data)
-    (root / f"{token}.json").write_text(json.dumps({**meta, "user_id": current_user.id, "created": time.time()}))
+    (root / f"{token}.json").write_text(json.dumps({**meta, "kind": kind, "user_id": current_user.id,
+                                                    "created": time.time()}))
     session[_key(kind)] = token
     return token
+
+
+def _release_older(root: Path, kind: str) -> None:
+    """One upload of a kind per user, even when a client replays an older session cookie: the others go."""
+    for path in root.glob("*.json"):
+        try:
+            meta = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if meta.get("user_id") == current_user.id and meta.get("kind") == kind:
+            path.unlink(missing_ok=True)
+            path.with_suffix(".bin").unlink(missing_ok=True)
 
 
 def held(kind: str, token: str | None = None) -> Held | None:

@@ -2,6 +2,7 @@
 the region, or an admin naming it) and activity-data values (only the CPOMs the user sees)."""
 
 import io
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -146,3 +147,13 @@ def test_another_user_cannot_confirm_someone_s_upload(app, client, scene, login,
         response = other.post("/cpom/donnees-activite/confirmer", data={"token": token})
         assert response.status_code == 302 and response.headers["Location"].endswith("/importer")
     assert count(CpomDeclaration) == 0
+
+
+def test_one_upload_waits_per_user_even_with_a_replayed_cookie(app, client, scene, login):
+    login(scene.ars)
+    cookie = client.get_cookie("session").value
+    for _ in range(3):
+        client.set_cookie("session", cookie)  # the session as it was before any upload
+        upload(client, "/cpom/catalogues/charger", CATALOGUE.encode(), name="x", source="y")
+    held = list((Path(app.instance_path) / "imports" / "held").glob("*.bin"))
+    assert len(held) == 1
