@@ -82,13 +82,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from registry.accounts.models import User
+    from registry.accounts import sessions
     from registry.core import access, errors, headers, hygiene, templating
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(sessions.load_user)
 
+    app.before_request(sessions.expire_idle_sessions)
     app.before_request(access.enforce_access)
     app.before_request(hygiene.refuse_unstorable_input)
     app.after_request(headers.add_security_headers)

@@ -2,14 +2,20 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Environment variables read on top of the defaults and instance/config.py (docs/interface.md, "Configuration").
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
-            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS")
-INT_KEYS = {"MAX_UPLOAD_MB"}
+            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
+            "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
+            "BASE_URL", "REMINDER_DELAYS_DAYS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
+            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
+INT_KEYS = {"MAX_UPLOAD_MB", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "MAIL_PORT"}
+#: Read as yes/no: 1, true, oui, yes (any case) are yes.
+BOOL_KEYS = {"MAIL_USE_TLS"}
 
 
 def default_config(instance_path: str) -> dict:
@@ -28,6 +34,9 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "SESSION_COOKIE_HTTPONLY": True,
+        # A signed-in session ends after this long without a request, and this long after the login (0: never).
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "BOOTSTRAP_SERVE_LOCAL": True,
@@ -40,6 +49,16 @@ def default_config(instance_path: str) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "PAGE_SIZE": 25,
         "API_MAX_PER_PAGE": 200,
+        # Reminders by e-mail (docs/reminders.md): the address the links in the mails start with (scheme, host and
+        # any path prefix, e.g. https://hdp.ars-bfc.fr), required to send; the delays before each deadline.
+        "BASE_URL": None,
+        "REMINDER_DELAYS_DAYS": "180,90,30",
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": None,
     }
 
 
@@ -48,7 +67,11 @@ def read_environment() -> dict:
     for key in ENV_KEYS:
         if key in os.environ and os.environ[key] != "":
             value = os.environ[key]
-            values[key] = int(value) if key in INT_KEYS else value
+            if key in INT_KEYS:
+                value = int(value)
+            elif key in BOOL_KEYS:
+                value = value.strip().lower() in ("1", "true", "oui", "yes")
+            values[key] = value
     return values
 
 
@@ -75,3 +98,5 @@ def finalise(config: dict) -> None:
     config["DATABASE_URL"] = url
     config["SQLALCHEMY_DATABASE_URI"] = url
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    if config.get("SESSION_MAX_HOURS"):  # the cookie itself does not outlive the longest session
+        config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(config["SESSION_MAX_HOURS"]))

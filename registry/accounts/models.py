@@ -3,7 +3,7 @@
 import hashlib
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,12 +35,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: INSEE region code an "ars" user reads.
     region: Mapped[str | None] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of the session's user id: bumped at logout, so that every cookie issued before is refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisations: Mapped[list[Organisation]] = relationship(secondary=user_organisations, lazy="selectin")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session version (accounts/sessions.py)."""
+        return f"{self.id}:{self.session_version or 1}"
 
     def set_password(self, password: str) -> None:
         # Werkzeug's scrypt, a current memory-hard algorithm; tests may configure a cheaper method.

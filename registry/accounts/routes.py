@@ -3,8 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user
 
+from registry.accounts import sessions
 from registry.accounts.forms import LoginForm
 from registry.accounts.services import authenticate
 from registry.core.access import public, signed_in
@@ -32,7 +33,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            sessions.start(user)
             flash(f"Bienvenue, {user.label}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         flash("Adresse électronique ou mot de passe incorrect.", "danger")
@@ -42,6 +43,6 @@ def login():
 @bp.route("/deconnexion", methods=["POST"])
 @signed_in
 def logout():
-    logout_user()
+    sessions.end(current_user._get_current_object())
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("accounts.login"))

@@ -2,7 +2,9 @@
 
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, ApiToken, User
 from registry.audit.services import record_audit
@@ -50,10 +52,30 @@ def create_user(email: str, password: str, role: str, *, finess: list[str] = (),
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, else None; an unknown e-mail costs the same hash check as a
+    known one, so that the time of the answer does not tell which addresses have an account."""
     user = find_user(email or "")
-    if user is None or not user.active or not user.check_password(password or ""):
+    if user is None:
+        _DUMMY.check_password(password or "")
+        return None
+    if not user.check_password(password or "") or not user.active:
         return None
     return user
+
+
+class _DummyAccount:
+    """A password hash computed once per method, checked when the e-mail is unknown."""
+
+    hashes: dict[str, str] = {}
+
+    def check_password(self, password: str) -> bool:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        if method not in self.hashes:
+            self.hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
+        return check_password_hash(self.hashes[method], password)
+
+
+_DUMMY = _DummyAccount()
 
 
 def create_token(user: User) -> str:

@@ -50,3 +50,17 @@ def test_login_attempts_are_rate_limited(client, make_user):
     assert response.status_code == 429
     assert "Trop de tentatives" in response.get_data(as_text=True)
     assert db.session.get(User, user.id) is not None
+
+
+def test_an_unknown_e_mail_costs_a_password_check_too(app, make_user, monkeypatch):
+    """The time of a refused login does not tell whether the address has an account: both check a hash."""
+    from registry.accounts import services
+
+    checked = []
+    real = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash", lambda *args: checked.append(args) or real(*args))
+    user = make_user("admin")
+    assert services.authenticate("personne@example.fr", "n'importe quoi") is None
+    assert len(checked) == 1
+    assert services.authenticate(user.email, "mauvais mot de passe") is None
+    assert services.authenticate(user.email, PASSWORD) == user

@@ -130,9 +130,9 @@ def test_the_signature_form_offers_no_day_after_today(client, scene, login, day)
 def test_tacit_renewal_either_side_of_its_day(client, runner, scene, login, at, end, state):
     convention = signed_convention(scene.hdp, [scene.partnership], signed_on=date(2027, 2, 1), **RENEWED)
     db.session.commit()
-    login(scene.staff)
 
     with clock.travel(at):
+        login(scene.staff)  # a session signed in months before would have ended (accounts/sessions.py)
         assert (convention.end_on(), convention.state_on()) == (end, state)
         listed = json.loads(runner.invoke(args=["expiring", "--all", "--format", "json"]).output)["conventions"]
         words = text(client.get("/conventions/echeances"))

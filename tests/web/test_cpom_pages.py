@@ -349,6 +349,7 @@ def test_the_ars_asks_for_proof_and_a_missed_due_date_shows_late(client, scene, 
     assert (stored.status, stored.proof_due) == ("preuve_demandee", due)
     assert "Preuve demandée" in text(client.get(response.headers["Location"]))
     with clock.travel(due + timedelta(days=1)):
+        login(scene.ars)  # the session of eleven days before has ended
         words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}/cpom?annee={YEAR}"))
         assert "en retard" in words and "preuve attendue avant le" in words
         campaign_words = text(client.get(f"/cpom/campagne?annee={YEAR}&statut=en_retard"))

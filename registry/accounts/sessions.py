@@ -1,0 +1,63 @@
+"""Signed-in sessions that end when they should: at logout (every cookie issued before is refused, the user's
+session version having moved on), after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
+login whatever the activity. Times are read from the application's clock (core.clock).
+
+The session cookie stays Flask's signed cookie; what makes it revocable is the version it carries
+(``User.get_id()`` = "id:version"), checked against the database on every request.
+"""
+
+from flask import current_app, session
+from flask_login import current_user, login_user, logout_user
+
+from registry.accounts.models import User
+from registry.core import clock
+from registry.core.access import is_api_request
+from registry.extensions import db
+
+SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: the user whose id and current session version the cookie holds."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None  # a cookie from before session versions, or a forged one
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and (user.session_version or 1) == int(version) else None
+
+
+def start(user: User) -> None:
+    """Sign ``user`` in: a fresh session (only the CSRF token of the login page kept), its start and last activity
+    recorded."""
+    csrf_token = session.get("csrf_token")
+    session.clear()
+    if csrf_token:
+        session["csrf_token"] = csrf_token
+    login_user(user)
+    now = clock.now().timestamp()
+    session[SIGNED_IN_AT] = session[SEEN_AT] = now
+    session.permanent = True
+
+
+def end(user: User) -> None:
+    """Sign out everywhere this user's session cookie may have been copied: the version moves on."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def expire_idle_sessions():
+    """before_request hook (pages only): a session idle or too old ends here, as if signed out."""
+    if is_api_request() or not current_user.is_authenticated or SIGNED_IN_AT not in session and SEEN_AT not in session:
+        return None
+    now = clock.now().timestamp()
+    idle = current_app.config.get("SESSION_IDLE_MINUTES")
+    longest = current_app.config.get("SESSION_MAX_HOURS")
+    if (idle and now - session.get(SEEN_AT, 0) > idle * 60) or \
+            (longest and now - session.get(SIGNED_IN_AT, 0) > longest * 3600):
+        logout_user()
+        session.clear()
+        return None
+    session[SEEN_AT] = now
+    return None
