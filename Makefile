@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench browser init-db demo clean
+.PHONY: run serve test bench browser init-db demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ init-db: $(VENV)/.runtime-installed
 run: init-db
 	$(FLASK) demo-data --if-empty
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The production server (docs/deploiement.md): gunicorn on 127.0.0.1:$(PORT), behind a reverse proxy with TLS.
+# Never loads demo data; refuses to start without a SECRET_KEY of the operator's.
+WORKERS ?= 2
+THREADS ?= 4
+serve: init-db
+	PRODUCTION=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
+		--access-logfile - --error-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" "wsgi:app"
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
 browser:

@@ -36,8 +36,16 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
+        if app.config.get("PRODUCTION") and not app.config.get("ALLOW_GENERATED_SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY absente : en production, donnez une clé secrète à l'application "
+                               "(variable d'environnement SECRET_KEY ou instance/config.py ; docs/deploiement.md).")
         app.config["SECRET_KEY"] = config_layers.persistent_secret_key(app.instance_path)
     config_layers.finalise(app.config)
+    if app.config.get("PROXY_FIX"):  # behind N reverse proxies: the client's address, scheme and host
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

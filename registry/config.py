@@ -10,12 +10,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Environment variables read on top of the defaults and instance/config.py (docs/interface.md, "Configuration").
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
             "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
-            "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
+            "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "PRODUCTION", "PROXY_FIX", "SESSION_COOKIE_SECURE",
+            "ALLOW_GENERATED_SECRET_KEY",
             "BASE_URL", "REMINDER_DELAYS_DAYS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
             "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
-INT_KEYS = {"MAX_UPLOAD_MB", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "MAIL_PORT"}
+INT_KEYS = {"MAX_UPLOAD_MB", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "MAIL_PORT", "PROXY_FIX"}
 #: Read as yes/no: 1, true, oui, yes (any case) are yes.
-BOOL_KEYS = {"MAIL_USE_TLS"}
+BOOL_KEYS = {"MAIL_USE_TLS", "PRODUCTION", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY"}
 
 
 def default_config(instance_path: str) -> dict:
@@ -33,6 +34,10 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # `make serve`: secure cookies, HSTS, a SECRET_KEY of the operator's (docs/deploiement.md).
+        "PRODUCTION": False,
+        # How many reverse proxies stand before the application (their X-Forwarded-* headers are trusted).
+        "PROXY_FIX": 0,
         "SESSION_COOKIE_HTTPONLY": True,
         # A signed-in session ends after this long without a request, and this long after the login (0: never).
         "SESSION_IDLE_MINUTES": 30,
@@ -98,5 +103,9 @@ def finalise(config: dict) -> None:
     config["DATABASE_URL"] = url
     config["SQLALCHEMY_DATABASE_URI"] = url
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    if url.startswith("postgresql"):  # a connection dropped by a restart or failover is replaced, not a 500
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if config.get("PRODUCTION") and os.environ.get("SESSION_COOKIE_SECURE", "") == "":
+        config["SESSION_COOKIE_SECURE"] = True  # Flask's default is False; only the environment may say so
     if config.get("SESSION_MAX_HOURS"):  # the cookie itself does not outlive the longest session
         config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(config["SESSION_MAX_HOURS"]))
