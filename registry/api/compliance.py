@@ -17,6 +17,7 @@ from registry.compliance.requirements import VERDICTS
 from registry.compliance.rules import CURRENT, RULESETS
 from registry.core import clock
 from registry.core.access import signed_in
+from registry.core.dates import FIRST_DAY, LAST_DAY, RANGE_MESSAGE
 from registry.core.geography import DEPARTEMENTS, REGIONS
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
@@ -32,7 +33,8 @@ class ComplianceQuery(PaginationArgs):
                        "une ARS qui demande une autre région que la sienne reçoit une liste vide."})
     departement = String(validate=one_of(DEPARTEMENTS),
                          metadata={"description": "Département de l'hôpital (pas de son territoire)."})
-    at = Date(metadata={"description": "Date d'évaluation (AAAA-MM-JJ) ; aujourd'hui par défaut."})
+    at = Date(validate=validate.Range(min=FIRST_DAY, max=LAST_DAY, error=RANGE_MESSAGE),
+              metadata={"description": "Date d'évaluation (AAAA-MM-JJ) ; aujourd'hui par défaut."})
     rule_set = String(validate=one_of(RULESETS), metadata={
         "description": f"Jeu de règles ({', '.join(RULESETS)}) ; par défaut {CURRENT.id}, les textes en vigueur."})
     #: Unlike the lists, no page by default: the document holds every hospital unless a page is asked for.

@@ -52,11 +52,12 @@ def table(results: list[HospitalCompliance], *, for_people: bool = True) -> list
     """The records as rows of text, a heading row first: for people (the exports), French headings and no text
     a spreadsheet would take for a formula; otherwise (the command's CSV) the keys and the values as they are."""
     head = [heading if for_people else key for key, heading in COLUMNS]
-    clean = _safe if for_people else str
+    clean = safe_cell if for_people else str
     return [head] + [[clean(record[key]) for key, _ in COLUMNS] for record in records(results)]
 
 
-def _safe(value: str) -> str:
+def safe_cell(value: str) -> str:
+    """Text a spreadsheet would take for a formula (=, +, -, @...) starts with a quote."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 

@@ -11,6 +11,7 @@ from registry.compliance.requirements import (A_RISQUE, MANQUANT, NON_EVALUE, NO
 from registry.compliance.rules import CURRENT, RULESETS, RuleSet
 from registry.compliance.verdicts import NOT_TRANSMITTED
 from registry.compliance.standing import EN_VIGUEUR, NON_SIGNEE, PAS_ENCORE_EN_VIGUEUR, PREND_FIN
+from registry.core.dates import parse_day
 from registry.core.geography import is_departement
 
 #: Worst first: the order of legends, totals and chart segments.
@@ -87,10 +88,9 @@ class Filters:
         at = (args.get("at") or "").strip()
         if at:
             try:
-                filters.at = date.fromisoformat(at)
-            except ValueError:
-                filters.errors.append(f"Date invalide : « {at} » (format attendu : AAAA-MM-JJ) ; "
-                                      "les verdicts sont ceux d'aujourd'hui.")
+                filters.at = parse_day(at)
+            except ValueError as error:
+                filters.errors.append(f"Date invalide : {error} ; les verdicts sont ceux d'aujourd'hui.")
         return filters
 
     def _code(self, args, key: str, known, message: str) -> str | None:

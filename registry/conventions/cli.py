@@ -8,8 +8,10 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
+from registry.compliance.exports import safe_cell
 from registry.conventions.followup import expiring
 from registry.core import clock
+from registry.core.dates import parse_day
 
 COLUMNS = ("reference", "hospital_finess", "hospital", "partners", "end_date", "days_left", "state",
            "tacit_renewal", "notice_deadline")
@@ -39,6 +41,12 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _csv_cell(value) -> str:
+    """A cell of the CSV output: text a spreadsheet would take for a formula starts with a quote, as in the web
+    exports."""
+    return safe_cell(_cell(value))
+
+
 def _table(records: list[dict]) -> str:
     lines = [HEADERS, *([_cell(record[key]) for key in COLUMNS] for record in records)]
     widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
@@ -49,7 +57,7 @@ def _csv(records: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows([_cell(record[key]) if key != "tacit_renewal" else str(record[key]).lower()
+    writer.writerows([_csv_cell(record[key]) if key != "tacit_renewal" else str(record[key]).lower()
                       for key in COLUMNS] for record in records)
     return out.getvalue().rstrip("\n")
 
@@ -76,9 +84,9 @@ def _at(ctx, param, value) -> date:
     if value is None:
         return clock.today()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.ClickException(f"--at : date attendue au format AAAA-MM-JJ (reçu « {value} »).") from None
+        return parse_day(value)
+    except ValueError as error:
+        raise click.ClickException(f"--at : {error}.") from None
 
 
 @click.command("expiring", help=HELP)

@@ -6,19 +6,17 @@ domain's, which answers in French (TransitionRefused, SignedCopyRejected): the f
 the transition table's flags, not from a second copy of the rules.
 """
 
-from datetime import date
-
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, NumberRange, Optional
 
 from registry.conventions import lifecycle
+from registry.core.dates import FIRST_DAY, LAST_DAY
 from registry.core.vocabulary import LEGAL_BASES
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
 
 #: Dates the registry stores (the API accepts the same range).
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 COMMENT_MAX = 2000
 #: What the transition's fields are called, by target status: (date label, date help, reason label).
 WORDING = {

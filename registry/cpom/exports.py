@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import Response
 
-from registry.compliance.exports import XLSX, _safe, to_csv  # the compliance export's CSV and formula guard
+from registry.compliance.exports import XLSX, safe_cell, to_csv  # the compliance export's CSV and formula guard
 from registry.core import clock
 from registry.core.geography import region_label
 from registry.core.scope import visible_cpoms
@@ -152,7 +152,7 @@ def table(cpoms: list[Cpom], year: int, *, typed: bool = False) -> list[list]:
             if typed and (isinstance(value, date) or _numeric(value) is not None):
                 row.append(value)
             elif isinstance(value, str):
-                row.append(_safe(value))
+                row.append(safe_cell(value))
             else:
                 row.append(_cell_text(value))
         rows.append(row)
@@ -179,7 +179,7 @@ def matrix(cpoms: list[Cpom], year: int, *, with_values: bool = False) -> list[l
             row["cells"].setdefault(line.engagement.indicator, []).append(cell)
     rows = [["FINESS ET", "Hôpital", *codes]]
     for finess, row in sorted(hospitals.items()):
-        rows.append([finess, _safe(row["name"]), *(_safe(" / ".join(row["cells"].get(code, ()))) for code in codes)])
+        rows.append([finess, safe_cell(row["name"]), *(safe_cell(" / ".join(row["cells"].get(code, ()))) for code in codes)])
     return rows
 
 
@@ -231,13 +231,13 @@ def xlsx_bytes(cpoms: list[Cpom], year: int, *, region: str | None = None, matri
         for engagement in cpom.engagements:
             indicators.setdefault(engagement.indicator, spec_of(engagement))
     _append_sheet(workbook, "Indicateurs", [["Code indicateur", "Thème", "Indicateur", "Type", "Unité", "Source"]] + [
-        [code, spec.theme, _safe(spec.label), KIND_LABELS.get(spec.kind, spec.kind), spec.unit, _safe(spec.source)]
+        [code, spec.theme, safe_cell(spec.label), KIND_LABELS.get(spec.kind, spec.kind), spec.unit, safe_cell(spec.source)]
         for code, spec in indicators.items()], (24, 30, 60, 14, 24, 60))
     catalogues = list(dict.fromkeys(catalogue_of(cpom).name for cpom in cpoms))
     _append_sheet(workbook, "Critères", [
         ["Critère", "Valeur"], ["Année", year], ["Région", region_label(region) if region else "toutes"],
         ["Date de l'export", clock.today()], ["CPOM", len(cpoms)],
-        ["Catalogue", _safe(" ; ".join(catalogues)) or "—"]], (20, 60))
+        ["Catalogue", safe_cell(" ; ".join(catalogues)) or "—"]], (20, 60))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

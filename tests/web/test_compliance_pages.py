@@ -130,7 +130,7 @@ def test_the_day_changes_the_verdicts_and_a_bad_day_is_said(client, region, logi
     assert 'value="2018-06-01"' in before
 
     bad = page(client.get("/conformite?at=2026-02-31&departement=ZZ"))
-    assert "Date invalide : « 2026-02-31 »" in bad
+    assert "Date invalide : date attendue au format AAAA-MM-JJ (reçu « 2026-02-31 »)" in bad
     assert "Département inconnu : « ZZ »" in bad
     assert cells(bad, region.hdp.finess_et)  # today's verdicts, every département
 
