@@ -6,6 +6,7 @@ import os
 from flask import Flask
 
 from registry import config as config_layers
+from registry.core import sqlite
 from registry.extensions import bootstrap, csrf, db, limiter, login_manager
 
 
@@ -52,6 +53,8 @@ def register_extensions(app: Flask) -> None:
     import registry.models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
 
     db.init_app(app)
+    with app.app_context():  # SQLite: requests that write take the lock at their start (core/sqlite.py)
+        sqlite.configure(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)

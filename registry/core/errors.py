@@ -1,6 +1,7 @@
 """Domain errors carry a French message for the user; handlers turn errors into pages or JSON."""
 
 from flask import jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from registry.extensions import db
@@ -16,7 +17,11 @@ FRENCH_STATUS = {
     422: "Données invalides",
     429: "Trop de tentatives, réessayez dans une minute",
     500: "Erreur interne",
+    503: "Service momentanément indisponible, réessayez dans un instant",
 }
+#: The database stayed busy longer than its wait (a long import on SQLite): nothing was written.
+DATABASE_BUSY = ("La base de données est occupée par une autre opération (un import, par exemple) : rien n'a été "
+                 "enregistré. Réessayez dans un instant.")
 
 
 class DomainError(Exception):
@@ -67,6 +72,16 @@ def register_error_handlers(app):
         if is_api_request():
             return json_error(error.status, error.code, error.message, error.details)
         return render_template("errors/error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(OperationalError)
+    def handle_database_busy(error: OperationalError):
+        db.session.rollback()
+        if "database is locked" not in str(error.orig):
+            return handle_unexpected(error)
+        app.logger.warning("Database busy on %s: %s", request.path, error.orig)
+        if is_api_request():
+            return json_error(503, "database_busy", DATABASE_BUSY)
+        return render_template("errors/error.html", status=503, message=DATABASE_BUSY), 503
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
