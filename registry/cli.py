@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     from registry.cpom import cli as cpom_cli
     from registry.demo import cli as demo_cli
     from registry.finess import cli as finess_cli
+    from registry.reminders import cli as reminders_cli
 
     for command in (
         *core_cli.COMMANDS,
@@ -24,5 +25,6 @@ def register(app: Flask) -> None:
         *compliance_cli.COMMANDS,
         *bundles_cli.COMMANDS,
         *cpom_cli.COMMANDS,
+        *reminders_cli.COMMANDS,
     ):
         app.cli.add_command(command)

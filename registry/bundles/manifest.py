@@ -12,7 +12,8 @@ from datetime import date
 from hashlib import sha256
 
 from registry.bundles.names import safe_name, unique_names
-from registry.compliance.exports import FORMULA_STARTS, to_csv
+from registry.compliance.exports import to_csv
+from registry.core.spreadsheets import safe as safe_cell
 from registry.conventions.lifecycle import STATE_LABELS, STATUS_LABELS
 from registry.conventions.models import Convention, ConventionDocument
 from registry.core.vocabulary import PARTNER_TYPES
@@ -179,7 +180,7 @@ def _identifier(party: dict) -> str:
 def csv_bytes(rows: list[list[str]]) -> bytes:
     """Rows as the bundle's CSV files are written, like the compliance exports: `;`, CRLF, UTF-8 with a BOM (Excel
     reads the accents), and no cell a spreadsheet would take for a formula (written after a quote)."""
-    safe = [["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row] for row in rows]
+    safe = [[safe_cell(cell) for cell in row] for row in rows]
     return ("\ufeff" + to_csv(safe)).encode("utf-8")
 
 

@@ -11,6 +11,8 @@ from flask import Response
 from registry.compliance.adapter import HospitalCompliance
 from registry.compliance.overview import LABELS, Filters
 from registry.compliance.rules import CURRENT, RuleSet
+from registry.core.spreadsheets import XLSX
+from registry.core.spreadsheets import safe as safe_cell
 
 #: (key, French heading) of each column; the command's CSV uses the keys, the exports the headings.
 COLUMNS = (
@@ -27,9 +29,6 @@ COLUMNS = (
     ("at", "Date d'évaluation"),
     ("ruleset", "Jeu de règles"),
 )
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: A cell starting with one of these is a formula for a spreadsheet: such text is exported with a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def document(results: list[HospitalCompliance], at: date, ruleset: RuleSet = CURRENT) -> dict:
@@ -54,11 +53,6 @@ def table(results: list[HospitalCompliance], *, for_people: bool = True) -> list
     head = [heading if for_people else key for key, heading in COLUMNS]
     clean = safe_cell if for_people else str
     return [head] + [[clean(record[key]) for key, _ in COLUMNS] for record in records(results)]
-
-
-def safe_cell(value: str) -> str:
-    """Text a spreadsheet would take for a formula (=, +, -, @...) starts with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def to_csv(rows: list[list[str]], delimiter: str = ";", lineterminator: str = "\r\n") -> str:

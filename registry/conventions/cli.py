@@ -8,10 +8,10 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from registry.compliance.exports import safe_cell
 from registry.conventions.followup import expiring
 from registry.core import clock
 from registry.core.dates import parse_day
+from registry.core.spreadsheets import safe as safe_cell
 
 COLUMNS = ("reference", "hospital_finess", "hospital", "partners", "end_date", "days_left", "state",
            "tacit_renewal", "notice_deadline")

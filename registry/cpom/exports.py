@@ -13,10 +13,12 @@ from datetime import date
 
 from flask import Response
 
-from registry.compliance.exports import XLSX, safe_cell, to_csv  # the compliance export's CSV and formula guard
+from registry.compliance.exports import to_csv
 from registry.core import clock
 from registry.core.geography import region_label
 from registry.core.scope import visible_cpoms
+from registry.core.spreadsheets import XLSX
+from registry.core.spreadsheets import safe as safe_cell
 from registry.cpom import workflow
 from registry.cpom.assessment import ASSESSMENT_LABELS
 from registry.cpom.campaign import YearState, year_state
