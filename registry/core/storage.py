@@ -4,6 +4,7 @@ Bytes are written to a temporary file in the same folder, fsynced, then renamed 
 is never overwritten, so a database row written after `store()` returns always points at complete bytes.
 """
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -11,7 +12,20 @@ from pathlib import Path
 
 from flask import current_app
 
+from registry.core.errors import DomainError
+
 CHUNK = 1024 * 1024
+#: What the file system answers when the store cannot take a document: full, read-only, or not ours to write.
+UNAVAILABLE = {errno.ENOSPC: "le disque est plein", errno.EDQUOT: "le quota de stockage est atteint",
+               errno.EROFS: "le stockage est en lecture seule", errno.EACCES: "le stockage refuse l'écriture",
+               errno.EPERM: "le stockage refuse l'écriture"}
+
+
+class StorageUnavailable(DomainError):
+    """The document store cannot write (503): the operator must act; nothing was recorded."""
+
+    status = 503
+    code = "storage_unavailable"
 
 
 class DocumentStore:
@@ -24,7 +38,18 @@ class DocumentStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def store(self, data: bytes) -> tuple[str, int]:
-        """Store bytes; returns (sha256, size). Storing the same bytes twice keeps the first copy."""
+        """Store bytes; returns (sha256, size). Storing the same bytes twice keeps the first copy. A store that
+        cannot write (full, read-only) raises StorageUnavailable, with a French message and a line in the log."""
+        try:
+            return self._store(data)
+        except OSError as error:
+            if error.errno not in UNAVAILABLE:
+                raise
+            current_app.logger.error("Document store %s cannot write: %s", self.root, error)
+            raise StorageUnavailable(f"Stockage des documents indisponible : {UNAVAILABLE[error.errno]}. Rien n'a "
+                                     "été enregistré ; réessayez plus tard ou prévenez l'administrateur.") from None
+
+    def _store(self, data: bytes) -> tuple[str, int]:
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path_for(sha256)
         if target.exists():
