@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from registry.backup.purge import find_leftovers, purge
 from registry.backup.services import BackupError, make_backup
 
 
@@ -28,4 +29,21 @@ def backup_command(directory):
                f"{documents['files']} document(s) ({documents['bytes']} octets).")
 
 
-COMMANDS = [backup_command]
+@click.command("purge", help="""Supprime ce qu'un arrêt brutal ou une course perdue a laissé : écritures interrompues du
+stockage (plus d'une heure), documents stockés qu'aucune ligne de la base ne nomme et dépôts en attente de
+confirmation jamais confirmés (plus de 24 heures). --dry-run les liste sans rien supprimer. À lancer chaque nuit,
+avant la sauvegarde.""")
+@click.option("--dry-run", is_flag=True, help="Lister seulement.")
+@with_appcontext
+def purge_command(dry_run):
+    leftovers = find_leftovers()
+    for path in leftovers.all:
+        click.echo(str(path))
+    if not dry_run:
+        purge(leftovers)
+    verb = "à supprimer" if dry_run else "supprimé(s)"
+    click.echo(f"{len(leftovers.incoming)} écriture(s) interrompue(s), {len(leftovers.orphans)} document(s) orphelin(s), "
+               f"{len(leftovers.held)} dépôt(s) en attente {verb}.")
+
+
+COMMANDS = [backup_command, purge_command]
