@@ -2,10 +2,17 @@
 
 import gc
 
-from registry import create_app
+# Start-up (the registry's modules, then the application) makes objects that live as long as the process: the
+# cycle collector would walk them again and again while they are made (a fifth of a command's start-up) and
+# find nothing to free, so it waits until they are all made.
+gc.disable()
+try:
+    from registry import create_app
 
-app = create_app()
-# What is loaded by now (modules, classes, the application) lives as long as the process: the cycle collector
-# stops walking it at every full collection (about 50 ms each on a loaded worker), and forked workers no longer
-# copy those pages when it would have touched them.
-gc.freeze()
+    app = create_app()
+finally:
+    # What is loaded by now (modules, classes, the application) lives as long as the process: the cycle collector
+    # stops walking it at every full collection (about 50 ms each on a loaded worker), and forked workers no
+    # longer copy those pages when it would have touched them.
+    gc.freeze()
+    gc.enable()

@@ -1,13 +1,17 @@
 """FINESS import at national scale: 100,000 establishments (plus their geolocation lines) generated from the real
 sample rows, imported through the application, against a raw csv.reader + sqlite3 executemany of the same rows.
 
-Two figures: `finess_import`, the first import into an empty database, and `finess_reimport`, the same file
-imported again (every row looked up and compared, all unchanged: the daily case). Each application run happens
-in a child process of its own, so that its peak RSS is its own.
+Three figures: `finess_import`, the first import into an empty database, and `finess_reimport`, the same file
+imported again (every row looked up and compared, all unchanged: the daily case), both timed around
+import_finess() in a child process of its own (so that its peak RSS is its own); and `finess_import_process`,
+what a user waits for: the whole `flask --app wsgi import-finess FILE` process (start-up included) on a migrated
+empty database, against the raw import as a whole process of its own (`--raw`, the standard library only). Both
+processes run with bytecode cached as on an installed machine (a temporary PYTHONPYCACHEPREFIX).
 """
 
 import csv
 import json
+import os
 import random
 import resource
 import sqlite3
@@ -17,15 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from registry.core.geography import DEPARTEMENTS, OVERSEAS_INSEE_PREFIX
-from registry.organisations.identifiers import finess_with_key
-
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "finess" / "etalab-cs1100502-20260512-sample-lines.csv"
 ESTABLISHMENTS = 100_000
 #: Latin-1 like the historical extracts, so that the encoding detection does its full work.
 ENCODING = "cp1252"
-METROPOLITAN = sorted(code for code in DEPARTEMENTS if code not in OVERSEAS_INSEE_PREFIX)
 #: FINESS number prefix (4 characters) of the overseas départements that appear in the sample.
 OVERSEAS_PREFIX = {"9A": "9701", "9B": "9702", "9C": "9703", "9D": "9704", "9F": "9805", "9J": "9806"}
 LAMBERT_SOURCE = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"
@@ -34,6 +34,10 @@ UTM_SOURCE = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,UTM_N20"
 
 def generate(path: Path, count: int = ESTABLISHMENTS, seed: int = 2154) -> None:
     """A cs1100507-like extract: header, every structureet line, then every geolocalisation line."""
+    from registry.core.geography import DEPARTEMENTS, OVERSEAS_INSEE_PREFIX
+    from registry.organisations.identifiers import finess_with_key
+
+    metropolitan = sorted(code for code in DEPARTEMENTS if code not in OVERSEAS_INSEE_PREFIX)
     rng = random.Random(seed)
     with SAMPLE.open(encoding="utf-8", newline="") as handle:
         header, *templates = list(csv.reader(handle, delimiter=";"))
@@ -46,7 +50,7 @@ def generate(path: Path, count: int = ESTABLISHMENTS, seed: int = 2154) -> None:
             fields = list(templates[index % len(templates)])
             overseas = index % 30 == 0  # about the national share of overseas establishments
             departement = fields[13] if overseas and fields[13] in OVERSEAS_PREFIX else \
-                METROPOLITAN[index % len(METROPOLITAN)]
+                metropolitan[index % len(metropolitan)]
             prefix = OVERSEAS_PREFIX.get(departement, departement)
             serial = serials[prefix] = serials.get(prefix, 0) + 1
             fields[1] = finess_with_key(f"{prefix}{serial:0{8 - len(prefix)}d}")
@@ -89,14 +93,14 @@ def app_import(path: Path, database: Path, runs: int) -> dict:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def raw_import(path: Path, workdir: Path, app_database: Path) -> dict:
+def raw_import(path: Path, workdir: Path, app_database: Path, name: str = "raw.sqlite3") -> dict:
     """The floor: csv.reader and one executemany into a table of the same schema, no checks, no conversion."""
     schema = sqlite3.connect(app_database)
     ddl = [sql for (sql,) in schema.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name = 'organisations' AND sql IS NOT NULL ORDER BY type DESC")]
     columns = [row[1] for row in schema.execute("PRAGMA table_info(organisations)")]
     schema.close()
-    connection = sqlite3.connect(workdir / "raw.sqlite3")
+    connection = sqlite3.connect(workdir / name)
     for statement in ddl:
         connection.execute(statement)
     insert = f"INSERT INTO organisations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
@@ -131,19 +135,52 @@ def run_app(path: Path, database: Path, runs: int) -> dict:
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
+def timed_process(command: list[str], env: dict) -> tuple[float, str, float]:
+    """(wall seconds, standard output, peak RSS in MB) of one whole child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    output = child.stdout.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[2:])} exited with {child.returncode}")
+    return seconds, output, usage.ru_maxrss / 1024
+
+
+def process_side_by_side(path: Path, workdir: Path, env: dict) -> tuple[dict, dict]:
+    """`flask --app wsgi import-finess` and the raw import, each a whole process on an empty database."""
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    database = workdir / "process.sqlite3"
+    env = {**env, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench",
+           "STORAGE_DIR": str(workdir / "storage")}
+    subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
+    seconds, output, peak_mb = timed_process([*flask, "import-finess", str(path)], env)
+    counts = dict(part.split(" ") for part in output.splitlines()[0].split(", "))  # created N, updated N, ...
+    app = {"rows": int(counts["created"]) + int(counts["updated"]) + int(counts["unchanged"]),
+           "rejected": int(counts["rejected"]), "seconds": seconds, "peak_rss_mb": peak_mb}
+    raw_seconds, output, _peak = timed_process(
+        [sys.executable, "-m", "benchmarks.finess_import", "--raw", str(path), str(workdir), str(database)], env)
+    return app, {"rows": json.loads(output)["rows"], "seconds": raw_seconds}
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-finess-") as tmp:
         workdir = Path(tmp)
         path = workdir / "etalab-cs1100507-stock-bench.csv"
         generate(path)
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": str(workdir / "pycache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         first = run_app(path, workdir / "first.sqlite3", runs=1)
         again = run_app(path, workdir / "again.sqlite3", runs=2)
         raw = raw_import(path, workdir, workdir / "first.sqlite3")
-    raw_rate = raw["rows"] / raw["seconds"]
-    for name, app in (("finess_import", first), ("finess_reimport", again)):
+        process, raw_process = process_side_by_side(path, workdir, env)
+    figures = (("finess_import", first, raw), ("finess_reimport", again, raw),
+               ("finess_import_process", process, raw_process))
+    for name, app, raw in figures:
         if app["rows"] != raw["rows"] or app["rejected"]:
             raise RuntimeError(f"{name}: {app['rows']} rows ({app['rejected']} rejected), raw {raw['rows']}")
-        app_rate = app["rows"] / app["seconds"]
+        app_rate, raw_rate = app["rows"] / app["seconds"], raw["rows"] / raw["seconds"]
         print(f"BENCH {name} app={app_rate:.0f} raw={raw_rate:.0f} unit=rows/s ratio={app_rate / raw_rate:.2f} "
               f"peak_rss_mb={app['peak_rss_mb']:.0f}", flush=True)
 
@@ -151,5 +188,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--app":
         print(json.dumps(app_import(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))))
+    elif len(sys.argv) == 5 and sys.argv[1] == "--raw":  # a whole process of its own: the standard library only
+        print(json.dumps(raw_import(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), "raw-process.sqlite3")))
     else:
         main()

@@ -1,5 +1,7 @@
 """The JSON API under /api/v1 (docs/interface.md), documented by an OpenAPI document generated from the code."""
 
+import threading
+
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
@@ -9,9 +11,38 @@ from registry.extensions import csrf
 
 
 class Api(SmorestApi):
-    """flask-smorest's Api, leaving errors to registry.core.errors (one JSON error format, HTML for pages)."""
+    """flask-smorest's Api, leaving errors to registry.core.errors (one JSON error format, HTML for pages), and
+    documenting its blueprints in the OpenAPI document when the document is first read, not at start-up: their
+    routes are there at once, the document (schemas converted, paths added, in the order of registration) is the
+    same, and no command pays for it."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, *args, **kwargs):
+        self._undocumented: list[tuple] = []  # (blueprint, name, parameters), in the order of registration
+        self._documenting = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self):
+        if self._undocumented:
+            with self._documenting:
+                for blueprint, name, parameters in self._undocumented:  # what Api.register_blueprint documents
+                    blueprint.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+                    self._spec.tag({"name": name, "description": blueprint.description})
+                self._undocumented = []
+        return self._spec
+
+    @spec.setter
+    def spec(self, value):
+        self._spec = value
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """flask-smorest's Api.register_blueprint (0.47), the documentation left to the first read of `spec`."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
 
     def _register_error_handlers(self):
         pass

@@ -6,8 +6,6 @@ SQLite the database write lock serialises the two.
 """
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from registry.conventions.models import ReferenceCounter
 from registry.extensions import db
@@ -18,7 +16,10 @@ def format_reference(finess_et: str, year: int, number: int) -> str:
 
 
 def next_number(hospital_id: int, year: int) -> int:
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    if db.session.get_bind().dialect.name == "postgresql":  # each dialect module loaded only where it is in use
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     db.session.execute(insert(ReferenceCounter)
                        .values(hospital_id=hospital_id, year=year, last_number=0)
                        .on_conflict_do_nothing())

@@ -20,7 +20,6 @@ from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES, unknown
 from registry.documents.context import ContextError
 from registry.documents.manifest import parse_manifest
 from registry.documents.problems import RenderError
-from registry.documents.render import render_convention
 from registry.documents.versions import current_version, template_bytes
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
@@ -145,6 +144,8 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
 
 def generate_draft(convention: Convention, *, actor=None, today: date | None = None) -> ConventionDocument:
     """Render a new draft version, store its bytes (before the row), keep its context snapshot and SHA-256."""
+    from registry.documents.render import render_convention  # docx, docxtpl: loaded by the first draft
+
     if convention.template_version is None:
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
     if convention.status not in EDITABLE_STATUSES:

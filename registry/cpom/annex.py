@@ -18,7 +18,6 @@ from registry.cpom.avenants import Target, target_for
 from registry.cpom.catalogue import catalogue_of, spec_of
 from registry.cpom.wording import target_text
 from registry.cpom.models import Cpom, CpomEngagement
-from registry.documents.render import render_convention
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "convention_templates" / "cpom" / "volet_lien_ville_hopital.docx"
 #: The template's name in the process-wide cache of prepared templates.
@@ -99,6 +98,8 @@ def context(cpom: Cpom) -> dict:
 def render_annex(cpom: Cpom, template: Path | bytes | None = None) -> bytes:
     """The annex .docx of ``cpom`` (``template``: another version of the Word template, by default the one in
     convention_templates/cpom/)."""
+    from registry.documents.render import render_convention  # the Word libraries load on first use
+
     return render_convention(TEMPLATE if template is None else template, context(cpom),
                              name=TEMPLATE_NAME if template is None else None)
 

@@ -13,8 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import docx
-from docx.shared import Cm
 
 from registry.core import clock
 from registry.core.french import french_date
@@ -123,6 +121,8 @@ def _table(document, headings: list[str], rows: list[list[str]], widths: tuple[f
 
 def set_widths(table, widths: tuple[float, ...]) -> None:
     """Column widths in centimetres: on the grid (which LibreOffice reads) and on every cell (which Word reads)."""
+    from docx.shared import Cm
+
     table.autofit = False
     for column, width in zip(table.columns, widths):
         column.width = Cm(width)
@@ -141,6 +141,8 @@ def _hospitals(lines: list[Line]) -> list[tuple[str, str, list[Line]]]:
 
 def render_report(cpoms: list[Cpom], year: int, region: str | None = None) -> bytes:
     """The campaign report of ``year`` (.docx)."""
+    import docx
+
     summary = summarise(cpoms, year, region)
     total = len(summary.lines)
     document = a4(docx.Document())
@@ -197,6 +199,8 @@ def render_report(cpoms: list[Cpom], year: int, region: str | None = None) -> by
 
 def a4(document, margin_cm: float = 2.0):
     """The document on A4 paper with ``margin_cm`` on each side (python-docx's default template is US Letter)."""
+    from docx.shared import Cm
+
     for section in document.sections:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(margin_cm)

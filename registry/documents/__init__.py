@@ -8,15 +8,31 @@ through a preparation cache, and the validation of uploaded templates.
     problems = validate_template(uploaded_bytes, manifest_dict)     # [Problem], never raises
 """
 
-from registry.documents.cache import TemplateCache, default_cache
-from registry.documents.context import (ContextError, Party, Representative, build_context, french_date,
-                                        party_from_organisation)
-from registry.documents.library import TemplateFile, TemplateLibrary
-from registry.documents.manifest import Manifest, ManifestError, load_manifest, parse_manifest, validate_manifest
-from registry.documents.package import Limits, PackageError, limits_for
-from registry.documents.problems import Problem, RenderError
-from registry.documents.render import DocumentProperties, render_convention
-from registry.documents.validation import validate_template
+import importlib
+
+#: Where each public name lives. Loaded on first use (PEP 562): rendering and validation bring in docx, docxtpl
+#: and lxml, which the models (through registry.documents.context) and most commands never need.
+_EXPORTS = {
+    "TemplateCache": "cache", "default_cache": "cache",
+    "ContextError": "context", "Party": "context", "Representative": "context", "build_context": "context",
+    "french_date": "context", "party_from_organisation": "context",
+    "TemplateFile": "library", "TemplateLibrary": "library",
+    "Manifest": "manifest", "ManifestError": "manifest", "load_manifest": "manifest", "parse_manifest": "manifest",
+    "validate_manifest": "manifest",
+    "Limits": "package", "PackageError": "package", "limits_for": "package",
+    "Problem": "problems", "RenderError": "problems",
+    "DocumentProperties": "render", "render_convention": "render",
+    "validate_template": "validation",
+}
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ContextError", "DocumentProperties", "Limits", "Manifest", "ManifestError", "PackageError", "Party",

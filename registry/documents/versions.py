@@ -18,7 +18,6 @@ from registry.documents.manifest import parse_manifest, validate_manifest
 from registry.documents.models import SOURCE_SHIPPED, SOURCE_UPLOAD, TemplateVersion
 from registry.documents.package import limits_for
 from registry.documents.problems import Problem
-from registry.documents.validation import validate_template
 from registry.extensions import db
 
 
@@ -79,6 +78,8 @@ def sync_shipped_templates() -> list[TemplateVersion]:
 
 def check_upload(data: bytes, manifest) -> list[Problem]:
     """Every problem of an uploaded template with its manifest; empty when it can be stored."""
+    from registry.documents.validation import validate_template  # docx, docxtpl, lxml: loaded when needed
+
     problems = validate_manifest(manifest)
     if problems:
         return problems

@@ -99,11 +99,15 @@ def repair_siret(value: str) -> str | None:
 
 
 def optional(repair, value: str | None, warnings: list[str], *label: str):
-    """A value the row can live without: when it cannot be repaired it is dropped with a warning."""
+    """A value the row can live without: blank is None, and when it cannot be repaired it is dropped with a
+    warning."""
     if value is None:
         return None
+    value = str(value)
+    if not value.strip():
+        return None  # what every repair makes of it, without the call
     try:
-        return repair(str(value), *label)
+        return repair(value, *label)
     except ValueProblem as problem:
         warnings.append(str(problem))
         return None

@@ -25,6 +25,9 @@ def luhn_ok(digits: str) -> bool:
 FINESS_PREFIXES = frozenset({code for code in DEPARTEMENTS if not code.startswith("9") or code.isdigit()}
                             | {"97", "98"})
 
+#: A well-formed FINESS number, its département prefix included, in one match: only its key is left to check.
+FINESS_WELL_FORMED = re.compile(f"(?:{'|'.join(sorted(FINESS_PREFIXES))})[0-9]{{7}}")
+
 #: FINESS département code of an overseas number, from its first four characters (seen in the 2026 extract).
 OVERSEAS_FINESS_DEPARTEMENT = {"9701": "9A", "9702": "9B", "9703": "9C", "9704": "9D", "9805": "9F", "9806": "9J"}
 
@@ -53,6 +56,8 @@ def finess_problem(number: str | None) -> str | None:
     Nine characters: the département code (01…95, 2A, 2B, or 97/98 overseas), six digits, and a Luhn check
     key. For Corsica the letter is read as a digit (2A → 21, 2B → 22) when computing the key.
     """
+    if number and FINESS_WELL_FORMED.fullmatch(number) and luhn_ok(finess_key_digits(number)):
+        return None  # the usual case (a national import checks 200,000 numbers): one match and one sum
     if not number:
         return "numéro FINESS manquant"
     if len(number) != 9:
