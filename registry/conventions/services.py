@@ -16,6 +16,7 @@ from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.french import french_join
 from registry.core.storage import document_store
+from registry.core.transaction import lock_row
 from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES, unknown_codes
 from registry.documents.context import ContextError
 from registry.documents.manifest import parse_manifest
@@ -148,6 +149,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
 
     if convention.template_version is None:
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
+    lock_row(convention)  # concurrent drafts number their versions one after the other
     if convention.status not in EDITABLE_STATUSES:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
     context = convention_context(convention, generated_on=today or clock.today())

@@ -15,6 +15,7 @@ from registry.conventions import lifecycle
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
 from registry.core.errors import Conflict
 from registry.core.storage import document_store
+from registry.core.transaction import lock_row
 from registry.extensions import db
 
 PDF = "application/pdf"
@@ -48,6 +49,7 @@ def may_attach_copy(convention: Convention) -> bool:
 
 def attach_signed_copy(convention: Convention, data: bytes, *, actor=None) -> ConventionDocument:
     """Check and store a signed PDF as the convention's newest signed copy; the caller commits."""
+    lock_row(convention)  # concurrent uploads number their versions one after the other
     if not may_attach_copy(convention):
         raise Conflict("La copie signée se dépose quand la convention est « à signer » ou « signée » "
                        f"(elle est « {lifecycle.STATUS_LABELS.get(convention.status, convention.status)} »).")

@@ -2,12 +2,14 @@
 one event, on SQLite (requests that write take its lock at their start, core/sqlite.py) as on PostgreSQL (row
 locks); and a database kept busy longer than its wait answers 503 « réessayez », never 500."""
 
+import io
 import threading
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from registry.conventions import lifecycle
+from registry.conventions.models import KIND_SIGNED
 from registry.extensions import db
 from tests.api.test_convention_lifecycle import URL, convention_in, events, scene, upload  # noqa: F401
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
@@ -72,3 +74,38 @@ def test_a_busy_database_answers_503(app, client, scene, monkeypatch):
                            headers=scene.world.headers["hospital"])
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "database_busy"
+
+
+def test_concurrent_signed_copies_never_500(app, client, scene):
+    convention = convention_in(scene, lifecycle.A_SIGNER)
+    db.session.commit()
+    headers = scene.world.headers["hospital"]
+    url = f"{URL}/{convention.id}/signed-copy"
+    statuses = []
+    barrier = threading.Barrier(6)
+
+    def send(data):
+        with app.test_client() as other:
+            barrier.wait()
+            statuses.append(other.post(url, headers=headers,
+                                       data={"file": (io.BytesIO(data), "c.pdf")},
+                                       content_type="multipart/form-data").status_code)
+
+    copies = [signed_pdf() for _ in range(6)]
+    threads = [threading.Thread(target=send, args=(data,)) for data in copies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [201] * 6
+    db.session.expire_all()
+    versions = sorted(document.version for document in convention.documents if document.kind == KIND_SIGNED)
+    assert versions == list(range(1, 7))
+
+
+def test_concurrent_drafts_never_500(app, client, scene):
+    convention = convention_in(scene, lifecycle.EN_NEGOCIATION)
+    db.session.commit()
+    call = ("POST", f"{URL}/{convention.id}/drafts", None, scene.world.headers["hospital"])
+    statuses = together(app, [call] * 5)
+    assert all(status < 500 for status in statuses) and statuses.count(201) >= 1
