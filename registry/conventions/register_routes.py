@@ -53,8 +53,9 @@ def _max_pdf_bytes() -> int:
 @bp.url_value_preprocessor
 def _allow_a_larger_stock(endpoint, values):
     """The stock upload may exceed MAX_CONTENT_LENGTH: raised here, the only hook that runs before the CSRF
-    check reads the request body, and for that one endpoint."""
-    if endpoint == "conventions.import_upload" and request.method == "POST":
+    check reads the request body, for that one endpoint and a signed-in user only (an anonymous body is read no
+    further than the usual limit)."""
+    if endpoint == "conventions.import_upload" and request.method == "POST" and current_user.is_authenticated:
         request.max_content_length = ARCHIVE_UPLOAD_FACTOR * _max_pdf_bytes() + SPREADSHEET_MAX_BYTES + MIB
 
 
@@ -129,6 +130,10 @@ def _hold(hospital, upload: ImportForm) -> dict:
     """Keep the uploads under a new token named in the session when both can be read; else {field: message}."""
     spreadsheet, archive = upload.spreadsheet.data.read(SPREADSHEET_MAX_BYTES + 1), upload.archive.data
     _purge_stale()
+    if _held_bytes() > int(current_app.config["HELD_IMPORTS_MAX_MB"]) * MIB:
+        current_app.logger.warning("Held imports exceed HELD_IMPORTS_MAX_MB: upload refused")
+        return {"archive": "Trop d'imports attendent une confirmation sur le serveur : confirmez ou abandonnez le "
+                           "vôtre, ou réessayez plus tard (l'administrateur est prévenu)."}
     token = secrets.token_urlsafe(24)
     folder = _imports_root() / token
     folder.mkdir(parents=True, mode=0o700)
@@ -145,9 +150,7 @@ def _hold(hospital, upload: ImportForm) -> dict:
     if errors:
         shutil.rmtree(folder, ignore_errors=True)
         return errors
-    replaced = _held(hospital)
-    if replaced is not None:  # one waiting import per hospital and session: the new upload replaces it
-        shutil.rmtree(replaced.folder, ignore_errors=True)
+    _release_this_users(hospital, keep=folder)  # one waiting import per hospital and user: the new one replaces it
     (folder / SPREADSHEET).write_bytes(spreadsheet)
     (folder / META).write_text(json.dumps({
         "hospital_id": hospital.id, "user_id": current_user.id, "created": time.time(),
@@ -155,6 +158,25 @@ def _hold(hospital, upload: ImportForm) -> dict:
         "archive": _display_name(archive.filename)}))
     session[_session_key(hospital)] = token
     return {}
+
+
+def _held_bytes() -> int:
+    """What all the imports waiting for a confirmation weigh."""
+    root = _imports_root()
+    return sum(path.stat().st_size for path in root.rglob("*") if path.is_file()) if root.is_dir() else 0
+
+
+def _release_this_users(hospital, keep: Path) -> None:
+    """Delete the user's other imports waiting for this hospital, whatever session cookie came with the upload."""
+    for meta_file in _imports_root().glob(f"*/{META}"):
+        if meta_file.parent == keep:
+            continue
+        try:
+            meta = json.loads(meta_file.read_text())
+        except (OSError, ValueError):
+            continue
+        if meta.get("hospital_id") == hospital.id and meta.get("user_id") == current_user.id:
+            shutil.rmtree(meta_file.parent, ignore_errors=True)
 
 
 def _display_name(filename: str | None) -> str:

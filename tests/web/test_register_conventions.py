@@ -187,15 +187,18 @@ def test_confirming_when_one_row_is_bad_is_refused_and_creates_nothing(client, d
     assert len(held_folders(app)) == 1 and not held_folders(app)[0].name.endswith(".confirmation")
 
 
-def test_the_confirmation_checks_again_what_changed_since_the_preview(client, drafting, login):
+def test_the_confirmation_checks_again_what_changed_since_the_preview(client, drafting, login, make_user):
     login(drafting.staff)
     spreadsheet, archive = stock(drafting)
     upload(client, drafting, spreadsheet, archive)
     token = token_of(client, drafting)
-    other = client.application.test_client()  # the same stock registered meanwhile, in another session
-    login_as(other, drafting.staff)
-    upload(other, drafting, spreadsheet, archive)
-    other.post(import_url(drafting, "/confirmer"), data={"token": token_of(other, drafting)})
+    other = client.application.test_client()  # the same stock registered meanwhile by a colleague
+    colleague = make_user("hospital", organisations=[drafting.hospital.organisation])
+    db.session.commit()
+    with client.application.app_context():  # the colleague's requests do not share this test's context
+        login_as(other, colleague)
+        upload(other, drafting, spreadsheet, archive)
+        other.post(import_url(drafting, "/confirmer"), data={"token": token_of(other, drafting)})
     assert len(conventions()) == 2
     response = client.post(import_url(drafting, "/confirmer"), data={"token": token})
     assert response.status_code == 422 and "déjà enregistrée" in text(response)
@@ -376,3 +379,31 @@ def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, d
     assert "déjà enregistrée" in text(next(r for r in responses.values() if r.status_code == 422))
     db.session.expire_all()
     assert len(conventions()) == 2
+
+
+def test_a_replayed_session_cookie_does_not_pile_imports_up(client, drafting, login, app):
+    login(drafting.staff)
+    cookie = client.get_cookie("session").value
+    for _ in range(3):
+        client.set_cookie("session", cookie)  # the session as it was before any upload
+        assert upload(client, drafting, *stock(drafting)).status_code == 302
+    assert len(held_folders(app)) == 1
+
+
+@pytest.mark.parametrize("app_config", [{"HELD_IMPORTS_MAX_MB": 0}])
+def test_uploads_stop_when_the_held_imports_are_too_heavy(client, drafting, login, app):
+    login(drafting.staff)
+    (Path(app.instance_path) / "imports" / "someone-else").mkdir(parents=True)
+    (Path(app.instance_path) / "imports" / "someone-else" / "archive.zip").write_bytes(b"x" * 10)
+    response = upload(client, drafting, *stock(drafting))
+    assert response.status_code == 200 and "Trop d'imports attendent une confirmation" in text(response)
+    assert [folder.name for folder in held_folders(app)] == ["someone-else"]
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_an_anonymous_upload_is_read_no_further_than_the_usual_limit(client, drafting, app):
+    """The CSRF check reads the body before the access check: for an anonymous user, within the usual limit."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(import_url(drafting), content_type="multipart/form-data",
+                           data={"archive": (io.BytesIO(b"x" * (limit + 1)), "pdf.zip")})
+    assert response.status_code == 413
