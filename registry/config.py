@@ -10,12 +10,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Environment variables read on top of the defaults and instance/config.py (docs/interface.md, "Configuration").
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
             "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
-            "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "HELD_IMPORTS_MAX_MB", "PRODUCTION", "PROXY_FIX",
-            "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY",
+            "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS",
+            "PDF_QUEUE_SECONDS", "PRODUCTION", "PROXY_FIX", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY",
             "BASE_URL", "REMINDER_DELAYS_DAYS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
             "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
-INT_KEYS = {"MAX_UPLOAD_MB", "HELD_IMPORTS_MAX_MB", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "MAIL_PORT",
-            "PROXY_FIX"}
+INT_KEYS = {"MAX_UPLOAD_MB", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
+            "MAIL_PORT", "PROXY_FIX"}
 #: Read as yes/no: 1, true, oui, yes (any case) are yes.
 BOOL_KEYS = {"MAIL_USE_TLS", "PRODUCTION", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY"}
 
@@ -27,6 +27,9 @@ def default_config(instance_path: str) -> dict:
         "STORAGE_DIR": str(instance / "storage"),
         "CONVENTION_TEMPLATES_DIR": str(PROJECT_ROOT / "convention_templates"),
         "MAX_UPLOAD_MB": 25,
+        # PDF previews of drafts: LibreOffice processes at a time on the machine, and how long a request waits for one.
+        "PDF_CONVERSIONS": 2,
+        "PDF_QUEUE_SECONDS": 30,
         # What the uploads waiting for a confirmation (stock imports) may weigh together on the server.
         "HELD_IMPORTS_MAX_MB": 2048,
         # PEM bundle of the certificates trusted for electronic signatures; none: signatures are checked for

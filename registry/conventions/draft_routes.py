@@ -10,7 +10,8 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from registry.conventions.models import Convention, ConventionDocument
-from registry.conventions.preview import PDF_UNAVAILABLE, docx_to_html, docx_to_pdf, soffice
+from registry.conventions.pdf_previews import draft_pdf
+from registry.conventions.preview import PDF_UNAVAILABLE, docx_to_html, soffice
 from registry.conventions.routes import bp
 from registry.conventions.lifecycle import EDITABLE_STATUSES
 from registry.conventions.services import convention_drafts, generate_draft, get_draft
@@ -78,6 +79,7 @@ def preview_draft(convention_id: int, version: int):
 @signed_in
 def pdf_draft(convention_id: int, version: int):
     document = _draft(get_convention(convention_id), version)
-    pdf = docx_to_pdf(document_store().read(document.sha256))  # PreviewUnavailable: 503 page with the reason
+    # Converted once per draft, a few at a time on the machine; PreviewUnavailable: 503 page with the reason.
+    pdf = draft_pdf(document.sha256, lambda: document_store().read(document.sha256))
     return send_file(io.BytesIO(pdf), mimetype="application/pdf",
                      download_name=document.filename.rsplit(".", 1)[0] + ".pdf")

@@ -2,6 +2,8 @@
 
 import os
 import stat
+import threading
+import time
 
 import pytest
 
@@ -127,3 +129,72 @@ def test_pdf_preview_that_fails_says_so(client, hostile_convention, fake_soffice
     fake_soffice("fail")
     response = client.get(f"/conventions/{hostile_convention.id}/projets/1.pdf")
     assert response.status_code == 503 and "LibreOffice n'a pas pu convertir le projet" in text(response)
+
+
+def test_a_draft_is_converted_once(client, hostile_convention, fake_soffice):
+    arguments = fake_soffice()
+    url = f"/conventions/{hostile_convention.id}/projets/1.pdf"
+    assert client.get(url).data == minimal_pdf()
+    arguments.unlink()
+    again = client.get(url)
+    assert again.status_code == 200 and again.data == minimal_pdf()
+    assert not arguments.exists()  # served from the kept PDF: LibreOffice did not run
+
+
+def test_conversions_run_a_few_at_a_time(app, monkeypatch):
+    from registry.conventions import pdf_previews
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow_conversion(data):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return b"%PDF-1.4 " + data
+
+    monkeypatch.setattr(pdf_previews, "docx_to_pdf", slow_conversion)
+    results = []
+
+    def convert(number):
+        with app.app_context():
+            results.append(pdf_previews.draft_pdf(f"{number:064x}", lambda: str(number).encode()))
+
+    threads = [threading.Thread(target=convert, args=(number,)) for number in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(results) == 5 and most[0] == 2
+
+
+@pytest.mark.parametrize("app_config", [{"PDF_CONVERSIONS": 1, "PDF_QUEUE_SECONDS": 0.2}])
+def test_every_slot_busy_answers_retry_later(app, monkeypatch):
+    from registry.conventions import pdf_previews
+    from registry.conventions.preview import PreviewUnavailable
+
+    started, release = threading.Event(), threading.Event()
+
+    def held_conversion(data):
+        started.set()
+        release.wait(10)
+        return b"%PDF-1.4"
+
+    monkeypatch.setattr(pdf_previews, "docx_to_pdf", held_conversion)
+
+    def first():
+        with app.app_context():
+            pdf_previews.draft_pdf("a" * 64, lambda: b"a")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    started.wait(10)
+    try:
+        with pytest.raises(PreviewUnavailable, match="réessayez dans un instant"):
+            pdf_previews.draft_pdf("b" * 64, lambda: b"b")
+    finally:
+        release.set()
+        thread.join(timeout=10)
