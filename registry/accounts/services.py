@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, ApiToken, User
+from registry.accounts.passwords import password_problems
 from registry.audit.services import record_audit
 from registry.core.errors import DomainError
 from registry.core.geography import REGIONS
@@ -14,7 +15,6 @@ from registry.extensions import db
 from registry.organisations.models import Organisation
 
 ROLES = (ROLE_ADMIN, ROLE_HOSPITAL, ROLE_ARS)
-MIN_PASSWORD_LENGTH = 10
 
 
 def find_user(email: str) -> User | None:
@@ -28,8 +28,8 @@ def create_user(email: str, password: str, role: str, *, finess: list[str] = (),
         raise DomainError(f"adresse électronique invalide : « {email} »")
     if role not in ROLES:
         raise DomainError(f"rôle inconnu « {role} » (admin, hospital ou ars)")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères")
+    for problem in password_problems(password, email):
+        raise DomainError(problem)
     if find_user(email):
         raise DomainError(f"un compte existe déjà pour {email}")
     if role == ROLE_ARS and region not in REGIONS:

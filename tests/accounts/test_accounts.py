@@ -19,7 +19,11 @@ def test_password_is_hashed_with_a_current_algorithm(app):
 @pytest.mark.parametrize("kwargs, message", [
     ({"email": "sans-arobase", "role": "admin"}, "adresse électronique invalide"),
     ({"email": "a@b.fr", "role": "chef"}, "rôle inconnu"),
-    ({"email": "a@b.fr", "role": "admin", "password": "court"}, "au moins 10 caractères"),
+    ({"email": "a@b.fr", "role": "admin", "password": "court"}, "au moins 12 caractères"),
+    ({"email": "a@b.fr", "role": "admin", "password": "123456789012"}, "plus courants"),
+    ({"email": "a@b.fr", "role": "admin", "password": "Password2026!"}, "plus courants"),
+    ({"email": "a@b.fr", "role": "admin", "password": "aaaaaaaaaaaa"}, "plus courants"),
+    ({"email": "marie.durand@ch.fr", "role": "admin", "password": "marie.durand-2026"}, "adresse électronique"),
     ({"email": "a@b.fr", "role": "ars"}, "région"),
     ({"email": "a@b.fr", "role": "hospital"}, "au moins un numéro FINESS"),
     ({"email": "a@b.fr", "role": "hospital", "finess": ["210000000"]}, "introuvable"),
