@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email
+from wtforms.validators import DataRequired, Email, EqualTo
 
 
 class LoginForm(FlaskForm):
@@ -9,3 +9,15 @@ class LoginForm(FlaskForm):
         Email("Adresse électronique invalide.", check_deliverability=False)])
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
     submit = SubmitField("Se connecter")
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Mot de passe actuel", validators=[DataRequired("Indiquez votre mot de passe actuel.")])
+    new = PasswordField("Nouveau mot de passe", description="12 caractères au moins ; une phrase de passe convient "
+                                                            "très bien. Les mots de passe les plus courants sont "
+                                                            "refusés.",
+                        validators=[DataRequired("Indiquez le nouveau mot de passe.")])
+    confirm = PasswordField("Nouveau mot de passe, à nouveau", validators=[
+        DataRequired("Répétez le nouveau mot de passe."),
+        EqualTo("new", "Les deux saisies du nouveau mot de passe diffèrent.")])
+    submit = SubmitField("Changer le mot de passe")

@@ -6,8 +6,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from registry.accounts import sessions
-from registry.accounts.forms import LoginForm
-from registry.accounts.services import authenticate
+from registry.accounts.forms import LoginForm, PasswordChangeForm
+from registry.accounts.services import authenticate, change_password
+from registry.core.transaction import commit_or_error
 from registry.core.access import public, signed_in
 from registry.extensions import limiter
 
@@ -46,3 +47,19 @@ def logout():
     sessions.end(current_user._get_current_object())
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+@signed_in
+def password():
+    """Every user changes their own password; their other sessions end, this one goes on."""
+    form = PasswordChangeForm()
+    error = None
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        _, error = commit_or_error(lambda: change_password(user, form.current.data, form.new.data))
+        if error is None:
+            sessions.start(user)  # signed in again under the new session version
+            flash("Mot de passe changé. Vos autres sessions sont fermées.", "success")
+            return redirect(url_for("hospitals.index"))
+    return render_template("accounts/password.html", form=form, error=error), 422 if error else 200

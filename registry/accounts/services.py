@@ -93,3 +93,18 @@ def user_for_token(token: str) -> User | None:
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
     return api_token.user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own new password, after the current one; every other session of the user ends (the caller signs
+    this one in again)."""
+    if not user.check_password(current or ""):
+        raise DomainError("Le mot de passe actuel est incorrect.")
+    problems = password_problems(new, user.email)
+    if new == current:
+        problems.append("le nouveau mot de passe doit différer de l'actuel")
+    if problems:
+        raise DomainError("Mot de passe refusé : " + " ; ".join(problems) + ".")
+    user.set_password(new)
+    user.session_version = (user.session_version or 1) + 1
+    record_audit("user.password", user, f"Mot de passe de {user.email} changé par l'utilisateur", actor=user)
