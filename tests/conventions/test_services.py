@@ -116,6 +116,7 @@ def test_no_draft_once_frozen_or_without_template(shipped_templates, hospital_wi
 def test_concurrent_numbering_gives_distinct_numbers(app, make_hospital):
     hospital = make_hospital()
     db.session.commit()
+    hospital_id = hospital.id  # read here: the threads must not load attributes through this test's session
     numbers, errors = [], []
     barrier = threading.Barrier(4)
 
@@ -123,7 +124,7 @@ def test_concurrent_numbering_gives_distinct_numbers(app, make_hospital):
         try:
             with app.app_context():
                 barrier.wait()
-                numbers.append(next_number(hospital.id, 2027))
+                numbers.append(next_number(hospital_id, 2027))
                 db.session.commit()
         except Exception as error:  # reported below
             errors.append(error)
@@ -136,7 +137,7 @@ def test_concurrent_numbering_gives_distinct_numbers(app, make_hospital):
     assert errors == []
     assert sorted(numbers) == [1, 2, 3, 4]
     db.session.expire_all()
-    assert db.session.get(ReferenceCounter, (hospital.id, 2027)).last_number == 4
+    assert db.session.get(ReferenceCounter, (hospital_id, 2027)).last_number == 4
 
 
 def test_conventions_are_read_through_the_hospital_scope(app, shipped_templates, hospital_with_partners, make_user,

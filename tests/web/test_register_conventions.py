@@ -340,16 +340,18 @@ def test_the_stock_upload_may_exceed_the_single_upload_cap(client, drafting, log
     assert too_big.status_code == 413
 
 
-def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, drafting, login, app, monkeypatch):
-    """Two sessions confirm the same stock at once: the hospital's row lock makes the second re-check wait for the
-    first's commit, and see its conventions (PostgreSQL; SQLite has a single writer)."""
+def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, drafting, login, app, monkeypatch,
+                                                                        make_user):
+    """Two colleagues confirm the same stock at once: the hospital's row lock makes the second re-check wait for
+    the first's commit, and see its conventions (PostgreSQL; SQLite has a single writer)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL's row locks")
     spreadsheet, archive = stock(drafting)
     clients = [client, client.application.test_client()]
+    users = [drafting.staff, make_user("hospital", organisations=[drafting.hospital.organisation])]
     tokens = []
-    for each in clients:
-        login_as(each, drafting.staff)
+    for each, user in zip(clients, users):
+        login_as(each, user)
         upload(each, drafting, spreadsheet, archive)
         tokens.append(token_of(each, drafting))
     checked = threading.Barrier(2, timeout=3)
