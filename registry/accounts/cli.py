@@ -1,11 +1,11 @@
-"""create-user and create-token."""
+"""create-user, create-token and unlock-user."""
 
 import sys
 
 import click
 from flask.cli import with_appcontext
 
-from registry.accounts.services import ROLES, create_token, create_user, find_user
+from registry.accounts.services import ROLES, create_token, create_user, find_user, unlock
 from registry.core.errors import DomainError
 from registry.extensions import db
 
@@ -50,4 +50,17 @@ def create_token_command(email):
     click.echo(token)
 
 
-COMMANDS = [create_user_command, create_token_command]
+@click.command("unlock-user")
+@click.argument("email")
+@with_appcontext
+def unlock_user_command(email):
+    """Unlock an account locked after repeated wrong passwords (audited)."""
+    user = find_user(email)
+    if user is None:
+        _fail(f"aucun compte pour {email}")
+    unlock(user)
+    db.session.commit()
+    click.echo(f"Compte déverrouillé : {user.email}")
+
+
+COMMANDS = [create_user_command, create_token_command, unlock_user_command]

@@ -1,9 +1,11 @@
 """User accounts (roles admin, hospital, ars) and hashed API tokens."""
 
 import hashlib
+from datetime import datetime
+
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +39,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Part of the session's user id: bumped at logout, so that every cookie issued before is refused.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: Wrong passwords in a row, and until when the account refuses every login (accounts/services.py).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisations: Mapped[list[Organisation]] = relationship(secondary=user_organisations, lazy="selectin")
 

@@ -37,7 +37,8 @@ def login():
             sessions.start(user)
             flash(f"Bienvenue, {user.label}.", "success")
             return redirect(_safe_next(request.args.get("next")))
-        flash("Adresse électronique ou mot de passe incorrect.", "danger")
+        flash("Adresse électronique ou mot de passe incorrect. Après 10 essais erronés, le compte est verrouillé "
+              "15 minutes.", "danger")
     return render_template("accounts/login.html", form=form)
 
 

@@ -1,6 +1,7 @@
 """Account operations: create users and tokens, authenticate. They flush; the caller commits."""
 
 import secrets
+from datetime import UTC, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -9,12 +10,17 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, ApiToken, User
 from registry.accounts.passwords import password_problems
 from registry.audit.services import record_audit
+from registry.core import clock
 from registry.core.errors import DomainError
 from registry.core.geography import REGIONS
 from registry.extensions import db
 from registry.organisations.models import Organisation
 
 ROLES = (ROLE_ADMIN, ROLE_HOSPITAL, ROLE_ARS)
+#: After this many wrong passwords in a row, an account refuses every login for LOCK_DURATION (besides the limit
+#: per client address, which a distributed attempt would get round).
+LOCK_AFTER_FAILURES = 10
+LOCK_DURATION = timedelta(minutes=15)
 
 
 def find_user(email: str) -> User | None:
@@ -58,9 +64,35 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         _DUMMY.check_password(password or "")
         return None
-    if not user.check_password(password or "") or not user.active:
+    right = user.check_password(password or "")
+    now = clock.now()
+    if user.locked_until is not None and _aware(user.locked_until) > now:
+        return None  # locked: even the right password waits (the page says the same as for a wrong one)
+    if not right:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= LOCK_AFTER_FAILURES:
+            user.locked_until, user.failed_logins = now + LOCK_DURATION, 0
+            record_audit("user.locked", user, f"Compte {user.email} verrouillé {LOCK_DURATION.seconds // 60} minutes "
+                         f"après {LOCK_AFTER_FAILURES} mots de passe erronés", actor=user)
+        db.session.commit()
         return None
+    if not user.active:
+        return None
+    if user.failed_logins or user.locked_until:
+        user.failed_logins, user.locked_until = 0, None
+        db.session.commit()
     return user
+
+
+def _aware(moment):
+    """A stored time as UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def unlock(user: User, *, actor=None) -> None:
+    """Lift a lock before its end (an administrator, from the command line); audited."""
+    user.failed_logins, user.locked_until = 0, None
+    record_audit("user.unlocked", user, f"Compte {user.email} déverrouillé", actor=actor)
 
 
 class _DummyAccount:
