@@ -15,6 +15,13 @@ def _fail(message: str):
     raise click.ClickException(message)
 
 
+def _existing_user(email: str):
+    user = find_user(email)
+    if user is None:
+        _fail(f"aucun compte pour {email}")
+    return user
+
+
 @click.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="admin, hospital or ars")
@@ -41,9 +48,7 @@ def create_user_command(email, role, finess, region, display_name):
 @with_appcontext
 def create_token_command(email):
     """Print a new API token for the user, alone on the last line."""
-    user = find_user(email)
-    if user is None:
-        _fail(f"aucun compte pour {email}")
+    user = _existing_user(email)
     token = create_token(user)
     db.session.commit()
     click.echo(f"Jeton d'API créé pour {user.email} (il ne sera plus affiché) :")
@@ -55,9 +60,7 @@ def create_token_command(email):
 @with_appcontext
 def unlock_user_command(email):
     """Unlock an account locked after repeated wrong passwords (audited)."""
-    user = find_user(email)
-    if user is None:
-        _fail(f"aucun compte pour {email}")
+    user = _existing_user(email)
     unlock(user)
     db.session.commit()
     click.echo(f"Compte déverrouillé : {user.email}")

@@ -102,19 +102,29 @@ def report_command(year, region, output):
     _write(output, render_report(cpoms, year, region), f"Rapport de campagne {year}")
 
 
-def _sheet(path: Path) -> bytes:
+def _load_sheet(path: Path, check, count, load, dry_run: bool, what: str):
+    """A spreadsheet load, all or nothing: ``check(bytes)`` gives the plan (its problems listed on standard error),
+    ``count(plan)`` the valid rows, ``load(plan)`` stores it; nothing is written with --dry-run or any problem."""
     try:
-        return path.read_bytes()
+        plan = check(path.read_bytes())
     except OSError as error:
         raise click.ClickException(f"Impossible de lire {path} : {error.strerror or error}.") from None
-
-
-def _problems(problems: list[tuple[int, str]]) -> None:
-    """Every row's problems on standard error, then a refusal: nothing was written."""
-    for line, message in problems:
+    except ImportRefused as refusal:
+        raise click.ClickException(refusal.message) from None
+    for line, message in plan.problems:
         click.echo(f"ligne {line} : {message}", err=True)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problème(s) : rien n'a été enregistré (tout ou rien).")
+    if plan.problems:
+        raise click.ClickException(f"{len(plan.problems)} problème(s) : rien n'a été enregistré (tout ou rien).")
+    if dry_run:
+        click.echo(f"{count(plan)} {what} valides ; rien n'a été enregistré (--dry-run).")
+        return None
+    try:
+        result = load(plan)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    return result
 
 
 @cpom_group.command("load-catalogue", help="""Charge le catalogue d'engagements d'une ARS (CSV ou XLSX : code,
@@ -127,22 +137,12 @@ facultatives) comme nouvelle version du catalogue de la région. Chaque ligne es
 @click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est enregistré.")
 @with_appcontext
 def load_catalogue_command(path, region, name, source, dry_run):
-    try:
-        plan = catalogue_import.check_sheet(_sheet(path))
-    except ImportRefused as refusal:
-        raise click.ClickException(refusal.message) from None
-    _problems(plan.problems)
-    if dry_run:
-        click.echo(f"{len(plan.indicators)} engagement(s) valides ; rien n'a été enregistré (--dry-run).")
-        return
-    try:
-        catalogue = catalogue_import.load_catalogue(region, name, source, plan)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
-    click.echo(f"Catalogue n° {catalogue.id} « {catalogue.name} » chargé pour la région {region} : "
-               f"{len(plan.indicators)} engagement(s).")
+    catalogue = _load_sheet(path, catalogue_import.check_sheet, lambda plan: len(plan.indicators),
+                            lambda plan: catalogue_import.load_catalogue(region, name, source, plan), dry_run,
+                            "engagement(s)")
+    if catalogue is not None:
+        click.echo(f"Catalogue n° {catalogue.id} « {catalogue.name} » chargé pour la région {region} : "
+                   f"{len(catalogue.entries)} engagement(s).")
 
 
 @cpom_group.command("import-activity", help="""Importe des valeurs de données d'activité (CSV ou XLSX : finess,
@@ -153,21 +153,10 @@ remplacée.""")
 @click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est enregistré.")
 @with_appcontext
 def import_activity_command(path, dry_run):
-    try:
-        plan = activity_import.check_activity(_sheet(path), user=OPERATOR)
-    except ImportRefused as refusal:
-        raise click.ClickException(refusal.message) from None
-    _problems(plan.problems)
-    if dry_run:
-        click.echo(f"{len(plan.rows)} valeur(s) valides ; rien n'a été enregistré (--dry-run).")
-        return
-    try:
-        imported = activity_import.import_activity(plan)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
-    click.echo(f"{imported} valeur(s) importée(s).")
+    imported = _load_sheet(path, lambda data: activity_import.check_activity(data, user=OPERATOR),
+                           lambda plan: len(plan.rows), activity_import.import_activity, dry_run, "valeur(s)")
+    if imported is not None:
+        click.echo(f"{imported} valeur(s) importée(s).")
 
 
 COMMANDS = [cpom_group]

@@ -42,6 +42,14 @@ def _one(items, wanted: str):
     return next((item for item in items if str(item.id) == (wanted or "")), None)
 
 
+def _chosen_engagement(cpom, form, refusal: str):
+    """The engagement the form names, or the refusal « choisissez l'engagement »."""
+    engagement = _one(cpom.engagements, form.engagement.data)
+    if engagement is None:
+        refuse(refusal, ["choisissez l'engagement"])
+    return engagement
+
+
 def _actor():
     return current_user._get_current_object()
 
@@ -105,9 +113,7 @@ def change_target(finess: str, cpom_id: int):
     hospital, cpom, year, key, form = _posted(finess, cpom_id, "cible")
 
     def change():
-        engagement = _one(cpom.engagements, form.engagement.data)
-        if engagement is None:
-            refuse("Changement de cible refusé", ["choisissez l'engagement"])
+        engagement = _chosen_engagement(cpom, form, "Changement de cible refusé")
         return avenants.change_target(engagement, _one(cpom.avenants, form.avenant.data),
                                       comparator=form.comparator.data, target_value=form.target_value.data,
                                       applicable=form.applicable.data, reason=form.reason.data, actor=_actor())
@@ -122,9 +128,7 @@ def link_conventions(finess: str, cpom_id: int):
     hospital, cpom, year, key, form = _posted(finess, cpom_id, "liens")
 
     def link():
-        engagement = _one(cpom.engagements, form.engagement.data)
-        if engagement is None:
-            refuse("Liens refusés", ["choisissez l'engagement"])
+        engagement = _chosen_engagement(cpom, form, "Liens refusés")
         ids = [int(item) for item in form.conventions.data or () if item.isdigit()]
         services.link_conventions(engagement, ids, actor=_actor())
         return engagement

@@ -15,7 +15,8 @@ ETALAB_SAMPLE = DATA / "etalab-cs1100502-20260512-sample-lines.csv"
 FHIR_SAMPLE = Path(__file__).resolve().parents[2] / "registry" / "demo" / "data" / \
     "finess-fhir-2021-bourgogne-21-58-71-89.ndjson"
 
-#: The checked example of FORMAT.md: Lambert 93 (882408.3, 6543019.6) is longitude 5.35565, latitude 45.96240.
+#: A checked conversion (registry/finess/coordinates.py): Lambert 93 (882408.3, 6543019.6) is longitude 5.35565,
+#: latitude 45.96240.
 FLEYRIAT_GEOLOCATION = ("geolocalisation;010000024;882408.3;6543019.6;1;ATLASANTE;100;IGN;BD_ADRESSE;V2.1;LAMBERT_93;"
                         "2016-02-29;")
 FLEYRIAT_LATITUDE, FLEYRIAT_LONGITUDE = 45.96240, 5.35565
