@@ -1,12 +1,14 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo
+from wtforms.validators import DataRequired, EqualTo
+
+from registry.accounts.emails import AccountEmail
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Adresse électronique", validators=[
         DataRequired("Indiquez votre adresse électronique."),
-        Email("Adresse électronique invalide.", check_deliverability=False)])
+        AccountEmail()])
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
     submit = SubmitField("Se connecter")
 

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry.accounts.emails import email_problem
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, ApiToken, User
 from registry.accounts.passwords import password_problems
 from registry.audit.services import record_audit
@@ -30,8 +31,8 @@ def find_user(email: str) -> User | None:
 def create_user(email: str, password: str, role: str, *, finess: list[str] = (), region: str | None = None,
                 display_name: str | None = None) -> User:
     email = email.strip().lower()
-    if "@" not in email:
-        raise DomainError(f"adresse électronique invalide : « {email} »")
+    if problem := email_problem(email):
+        raise DomainError(problem)
     if role not in ROLES:
         raise DomainError(f"rôle inconnu « {role} » (admin, hospital ou ars)")
     for problem in password_problems(password, email):
