@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.accounts import admin_routes as users_admin_routes
     from registry.accounts import routes as accounts_routes
     from registry.api import init_api
     from registry.bundles import routes as bundles_routes
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         accounts_routes.bp,
+        users_admin_routes.bp,
         organisations_routes.bp,
         hospitals_routes.bp,
         conventions_routes.bp,

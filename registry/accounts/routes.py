@@ -6,7 +6,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from registry.accounts import sessions
-from registry.accounts.forms import LoginForm, PasswordChangeForm
+from registry.accounts.administration import password_link as find_password_link
+from registry.accounts.administration import use_password_link
+from registry.accounts.forms import LoginForm, NewPasswordForm, PasswordChangeForm
 from registry.accounts.services import authenticate, change_password
 from registry.core.transaction import commit_or_error
 from registry.core.access import public, signed_in
@@ -64,3 +66,22 @@ def password():
             flash("Mot de passe changé. Vos autres sessions sont fermées.", "success")
             return redirect(url_for("hospitals.index"))
     return render_template("accounts/password.html", form=form, error=error), 422 if error else 200
+
+
+@bp.route("/compte/nouveau-mot-de-passe/<secret>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def password_link(secret: str):
+    """The one-time link an administrator gave: the owner of the account sets their password, then signs in."""
+    link = find_password_link(secret)
+    if link is None:
+        return render_template("accounts/link_expired.html"), 404
+    form = NewPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        _, error = commit_or_error(lambda: use_password_link(link, form.new.data))
+        if error is None:
+            flash("Mot de passe enregistré : connectez-vous avec votre adresse et ce mot de passe.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/password.html", form=form, error=error, user=link.user), \
+        422 if error else 200
