@@ -207,10 +207,10 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
                         partner_types=["ehpad"], themes=["continuite_soins", "retour_domicile"],
                         effective=scene.months_ago(64), duration=60, tacit=False,
                         signed_on=scene.months_ago(64) - timedelta(days=12))
-    _new_ehpad = _drafted(scene, ist, ("210781456",), "ehpad", effective=scene.months_ago(-2), duration=36,
+    new_ehpad = _drafted(scene, ist, ("210781456",), "ehpad", effective=scene.months_ago(-2), duration=36,
                           status=lifecycle.EN_NEGOCIATION, drafted_on=today - timedelta(days=45),
                           clauses=("hebergement_temporaire",))
-    supersede(ehpad, _new_ehpad, actor=actor)
+    supersede(ehpad, new_ehpad, actor=actor)
     # HAD: yearly tacit renewal, terminated two months ago; the new one is signed and applies next month.
     had = _registered(scene, ist, ("210003059",), title="Convention d'intervention de l'HAD au CH d'Is-sur-Tille",
                       partner_types=["had"], themes=["retour_domicile", "continuite_soins"],

@@ -14,6 +14,7 @@ from registry.conventions.models import Convention, ConventionDocument, Conventi
 from registry.core import clock
 from registry.core.vocabulary import PARTNER_TYPES
 from registry.cpom.models import Cpom, CpomDeclaration
+from registry.demo.loader import ACCOUNTS
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.models import Organisation
@@ -115,9 +116,38 @@ def test_demo_data_if_empty_leaves_a_used_database_alone(runner, make_organisati
     assert _counts()[0] == 1
 
 
-def test_demo_accounts_can_log_in(runner, client):
+def _page(app, email: str, password: str, url: str) -> str:
+    """``url`` as the demo account ``email`` sees it after signing in (one client and app context per account)."""
+    with app.app_context():
+        client = app.test_client()
+        assert client.post("/connexion", data={"email": email, "password": password}).status_code == 302
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return response.get_data(as_text=True)
+
+
+def test_demo_pages_show_conventions_in_several_states_to_each_role(app, runner):
     runner.invoke(args=["demo-data"])
-    response = client.post("/connexion", data={"email": "ars@demo.fr", "password": "demo-ars-bfc-2026"})
-    assert response.status_code == 302
-    page = client.get("/").get_data(as_text=True)
-    assert "AUXONNE" in page.upper()
+    db.session.commit()
+    accounts = {role: (email, password) for email, password, role, _options in ACCOUNTS}
+    ist = db.session.scalar(select(HospitalProfile).join(HospitalProfile.organisation)
+                            .where(Organisation.finess_et == IS_SUR_TILLE))
+    references = [c.reference for c in db.session.scalars(select(Convention).where(Convention.hospital_id == ist.id))]
+
+    for role in ("hospital", "admin"):
+        page = _page(app, *accounts[role], f"/hopitaux/{IS_SUR_TILLE}")
+        assert all(reference in page for reference in references)
+        assert all(label in page for label in lifecycle.STATUS_LABELS.values()), role
+        followup = _page(app, *accounts[role], "/conventions/echeances")
+        assert sum(reference in followup for reference in references) >= 3
+
+    # the ARS dashboard: the L6111-3-2 convention satisfied, at risk and missing, hospital by hospital
+    def hospitals_with(verdict: str) -> set[str]:
+        page = _page(app, *accounts["ars"], f"/conformite?exigence=l6111_3_2&verdict={verdict}")
+        return {finess for finess in (IS_SUR_TILLE, AUXONNE, LORMES, CLUNISOIS) if f"FINESS {finess}" in page}
+
+    assert hospitals_with("satisfait") == {IS_SUR_TILLE}
+    assert hospitals_with("a_risque") == {AUXONNE, CLUNISOIS}
+    assert hospitals_with("manquant") == {LORMES}
+    dashboard = _page(app, *accounts["ars"], "/conformite")
+    assert "AUXONNE" in dashboard.upper() and "non transmise" in dashboard
