@@ -149,19 +149,17 @@ def _drafted(scene: DemoScene, hospital: str, keys: tuple[str, ...], template: s
         partner_types=partner_types, effective_date=effective, duration_months=duration, tacit_renewal=tacit,
         title=title, signatories=scene.signatories(hospital, keys), actor=actor)
     generate_draft(convention, actor=actor, today=drafted_on)
-    path = lifecycle_path(status)
-    for target in path:
-        if target == lifecycle.EN_NEGOCIATION:
-            transition(convention, target, actor=actor)
-            generate_draft(convention, actor=actor, today=min(drafted_on + timedelta(days=21), scene.today))
-        elif target == lifecycle.A_SIGNER:
-            transition(convention, target, actor=actor)
-        elif target == lifecycle.SIGNEE:
+    for target in _path_to(status):
+        if target == lifecycle.SIGNEE:
             _sign(convention, signed_on, actor, electronic=True, sent_after=sent_after)
+            continue
+        transition(convention, target, actor=actor)
+        if target == lifecycle.EN_NEGOCIATION:  # the partners' remarks make a second draft
+            generate_draft(convention, actor=actor, today=min(drafted_on + timedelta(days=21), scene.today))
     return convention
 
 
-def lifecycle_path(status: str) -> list[str]:
+def _path_to(status: str) -> list[str]:
     """The statuses a drafted convention goes through from « brouillon » to ``status``."""
     order = [lifecycle.EN_NEGOCIATION, lifecycle.A_SIGNER, lifecycle.SIGNEE]
     return [] if status == lifecycle.BROUILLON else order[:order.index(status) + 1]
