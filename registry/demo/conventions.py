@@ -201,7 +201,7 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
                          fields=GHT_FIELDS, clauses=("consultations_avancees", "telemedecine", "plateau_technique"))
     supersede(ght, successor, actor=actor)
     # EHPAD: five years without tacit renewal, expired four months ago; its successor is in negotiation.
-    ehpad = _registered(scene, ist, ("210781456",), title="Convention de coopération avec l'EHPAD de Selongey",
+    ehpad = _registered(scene, ist, ("210781456",), title="Convention de coopération avec l'EHPAD Le Champ de Mars",
                         partner_types=["ehpad"], themes=["continuite_soins", "retour_domicile"],
                         effective=scene.months_ago(64), duration=60, tacit=False,
                         signed_on=scene.months_ago(64) - timedelta(days=12))
@@ -263,7 +263,7 @@ def _lormes(scene: DemoScene) -> None:
                 effective=scene.months_ago(30), duration=60, tacit=False,
                 signed_on=scene.months_ago(30) - timedelta(days=15), sent_after=21)
     # HAD in force.
-    _registered(scene, lormes, ("580001899",), title="Convention d'intervention de l'HAD de la Nièvre",
+    _registered(scene, lormes, ("580001899",), title="Convention d'intervention de l'HAD Nivernais Morvan",
                 partner_types=["had"], themes=["retour_domicile"], effective=scene.months_ago(18), duration=36,
                 tacit=True, signed_on=scene.months_ago(18) - timedelta(days=3))
     # L6111-3-2: the year after the listing is long over and the draft is still in negotiation: « manquant ».
