@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from registry.accounts import sessions
+    from registry.audit import downloads
     from registry.core import access, errors, headers, hygiene, templating
 
     login_manager.user_loader(sessions.load_user)
@@ -104,6 +105,7 @@ def register_hooks(app: Flask) -> None:
     app.before_request(access.enforce_access)
     app.before_request(hygiene.refuse_unstorable_input)
     app.after_request(headers.add_security_headers)
+    downloads.register(app)
     errors.register_error_handlers(app)
     templating.register(app)
 

@@ -34,7 +34,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, client=request.remote_addr)
         if user is not None:
             sessions.start(user)
             flash(f"Bienvenue, {user.label}.", "success")

@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry.accounts.emails import email_problem
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, ApiToken, User
 from registry.accounts.passwords import password_problems
-from registry.audit.services import record_audit
+from registry.audit.services import ANONYMOUS, record_audit
 from registry.core import clock
 from registry.core.errors import DomainError
 from registry.core.geography import REGIONS
@@ -65,30 +65,34 @@ def attachments(role: str, finess: list[str], region: str | None) -> list[Organi
     return organisations
 
 
-def authenticate(email: str, password: str) -> User | None:
+def authenticate(email: str, password: str, *, client: str | None = None) -> User | None:
     """The active user with this e-mail and password, else None; an unknown e-mail costs the same hash check as a
-    known one, so that the time of the answer does not tell which addresses have an account."""
+    known one, so that the time of the answer does not tell which addresses have an account. Every attempt is
+    audited (``client``: the address it came from), and committed."""
     user = find_user(email or "")
+    origin = f" depuis {client}" if client else ""
     if user is None:
         _DUMMY.check_password(password or "")
+        record_audit("user.login_failed", None, f"Échec de connexion pour une adresse sans compte "
+                     f"« {(email or '').strip()[:80]} »{origin}", actor=ANONYMOUS)
+        db.session.commit()
         return None
     right = user.check_password(password or "")
     now = clock.now()
-    if user.is_locked:
-        return None  # locked: even the right password waits (the page says the same as for a wrong one)
-    if not right:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= LOCK_AFTER_FAILURES:
-            user.locked_until, user.failed_logins = now + LOCK_DURATION, 0
-            record_audit("user.locked", user, f"Compte {user.email} verrouillé {LOCK_DURATION.seconds // 60} minutes "
-                         f"après {LOCK_AFTER_FAILURES} mots de passe erronés", actor=user)
+    if user.is_locked or not right or not user.active:
+        why = ("compte verrouillé" if user.is_locked else "mot de passe erroné" if not right else "compte désactivé")
+        record_audit("user.login_failed", user, f"Échec de connexion de {user.email} ({why}){origin}", actor=ANONYMOUS)
+        if not right and not user.is_locked:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= LOCK_AFTER_FAILURES:
+                user.locked_until, user.failed_logins = now + LOCK_DURATION, 0
+                record_audit("user.locked", user, f"Compte {user.email} verrouillé {LOCK_DURATION.seconds // 60} "
+                             f"minutes après {LOCK_AFTER_FAILURES} mots de passe erronés", actor=user)
         db.session.commit()
         return None
-    if not user.active:
-        return None
-    if user.failed_logins or user.locked_until:
-        user.failed_logins, user.locked_until = 0, None
-        db.session.commit()
+    user.failed_logins, user.locked_until = 0, None
+    record_audit("user.login", user, f"Connexion de {user.email}{origin}", actor=user)
+    db.session.commit()
     return user
 
 

@@ -64,3 +64,23 @@ def test_an_unknown_e_mail_costs_a_password_check_too(app, make_user, monkeypatc
     assert len(checked) == 1
     assert services.authenticate(user.email, "mauvais mot de passe") is None
     assert services.authenticate(user.email, PASSWORD) == user
+
+
+def test_every_login_attempt_is_audited_with_its_client_address(client, make_user):
+    from sqlalchemy import select
+
+    from registry.audit.models import AuditLog
+
+    user = make_user("admin")
+    db.session.commit()
+    client.post("/connexion", data={"email": user.email, "password": "faux"},
+                environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    client.post("/connexion", data={"email": "inconnu@ars.fr", "password": "faux"})
+    client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+    entries = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    assert [entry.action for entry in entries] == ["user.login_failed", "user.login_failed", "user.login"]
+    failed, unknown, login = entries
+    assert failed.object_id == user.id and failed.actor_label == "anonyme" and failed.actor_id is None
+    assert "mot de passe erroné" in failed.summary and "192.0.2.7" in failed.summary
+    assert unknown.object_type == "-" and "inconnu@ars.fr" in unknown.summary
+    assert login.actor_id == user.id and "Connexion de" in login.summary
