@@ -11,6 +11,8 @@ convention late, reminded once). What was already sent is left out (models.SentR
   one's once it has passed. A termination to come has only its end.
 - ARS users (their region): the statutory conventions of the texts in force (L6111-3-2, L6111-3-3) that no
   convention in force meets: « à risque » while the one-year delay runs, « manquant » once it has passed.
+
+The calendar feed (calendar.py) shows the same deadlines, all of them (``deadlines_of``), whatever the delays.
 """
 
 from dataclasses import dataclass, replace

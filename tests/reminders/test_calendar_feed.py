@@ -173,6 +173,13 @@ def test_each_user_s_feed_keeps_to_their_scope(app, region):
     assert list(paris) == [f"convention-{region.conventions['paris_ending'].id}-fin@registre-hdp"]
 
 
+def test_the_page_tells_an_ars_user_what_its_calendar_holds(client, login, region):
+    login(region.users["ars_bfc"])
+    words = " ".join(client.get("/compte/calendrier").get_data(as_text=True).split())
+    assert "les conventions obligatoires (articles L6111-3-2 et L6111-3-3)" in words
+    assert "Créer mon adresse de calendrier" in words
+
+
 def test_administrators_have_no_calendar_page(client, login, region):
     login(region.users["admin"])
     assert client.get("/compte/calendrier").status_code == 403
