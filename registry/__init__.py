@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.documents import routes as templates_admin_routes
     from registry.hospitals import routes as hospitals_routes
     from registry.organisations import routes as organisations_routes
+    from registry.reminders import routes as reminders_routes
 
     for blueprint in (
         accounts_routes.bp,
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         bundles_routes.bp,
         cpom_routes.bp,
         cpom_import_routes.bp,
+        reminders_routes.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -9,7 +9,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Environment variables read on top of the defaults and instance/config.py (docs/interface.md, "Configuration").
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
-            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
+            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "CALENDAR_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
             "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS",
             "PDF_QUEUE_SECONDS", "PRODUCTION", "PROXY_FIX", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY",
             "BASE_URL", "REMINDER_DELAYS_DAYS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
@@ -37,6 +37,8 @@ def default_config(instance_path: str) -> dict:
         "SIGNATURE_TRUST_ROOTS": None,
         # Login attempts accepted per client address (Flask-Limiter syntax).
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Calendar feed requests accepted per client address (clients poll every few minutes to hours).
+        "CALENDAR_RATE_LIMIT": "30 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,

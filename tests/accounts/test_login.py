@@ -24,6 +24,21 @@ def test_login_follows_only_local_next(client, make_user):
     assert response.headers["Location"] == "/etablissements/"
 
 
+def test_a_hospital_user_of_one_hospital_lands_on_its_page(client, make_user, make_hospital, make_organisation):
+    one, other = make_hospital(make_organisation()), make_hospital(make_organisation())
+    single = make_user("hospital", organisations=[one.organisation])
+    several = make_user("hospital", organisations=[one.organisation, other.organisation])
+    ars = make_user("ars", region=one.organisation.region)
+    db.session.commit()
+    expected = {single: f"/hopitaux/{one.finess_et}", several: "/", ars: "/"}
+    for user, location in expected.items():
+        response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+        assert response.headers["Location"] == location, user
+        client.post("/deconnexion")
+    response = client.post("/connexion?next=/etablissements/", data={"email": single.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/etablissements/"  # an explicit destination wins
+
+
 def test_logout_needs_post(client, make_user, login):
     login(make_user("admin"))
     assert client.get("/deconnexion").status_code == 405
