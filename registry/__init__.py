@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.accounts import admin_routes as users_admin_routes
     from registry.accounts import routes as accounts_routes
     from registry.api import init_api
+    from registry.audit import routes as journal_routes
     from registry.bundles import routes as bundles_routes
     from registry.compliance import routes as compliance_routes
     from registry.conventions import routes as conventions_routes
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         accounts_routes.bp,
         users_admin_routes.bp,
+        journal_routes.bp,
         organisations_routes.bp,
         hospitals_routes.bp,
         conventions_routes.bp,
