@@ -50,10 +50,12 @@ def duration_in_letters(months: int) -> str:
     return f"{number_in_letters(years)} ans et {number_in_letters(rest)} mois"
 
 
+#: Capital letters without their accents: « SANTÉ » → « SANTE ».
+_FOLD = str.maketrans("ÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "AAAEEEEIIOOUUUC")
 #: FINESS street types (« typvoie », the La Poste / FANTOIR code list) and a few long forms also met in FINESS
 #: addresses, with their long form.
 STREET_TYPES = {
-    "A": "autoroute", "ALL": "allée", "ALLEE": "allée", "AV": "avenue", "AVE": "avenue", "BD": "boulevard",
+    "ALL": "allée", "ALLEE": "allée", "AV": "avenue", "AVE": "avenue", "BD": "boulevard",
     "BLD": "boulevard", "BRG": "bourg", "CAR": "carrefour", "CHE": "chemin", "CHEM": "chemin", "CHS": "chaussée",
     "CITE": "cité", "COR": "corniche", "CRS": "cours", "DOM": "domaine", "DSC": "descente", "ECA": "écart",
     "ESP": "esplanade", "FG": "faubourg", "FBG": "faubourg", "GR": "grande rue", "HAM": "hameau", "HLE": "halle",
@@ -65,7 +67,7 @@ STREET_TYPES = {
     "ZA": "zone d'activités", "ZI": "zone industrielle", "PARC": "parc", "MAIL": "mail",
 }
 #: The long forms written out in capitals (« 1 CHEMIN DES BAINS »).
-STREET_TYPES.update({long.upper().translate(str.maketrans("ÉÈÊÂÎÔÛ", "EEEAIOU")): long
+STREET_TYPES.update({long.upper().translate(_FOLD): long
                      for long in set(STREET_TYPES.values()) if " " not in long and long.upper() not in STREET_TYPES})
 #: Words written in lower case inside a street or place name.
 _SMALL_WORDS = {"DE", "DU", "DES", "LA", "LE", "LES", "ET", "EN", "SUR", "SOUS", "AUX", "AU", "LÈS", "LEZ", "D", "L"}
@@ -74,7 +76,7 @@ _COMMUNE_LINKS = {"SUR", "SOUS", "EN", "LÈS", "LEZ"}
 _STREET_NUMBER = re.compile(r"^\d+[A-Z]?$|^(BIS|TER|QUATER)$")
 #: Postal mentions kept in capitals: « BP 97 », « CS 70001 ».
 _POSTAL = re.compile(r"^(BP|CS|TSA|CIDEX)(\W|\d|$)")
-_SAINTS = {"ST": "Saint", "STE": "Sainte", "STS": "Saints", "STES": "Saintes", "SAINT": "Saint", "SAINTE": "Sainte"}
+_SAINTS = {"ST": "SAINT", "STE": "SAINTE", "STS": "SAINTS", "STES": "SAINTES", "SAINT": "SAINT", "SAINTE": "SAINTE"}
 _VOWELS = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜH"
 
 
@@ -106,7 +108,7 @@ def _saints(words: list[str]) -> list[str]:
     out: list[str] = []
     for word in words:
         if out and out[-1] in _SAINTS and word[:1].isalpha() and word not in _SMALL_WORDS:
-            out[-1] = f"{_SAINTS[out[-1]].upper()}-{word}"
+            out[-1] = f"{_SAINTS[out[-1]]}-{word}"
         else:
             out.append(word)
     return out
@@ -169,7 +171,7 @@ def long_city(city: str | None) -> str:
     elif words and words[0].startswith("L'") and len(words[0]) > 2:
         article = "L'"
         words[0] = words[0][2:]
-    expanded = [{"ST": "SAINT", "STE": "SAINTE", "STES": "SAINTES", "STS": "SAINTS"}.get(word, word) for word in words]
+    expanded = [_SAINTS.get(word, word) for word in words]
     name = "-".join(_name_words(expanded, first_capital=True))
     return " ".join(filter(None, [article + name, *cedex]))
 
@@ -205,7 +207,6 @@ _COMMON_WORDS = {
     "RESID": "résidence", "MEDICALISEE": "médicalisée", "AUTONOMIE": "autonomie", "MENTALE": "mentale",
     "BIOLOGIE": "biologie", "SOCIAL": "social", "SOCIALE": "sociale",
 }
-_FOLD = str.maketrans("ÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ", "AAAEEEEIIOOUUUC")
 
 
 def _acronym(word: str) -> bool:
@@ -323,7 +324,7 @@ def legal_status_phrase(label: str | None) -> str:
     santé », « Non concerné » → « »; another label loses only its capital initial."""
     if not label:
         return ""
-    key = label.strip().lower().translate(str.maketrans("éèêëàâîïôûüç", "eeeeaaiiouuc"))
+    key = label.strip().upper().translate(_FOLD).lower()
     if key in _SPH_PHRASES:
         return _SPH_PHRASES[key]
     return label[:1].lower() + label[1:] if label[1:2].islower() else label

@@ -63,7 +63,7 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     download = download_info.value
     assert download.suggested_filename == f"{reference} projet v1.docx"
     text = document_text(Path(download.path()).read_bytes())
-    for expected in ("CHU DIJON BOURGOGNE", drafting.chu.partner.finess_et, "Paul Martin",
+    for expected in ("CHU Dijon Bourgogne", drafting.chu.partner.finess_et, "Paul Martin",
                      "1er janvier 2027", "Postes médicaux partagés", "Cardiologie",
                      "tribunal administratif territorialement compétent"):  # two public establishments
         assert expected in text, expected

@@ -116,9 +116,10 @@ def test_a_party_from_a_registry_organisation():
     data = party.as_context()
     # FINESS's value stays on the party; the template sees the name in French typography
     assert party.name == "CENTRE HOSPITALIER HCO SAULIEU" and data["siret"] == ""
-    assert data["name"] == "Centre hospitalier HCO Saulieu" and data["designation"] == "le Centre hospitalier HCO Saulieu"
+    assert data["name"] == "Centre hospitalier HCO Saulieu"
+    assert data["designation"] == "le Centre hospitalier HCO Saulieu"
     assert data["address_line"] == "2 rue Courtepee, 21210 Saulieu"
-    assert data["legal_status"] == "Etablissement public de santé"
+    assert data["legal_status"] == "établissement public de santé"  # the FINESS SPH label, as a convention writes it
     assert data["representative"] == {"name": "C. Martin", "title": "Directrice"}
     # The legal entity's own row is not imported: no « siège », but the site it acts for, by its number.
     assert data["head_office"] == ""

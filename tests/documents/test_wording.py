@@ -41,7 +41,8 @@ def test_the_letters_filter_is_available_to_templates():
     ("8 PL DE L HOPITAL", "8 place de l'Hopital"), ("6 AV ST EXUPERY", "6 avenue Saint-Exupery"),
     ("3 RLE CARNOT", "3 ruelle Carnot"), ("1 CHEMIN DES BAINS", "1 chemin des Bains"), ("BP 97", "BP 97"),
     ("6 R HENRI CHALLAND BP 89", "6 rue Henri Challand BP 89"), ("DOM DES PIONS", "domaine des Pions"),
-    ("ZAC DU PARC DE LA SANTE", "ZAC du Parc de la Sante"), ("10 QUA DES ECOLES", "10 quartier des Ecoles"), ("2 QUAI DE LA MARNE", "2 quai de la Marne")])
+    ("ZAC DU PARC DE LA SANTE", "ZAC du Parc de la Sante"), ("10 QUA DES ECOLES", "10 quartier des Ecoles"),
+    ("2 QUAI DE LA MARNE", "2 quai de la Marne")])
 def test_finess_street_abbreviations_in_long_form(finess, long):
     assert long_street(finess) == long
 
