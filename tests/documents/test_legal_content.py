@@ -12,7 +12,7 @@ import pytest
 from registry.documents import ManifestError, parse_manifest, render_convention, validate_manifest
 from registry.documents.text import document_text
 from tests.documents.data import (CODES, FIELD_VALUES, HOSPITAL, PRIVATE_HOSPITAL, TEMPLATES_DIR, convention_context,
-                                  private_partners)
+                                  demo_finess_rows, private_partners)
 
 ADMINISTRATIVE = "tribunal administratif"
 JUDICIAL = "le tribunal judiciaire territorialement compétent"
@@ -247,24 +247,17 @@ def test_good_legal_keys_are_accepted():
     assert HOSPITAL.public_person == "public"
 
 
-def _finess_party(finess_et: str, **extra):
+def _finess_party(finess_et: str, types=(), **extra):
     """A party drafted from a real row of the demo FINESS extract, as the registry gives it (capitals)."""
     from types import SimpleNamespace
 
-    from registry.demo.loader import FINESS_FILE
     from registry.documents.context import party_from_organisation
-    from registry.finess.fhir import parse_organization
 
-    for line in FINESS_FILE.read_text(encoding="utf-8").splitlines():
-        if f'"value": "{finess_et}"' in line and '"Organization"' in line:
-            values = parse_organization(json.loads(line)).values
-            organisation = SimpleNamespace(display_name=None, rna=None, partner_types=extra.pop("types", ()),
-                                           **{key: values[key] for key in (
-                                               "name", "finess_et", "finess_ej", "siret", "address", "postal_code",
-                                               "city", "phone", "sph_label", "sph_code", "category_code")},
-                                           source="finess")
-            return party_from_organisation(organisation, profile=None, **extra)
-    raise LookupError(finess_et)
+    values = demo_finess_rows()[finess_et]
+    organisation = SimpleNamespace(display_name=None, rna=None, partner_types=types, source="finess", **{
+        key: values[key] for key in ("name", "finess_et", "finess_ej", "siret", "address", "postal_code", "city",
+                                     "phone", "sph_label", "sph_code", "category_code")})
+    return party_from_organisation(organisation, profile=None, **extra)
 
 
 @pytest.mark.parametrize("code, partner_et, partner_name, status, designation", [

@@ -1,17 +1,15 @@
 """French wording of generated conventions: numbers in letters, FINESS names, addresses and city names in French
 typography (checked on real rows of the demo FINESS extract), articles, non-breaking hyphens."""
 
-import json
 import re
 
 import pytest
 
-from registry.demo.loader import FINESS_FILE
 from registry.documents.sandbox import ENVIRONMENT
 from registry.documents.wording import (ACRONYMS, NON_BREAKING_HYPHEN, duration_in_letters, legal_status_phrase,
                                         long_city, long_street, non_breaking, number_in_letters, typographic_name,
                                         with_article)
-from registry.finess.fhir import parse_organization
+from tests.documents.data import demo_finess_rows
 
 
 @pytest.mark.parametrize("value, words", [(0, "zéro"), (1, "un"), (6, "six"), (17, "dix-sept"), (21, "vingt-et-un"),
@@ -66,19 +64,9 @@ def test_a_name_with_its_article(name, designation):
     assert with_article(name) == designation
 
 
-def _demo_rows() -> dict[str, dict]:
-    rows = {}
-    for line in FINESS_FILE.read_text(encoding="utf-8").splitlines():
-        resource = json.loads(line)
-        if resource["resourceType"] == "Organization":
-            values = parse_organization(resource).values
-            rows[values["finess_et"]] = values
-    return rows
-
-
 @pytest.fixture(scope="module")
 def demo_rows():
-    return _demo_rows()
+    return demo_finess_rows()
 
 
 # Real rows of the demo FINESS extract (January 2021): FINESS ET, then the name, street and city for the drafts.
