@@ -79,7 +79,7 @@ def test_html_preview_shows_the_draft_inside_the_page(client, drafting, hostile_
     words = text(response)
     assert response.status_code == 200
     assert "Aperçu du projet v1" in words and "CONVENTION DE PARTENARIAT" in words
-    assert "CHU DIJON BOURGOGNE" in words and drafting.hospital.finess_et in words
+    assert "CHU Dijon Bourgogne" in words and drafting.hospital.finess_et in words  # the draft's typography
     assert "Article 1 – Objet" in words  # Word's heading numbering, which mammoth leaves out
     assert "1er janvier 2027" in words
     policy = response.headers["Content-Security-Policy"]
