@@ -15,6 +15,7 @@ from registry.compliance.overview import CELL_COLOURS, LABELS, ORDER, Filters, s
 from registry.compliance.rules import CURRENT, R6111_26_2016
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
+from tests.compliance.documents import pdf_text, weasyprint  # noqa: F401 (a fixture)
 from tests.compliance.records import AT, make_convention
 
 DAY = AT.isoformat()
@@ -104,21 +105,6 @@ def test_the_matrix_has_a_legend_and_a_criteria_sheet(hospitals):
 # --- The PDF report ---------------------------------------------------------------------------------------------
 
 
-def pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
-
-
-@pytest.fixture
-def weasyprint():
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:  # no Pango on this machine: `make system` installs it
-        pytest.skip(f"WeasyPrint cannot be loaded here: {error}")
-    return weasyprint
-
-
 def test_a_hospitals_report_has_its_verdicts_reasons_citations_and_evidence(app, hospitals, weasyprint):
     result = next(item for item in evaluated(R6111_26_2016) if item.finess_et == hospitals["semur"].finess_et)
     with app.test_request_context():
@@ -181,3 +167,45 @@ def test_a_page_pointing_at_a_file_or_the_network_renders_without_them(app, weas
     data = weasyprint.HTML(string=html + '<img src="http://127.0.0.1:9/x.png" alt="">',
                            url_fetcher=report.url_fetcher()).write_pdf()
     assert "Bonjour" in pdf_text(data) and "SECRET-FILE" not in pdf_text(data)
+
+
+# --- The command ------------------------------------------------------------------------------------------------
+
+
+def test_the_command_writes_the_matrix(runner, hospitals, tmp_path):
+    output = tmp_path / "matrice.xlsx"
+    result = runner.invoke(args=["compliance", "--format", "xlsx-matrix", "--output", str(output), "--at", DAY,
+                                 "--departement", "21", "--rule-set", "r6111-26-2016"])
+
+    assert result.exit_code == 0, result.output
+    assert f"{output} : 2 hôpitaux de proximité." in result.output
+    sheet = open_matrix(output.read_bytes())["Matrice"]
+    rows = {row[0]: list(row[3:]) for row in sheet.iter_rows(min_row=2, max_row=3, values_only=True)}
+    semur = next(item for item in evaluated(R6111_26_2016) if item.finess_et == hospitals["semur"].finess_et)
+    assert rows[hospitals["semur"].finess_et] == [item.label for item in semur.verdicts]
+    assert hospitals["givors"].finess_et not in rows
+
+
+def test_the_command_writes_the_report(runner, hospitals, tmp_path, weasyprint):
+    output = tmp_path / "rapport.pdf"
+    result = runner.invoke(args=["compliance", "--format", "pdf", "--output", str(output), "--at", DAY,
+                                 "--region", "84"])
+
+    assert result.exit_code == 0, result.output
+    words = pdf_text(output.read_bytes())
+    assert "Conformité des hôpitaux de proximité : région Auvergne-Rhône-Alpes" in words
+    assert "HOPITAL DE GIVORS" in words and "CH SEMUR" not in words
+
+
+def test_the_command_asks_for_a_file_and_says_when_there_is_nothing_to_report(runner, hospitals, tmp_path):
+    result = runner.invoke(args=["compliance", "--format", "xlsx-matrix"])
+    assert result.exit_code != 0 and "--output : indiquez le fichier où écrire le format xlsx-matrix." in result.output
+
+    output = tmp_path / "rapport.pdf"
+    result = runner.invoke(args=["compliance", "--format", "pdf", "--output", str(output), "--departement", "2A"])
+    assert result.exit_code != 0 and "Aucun hôpital de proximité ne correspond à ces critères" in result.output
+    assert not output.exists()
+
+    result = runner.invoke(args=["compliance", "--format", "xlsx-matrix", "--output",
+                                 str(tmp_path / "absent" / "m.xlsx")])
+    assert result.exit_code != 0 and "impossible d'écrire" in result.output
