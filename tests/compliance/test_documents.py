@@ -11,31 +11,24 @@ from openpyxl import load_workbook
 from registry.compliance import matrix, report
 from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
 from registry.compliance.cli import OPERATOR
-from registry.compliance.overview import CELL_COLOURS, LABELS, ORDER, Filters, short_title
+from registry.compliance.overview import CELL_COLOURS, LABELS, ORDER, SYMBOLS, Filters, short_title
 from registry.compliance.rules import CURRENT, R6111_26_2016
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
 from tests.compliance.documents import pdf_text, weasyprint  # noqa: F401 (a fixture)
-from tests.compliance.records import AT, make_convention
+from tests.compliance.records import AT
 
 DAY = AT.isoformat()
 GENERATED = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def hospitals(make_organisation, make_hospital, make_partnership):
-    """Semur (Côte-d'Or: an EHPAD convention in force, a draft with the CHU), Montbard (Côte-d'Or, a name a
-    spreadsheet would run) and Givors (Rhône, nothing)."""
-    semur = make_hospital(make_organisation(name="CH SEMUR", category_code="106", departement="21"))
-    montbard = make_hospital(make_organisation(name="=CH MONTBARD", category_code="106", departement="21"))
-    givors = make_hospital(make_organisation(name="HOPITAL DE GIVORS", category_code="106", departement="69"))
-    ehpad = make_partnership(semur, make_organisation(name="EHPAD LES TILLEULS", category_code="500"))
-    chu = make_partnership(semur, make_organisation(name="CHU DIJON", category_code="101"),
-                           partner_types=["second_recours"])
-    in_force = make_convention(semur, ehpad)
-    draft = make_convention(semur, chu, status="a_signer", themes=["orientation", "consultations_avancees"])
+def scene(hospitals, make_organisation, make_hospital):
+    """The command's hospitals (Semur and Givors), and Montbard in Côte-d'Or, whose name a spreadsheet would run."""
+    hospitals["montbard"] = make_hospital(make_organisation(name="=CH MONTBARD", category_code="106",
+                                                            departement="21"))
     db.session.commit()
-    return {"semur": semur, "montbard": montbard, "givors": givors, "in_force": in_force, "draft": draft}
+    return hospitals
 
 
 def evaluated(ruleset=CURRENT, departement=None):
@@ -52,7 +45,7 @@ def rgb(cell, attribute: str) -> str:
 
 
 @pytest.mark.parametrize("ruleset", [CURRENT, R6111_26_2016], ids=lambda ruleset: ruleset.id)
-def test_the_matrix_gives_each_hospital_the_services_verdicts_in_their_colours(hospitals, ruleset):
+def test_the_matrix_gives_each_hospital_the_services_verdicts_in_their_colours(scene, ruleset):
     results = evaluated(ruleset)
     workbook = open_matrix(matrix.to_matrix(results, Filters(ruleset=ruleset, at=AT), AT, GENERATED))
     sheet = workbook["Matrice"]
@@ -61,7 +54,7 @@ def test_the_matrix_gives_each_hospital_the_services_verdicts_in_their_colours(h
                                                  *(short_title(code, ruleset) for code in ruleset.codes)]
     assert sheet.freeze_panes == "D2"
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2, max_row=1 + len(results))}
-    assert set(rows) == {hospitals[key].finess_et for key in ("semur", "montbard", "givors")}
+    assert set(rows) == {scene[key].finess_et for key in ("semur", "montbard", "givors")}
     for result in results:
         row = rows[result.finess_et]
         assert [row[1].value, row[2].value] == [result.name, {"21": "21 – Côte-d'Or", "69": "69 – Rhône"}[
@@ -70,15 +63,15 @@ def test_the_matrix_gives_each_hospital_the_services_verdicts_in_their_colours(h
             assert cell.value == LABELS[item.verdict], (result.name, item.code)
             assert (rgb(cell, "fill"), rgb(cell, "font")) == CELL_COLOURS[item.verdict]
     # the scenario's verdicts, read as the pages show them: Semur's EHPAD partnership is met
-    semur = rows[hospitals["semur"].finess_et]
+    semur = rows[scene["semur"].finess_et]
     if ruleset is R6111_26_2016:
         assert [cell.value for cell in semur[3:]] == ["Manquant", "À risque", "Satisfait", "Manquant", "Manquant",
                                                       "Non évalué"]
     # a name starting with « = » stays text
-    assert rows[hospitals["montbard"].finess_et][1].data_type == "s"
+    assert rows[scene["montbard"].finess_et][1].data_type == "s"
 
 
-def test_the_matrix_has_a_legend_and_a_criteria_sheet(hospitals):
+def test_the_matrix_has_a_legend_and_a_criteria_sheet(scene):
     results = evaluated(R6111_26_2016, departement="21")
     filters = Filters(departement="21", verdict="manquant", ruleset=R6111_26_2016, at=AT)
     workbook = open_matrix(matrix.to_matrix(results, filters, AT, GENERATED))
@@ -105,8 +98,8 @@ def test_the_matrix_has_a_legend_and_a_criteria_sheet(hospitals):
 # --- The PDF report ---------------------------------------------------------------------------------------------
 
 
-def test_a_hospitals_report_has_its_verdicts_reasons_citations_and_evidence(app, hospitals, weasyprint):
-    result = next(item for item in evaluated(R6111_26_2016) if item.finess_et == hospitals["semur"].finess_et)
+def test_a_hospitals_report_has_its_verdicts_reasons_citations_and_evidence(app, scene, weasyprint):
+    result = next(item for item in evaluated(R6111_26_2016) if item.finess_et == scene["semur"].finess_et)
     with app.test_request_context():
         data = report.to_pdf(report.hospital_report(result, R6111_26_2016, "21 – Côte-d'Or"))
     words = pdf_text(data)
@@ -117,16 +110,16 @@ def test_a_hospitals_report_has_its_verdicts_reasons_citations_and_evidence(app,
     assert "Date d'évaluation 1er juin 2026" in words and "Document produit le 2 décembre 2026" in words
     assert "Page 1 sur" in words
     for item in result.verdicts:
-        assert f"{item.title} {LABELS[item.verdict]}" in words or f"{LABELS[item.verdict]}" in words
+        assert f"{item.title} {SYMBOLS[item.verdict]} {LABELS[item.verdict]}" in words, item.code  # the summary
         assert " ".join(item.reason.split())[:60] in words, item.code
         assert " ".join(item.citation.split())[:50] in words
     ehpad = result.verdict("2b_ehpad")
-    assert ehpad.verdict == "satisfait" and hospitals["in_force"].reference in words
+    assert ehpad.verdict == "satisfait" and scene["in_force"].reference in words
     assert "En vigueur · avec EHPAD LES TILLEULS" in words
-    assert result.verdict("2a_second_recours").verdict == "a_risque" and hospitals["draft"].reference in words
+    assert result.verdict("2a_second_recours").verdict == "a_risque" and scene["draft"].reference in words
 
 
-def test_a_departements_report_has_a_matrix_then_each_hospital(app, hospitals, weasyprint):
+def test_a_departements_report_has_a_matrix_then_each_hospital(app, scene, weasyprint):
     results = evaluated(CURRENT, departement="21")
     with app.test_request_context():
         document = report.group_report(results, CURRENT, AT, "21 – Côte-d'Or")
@@ -172,7 +165,7 @@ def test_a_page_pointing_at_a_file_or_the_network_renders_without_them(app, weas
 # --- The command ------------------------------------------------------------------------------------------------
 
 
-def test_the_command_writes_the_matrix(runner, hospitals, tmp_path):
+def test_the_command_writes_the_matrix(runner, scene, tmp_path):
     output = tmp_path / "matrice.xlsx"
     result = runner.invoke(args=["compliance", "--format", "xlsx-matrix", "--output", str(output), "--at", DAY,
                                  "--departement", "21", "--rule-set", "r6111-26-2016"])
@@ -181,12 +174,12 @@ def test_the_command_writes_the_matrix(runner, hospitals, tmp_path):
     assert f"{output} : 2 hôpitaux de proximité." in result.output
     sheet = open_matrix(output.read_bytes())["Matrice"]
     rows = {row[0]: list(row[3:]) for row in sheet.iter_rows(min_row=2, max_row=3, values_only=True)}
-    semur = next(item for item in evaluated(R6111_26_2016) if item.finess_et == hospitals["semur"].finess_et)
-    assert rows[hospitals["semur"].finess_et] == [item.label for item in semur.verdicts]
-    assert hospitals["givors"].finess_et not in rows
+    semur = next(item for item in evaluated(R6111_26_2016) if item.finess_et == scene["semur"].finess_et)
+    assert rows[scene["semur"].finess_et] == [item.label for item in semur.verdicts]
+    assert scene["givors"].finess_et not in rows
 
 
-def test_the_command_writes_the_report(runner, hospitals, tmp_path, weasyprint):
+def test_the_command_writes_the_report(runner, scene, tmp_path, weasyprint):
     output = tmp_path / "rapport.pdf"
     result = runner.invoke(args=["compliance", "--format", "pdf", "--output", str(output), "--at", DAY,
                                  "--region", "84"])
@@ -197,7 +190,7 @@ def test_the_command_writes_the_report(runner, hospitals, tmp_path, weasyprint):
     assert "HOPITAL DE GIVORS" in words and "CH SEMUR" not in words
 
 
-def test_the_command_asks_for_a_file_and_says_when_there_is_nothing_to_report(runner, hospitals, tmp_path):
+def test_the_command_asks_for_a_file_and_says_when_there_is_nothing_to_report(runner, scene, tmp_path):
     result = runner.invoke(args=["compliance", "--format", "xlsx-matrix"])
     assert result.exit_code != 0 and "--output : indiquez le fichier où écrire le format xlsx-matrix." in result.output
 
