@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench browser system init-db demo clean
+.PHONY: run serve test bench browser init-db demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-init-db: $(VENV)/.runtime-installed system
+init-db: $(VENV)/.runtime-installed
 	$(FLASK) init-db
 
 run: init-db
@@ -36,15 +36,6 @@ serve: init-db
 	PRODUCTION=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - --error-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" "wsgi:app"
 
-# Debian's Pango (and a font) for WeasyPrint, which renders the compliance reports as PDF; without it they answer 503.
-system:
-	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
-		echo "Installing Debian's Pango for the PDF reports..."; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
-			fonts-dejavu-core >/dev/null) \
-		|| echo "warning: could not install Pango; the PDF reports will answer 503 and their tests be skipped"; \
-	fi
-
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
 browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -53,7 +44,7 @@ browser:
 		|| echo "warning: could not install chromium; the browser tests will be skipped"; \
 	fi
 
-test: $(VENV)/.dev-installed browser system
+test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest -q -n auto
 
 bench: $(VENV)/.dev-installed
