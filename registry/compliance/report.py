@@ -20,15 +20,19 @@ from registry.compliance.requirements import VERDICT_MEANINGS
 from registry.compliance.rules import RuleSet
 from registry.core import clock
 from registry.core.errors import DomainError
+from registry.core.slots import pdf_slot
 
 #: The only URLs the PDF renderer may read: data embedded in the report itself.
 ALLOWED_PROTOCOLS = ("data",)
+BUSY = ("D'autres documents PDF sont en cours de production : réessayez dans un instant. Les exports CSV et Excel "
+        "restent disponibles.")
 UNAVAILABLE = ("Le rapport PDF ne peut pas être produit sur ce serveur : la bibliothèque WeasyPrint ou Pango, dont "
                "elle a besoin, n'y est pas installée ({}). Les exports CSV et Excel restent disponibles.")
 
 
 class ReportUnavailable(DomainError):
-    """The PDF renderer cannot be loaded on this machine (503): the operator installs it (`make system`)."""
+    """No PDF now (503): the renderer cannot be loaded on this machine (`make system` installs Pango), or every
+    PDF slot stayed busy."""
 
     status = 503
     code = "report_unavailable"
@@ -76,7 +80,8 @@ def to_pdf(report: Report) -> bytes:
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # OSError: Pango's shared library could not be loaded
         raise ReportUnavailable(UNAVAILABLE.format(type(error).__name__)) from error
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+    with pdf_slot(ReportUnavailable(BUSY)):  # a long report holds a CPU for seconds: a few at a time
+        return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
 
 
 def url_fetcher():

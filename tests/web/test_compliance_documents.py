@@ -136,3 +136,15 @@ def test_without_weasyprint_the_report_answers_503_in_french(client, region, log
     assert response.status_code == 503
     assert "Le rapport PDF ne peut pas être produit sur ce serveur" in page(response)
     assert client.get(f"{MATRIX}&at={DAY}").status_code == 200  # the spreadsheets still work
+
+
+@pytest.mark.parametrize("app_config", [{"PDF_CONVERSIONS": 1, "PDF_QUEUE_SECONDS": 0.2}])
+def test_a_report_waits_for_a_free_pdf_slot_then_answers_503(client, region, login, app, weasyprint):
+    from registry.core.slots import pdf_slot
+
+    login(region.ars)
+    with pdf_slot(RuntimeError("busy")):  # a draft's conversion holds the only slot
+        response = client.get(f"/hopitaux/{region.hdp.finess_et}/conformite/rapport.pdf")
+    assert response.status_code == 503
+    assert "D'autres documents PDF sont en cours de production : réessayez dans un instant." in page(response)
+    assert client.get(f"/hopitaux/{region.hdp.finess_et}/conformite/rapport.pdf").status_code == 200
