@@ -26,6 +26,11 @@ CELL_CLASSES = {SATISFAIT: "bg-success-subtle text-success-emphasis",
                 MANQUANT: "bg-danger-subtle text-danger-emphasis",
                 NON_REQUIS: "bg-body-tertiary text-body-secondary",
                 NON_EVALUE: "bg-info-subtle text-info-emphasis"}
+#: The same tints as CELL_CLASSES in hex (Bootstrap 5.3's subtle background, emphasis text), for the files made
+#: outside the browser: the XLSX matrix and the PDF report. (fill, text) by verdict.
+CELL_COLOURS = {SATISFAIT: ("#d1e7dd", "#0a3622"), A_RISQUE: ("#fff3cd", "#664d03"),
+                MANQUANT: ("#f8d7da", "#58151c"), NON_REQUIS: ("#f8f9fa", "#575a5d"),
+                NON_EVALUE: ("#cff4fc", "#055160")}
 #: Border of a requirement's card on the hospital's page (the badge inside carries symbol and label).
 BORDER_CLASSES = {SATISFAIT: "border-success-subtle", A_RISQUE: "border-warning", MANQUANT: "border-danger-subtle",
                   NON_REQUIS: "", NON_EVALUE: "border-info-subtle"}

@@ -45,14 +45,14 @@ def test_pages_and_api_carry_security_headers(client):
 
 
 def test_heavy_libraries_wait_for_their_first_use():
-    """pyHanko, pypdf, pyproj, mammoth, Alembic and the Word and Excel libraries load on first use: bundles stay under
-    100 MB and a command starts without them."""
+    """pyHanko, pypdf, pyproj, mammoth, Alembic, WeasyPrint and the Word and Excel libraries load on first use:
+    bundles stay under 100 MB and a command starts without them."""
     import subprocess
     import sys
 
     code = ("import sys; from registry import create_app; create_app({'SECRET_KEY': 'x', 'DATABASE_URL': 'sqlite://'});"
             "print(sorted(m for m in ('pyhanko', 'pypdf', 'pyproj', 'mammoth', 'alembic', 'flask_migrate', 'docx', 'docxtpl', "
-            "'openpyxl') if m in sys.modules))")
+            "'openpyxl', 'weasyprint') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
