@@ -164,6 +164,6 @@ def suggest_communes(text: str, *, departement: str | None = None, limit: int = 
         if (commune.code.startswith(code) or any(p.startswith(code) for p in commune.postal_codes)) if digits \
                 else commune_key.startswith(key):
             found.append(commune)
-    # Shorter names first: « Dijon » before « Dijon-… » would be; then by département.
-    found.sort(key=lambda commune: (len(commune.name), commune.name, commune.code))
+    if not digits:  # the nearest names first: « Is-sur-Tille » before « Is-sur-Tille-… » would be
+        found.sort(key=lambda commune: (len(commune.name), commune.name, commune.code))
     return found[:limit]
