@@ -124,7 +124,13 @@ def external_partner_values(*, name: str | None, departement: str | None = None,
             problems.append(error.message)
         else:
             values.update(commune_code=found.code, city=found.name)
-            values["postal_code"] = values["postal_code"] or found.postal_code
+            given = values["postal_code"]
+            if given and found.postal_codes and given not in found.postal_codes:
+                known = (f"codes postaux {', '.join(found.postal_codes)}" if len(found.postal_codes) > 1
+                         else f"code postal {found.postal_codes[0]}")
+                problems.append(f"le code postal {given} n'est pas celui de {found.label}, qui a pour {known} : "
+                                "laissez-le vide pour prendre celui de la commune")
+            values["postal_code"] = given or found.postal_code
             if not departement:
                 values["departement"] = found.departement
             elif is_departement(departement) and found.departement != departement:

@@ -49,6 +49,8 @@ def test_an_insee_code_and_a_departement_are_still_accepted(app):
     ({"commune": "Dijon", "departement": "71"}, "la commune Dijon (21) n'appartient pas au département 71"),
     ({"commune": None}, "indiquez la commune ou le département du partenaire"),
     ({"postal_code": "2112"}, "le code postal « 2112 » doit compter 5 chiffres"),
+    ({"postal_code": "21000"}, "le code postal 21000 n'est pas celui de Is-sur-Tille (21), qui a pour code postal "
+                               "21120 : laissez-le vide pour prendre celui de la commune"),
     ({"representative_title": "p" * 121}, "la fonction du représentant légal ne peut dépasser 120 caractères"),
     ({"siret": None}, "indiquez le SIRET ou le numéro RNA du partenaire"),
 ])
