@@ -124,3 +124,16 @@ def test_commune_proposals(client, scene, login):
     assert response.get_json() == [{"label": "Is-sur-Tille (21)", "code": "21317", "name": "Is-sur-Tille",
                                     "departement": "21", "postal_codes": ["21120"]}]
     assert client.get("/etablissements/communes?q=d").get_json() == []
+
+
+def test_convention_page_shows_the_commune_and_the_recorded_representative(client, scene, login, make_partnership):
+    """A convention without a signatory of its own for the partner names its legal representative."""
+    from tests.conventions.builders import registered_convention
+
+    login(scene.staff)
+    _create(client, scene)
+    partnership = db.session.scalar(select(Partnership).where(Partnership.partner_id == _partner().id))
+    convention = registered_convention(scene.hdp, [partnership])
+    db.session.commit()
+    words = text(client.get(f"/conventions/{convention.id}"))
+    assert f"CPTS du Haut Auxois SIRET {SIRET} · Is-sur-Tille · partenaire Mme Claire Martin présidente" in words
