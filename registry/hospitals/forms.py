@@ -8,10 +8,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from registry.core.geography import is_departement
 from registry.core.vocabulary import ACTIVITIES, EQUIPMENT, GHT_SELF, LEGAL_STATUSES, REMOVAL_GROUNDS, THEMES
 from registry.organisations.communes import CommuneError, find_commune, resolve_commune
-from registry.organisations.identifiers import finess_problem
-from registry.organisations.services import EXTERNAL_PARTNER_FIELDS
 from registry.organisations.forms import (FrenchForm, MultiCheckboxField, departement_choices, options,
                                           partner_type_choices)
+from registry.organisations.identifiers import finess_problem
+from registry.organisations.services import EXTERNAL_PARTNER_FIELDS
 
 INVALID_DATE = "Date invalide : utilisez le format JJ/MM/AAAA."
 #: The date input sends ISO dates; a browser without it lets people type French ones.
@@ -168,10 +168,10 @@ class PartnerDetailsFields(FrenchForm):
         valid = super().validate(extra_validators)
         if not (self.siret.data or "").strip() and not (self.rna.data or "").strip():
             self.siret.errors = [*self.siret.errors, "Indiquez le SIRET ou le numéro RNA du partenaire."]
-            return False
+            valid = False
         if not (self.commune.data or "").strip() and not self.departement.data:
             self.commune.errors = [*self.commune.errors, "Indiquez la commune ou le département du partenaire."]
-            return False
+            valid = False
         return valid
 
     def partner_details(self) -> dict:
