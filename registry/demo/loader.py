@@ -29,11 +29,14 @@ ACCOUNTS = (
     ("juriste@demo.fr", "demo-hopital-2026", "hospital", {"finess": ["210987582"]}),
 )
 
+#: Fictitious partners outside FINESS (names, addresses and representatives are made up for the demo).
 OUTSIDE_FINESS = {
     "mmg_tille": {"name": "Maison médicale de garde de la Tille", "siret": "81234567800013",
-                  "departement": "21", "commune": "21317", "city": "IS-SUR-TILLE", "partner_types": ["mmg"]},
+                  "commune": "Is-sur-Tille", "address": "2 rue de la Gare", "representative_name": "Dr Anne Moreau",
+                  "representative_title": "présidente de l'association", "partner_types": ["mmg"]},
     "dac_21": {"name": "DAC Côte-d'Or", "siret": "82345678900010", "departement": "21", "commune": "21231",
-               "city": "DIJON", "partner_types": ["dac"]},
+               "address": "12 avenue de la Liberté", "representative_name": "M. Julien Bernard",
+               "representative_title": "directeur", "partner_types": ["dac"]},
 }
 
 # (FINESS ET, listing date (None: five months ago), ARS decision, territory départements, activities run inside,

@@ -115,8 +115,15 @@ def test_add_a_partner_outside_finess(client, scene, login):
 @pytest.mark.parametrize("data, message", [
     ({"siret": "", "rna": ""}, "Indiquez le SIRET ou le numéro RNA du partenaire."),
     ({"siret": "12345678901234"}, "SIRET"),
-    ({"departement": ""}, "Choisissez le département du partenaire."),
-    ({"commune": "71270"}, "la commune 71270 n'appartient pas au département 21"),
+    ({"departement": ""}, "Indiquez la commune ou le département du partenaire."),
+    ({"commune": "Mâcon"}, "la commune Mâcon (71) n'appartient pas au département 21"),
+    ({"commune": "71270"}, "Plusieurs communes portent le code 71270 (code INSEE ou code postal)"),
+    ({"commune": "Is-su"}, "Aucune commune ne correspond à « Is-su »"),
+    ({"commune": "Is-sur-Tile"}, "Aucune commune ne correspond à « Is-sur-Tile » ; communes approchantes : "
+                                 "Is-sur-Tille (21)."),
+    ({"commune": "Sainte-Colombe", "departement": ""}, "Plusieurs communes portent le nom « Sainte-Colombe »"),
+    ({"postal_code": "2112"}, "le code postal « 2112 » doit compter 5 chiffres"),
+    ({"representative_name": "x" * 121}, "120 caractères au plus."),
     ({"name": ""}, "Indiquez le nom du partenaire."),
 ])
 def test_bad_external_partner_creates_nothing(client, scene, login, data, message):
