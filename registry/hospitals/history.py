@@ -96,12 +96,13 @@ def audit_changes(changes: dict | None) -> list[tuple[str, str]]:
 
 
 def page_number(value: str | None) -> tuple[int, str | None]:
-    """The page asked for by ``?page=``, and a French message when it is not a page number (then page 1)."""
-    if value is None or value == "":
+    """The page asked for by ``?page=`` (none or blank: the first), and a French message when it is not a page
+    number."""
+    text = (value or "").strip()
+    if not text:
         return 1, None
-    text = value.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
-        return 1, (f"Numéro de page invalide : « {value[:20]} ». Indiquez un nombre entier de 1 à {MAX_PAGE}.")
+    if not text.isdecimal() or not 1 <= int(text) <= MAX_PAGE:
+        return 1, f"Numéro de page invalide : « {text[:20]} ». Indiquez un nombre entier de 1 à {MAX_PAGE}."
     return int(text), None
 
 
