@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.accounts import admin_routes as users_admin_routes
     from registry.accounts import routes as accounts_routes
     from registry.api import init_api
     from registry.bundles import routes as bundles_routes
@@ -76,9 +77,11 @@ def register_blueprints(app: Flask) -> None:
     from registry.documents import routes as templates_admin_routes
     from registry.hospitals import routes as hospitals_routes
     from registry.organisations import routes as organisations_routes
+    from registry.reminders import routes as reminders_routes
 
     for blueprint in (
         accounts_routes.bp,
+        users_admin_routes.bp,
         organisations_routes.bp,
         hospitals_routes.bp,
         conventions_routes.bp,
@@ -87,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         bundles_routes.bp,
         cpom_routes.bp,
         cpom_import_routes.bp,
+        reminders_routes.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
@@ -94,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from registry.accounts import sessions
+    from registry.audit import downloads
     from registry.core import access, errors, headers, hygiene, templating
 
     login_manager.user_loader(sessions.load_user)
@@ -102,6 +107,7 @@ def register_hooks(app: Flask) -> None:
     app.before_request(access.enforce_access)
     app.before_request(hygiene.refuse_unstorable_input)
     app.after_request(headers.add_security_headers)
+    downloads.register(app)
     errors.register_error_handlers(app)
     templating.register(app)
 

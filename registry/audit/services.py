@@ -23,8 +23,20 @@ def diff(before: dict, after: dict) -> dict:
             for key in after if before.get(key) != after.get(key)}
 
 
+class _Anonymous:
+    """The actor of what someone does before proving who they are (a failed login)."""
+
+    id = None
+    email = "anonyme"
+
+
+ANONYMOUS = _Anonymous()
+
+
 def record_audit(action: str, obj, summary: str, *, hospital=None, changes: dict | None = None,
                  actor=None) -> AuditLog:
+    """One entry of the trail; ``obj`` None when the action is about nothing recorded (a login with an unknown
+    address); ``actor`` the current user by default, ANONYMOUS before a login."""
     actor = actor if actor is not None else _current_actor()
     if getattr(obj, "id", 0) is None:
         db.session.flush()  # the entry names the object by id
@@ -32,7 +44,7 @@ def record_audit(action: str, obj, summary: str, *, hospital=None, changes: dict
         actor_id=actor.id if actor else None,
         actor_label=actor.email if actor else "système",
         action=action,
-        object_type=type(obj).__name__,
+        object_type=type(obj).__name__ if obj is not None else "-",
         object_id=getattr(obj, "id", None),
         hospital_id=hospital.id if hospital is not None else None,
         summary=summary,

@@ -20,7 +20,7 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
 
-    page.get_by_role("link", name="CH D'IS-SUR-TILLE").click()
+    # a user of one hospital lands on its page
     expect(page.get_by_role("heading", level=1)).to_have_text("CH D'IS-SUR-TILLE")
     expect(page.locator("section[aria-labelledby=conventions]")).to_contain_text("Aucune convention enregistrée")
     page.locator("#type-second_recours").get_by_role("link", name="CHU DIJON BOURGOGNE", exact=True).click()

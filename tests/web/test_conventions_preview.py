@@ -1,6 +1,7 @@
 """Previews of a draft: HTML (mammoth, cleaned, hostile values inert) and PDF through LibreOffice or its absence."""
 
 import os
+import re
 import stat
 import threading
 import time
@@ -99,6 +100,10 @@ def test_pdf_preview_converts_with_libreoffice(client, hostile_convention, fake_
     arguments = fake_soffice()
     words = text(client.get(f"/conventions/{hostile_convention.id}"))
     assert PDF_UNAVAILABLE not in words
+    link = re.search(r'<a [^>]*href="/conventions/\d+/projets/1\.pdf"[^>]*>.*?</a>',
+                     page(client.get(f"/conventions/{hostile_convention.id}")), re.S).group(0)
+    assert 'target="_blank" rel="noopener"' in link  # a new tab, said to screen readers
+    assert "PDF du projet v1 (s'ouvre dans un nouvel onglet)" in " ".join(re.sub(r"<[^>]+>", " ", link).split())
     response = client.get(f"/conventions/{hostile_convention.id}/projets/1.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data == minimal_pdf()
