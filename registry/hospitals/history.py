@@ -78,9 +78,7 @@ def change_sentence(field: str, before, after) -> str:
             [f"retrait de {_words(removed, vocabulary)}"] if removed else [])
         if parts:
             return " ; ".join(parts)
-        if before is None:
-            return "déclarés : aucun"
-        return "modifié"
+        return "déclarés : aucun" if before is None else "ordre modifié"  # None → []: equipment declared as none
     if _empty(before):
         return f"{_word(after, vocabulary)} (ajout)"
     if _empty(after):
