@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from registry.audit.models import AuditLog
 from registry.extensions import db
@@ -62,7 +62,15 @@ def _current_actor():
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def hospital_trail_query(hospital) -> Select:
+    """The hospital's audit entries, newest first (their authors joined)."""
+    return (select(AuditLog).where(AuditLog.hospital_id == hospital.id)
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc()))
+
+
 def hospital_trail(hospital, limit: int = 50) -> list[AuditLog]:
-    query = (select(AuditLog).where(AuditLog.hospital_id == hospital.id)
-             .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(hospital_trail_query(hospital).limit(limit)))
+
+
+def hospital_trail_size(hospital) -> int:
+    return db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.hospital_id == hospital.id))

@@ -170,13 +170,6 @@ def _suggestions(result: HospitalCompliance, ruleset=CURRENT) -> dict[str, str]:
     return links
 
 
-@bp.app_template_global("compliance_summary")
-def compliance_summary(finess_et: str) -> HospitalCompliance | None:
-    """One hospital's verdicts today, for the summary on its page (templates/hospitals/show.html)."""
-    results = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess_et))
-    return results[0] if results else None
-
-
 @bp.app_template_global("deadline_words")
 def deadline_words(deadline, at) -> str:
     """« 120 jours restants », « dernier jour », « dépassée de 15 jours »."""
@@ -186,8 +179,3 @@ def deadline_words(deadline, at) -> str:
     if days == 0:
         return "dernier jour"
     return f"dépassée de {-days} jour{'s' if days < -1 else ''}"
-
-
-@bp.app_template_filter("verdict_summary")
-def verdict_summary_filter(result: HospitalCompliance) -> list[tuple[str, int]]:
-    return verdict_summary(result)

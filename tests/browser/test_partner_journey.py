@@ -51,7 +51,7 @@ def test_add_a_partner_from_the_registry(live_server, browser_page, screenshot, 
     menu.get_by_role("link", name="Hôpitaux", exact=True).click()
     page.get_by_role("link", name="CENTRE HOSPITALIER DE SEMUR").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("CENTRE HOSPITALIER DE SEMUR")
-    expect(page.locator("#type-ehpad")).to_contain_text("Aucun partenaire de ce type")
+    expect(page.locator("#types-sans-partenaire")).to_contain_text("EHPAD")
     page.get_by_role("link", name="Ajouter un partenaire du FINESS").click()
 
     page.get_by_label("Nom de l'établissement").fill("tilleuls")
@@ -69,7 +69,9 @@ def test_add_a_partner_from_the_registry(live_server, browser_page, screenshot, 
     ehpad_group = page.locator("#type-ehpad")
     expect(ehpad_group.get_by_role("link", name="EHPAD LES TILLEULS", exact=True)).to_be_visible()
     expect(ehpad_group).to_contain_text("depuis le 15 janvier 2023")
-    expect(page.get_by_role("table", name=re.compile("Historique"))).to_contain_text(
+    expect(ehpad_group).to_contain_text("Aucune convention")
+    expect(page.locator("#types-sans-partenaire")).not_to_contain_text("EHPAD")
+    expect(page.locator("section[aria-labelledby=historique]")).to_contain_text(
         "Partenaire ajouté : EHPAD LES TILLEULS")
     screenshot(page, "07-hopital")
 
