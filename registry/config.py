@@ -13,9 +13,11 @@ ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_D
             "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS",
             "PDF_QUEUE_SECONDS", "PRODUCTION", "PROXY_FIX", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY",
             "BASE_URL", "REMINDER_DELAYS_DAYS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
-            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS")
+            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS",
+            "RENDER_TIMEOUT_SECONDS", "RENDER_MEMORY_MB")
 INT_KEYS = {"MAX_UPLOAD_MB", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
-            "MAIL_PORT", "PROXY_FIX", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS"}
+            "MAIL_PORT", "PROXY_FIX", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS",
+            "RENDER_TIMEOUT_SECONDS", "RENDER_MEMORY_MB"}
 #: Read as yes/no: 1, true, oui, yes (any case) are yes.
 BOOL_KEYS = {"MAIL_USE_TLS", "PRODUCTION", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY"}
 
@@ -51,6 +53,9 @@ def default_config(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # A template's render (a draft, a trial render at upload) runs in a child process stopped past these.
+        "RENDER_TIMEOUT_SECONDS": 20,
+        "RENDER_MEMORY_MB": 512,
         # How long a new API token is valid, and a one-time password link an administrator makes.
         "API_TOKEN_DAYS": 365,
         "PASSWORD_LINK_HOURS": 72,

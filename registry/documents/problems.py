@@ -38,6 +38,9 @@ class RenderError(Exception):
         super().__init__(problem.message)
         self.problem = problem
 
+    def __reduce__(self):  # back from a bounded render's child process whole
+        return type(self), (self.problem,)
+
 
 _JINJA_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "begin of print statement": "{{",
                  "end of template": "fin du modèle", "name": "nom", "string": "texte", "integer": "nombre"}

@@ -16,7 +16,9 @@ from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
+from flask import current_app, has_app_context
 
+from registry.core.bounded import LimitExceeded, run_bounded
 from registry.documents.cache import TemplateCache, default_cache
 from registry.documents.package import write_package
 from registry.documents.prepare import PartSource, PreparedTemplate, fill, paragraph_at
@@ -49,6 +51,8 @@ def _template_line(exc: BaseException) -> int | None:
 def _render_part(template, part: PartSource, context: dict, helper: DocxTemplate) -> str:
     try:
         xml = fill(template, context)
+    except MemoryError:
+        raise  # past the memory cap: the bounded render says so
     except Exception as exc:  # a template can raise anything its expressions raise
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         raise RenderError(Problem(message=f"Le modèle n'a pas pu être rempli : {message}", part=part.kind,
@@ -67,6 +71,8 @@ def _core_properties(prepared: PreparedTemplate, blob: bytes, context: dict, fix
     for name, template in prepared.property_templates.items():
         try:
             setattr(properties, name, fill(template, context))
+        except MemoryError:
+            raise
         except Exception as exc:
             raise RenderError(Problem(message=f"La propriété « {name} » du document n'a pas pu être remplie : {exc}",
                                       part="properties", code="render_error")) from exc
@@ -124,7 +130,28 @@ def render_convention(template: str | Path | bytes, context: dict, *, cache: Tem
     when the file is not a Word package and ``RenderError`` (with its located problem) when it cannot be filled.
     """
     prepared = (default_cache() if cache is None else cache).get(read_template(template), name=name)
-    return render_prepared(prepared, context, properties)
+    return bounded(render_prepared, prepared, context, properties)
+
+
+def render_limits() -> tuple[float, int]:
+    """(seconds, megabytes) a render may take: RENDER_TIMEOUT_SECONDS and RENDER_MEMORY_MB."""
+    config = current_app.config if has_app_context() else {}
+    return float(config.get("RENDER_TIMEOUT_SECONDS", 20)), int(config.get("RENDER_MEMORY_MB", 512))
+
+
+def bounded(function, *args):
+    """``function(*args)`` (a render of a template) in a child process under render_limits(): a template that loops
+    for ever or swells beyond reason is stopped, refused with a RenderError, and the server goes on."""
+    seconds, megabytes = render_limits()
+    try:
+        return run_bounded(function, *args, seconds=seconds, memory_mb=megabytes)
+    except LimitExceeded as exc:
+        message = (f"Le modèle a dépassé le temps de rendu autorisé ({seconds:g} s) : une boucle sans fin ou "
+                   "beaucoup trop longue ? Le rendu a été arrêté, rien n'a été produit."
+                   if exc.kind == "time" else
+                   f"Le rendu du modèle a demandé plus de {megabytes} Mo de mémoire (un texte ou une boucle "
+                   "démesurés ?) : il a été arrêté, rien n'a été produit.")
+        raise RenderError(Problem(message=message, part="document", code="render_limit")) from None
 
 
 def render_with_docxtpl(template: str | Path | bytes, context: dict, env=None) -> bytes:

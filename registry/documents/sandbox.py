@@ -9,6 +9,8 @@
 - Tags that reach other templates or switch escaping off are refused when a template is compiled.
 - Filters that return markup unescaped (``safe``, ``urlize``, ``xmlattr``) are removed.
 - ``StrictUndefined``: a missing value is an error, never a silently empty clause in a legal document.
+- Nothing of a template is evaluated while it compiles (RenderTimeSandbox); renders run bounded
+  (render.bounded).
 """
 
 import re
@@ -77,9 +79,18 @@ def date_fr(value) -> str:
     return value
 
 
+class RenderTimeSandbox(ImmutableSandboxedEnvironment):
+    """Nothing of a template is computed while it compiles, in the server's own process: Jinja folds constant
+    expressions (« {{ 'A' * 10**9 }} ») at compile time unless the sandbox intercepts their operators, and the
+    optimiser folds more; both are off, so every expression runs at render time, inside the bounded child."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "//", "/", "%"})
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
-        autoescape=True, undefined=StrictUndefined, finalize=clean_value, extensions=[ForbiddenTags])
+    env = RenderTimeSandbox(
+        autoescape=True, undefined=StrictUndefined, finalize=clean_value, extensions=[ForbiddenTags],
+        optimized=False)
     for name in REMOVED_FILTERS:
         env.filters.pop(name, None)
     for name in REMOVED_GLOBALS:

@@ -19,7 +19,7 @@ from registry.documents.manifest import CONTEXT_NAMES, Manifest, parse_manifest,
 from registry.documents.package import DEFAULT_LIMITS, Limits, PackageError, open_package, read_entry
 from registry.documents.prepare import compile_sources, load_sources, syntax_problem
 from registry.documents.problems import Problem, RenderError, french_jinja_message
-from registry.documents.render import render_parts, render_prepared
+from registry.documents.render import bounded, render_parts, render_prepared
 from registry.documents.samples import sample_context
 from registry.documents.sandbox import ENVIRONMENT
 from registry.documents.tags import REFUSED_NAMES, SAFE_PARSER, analyse_paragraphs, paragraph_texts
@@ -109,10 +109,15 @@ def _usage_problems(sources, archive, fields: set[str], clauses: set[str], env, 
 
 
 def _test_render(sources, manifest: Manifest, env) -> list[Problem]:
+    """The trial renders with sample values, in a child process under the render limits (render.bounded)."""
     try:
         prepared = compile_sources(sources, env)
+        return bounded(_trial_renders, prepared, manifest)
     except RenderError as exc:
         return [exc.problem]
+
+
+def _trial_renders(prepared, manifest: Manifest) -> list[Problem]:
     problems = []
     for all_clauses in (True, False):
         context = sample_context(manifest, all_clauses)
@@ -128,6 +133,8 @@ def _test_render(sources, manifest: Manifest, env) -> list[Problem]:
             docx.Document(io.BytesIO(render_prepared(prepared, context)))
         except RenderError as exc:
             problems.append(exc.problem)
+        except MemoryError:
+            raise  # past the memory cap: the bounded render says so
         except Exception as exc:  # python-docx cannot open what was produced
             problems.append(Problem(message=f"Le document produit par le rendu d'essai est illisible : {exc}",
                                     part="package", code="invalid_output"))
