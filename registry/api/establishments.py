@@ -6,7 +6,7 @@ from registry.api.blueprint import ApiBlueprint
 from registry.api.pagination import paginate
 from registry.api.schemas import EstablishmentPage, EstablishmentQuery, EstablishmentSchema
 from registry.core.access import signed_in
-from registry.core.scope import get_organisation
+from registry.core.scope import get_organisation, readable_organisations
 from registry.organisations.services import search_establishments
 
 blp = ApiBlueprint("api_establishments", "Établissements du registre (FINESS et partenaires hors FINESS).")
@@ -20,7 +20,7 @@ class EstablishmentSearch(MethodView):
     def get(self, args):
         """Rechercher des établissements (tous les critères donnés doivent correspondre)."""
         criteria = {key: value for key, value in args.items() if key not in ("page", "per_page")}
-        return paginate(search_establishments(**criteria), args)
+        return paginate(search_establishments(**criteria).where(readable_organisations()), args)
 
 
 @blp.route("/establishments/<finess:finess_et>")

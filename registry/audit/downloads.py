@@ -6,18 +6,15 @@ committed before the first byte leaves; when it cannot be, the download is refus
 is what the audit exists to prevent.
 """
 
-import logging
 import re
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.audit.services import record_audit
 from registry.extensions import db
-
-log = logging.getLogger("registry")
 
 _FILENAME = re.compile(r"""filename\*?=(?:UTF-8'')?"?([^";]+)"?""", re.IGNORECASE)
 
@@ -61,7 +58,7 @@ def audit_download(response: Response) -> Response:
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-        log.exception("Download of %s refused: its audit entry could not be written", request.path)
+        current_app.logger.exception("Download of %s refused: its audit entry could not be written", request.path)
         response.close()
         return Response("Téléchargement impossible pour le moment : le journal n'a pas pu l'enregistrer. "
                         "Réessayez dans un instant.", status=503, mimetype="text/plain",

@@ -1,13 +1,13 @@
 """The one place that says which hospitals (and their conventions and CPOMs) a user may read and edit."""
 
-from flask import abort
+from flask import abort, has_request_context
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select, true
 
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, user_organisations
 from registry.cpom.models import Cpom
 from registry.extensions import db
-from registry.hospitals.models import HospitalProfile
+from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.models import Organisation
 
 
@@ -25,6 +25,25 @@ def visible_hospitals(user=None) -> Select:
         own = select(user_organisations.c.organisation_id).where(user_organisations.c.user_id == user.id)
         return query.where(HospitalProfile.organisation_id.in_(own))
     return query.where(false())
+
+
+def readable_organisations(user=None):
+    """The clause of the organisations a user may read: every FINESS establishment (public data); an organisation
+    outside FINESS (a CPTS, an MSP that a hospital typed in) only through a hospital the user reads that has it as
+    a partner. Administrators and commands (no request) read all."""
+    if user is None and has_request_context():
+        user = current_user
+    if user is None or getattr(user, "role", None) == ROLE_ADMIN:
+        return true()
+    hospitals = visible_hospitals(user).with_only_columns(HospitalProfile.id)
+    partners = select(Partnership.partner_id).where(Partnership.hospital_id.in_(hospitals))
+    return or_(Organisation.finess_et.isnot(None), Organisation.id.in_(partners))
+
+
+def readable_organisation(organisation_id: int, user=None) -> Organisation | None:
+    """One organisation by id, when the user may read it (readable_organisations), else None."""
+    return db.session.scalar(select(Organisation).where(Organisation.id == organisation_id,
+                                                        readable_organisations(user)))
 
 
 def can_edit_hospital(hospital: HospitalProfile, user=None) -> bool:

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from registry.conventions.services import hospital_conventions
 from registry.core.access import signed_in
-from registry.core.scope import can_edit_hospital, get_hospital
+from registry.core.scope import can_edit_hospital, get_hospital, readable_organisation
 from registry.extensions import db
 from registry.hospitals.forms import (AddPartnershipForm, EditExternalPartnerForm, EditPartnershipForm,
                                      ExternalPartnerForm, RemovePartnerForm)
@@ -19,7 +19,7 @@ from registry.hospitals.services import add_partner, remove_partner, update_part
 from registry.organisations.forms import EstablishmentSearchForm
 from registry.organisations.routes import run_search
 from registry.organisations.models import SOURCE_MANUAL
-from registry.organisations.services import create_external_partner, find_organisation, update_external_partner
+from registry.organisations.services import create_external_partner, update_external_partner
 
 #: Ids in URLs stop at PostgreSQL's integer range: a larger one is a 404, never a database error.
 ID = "int(max=2147483647)"
@@ -56,7 +56,7 @@ def find_partner(finess: str):
 @signed_in
 def add_partnership(finess: str, organisation_id: int):
     hospital = get_hospital(finess, for_edit=True)
-    partner = find_organisation(organisation_id)
+    partner = readable_organisation(organisation_id)
     if partner is None:
         abort(404)
     form = AddPartnershipForm() if request.method == "POST" else AddPartnershipForm(

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from registry.core.access import signed_in
-from registry.core.scope import can_label, get_organisation, visible_hospitals
+from registry.core.scope import can_label, get_organisation, readable_organisations, visible_hospitals
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
 from registry.hospitals.services import partnerships_of, profile_of
@@ -36,7 +36,7 @@ def run_search(form: EstablishmentSearchForm):
     form.category.choices = options(category_choices(), "Toutes les catégories")
     if not form.validate() or not form.is_filled:
         return None
-    return paginate(search_registry(**form.criteria()))
+    return paginate(search_registry(**form.criteria()).where(readable_organisations()))
 
 
 @bp.route("/")

@@ -150,7 +150,8 @@ def create_external_partner(*, partner_types: list[str], postcodes: bool = True,
     """A partner outside FINESS (a CPTS association, an MMG...), identified by SIRET or RNA; ``fields`` as
     external_partner_values takes them.
 
-    An organisation already known by the same SIRET or RNA is returned instead of being created twice.
+    An organisation the user reads (readable_organisations) known by the same SIRET or RNA is returned instead
+    of being created twice.
     """
     values, problems = external_partner_values(postcodes=postcodes, **fields)
     unknown = unknown_codes(partner_types, PARTNER_TYPES)
@@ -190,10 +191,13 @@ def update_external_partner(organisation: Organisation, *, hospital=None, postco
 
 
 def _same_identifiers(values: dict, besides: Organisation | None = None) -> Organisation | None:
-    """Another organisation known by the same SIRET or RNA."""
+    """Another organisation known by the same SIRET or RNA, among those the user reads: another hospital's partner
+    outside FINESS is never found (its name, as they typed it, is theirs), the user's hospital gets its own."""
+    from registry.core.scope import readable_organisations
+
     siret, rna = values["siret"], values["rna"]
     query = select(Organisation).where(or_((Organisation.siret == siret) if siret else False,
-                                           (Organisation.rna == rna) if rna else False))
+                                           (Organisation.rna == rna) if rna else False), readable_organisations())
     if besides is not None:
         query = query.where(Organisation.id != besides.id)
     return db.session.scalar(query.limit(1))
@@ -220,8 +224,3 @@ def search_registry(*, name: str | None = None, finess: str | None = None, commu
                                 Organisation.postal_code.startswith(commune, autoescape=True),
                                 Organisation.commune_code == commune.upper()))
     return query
-
-
-def find_organisation(organisation_id: int) -> Organisation | None:
-    """Any organisation by id (FINESS or not): the registry is readable by every signed-in user."""
-    return db.session.get(Organisation, organisation_id)

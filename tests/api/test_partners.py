@@ -115,12 +115,13 @@ def test_an_unknown_or_ambiguous_commune_is_422(client, world, commune, message)
     assert db.session.scalar(select(Organisation).filter_by(name=CPTS["name"])) is None
 
 
-def test_a_partner_outside_finess_is_created_once(client, world):
+def test_a_partner_outside_finess_is_another_hospital_s_own_record(client, world):
+    """Not public data: a hospital typing the RNA of another's partner gets its own record, never learns theirs."""
     post(client, world.own, {"partner": CPTS, "partner_types": ["cpts"]}, world.headers["hospital"])
     response = post(client, world.other, {"partner": {**CPTS, "name": "CPTS BEAUNE"}, "partner_types": ["cpts"]},
                     world.headers["hospital_other"])
-    assert response.status_code == 201
-    assert db.session.scalar(select(db.func.count()).select_from(Organisation).filter_by(rna="W212345678")) == 1
+    assert response.status_code == 201 and response.get_json()["partner"]["name"] == "CPTS BEAUNE"
+    assert db.session.scalar(select(db.func.count()).select_from(Organisation).filter_by(rna="W212345678")) == 2
 
 
 def test_same_partner_twice_is_409(client, world, ehpad):
