@@ -1,0 +1,33 @@
+"""« Aide »: the guide's pages and their images, for any signed-in user."""
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
+
+from registry.core.access import public, signed_in
+from registry.guide.pages import PAGES, guide_page
+
+bp = Blueprint("guide", __name__, url_prefix="/aide")
+bp.add_app_template_global(PAGES, "GUIDE_PAGES")  # the « Aide » menu of every page
+#: The application's icon, asked for by browsers at the site's root whatever the page declares.
+icon_bp = Blueprint("icon", __name__)
+
+
+@bp.get("/", defaults={"slug": "index"})
+@bp.get("/<slug>")
+@signed_in
+def page(slug: str):
+    found = guide_page(current_app.config["GUIDE_DIR"], slug)
+    if found is None:
+        abort(404)
+    return render_template("guide/page.html", page=found)
+
+
+@bp.get("/images/<path:filename>")
+@signed_in
+def image(filename: str):
+    return send_from_directory(current_app.config["GUIDE_DIR"] + "/images", filename, max_age=3600)
+
+
+@icon_bp.get("/favicon.ico")
+@public
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)

@@ -1,0 +1,196 @@
+"""Every main page fits its screen: on a phone (390 px), a laptop (1280 px, 1366 px) and a wide screen (1920 px) no
+page is wider than the window (tables scroll inside their card), and the compliance dashboard's filters and count
+tables fit at 1280 and 1366 px. The data is the demo region's, seen by its three demo accounts.
+
+``GUIDE_SCREENSHOTS=1`` also saves what the window shows of each page as docs/guide/images/<page>-<width>.png,
+the user guide's illustrations (docs/guide/README.md); an ordinary run writes nothing.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from registry.conventions import lifecycle
+from registry.conventions.models import Convention
+from registry.demo.loader import ACCOUNTS, load_demo_data
+from registry.documents.versions import sync_shipped_templates
+from registry.extensions import db
+from registry.hospitals.models import HospitalProfile, Partnership
+from tests.conventions.lifecycle_helpers import drafted_convention
+
+pytestmark = pytest.mark.browser
+
+GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "images"
+#: Window sizes: a phone, a laptop, a wide screen.
+HEIGHTS = {390: 844, 1280: 800, 1366: 768, 1920: 1080}
+PASSWORDS = {role: (email, password) for email, password, role, _options in ACCOUNTS}
+#: The demo juriste's hospital.
+FINESS = next(options["finess"][0] for _email, _password, role, options in ACCOUNTS if role == "hospital")
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str  #: the screenshot's file name, without width
+    role: str  #: the demo account that visits it
+    path: str
+
+
+@pytest.fixture
+def demo_screens(app) -> list[Screen]:
+    """The demo region, with at least one drafted and signed convention, and the main pages of each account."""
+    load_demo_data()
+    sync_shipped_templates()
+    hospital = db.session.scalar(select(HospitalProfile).where(HospitalProfile.organisation.has(finess_et=FINESS)))
+    convention = db.session.scalar(select(Convention).where(Convention.hospital_id == hospital.id,
+                                                            Convention.template_version_id.is_not(None))
+                                   .order_by(Convention.id))
+    ehpad = db.session.scalars(select(Partnership).where(Partnership.hospital_id == hospital.id)).all()
+    ehpad = next(p for p in ehpad if "ehpad" in p.partner_types)
+    if convention is None:
+        convention = drafted_convention(hospital, ehpad, status=lifecycle.SIGNEE)
+    db.session.commit()
+    finess = hospital.finess_et
+    return [
+        Screen("accueil", "hospital", "/"),
+        Screen("hopital", "hospital", f"/hopitaux/{finess}"),
+        Screen("hopital-conformite", "hospital", f"/hopitaux/{finess}/conformite"),
+        Screen("partenaire", "hospital", f"/hopitaux/{finess}/partenaires/{ehpad.id}"),
+        Screen("ajout-partenaire", "hospital", f"/hopitaux/{finess}/partenaires/ajouter?commune=Dijon"
+                                               "&partner_type=ehpad"),
+        Screen("choix-modele", "hospital", f"/hopitaux/{finess}/conventions/nouvelle"),
+        Screen("nouvelle-convention", "hospital", f"/hopitaux/{finess}/conventions/nouvelle/ehpad"),
+        Screen("convention", "hospital", f"/conventions/{convention.id}"),
+        Screen("conventions", "hospital", "/conventions"),
+        Screen("echeances", "hospital", "/conventions/echeances"),
+        Screen("enregistrer-convention", "hospital", f"/hopitaux/{finess}/conventions/enregistrer"),
+        Screen("import-conventions", "hospital", f"/hopitaux/{finess}/conventions/import"),
+        Screen("cpom-hopital", "hospital", f"/hopitaux/{finess}/cpom"),
+        Screen("etablissements", "hospital", "/etablissements/?commune=Dijon&partner_type=ehpad"),
+        Screen("ars-accueil", "ars", "/"),
+        Screen("conformite", "ars", "/conformite"),
+        Screen("ars-hopital", "ars", f"/hopitaux/{finess}"),
+        Screen("cpom-campagne", "ars", "/cpom/campagne"),
+        Screen("ars-conventions", "ars", "/conventions"),
+        Screen("modeles", "admin", "/administration/modeles/"),
+        Screen("televerser-modele", "admin", "/administration/modeles/televerser"),
+        Screen("aide", "hospital", "/aide/"),
+    ]
+
+
+def sign_in(page, live_server, role: str) -> None:
+    email, password = PASSWORDS[role]
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("status").filter(has_text="Bienvenue")).to_be_visible()
+
+
+#: The page's width beyond the window, and the visible elements that stick out (those inside a scrolling box
+#: excepted: they scroll within it).
+OVERFLOW = """() => {
+  const root = document.documentElement;
+  const limit = root.clientWidth;
+  const scrolls = (el) => {
+    if (['absolute', 'fixed'].includes(getComputedStyle(el).position)) return false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true; }
+    return false; };
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > limit + 1 && !scrolls(el)) {
+      culprits.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+                    ' right=' + Math.round(box.right));
+    }
+  }
+  return {excess: root.scrollWidth - limit, culprits: culprits.slice(0, 5)};
+}"""
+
+
+def overflow(page) -> dict:
+    return page.evaluate(OVERFLOW)
+
+
+def save_for_guide(page, name: str, width: int) -> None:
+    """What the window shows, as a palette PNG (a few dozen kilobytes), when GUIDE_SCREENSHOTS is set."""
+    if not os.environ.get("GUIDE_SCREENSHOTS"):
+        return
+    from io import BytesIO
+
+    from PIL import Image
+
+    GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+    image = Image.open(BytesIO(page.screenshot())).convert("RGB")
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(
+        GUIDE_IMAGES / f"{name}-{width}.png", optimize=True)
+
+
+@pytest.mark.parametrize("width", [390, 1280, 1920])
+def test_no_main_page_is_wider_than_the_screen(width, demo_screens, live_server, browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
+    wider = {}
+    role = None
+    for screen in demo_screens:
+        if screen.role != role:
+            sign_in(page, live_server, screen.role)
+            role = screen.role
+        response = page.goto(live_server + screen.path)
+        if response.status != 200:
+            wider[screen.path] = response.status
+            continue
+        measured = overflow(page)
+        if measured["excess"] > 0:
+            wider[screen.path] = measured
+        save_for_guide(page, screen.name, width)
+    assert not wider, f"pages wider than {width} px (or not shown): {wider}"
+
+
+#: Each control of the page's filter form inside its card, and each select wide enough for the option it shows.
+FILTERS_FIT = """() => {
+  const problems = [];
+  const form = document.querySelector('main form[method=get]');
+  const limit = (form.closest('.card') || form).getBoundingClientRect();
+  for (const el of form.querySelectorAll('button, select, input:not([type=hidden]), a.btn')) {
+    const box = el.getBoundingClientRect();
+    if (box.left < limit.left - 1 || box.right > limit.right + 1) {
+      problems.push('outside the card: ' + (el.name || el.textContent.trim()));
+    }
+  }
+  const canvas = document.createElement('canvas').getContext('2d');
+  for (const select of form.querySelectorAll('select')) {
+    const style = getComputedStyle(select);
+    canvas.font = style.font;
+    const text = select.options[select.selectedIndex].text;
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (canvas.measureText(text).width > room + 1) problems.push('select cut: ' + text);
+  }
+  return problems;
+}"""
+#: Each table of the page as wide as its box (nothing hidden behind a sideways scroll), the compliance matrix aside.
+TABLES_FIT = """() => Array.from(document.querySelectorAll('main table:not(.compliance-table)'))
+  .filter((table) => table.scrollWidth > table.parentElement.clientWidth + 1)
+  .map((table) => 'table cut: ' + (table.caption ? table.caption.textContent.trim() : table.className))"""
+
+
+@pytest.mark.parametrize("width", [1280, 1366, 1920])
+def test_the_compliance_dashboard_and_the_list_fit_a_laptop(width, demo_screens, live_server, browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
+    sign_in(page, live_server, "ars")
+    problems = {}
+    for path in ("/conformite", "/conventions"):
+        page.goto(live_server + path)
+        found = page.evaluate(FILTERS_FIT) + page.evaluate(TABLES_FIT)
+        if overflow(page)["excess"] > 0:
+            found.append("page wider than the window")
+        if found:
+            problems[path] = found
+    assert not problems, problems
