@@ -27,6 +27,8 @@ pytestmark = pytest.mark.browser
 GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "images"
 #: Window sizes: a phone, a laptop, a wide screen.
 HEIGHTS = {390: 844, 1280: 800, 1366: 768, 1920: 1080}
+#: Set to write the guide's screenshots and its page of screens.
+GENERATE = bool(os.environ.get("GUIDE_SCREENSHOTS"))
 PASSWORDS = {role: (email, password) for email, password, role, _options in ACCOUNTS}
 #: The demo juriste's hospital.
 FINESS = next(options["finess"][0] for _email, _password, role, options in ACCOUNTS if role == "hospital")
@@ -37,6 +39,7 @@ class Screen:
     name: str  #: the screenshot's file name, without width
     role: str  #: the demo account that visits it
     path: str
+    label: str  #: its caption in the guide
 
 
 @pytest.fixture
@@ -55,29 +58,51 @@ def demo_screens(app) -> list[Screen]:
     db.session.commit()
     finess = hospital.finess_et
     return [
-        Screen("accueil", "hospital", "/"),
-        Screen("hopital", "hospital", f"/hopitaux/{finess}"),
-        Screen("hopital-conformite", "hospital", f"/hopitaux/{finess}/conformite"),
-        Screen("partenaire", "hospital", f"/hopitaux/{finess}/partenaires/{ehpad.id}"),
+        Screen("accueil", "hospital", "/",
+               "Accueil : la liste des hôpitaux de proximité (juriste)"),
+        Screen("hopital", "hospital", f"/hopitaux/{finess}",
+               "La fiche de l'hôpital"),
+        Screen("hopital-conformite", "hospital", f"/hopitaux/{finess}/conformite",
+               "Le détail de la conformité d'un hôpital"),
+        Screen("partenaire", "hospital", f"/hopitaux/{finess}/partenaires/{ehpad.id}",
+               "La fiche d'un partenaire"),
         Screen("ajout-partenaire", "hospital", f"/hopitaux/{finess}/partenaires/ajouter?commune=Dijon"
-                                               "&partner_type=ehpad"),
-        Screen("choix-modele", "hospital", f"/hopitaux/{finess}/conventions/nouvelle"),
-        Screen("nouvelle-convention", "hospital", f"/hopitaux/{finess}/conventions/nouvelle/ehpad"),
-        Screen("convention", "hospital", f"/conventions/{convention.id}"),
-        Screen("conventions", "hospital", "/conventions"),
-        Screen("echeances", "hospital", "/conventions/echeances"),
-        Screen("enregistrer-convention", "hospital", f"/hopitaux/{finess}/conventions/enregistrer"),
-        Screen("import-conventions", "hospital", f"/hopitaux/{finess}/conventions/import"),
-        Screen("cpom-hopital", "hospital", f"/hopitaux/{finess}/cpom"),
-        Screen("etablissements", "hospital", "/etablissements/?commune=Dijon&partner_type=ehpad"),
-        Screen("ars-accueil", "ars", "/"),
-        Screen("conformite", "ars", "/conformite"),
-        Screen("ars-hopital", "ars", f"/hopitaux/{finess}"),
-        Screen("cpom-campagne", "ars", "/cpom/campagne"),
-        Screen("ars-conventions", "ars", "/conventions"),
-        Screen("modeles", "admin", "/administration/modeles/"),
-        Screen("televerser-modele", "admin", "/administration/modeles/televerser"),
-        Screen("aide", "hospital", "/aide/"),
+                                               "&partner_type=ehpad",
+               "L'ajout d'un partenaire depuis le FINESS"),
+        Screen("choix-modele", "hospital", f"/hopitaux/{finess}/conventions/nouvelle",
+               "Le choix du modèle de convention"),
+        Screen("nouvelle-convention", "hospital", f"/hopitaux/{finess}/conventions/nouvelle/ehpad",
+               "Le formulaire d'une nouvelle convention"),
+        Screen("convention", "hospital", f"/conventions/{convention.id}",
+               "La page d'une convention"),
+        Screen("conventions", "hospital", "/conventions",
+               "La liste des conventions"),
+        Screen("echeances", "hospital", "/conventions/echeances",
+               "Les échéances"),
+        Screen("enregistrer-convention", "hospital", f"/hopitaux/{finess}/conventions/enregistrer",
+               "L'enregistrement d'une convention déjà signée"),
+        Screen("import-conventions", "hospital", f"/hopitaux/{finess}/conventions/import",
+               "L'import d'un lot de conventions"),
+        Screen("cpom-hopital", "hospital", f"/hopitaux/{finess}/cpom",
+               "Le suivi du CPOM d'un hôpital"),
+        Screen("etablissements", "hospital", "/etablissements/?commune=Dijon&partner_type=ehpad",
+               "La recherche dans le registre FINESS"),
+        Screen("ars-accueil", "ars", "/",
+               "Accueil : les hôpitaux de la région (ARS)"),
+        Screen("conformite", "ars", "/conformite",
+               "Le tableau de bord de conformité (ARS)"),
+        Screen("ars-hopital", "ars", f"/hopitaux/{finess}",
+               "La fiche d'un hôpital vue par l'ARS"),
+        Screen("cpom-campagne", "ars", "/cpom/campagne",
+               "La campagne CPOM de la région (ARS)"),
+        Screen("ars-conventions", "ars", "/conventions",
+               "Les conventions de la région (ARS)"),
+        Screen("modeles", "admin", "/administration/modeles/",
+               "Les modèles de conventions (administrateur)"),
+        Screen("televerser-modele", "admin", "/administration/modeles/televerser",
+               "Le dépôt d'un modèle (administrateur)"),
+        Screen("aide", "hospital", "/aide/",
+               "Ce guide, dans le menu « Aide »"),
     ]
 
 
@@ -118,10 +143,27 @@ def overflow(page) -> dict:
     return page.evaluate(OVERFLOW)
 
 
+GALLERY_INTRO = """# Les écrans sur téléphone, portable et grand écran
+
+Le registre s'utilise sur un téléphone (390 pixels de large), un ordinateur portable (1 280 pixels) et un grand
+écran (1 920 pixels). Aucune page n'y est plus large que l'écran : un tableau trop large défile à l'intérieur de
+son cadre, et sur téléphone la barre de navigation se replie derrière le bouton « Ouvrir le menu ». Chaque image
+montre ce que la fenêtre affiche à l'ouverture de la page, avec les données de démonstration.
+"""
+WIDTHS = {390: "sur téléphone", 1280: "sur ordinateur portable", 1920: "sur grand écran"}
+
+
+def write_gallery(screens: list[Screen]) -> None:
+    """docs/guide/ecrans.md: every screen at the three widths, in the order the test visits them."""
+    lines = [GALLERY_INTRO]
+    for screen in screens:
+        lines.append(f"## {screen.label}\n")
+        lines += [f"![{screen.label}, {words}](images/{screen.name}-{width}.png)\n" for width, words in WIDTHS.items()]
+    (GUIDE_IMAGES.parent / "ecrans.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
 def save_for_guide(page, name: str, width: int) -> None:
     """What the window shows, as a palette PNG (a few dozen kilobytes), when GUIDE_SCREENSHOTS is set."""
-    if not os.environ.get("GUIDE_SCREENSHOTS"):
-        return
     from io import BytesIO
 
     from PIL import Image
@@ -132,7 +174,7 @@ def save_for_guide(page, name: str, width: int) -> None:
         GUIDE_IMAGES / f"{name}-{width}.png", optimize=True)
 
 
-@pytest.mark.parametrize("width", [390, 1280, 1920])
+@pytest.mark.parametrize("width", list(WIDTHS))
 def test_no_main_page_is_wider_than_the_screen(width, demo_screens, live_server, browser_page):
     page = browser_page
     page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
@@ -149,7 +191,10 @@ def test_no_main_page_is_wider_than_the_screen(width, demo_screens, live_server,
         measured = overflow(page)
         if measured["excess"] > 0:
             wider[screen.path] = measured
-        save_for_guide(page, screen.name, width)
+        if GENERATE:
+            save_for_guide(page, screen.name, width)
+    if GENERATE:
+        write_gallery(demo_screens)
     assert not wider, f"pages wider than {width} px (or not shown): {wider}"
 
 
