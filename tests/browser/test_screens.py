@@ -1,6 +1,7 @@
-"""Every main page fits its screen: on a phone (390 px), a laptop (1280 px, 1366 px) and a wide screen (1920 px) no
-page is wider than the window (tables scroll inside their card), and the compliance dashboard's filters and count
-tables fit at 1280 and 1366 px. The data is the demo region's, seen by its three demo accounts.
+"""Every main page fits its screen: on a phone (390 px), a laptop (1280 px) and a wide screen (1920 px) no page is
+wider than the window (tables scroll inside their card); at 1280, 1366 and 1920 px the compliance dashboard's
+filters stay inside their card, its selects show their whole option and its count tables and the convention list
+need no sideways scroll. The data is the demo region's, seen by its three demo accounts.
 
 ``GUIDE_SCREENSHOTS=1`` also saves what the window shows of each page as docs/guide/images/<page>-<width>.png,
 the user guide's illustrations (docs/guide/README.md); an ordinary run writes nothing.
@@ -51,8 +52,8 @@ def demo_screens(app) -> list[Screen]:
     convention = db.session.scalar(select(Convention).where(Convention.hospital_id == hospital.id,
                                                             Convention.template_version_id.is_not(None))
                                    .order_by(Convention.id))
-    ehpad = db.session.scalars(select(Partnership).where(Partnership.hospital_id == hospital.id)).all()
-    ehpad = next(p for p in ehpad if "ehpad" in p.partner_types)
+    partnerships = db.session.scalars(select(Partnership).where(Partnership.hospital_id == hospital.id)).all()
+    ehpad = next(partnership for partnership in partnerships if "ehpad" in partnership.partner_types)
     if convention is None:
         convention = drafted_convention(hospital, ehpad, status=lifecycle.SIGNEE)
     db.session.commit()
@@ -130,8 +131,8 @@ OVERFLOW = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width && box.right > limit + 1 && !scrolls(el)) {
-      culprits.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+      const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/).join('.') : '';
+      culprits.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (classes ? '.' + classes : '') +
                     ' right=' + Math.round(box.right));
     }
   }
@@ -158,12 +159,13 @@ def write_gallery(screens: list[Screen]) -> None:
     lines = [GALLERY_INTRO]
     for screen in screens:
         lines.append(f"## {screen.label}\n")
-        lines += [f"![{screen.label}, {words}](images/{screen.name}-{width}.png)\n" for width, words in WIDTHS.items()]
+        lines += [f"![{screen.label}, {words}](images/{screen.name}-{width}.png)\n"
+                  for width, words in WIDTHS.items()]
     (GUIDE_IMAGES.parent / "ecrans.md").write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
 def save_for_guide(page, name: str, width: int) -> None:
-    """What the window shows, as a palette PNG (a few dozen kilobytes), when GUIDE_SCREENSHOTS is set."""
+    """What the window shows, as a palette PNG (a few dozen kilobytes)."""
     from io import BytesIO
 
     from PIL import Image
