@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench browser init-db demo clean guide-screenshots
+.PHONY: run serve test bench browser system init-db demo clean guide-screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,15 +36,23 @@ serve: init-db
 	PRODUCTION=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - --error-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" "wsgi:app"
 
-# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
-browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| echo "warning: could not install chromium; the browser tests will be skipped"; \
+# Debian's packages the tests and the documents need: Chromium drives the browser tests (Playwright cannot
+# download its own browser here), LibreOffice converts drafts to PDF, Pango lets WeasyPrint lay out PDF reports.
+# Installed with apt-get when missing and possible; without them the tests that need them skip with the reason.
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian's$$missing..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+			>/dev/null) || echo "warning: could not install$$missing; the tests that need them will be skipped"; \
 	fi
 
-test: $(VENV)/.dev-installed browser
+browser: system
+
+test: $(VENV)/.dev-installed system
 	$(BIN)/python -m pytest -q -n auto
 
 # The user guide's screenshots (docs/guide/images/) and its page of screens, from the demo region.

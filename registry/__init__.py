@@ -65,8 +65,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.accounts import admin_routes as users_admin_routes
     from registry.accounts import routes as accounts_routes
     from registry.api import init_api
+    from registry.audit import routes as journal_routes
     from registry.bundles import routes as bundles_routes
     from registry.compliance import routes as compliance_routes
     from registry.conventions import routes as conventions_routes
@@ -77,9 +79,12 @@ def register_blueprints(app: Flask) -> None:
     from registry.guide import routes as guide_routes
     from registry.hospitals import routes as hospitals_routes
     from registry.organisations import routes as organisations_routes
+    from registry.reminders import routes as reminders_routes
 
     for blueprint in (
         accounts_routes.bp,
+        users_admin_routes.bp,
+        journal_routes.bp,
         organisations_routes.bp,
         hospitals_routes.bp,
         conventions_routes.bp,
@@ -88,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         bundles_routes.bp,
         cpom_routes.bp,
         cpom_import_routes.bp,
+        reminders_routes.bp,
         guide_routes.bp,
         guide_routes.icon_bp,
     ):
@@ -97,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from registry.accounts import sessions
+    from registry.audit import downloads
     from registry.core import access, errors, headers, hygiene, templating
 
     login_manager.user_loader(sessions.load_user)
@@ -105,6 +112,7 @@ def register_hooks(app: Flask) -> None:
     app.before_request(access.enforce_access)
     app.before_request(hygiene.refuse_unstorable_input)
     app.after_request(headers.add_security_headers)
+    downloads.register(app)
     errors.register_error_handlers(app)
     templating.register(app)
 

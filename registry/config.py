@@ -9,13 +9,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Environment variables read on top of the defaults and instance/config.py (docs/interface.md, "Configuration").
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
-            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
+            "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "CALENDAR_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
             "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS",
             "PDF_QUEUE_SECONDS", "PRODUCTION", "PROXY_FIX", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY",
             "BASE_URL", "REMINDER_DELAYS_DAYS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
-            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
+            "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS")
 INT_KEYS = {"MAX_UPLOAD_MB", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
-            "MAIL_PORT", "PROXY_FIX"}
+            "MAIL_PORT", "PROXY_FIX", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS"}
 #: Read as yes/no: 1, true, oui, yes (any case) are yes.
 BOOL_KEYS = {"MAIL_USE_TLS", "PRODUCTION", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY"}
 
@@ -39,6 +39,8 @@ def default_config(instance_path: str) -> dict:
         "SIGNATURE_TRUST_ROOTS": None,
         # Login attempts accepted per client address (Flask-Limiter syntax).
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Calendar feed requests accepted per client address (clients poll every few minutes to hours).
+        "CALENDAR_RATE_LIMIT": "30 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
@@ -51,6 +53,9 @@ def default_config(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # How long a new API token is valid, and a one-time password link an administrator makes.
+        "API_TOKEN_DAYS": 365,
+        "PASSWORD_LINK_HOURS": 72,
         "WTF_CSRF_TIME_LIMIT": None,
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BOOTSTRAP_BTN_STYLE": "primary",

@@ -10,4 +10,4 @@ from registry.cpom.models import (  # noqa: F401
 from registry.documents.models import TemplateVersion  # noqa: F401
 from registry.hospitals.models import HospitalProfile, Partnership  # noqa: F401
 from registry.organisations.models import Organisation  # noqa: F401
-from registry.reminders.models import SentReminder  # noqa: F401
+from registry.reminders.models import CalendarFeed, SentReminder  # noqa: F401

@@ -254,7 +254,7 @@ def build(code: str, library: dict[str, list[str]]) -> bytes:
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     add_line(table.cell(0, 0), "{%tr for party in parties %}")
     cell = table.cell(1, 0)
-    add_text(cell.paragraphs[0], "Pour **{{ party.designation }}**")
+    add_text(cell.paragraphs[0], "Pour **{{ party.designation|nobreak }}**")
     cell.add_paragraph("{{ party.representative.name }}")
     cell.add_paragraph("{{ party.representative.title }}")
     table.cell(1, 1).paragraphs[0].text = "Signature :"

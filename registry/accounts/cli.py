@@ -3,6 +3,7 @@
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from registry.accounts.services import ROLES, create_token, create_user, find_user, unlock
@@ -45,13 +46,15 @@ def create_user_command(email, role, finess, region, display_name):
 
 @click.command("create-token")
 @click.argument("email")
+@click.option("--days", type=click.IntRange(1, 730), help="Days the token is valid (default API_TOKEN_DAYS, 365)")
 @with_appcontext
-def create_token_command(email):
+def create_token_command(email, days):
     """Print a new API token for the user, alone on the last line."""
     user = _existing_user(email)
-    token = create_token(user)
+    token = create_token(user, days)
     db.session.commit()
-    click.echo(f"Jeton d'API créé pour {user.email} (il ne sera plus affiché) :")
+    days = days or current_app.config["API_TOKEN_DAYS"]
+    click.echo(f"Jeton d'API créé pour {user.email}, valable {days} jours (il ne sera plus affiché) :")
     click.echo(token)
 
 

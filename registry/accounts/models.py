@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry.core import clock
 from registry.core.models import TimestampMixin
 from registry.extensions import db
 from registry.organisations.models import Organisation
@@ -62,6 +63,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     @property
+    def is_locked(self) -> bool:
+        """Locked by wrong passwords in a row, until locked_until (accounts/services.py)."""
+        return self.locked_until is not None and not clock.has_passed(self.locked_until)
+
+    @property
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
 
@@ -84,9 +90,30 @@ class ApiToken(TimestampMixin, db.Model):
     #: First characters of the token, to recognise it in a list without revealing it.
     prefix: Mapped[str] = mapped_column(String(12))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What the token is for, as its owner's administrator named it.
+    label: Mapped[str | None] = mapped_column(String(80))
+    #: The token is refused from this instant on (tokens made before expiries existed have none).
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined")
 
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PasswordReset(TimestampMixin, db.Model):
+    """A one-time link to set a password, made by an administrator (a new account, a forgotten password).
+
+    Like API tokens, only the SHA-256 of the link's secret is stored; it works once, until expires_at.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(lazy="joined")

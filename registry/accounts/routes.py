@@ -6,11 +6,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from registry.accounts import sessions
-from registry.accounts.forms import LoginForm, PasswordChangeForm
+from registry.accounts.administration import password_link as find_password_link
+from registry.accounts.administration import use_password_link
+from registry.accounts.forms import LoginForm, NewPasswordForm, PasswordChangeForm
+from registry.accounts.models import ROLE_HOSPITAL
 from registry.accounts.services import authenticate, change_password
-from registry.core.transaction import commit_or_error
 from registry.core.access import public, signed_in
-from registry.extensions import limiter
+from registry.core.scope import visible_hospitals
+from registry.core.transaction import commit_or_error
+from registry.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -19,11 +23,20 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str:
+def _home(user) -> str:
+    """Where a login leads by default: a hospital user of exactly one hospital to its page, anyone else to the list."""
+    if user.role == ROLE_HOSPITAL:
+        hospitals = db.session.scalars(visible_hospitals(user).limit(2)).all()
+        if len(hospitals) == 1:
+            return url_for("hospitals.show", finess=hospitals[0].finess_et)
+    return url_for("hospitals.index")
+
+
+def _safe_next(target: str | None, user) -> str:
     """Only local paths are followed after login (no open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("hospitals.index")
+    return _home(user)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -32,11 +45,11 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, client=request.remote_addr)
         if user is not None:
             sessions.start(user)
             flash(f"Bienvenue, {user.label}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user))
         flash("Adresse électronique ou mot de passe incorrect. Après 10 essais erronés, le compte est verrouillé "
               "15 minutes.", "danger")
     return render_template("accounts/login.html", form=form)
@@ -64,3 +77,22 @@ def password():
             flash("Mot de passe changé. Vos autres sessions sont fermées.", "success")
             return redirect(url_for("hospitals.index"))
     return render_template("accounts/password.html", form=form, error=error), 422 if error else 200
+
+
+@bp.route("/compte/nouveau-mot-de-passe/<secret>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def password_link(secret: str):
+    """The one-time link an administrator gave: the owner of the account sets their password, then signs in."""
+    link = find_password_link(secret)
+    if link is None:
+        return render_template("accounts/link_expired.html"), 404
+    form = NewPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        _, error = commit_or_error(lambda: use_password_link(link, form.new.data))
+        if error is None:
+            flash("Mot de passe enregistré : connectez-vous avec votre adresse et ce mot de passe.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/password.html", form=form, error=error, user=link.user), \
+        422 if error else 200

@@ -1,15 +1,16 @@
 """Account operations: create users and tokens, authenticate. They flush; the caller commits."""
 
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from registry.accounts.emails import email_problem
 from registry.accounts.models import ROLE_ADMIN, ROLE_ARS, ROLE_HOSPITAL, ApiToken, User
 from registry.accounts.passwords import password_problems
-from registry.audit.services import record_audit
+from registry.audit.services import ANONYMOUS, record_audit
 from registry.core import clock
 from registry.core.errors import DomainError
 from registry.core.geography import REGIONS
@@ -30,24 +31,15 @@ def find_user(email: str) -> User | None:
 def create_user(email: str, password: str, role: str, *, finess: list[str] = (), region: str | None = None,
                 display_name: str | None = None) -> User:
     email = email.strip().lower()
-    if "@" not in email:
-        raise DomainError(f"adresse électronique invalide : « {email} »")
+    if problem := email_problem(email):
+        raise DomainError(problem)
     if role not in ROLES:
         raise DomainError(f"rôle inconnu « {role} » (admin, hospital ou ars)")
     for problem in password_problems(password, email):
         raise DomainError(problem)
     if find_user(email):
         raise DomainError(f"un compte existe déjà pour {email}")
-    if role == ROLE_ARS and region not in REGIONS:
-        raise DomainError("un compte ARS doit indiquer sa région (code INSEE, par exemple 27)")
-    if role == ROLE_HOSPITAL and not finess:
-        raise DomainError("un compte établissement doit être rattaché à au moins un numéro FINESS")
-    organisations = []
-    for number in finess:
-        organisation = db.session.scalar(select(Organisation).where(Organisation.finess_et == number))
-        if organisation is None:
-            raise DomainError(f"établissement FINESS {number} introuvable dans le registre")
-        organisations.append(organisation)
+    organisations = attachments(role, finess, region)
     user = User(email=email, role=role, region=region if role == ROLE_ARS else None,
                 display_name=display_name, organisations=organisations)
     user.set_password(password)
@@ -57,36 +49,51 @@ def create_user(email: str, password: str, role: str, *, finess: list[str] = (),
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
+def attachments(role: str, finess: list[str], region: str | None) -> list[Organisation]:
+    """What a role must be attached to: an ARS user to its region, a hospital user to one establishment at least
+    (by FINESS ET, each in the registry); the establishments, or a DomainError."""
+    if role == ROLE_ARS and region not in REGIONS:
+        raise DomainError("un compte ARS doit indiquer sa région (code INSEE, par exemple 27)")
+    if role == ROLE_HOSPITAL and not finess:
+        raise DomainError("un compte établissement doit être rattaché à au moins un numéro FINESS")
+    organisations = []
+    for number in dict.fromkeys(finess) if role == ROLE_HOSPITAL else ():
+        organisation = db.session.scalar(select(Organisation).where(Organisation.finess_et == number))
+        if organisation is None:
+            raise DomainError(f"établissement FINESS {number} introuvable dans le registre")
+        organisations.append(organisation)
+    return organisations
+
+
+def authenticate(email: str, password: str, *, client: str | None = None) -> User | None:
     """The active user with this e-mail and password, else None; an unknown e-mail costs the same hash check as a
-    known one, so that the time of the answer does not tell which addresses have an account."""
+    known one, so that the time of the answer does not tell which addresses have an account. Every attempt is
+    audited (``client``: the address it came from), and committed."""
     user = find_user(email or "")
+    origin = f" depuis {client}" if client else ""
     if user is None:
         _DUMMY.check_password(password or "")
+        record_audit("user.login_failed", None, f"Échec de connexion pour une adresse sans compte "
+                     f"« {(email or '').strip()[:80]} »{origin}", actor=ANONYMOUS)
+        db.session.commit()
         return None
     right = user.check_password(password or "")
     now = clock.now()
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        return None  # locked: even the right password waits (the page says the same as for a wrong one)
-    if not right:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= LOCK_AFTER_FAILURES:
-            user.locked_until, user.failed_logins = now + LOCK_DURATION, 0
-            record_audit("user.locked", user, f"Compte {user.email} verrouillé {LOCK_DURATION.seconds // 60} minutes "
-                         f"après {LOCK_AFTER_FAILURES} mots de passe erronés", actor=user)
+    if user.is_locked or not right or not user.active:
+        why = ("compte verrouillé" if user.is_locked else "mot de passe erroné" if not right else "compte désactivé")
+        record_audit("user.login_failed", user, f"Échec de connexion de {user.email} ({why}){origin}", actor=ANONYMOUS)
+        if not right and not user.is_locked:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= LOCK_AFTER_FAILURES:
+                user.locked_until, user.failed_logins = now + LOCK_DURATION, 0
+                record_audit("user.locked", user, f"Compte {user.email} verrouillé {LOCK_DURATION.seconds // 60} "
+                             f"minutes après {LOCK_AFTER_FAILURES} mots de passe erronés", actor=user)
         db.session.commit()
         return None
-    if not user.active:
-        return None
-    if user.failed_logins or user.locked_until:
-        user.failed_logins, user.locked_until = 0, None
-        db.session.commit()
+    user.failed_logins, user.locked_until = 0, None
+    record_audit("user.login", user, f"Connexion de {user.email}{origin}", actor=user)
+    db.session.commit()
     return user
-
-
-def _aware(moment):
-    """A stored time as UTC (SQLite gives it back without its zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def unlock(user: User, *, actor=None) -> None:
@@ -110,11 +117,17 @@ class _DummyAccount:
 _DUMMY = _DummyAccount()
 
 
-def create_token(user: User) -> str:
-    """A new API token for the user; the clear value is returned once and never stored."""
+def create_token(user: User, days: int | None = None, label: str | None = None) -> str:
+    """A new API token for the user, valid ``days`` days (API_TOKEN_DAYS by default); the clear value is returned
+    once and never stored."""
+    days = days or current_app.config["API_TOKEN_DAYS"]
     token = "hdp_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), prefix=token[:12]))
+    api_token = ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), prefix=token[:12], label=label or None,
+                         expires_at=clock.now() + timedelta(days=days))
+    db.session.add(api_token)
     db.session.flush()
+    record_audit("token.create", user, f"Jeton d'API {api_token.prefix}… créé pour {user.email}, valable "
+                 f"{days} jours")
     return token
 
 
@@ -124,6 +137,8 @@ def user_for_token(token: str) -> User | None:
     api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
+    if clock.has_passed(api_token.expires_at):
+        return None
     return api_token.user
 
 
@@ -132,11 +147,14 @@ def change_password(user: User, current: str, new: str) -> None:
     this one in again)."""
     if not user.check_password(current or ""):
         raise DomainError("Le mot de passe actuel est incorrect.")
-    problems = password_problems(new, user.email)
-    if new == current:
-        problems.append("le nouveau mot de passe doit différer de l'actuel")
+    set_new_password(user, new, ["le nouveau mot de passe doit différer de l'actuel"] if new == current else [])
+    record_audit("user.password", user, f"Mot de passe de {user.email} changé par l'utilisateur", actor=user)
+
+
+def set_new_password(user: User, password: str, problems: list[str] = ()) -> None:
+    """The password policy applied, the password set, and every session of the user ended."""
+    problems = [*password_problems(password, user.email), *problems]
     if problems:
         raise DomainError("Mot de passe refusé : " + " ; ".join(problems) + ".")
-    user.set_password(new)
+    user.set_password(password)
     user.session_version = (user.session_version or 1) + 1
-    record_audit("user.password", user, f"Mot de passe de {user.email} changé par l'utilisateur", actor=user)

@@ -67,7 +67,8 @@ class PartnerItem(MethodView):
 def partner_of(payload: dict) -> Organisation:
     """The partner named by the payload: a registry establishment, or a partner outside FINESS (created once)."""
     if "partner" in payload:
-        return create_external_partner(partner_types=payload["partner_types"], **payload["partner"])
+        # ``commune`` is an INSEE code there: a code is not read as a postcode
+        return create_external_partner(partner_types=payload["partner_types"], postcodes=False, **payload["partner"])
     try:
         return get_organisation(payload["partner_finess"])
     except NotFound:

@@ -43,6 +43,9 @@ class EstablishmentSchema(FrenchSchema):
     region = String(allow_none=True)
     siret = String(allow_none=True)
     rna = String(allow_none=True)
+    representative_name = String(allow_none=True, metadata={
+        "description": "Représentant légal (partenaire hors FINESS) : signataire par défaut des projets."})
+    representative_title = String(allow_none=True, metadata={"description": "Sa fonction (« présidente »)."})
     source = String(metadata={"description": "« finess » (import) ou « manual » (créé à la main)."})
     partner_types = List(String(), metadata={"description": "Types de partenaire que l'organisation peut être."})
 
@@ -141,12 +144,21 @@ class ExternalPartnerInput(FrenchSchema):
     name = String(required=True, validate=validate.Length(min=1, max=200, error="nom de 1 à 200 caractères"))
     siret = String(allow_none=True)
     rna = String(allow_none=True)
-    departement = String(required=True, validate=one_of(DEPARTEMENTS))
-    commune = String(allow_none=True, validate=COMMUNE)
+    departement = String(allow_none=True, validate=one_of(DEPARTEMENTS), metadata={
+        "description": "Facultatif quand la commune est donnée (il en est alors déduit)."})
+    commune = String(allow_none=True, validate=validate.Length(max=100, error="100 caractères au plus"), metadata={
+        "description": "Code commune INSEE (21317, 2A004), ou nom de la commune (« Is-sur-Tille », « Saint-Rémy "
+                       "(21) » quand plusieurs communes portent ce nom) ; la liste officielle donne le code, le nom, "
+                       "le département et le code postal quand il est unique."})
     address = String(allow_none=True, validate=validate.Length(max=200, error="200 caractères au plus"))
-    postal_code = String(allow_none=True, validate=validate.Regexp(r"^[0-9][0-9AB][0-9]{3}$",
-                                                                    error="code postal sur 5 caractères attendu"))
-    city = String(allow_none=True, validate=validate.Length(max=100, error="100 caractères au plus"))
+    postal_code = String(allow_none=True, validate=validate.Regexp(r"^[0-9]{5}$",
+                                                                    error="code postal sur 5 chiffres attendu"))
+    city = String(allow_none=True, validate=validate.Length(max=100, error="100 caractères au plus"), metadata={
+        "description": "Nom de la commune, lu comme « commune » quand celle-ci n'est pas donnée."})
+    representative_name = String(allow_none=True, validate=validate.Length(max=120, error="120 caractères au plus"),
+                                 metadata={"description": "Représentant légal (« Mme Claire Martin »)."})
+    representative_title = String(allow_none=True, validate=validate.Length(max=120, error="120 caractères au plus"),
+                                  metadata={"description": "Sa fonction (« présidente »)."})
 
 
 class PartnershipInput(FrenchSchema):

@@ -1,4 +1,4 @@
-"""AuditLog: one row per write (and, later, per download), shown on the hospital page."""
+"""AuditLog: one row per write, login attempt and download; shown on the hospital page and in the journal."""
 
 from datetime import datetime
 
@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
 from registry.core.models import utcnow
+from registry.hospitals.models import HospitalProfile
 from registry.extensions import db
 
 
@@ -31,3 +32,4 @@ class AuditLog(db.Model):
     changes: Mapped[dict | None] = mapped_column(JSON)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+    hospital: Mapped[HospitalProfile | None] = relationship()

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from registry.audit.models import AuditLog
 from registry.extensions import db
@@ -23,8 +23,20 @@ def diff(before: dict, after: dict) -> dict:
             for key in after if before.get(key) != after.get(key)}
 
 
+class _Anonymous:
+    """The actor of what someone does before proving who they are (a failed login)."""
+
+    id = None
+    email = "anonyme"
+
+
+ANONYMOUS = _Anonymous()
+
+
 def record_audit(action: str, obj, summary: str, *, hospital=None, changes: dict | None = None,
                  actor=None) -> AuditLog:
+    """One entry of the trail; ``obj`` None when the action is about nothing recorded (a login with an unknown
+    address); ``actor`` the current user by default, ANONYMOUS before a login."""
     actor = actor if actor is not None else _current_actor()
     if getattr(obj, "id", 0) is None:
         db.session.flush()  # the entry names the object by id
@@ -32,7 +44,7 @@ def record_audit(action: str, obj, summary: str, *, hospital=None, changes: dict
         actor_id=actor.id if actor else None,
         actor_label=actor.email if actor else "système",
         action=action,
-        object_type=type(obj).__name__,
+        object_type=type(obj).__name__ if obj is not None else "-",
         object_id=getattr(obj, "id", None),
         hospital_id=hospital.id if hospital is not None else None,
         summary=summary,
@@ -50,7 +62,15 @@ def _current_actor():
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def hospital_trail_query(hospital) -> Select:
+    """The hospital's audit entries, newest first (their authors joined)."""
+    return (select(AuditLog).where(AuditLog.hospital_id == hospital.id)
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc()))
+
+
 def hospital_trail(hospital, limit: int = 50) -> list[AuditLog]:
-    query = (select(AuditLog).where(AuditLog.hospital_id == hospital.id)
-             .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(hospital_trail_query(hospital).limit(limit)))
+
+
+def hospital_trail_size(hospital) -> int:
+    return db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.hospital_id == hospital.id))

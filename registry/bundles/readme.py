@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from registry.bundles.names import MAX_COMPONENT, PUNCTUATION
 from registry.core.french import french_date, french_size
 
 TEMPLATE = """\
@@ -17,7 +18,9 @@ Contenu : {files} ({size}) de {hospitals}.
 {hospital_lines}
 Fichiers
 - <département>/<FINESS> <hôpital>/<référence> <partenaires>.pdf : les copies signées, une par convention
-  ou avenant (les noms sont écrits sans accents ni caractères spéciaux) ;
+  ou avenant. Les noms sont écrits sans accents ; ils gardent les lettres, les chiffres, les espaces et
+  les signes {punctuation} ; tout autre caractère devient une espace. Chaque nom compte au plus
+  {max_length} caractères ; deux noms identiques sont distingués par « (2) », « (3) »… ;
 - manifest.csv : une ligne par copie : chemin, taille, empreinte SHA-256, référence, parties et leurs
   identifiants (FINESS, SIRET ou RNA), types de partenariat, statut, état à la date du lot, dates, version
   de la copie et résultat du contrôle des signatures électroniques fait au dépôt (séparateur « ; »,
@@ -28,11 +31,15 @@ Fichiers
 - LISEZMOI.txt : ce fichier.
 
 Vérifier le lot
-- Avec l'application : flask --app wsgi verify-bundle FICHIER.zip
+- À la main, sans autre logiciel que le système : décompressez le lot, calculez l'empreinte SHA-256 d'un
+  fichier et comparez-la à celle de la colonne SHA-256 de manifest.csv (ouvert dans un tableur) ;
+  elles doivent être identiques (Windows écrit l'empreinte en majuscules : la casse ne compte pas).
+    Windows (PowerShell) : Get-FileHash -Algorithm SHA256 "<chemin>"
+    Linux : sha256sum "<chemin>"
+    macOS : shasum -a 256 "<chemin>"
+- Avec l'application du registre (sur le serveur qui l'héberge) : flask --app wsgi verify-bundle FICHIER.zip
   La commande compare chaque fichier au manifeste ; elle se termine sans erreur (code 0) quand tout
   correspond et, sinon, liste les fichiers modifiés, ajoutés ou absents.
-- À la main : l'empreinte d'un fichier (sha256sum "<chemin>" sous Linux, Get-FileHash sous Windows,
-  shasum -a 256 sous macOS) doit être celle de la colonne SHA-256 de manifest.csv.
 
 Le lot est reproductible : pour un même périmètre, une même date et un même auteur, le registre produit
 exactement le même fichier tant que les conventions n'ont pas changé. Chaque téléchargement est inscrit
@@ -47,7 +54,7 @@ def readme(*, scope_label: str, at: date, made_by: str, files: int, size: int, h
     text = TEMPLATE.format(
         scope=scope_label, underline="=" * len(title), date=french_date(at), made_by=made_by, files=_files(files),
         size=french_size(size), hospitals=_count(len(hospitals), "hôpital", "hôpitaux"),
-        hospital_lines=lines)
+        hospital_lines=lines, punctuation=" ".join(PUNCTUATION.strip()), max_length=MAX_COMPONENT)
     return text.replace("\n", "\r\n").encode("utf-8")
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, request, url_for
 from flask_login import current_user
 
 from registry.accounts.models import ROLE_ARS, ROLE_HOSPITAL
+from registry.audit.downloads import already_audited
 from registry.bundles.bundle import MEDIA_TYPE, make_bundle, record_download
 from registry.bundles.scope import DEPARTEMENT, HOSPITAL, REGION, BundleScope, summarise
 from registry.core.access import signed_in
@@ -42,6 +43,7 @@ def bundle_response(scope: BundleScope) -> Response:
     """Gather the bundle (404 out of scope), record the download, commit, then stream the ZIP as it is made."""
     bundle = make_bundle(scope, current_user, made_by=author(current_user))
     record_download(bundle, actor=current_user)
+    already_audited()
     db.session.commit()
     return Response(bundle.stream(), mimetype=MEDIA_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{bundle.filename}"',

@@ -31,7 +31,7 @@ from registry.compliance.checker import evaluate
 from registry.compliance.facts import ConventionFacts, CpomFacts, HospitalFacts, PartnerFacts
 from registry.compliance.rules import CURRENT, RuleSet
 from registry.compliance.verdicts import Verdict
-from registry.conventions.lifecycle import period_end
+from registry.conventions.lifecycle import period_end, renewed_by
 from registry.conventions.models import PARTY_PARTNER, Convention, ConventionParty
 from registry.core import clock
 from registry.cpom.models import Cpom, CpomEngagement, CpomSite
@@ -308,6 +308,7 @@ def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> 
         reference=reference, status=status, partner_types=_codes(partner_types), themes=_codes(themes),
         partners=partners, signed_on=_day(signed_on), effective_date=effective_date,
         end_date=period_end(effective_date, months, bool(tacit_renewal), at), tacit_renewal=bool(tacit_renewal),
+        renewed=renewed_by(effective_date, months, bool(tacit_renewal), at),
         terminated_on=_day(terminated_on), created_on=_day(created_at), legal_bases=_codes(legal_bases),
         transmitted_on=_day(transmitted_on), themes_declared=bool(registered))
 

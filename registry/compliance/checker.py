@@ -161,7 +161,7 @@ def _not_concerned(article: str, hospital: HospitalFacts) -> Assessment | None:
                                       "concerne que les hôpitaux de proximité publics. À renseigner par l'ARS.")
     if hospital.ght_support is None:
         return Assessment(NON_EVALUE, "Établissement support du GHT non renseigné dans le profil de l'hôpital : "
-                                      f"la convention de l'{article.lower()} ne peut être recherchée.")
+                                      f"la convention de l'{article[0].lower()}{article[1:]} ne peut être recherchée.")
     return None
 
 

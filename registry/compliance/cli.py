@@ -8,12 +8,13 @@ import click
 from flask.cli import with_appcontext
 
 from registry.accounts.models import ROLE_ADMIN
-from registry.compliance import exports
+from registry.compliance import exports, matrix, report
 from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
-from registry.compliance.overview import LABELS, short_title
+from registry.compliance.overview import LABELS, Filters, short_title
 from registry.compliance.rules import CURRENT, RULESETS, RuleSet
 from registry.conventions.cli import _at  # the same --at as the expiring command
-from registry.core.geography import REGIONS, departement_label, is_departement
+from registry.core import clock
+from registry.core.geography import REGIONS, departement_label, is_departement, region_label
 from registry.core.scope import visible_hospitals
 
 #: The command line runs with the rights of whoever runs the server: every hospital, as an administrator.
@@ -24,8 +25,13 @@ R6111-24) ou, avec --rule-set r6111-26-2016, l'article R6111-26 dans sa rédacti
 
 Pour chaque hôpital et chaque exigence : satisfait, manquant, a_risque, non_requis ou non_evalue, à la date --at
 (aujourd'hui par défaut). table : une ligne par hôpital ; csv : une ligne par hôpital et par exigence, avec le
-motif, la citation et les conventions retenues ; json : le document de GET /api/v1/compliance.
+motif, la citation et les conventions retenues ; json : le document de GET /api/v1/compliance ; xlsx-matrix : la
+matrice hôpitaux × exigences (cellules colorées, légende, feuille des critères) ; pdf : le rapport imprimable
+(synthèse, puis chaque hôpital : verdicts, motifs, citations, conventions). Ces deux derniers s'écrivent dans le
+fichier --output.
 """
+#: The formats written to a file (--output), not to the terminal.
+FILE_FORMATS = ("xlsx-matrix", "pdf")
 
 
 def _region(ctx, param, value) -> str | None:
@@ -66,13 +72,20 @@ def _table(results, ruleset: RuleSet) -> str:
 @click.option("--at", "at", metavar="AAAA-MM-JJ", callback=_at, help="Date d'évaluation (par défaut aujourd'hui).")
 @click.option("--rule-set", "ruleset", metavar="CODE", callback=_ruleset,
               help=f"Jeu de règles : {', '.join(RULESETS)} (par défaut {CURRENT.id}, les textes en vigueur).")
-@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Format de sortie.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", *FILE_FORMATS]),
+              default="table", show_default=True, help="Format de sortie.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), metavar="FICHIER",
+              help="Fichier à écrire (obligatoire pour xlsx-matrix et pdf).")
 @with_appcontext
-def compliance_command(region, departement, at, ruleset, output_format):
+def compliance_command(region, departement, at, ruleset, output_format, output):
+    if output_format in FILE_FORMATS and not output:
+        raise click.ClickException(f"--output : indiquez le fichier où écrire le format {output_format}.")
     hospitals = filter_hospitals(visible_hospitals(OPERATOR), region=region, departement=departement)
     results = evaluate_hospitals(hospitals, at, ruleset)
-    if output_format == "json":
+    if output_format in FILE_FORMATS:
+        _write(output, _document(output_format, results, region, departement, at, ruleset))
+        click.echo(f"{output} : {len(results)} hôpita{'ux' if len(results) != 1 else 'l'} de proximité.")
+    elif output_format == "json":
         click.echo(json.dumps(exports.document(results, at, ruleset), ensure_ascii=False, indent=2))
     elif output_format == "csv":
         click.echo(exports.to_csv(exports.table(results, for_people=False), ",", "\n"), nl=False)
@@ -80,6 +93,29 @@ def compliance_command(region, departement, at, ruleset, output_format):
         click.echo(_table(results, ruleset))
     else:
         click.echo("Aucun hôpital de proximité ne correspond à ces critères.")
+
+
+def _document(output_format: str, results, region, departement, at, ruleset: RuleSet) -> bytes:
+    """The matrix or the report of ``results``, named by the département, the region, or neither."""
+    at = at or clock.today()
+    if output_format == "xlsx-matrix":
+        return matrix.to_matrix(results, Filters(departement=departement, at=at, ruleset=ruleset), at, clock.now())
+    if not results:
+        raise click.ClickException("Aucun hôpital de proximité ne correspond à ces critères : pas de rapport.")
+    where = (departement_label(departement) if departement else f"région {region_label(region)}" if region
+             else "tous les hôpitaux inscrits")
+    try:
+        return report.to_pdf(report.group_report(results, ruleset, at, where))
+    except report.ReportUnavailable as error:
+        raise click.ClickException(error.message) from error
+
+
+def _write(output: str, data: bytes) -> None:
+    try:
+        with open(output, "wb") as file:
+            file.write(data)
+    except OSError as error:
+        raise click.ClickException(f"--output : impossible d'écrire « {output} » ({error.strerror}).") from error
 
 
 COMMANDS = [compliance_command]

@@ -26,6 +26,30 @@ consultable en le choisissant. Les citations marquées « Source » disent ce qu
 un juriste doit les vérifier sur Légifrance avant de s'y fier.
 """
 
+#: The documents the verdicts are given in; each names the rule set and the evaluation day.
+DOCUMENTS = """\
+## Documents produits
+
+Les mêmes verdicts (même calcul, mêmes libellés et couleurs) sont donnés, selon le jeu de règles et à la date
+d'évaluation choisis, dans :
+
+- le tableau de bord `/conformite` et la page de conformité de chaque hôpital ;
+- l'export CSV ou Excel du tableau de bord (`/conformite/export?format=csv|xlsx`) : une ligne par hôpital et par
+  exigence, avec le motif, la citation et les conventions retenues ;
+- la matrice Excel (`/conformite/export?format=xlsx-matrice`, commande `compliance --format xlsx-matrix --output
+  FICHIER`) : une ligne par hôpital (FINESS, nom, département), une colonne par exigence, chaque cellule le libellé
+  du verdict sur sa couleur, une légende, et une feuille « Critères » (code, exigence, citation, jeu de règles, date
+  d'évaluation, filtres) ;
+- le rapport PDF d'un hôpital (« Rapport PDF » sur sa page de conformité) ou d'un département (tableau de bord ;
+  commande `compliance --format pdf --output FICHIER`) : jeu de règles, date d'évaluation et date du document en
+  tête, puis pour chaque exigence le verdict, le motif, la citation, la lecture du texte et les conventions
+  retenues ou écartées ;
+- `GET /api/v1/compliance` et `compliance --format json|csv|table`.
+
+Chacun ne montre que les hôpitaux que son lecteur peut consulter : l'ARS ceux de sa région, l'administrateur tous,
+un utilisateur d'hôpital les siens.
+"""
+
 
 def render() -> str:
     lines = [HEADER, "## Verdicts", ""]
@@ -37,6 +61,7 @@ def render() -> str:
         lines += [f"- `{ruleset.id}`, version {ruleset.version}{' (par défaut)' if ruleset is CURRENT else ''} : "
                   f"{ruleset.title} ; texte le plus récent du {french_date(ruleset.text_date)}. Exigences : "
                   + ", ".join(f"`{code}`" for code in ruleset.codes) + "."]
+    lines += ["", DOCUMENTS.rstrip()]
     for ruleset in RULESETS.values():
         lines += ["", f"## Exigences : {ruleset.title} (`{ruleset.id}`)", ""]
         for requirement in ruleset.requirements:

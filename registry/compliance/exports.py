@@ -1,6 +1,7 @@
 """The verdicts as rows (one per hospital × requirement) and as documents: the dashboard's CSV (French headers,
-`;`, UTF-8 with BOM so that Excel opens it) and XLSX exports, the command's CSV, and the JSON document that
-GET /api/v1/compliance and `compliance --format json` share (docs/interface.md)."""
+`;`, UTF-8 with BOM so that Excel opens it) and XLSX exports (those rows, or matrix.py's hospital × requirement
+matrix), the command's CSV, and the JSON document that GET /api/v1/compliance and `compliance --format json` share
+(docs/interface.md)."""
 
 import csv
 import io
@@ -8,9 +9,11 @@ from datetime import date
 
 from flask import Response
 
+from registry.compliance import matrix
 from registry.compliance.adapter import HospitalCompliance
 from registry.compliance.overview import LABELS, Filters
 from registry.compliance.rules import CURRENT, RuleSet
+from registry.core import clock
 from registry.core.spreadsheets import XLSX
 from registry.core.spreadsheets import safe as safe_cell
 
@@ -93,17 +96,25 @@ def to_xlsx(rows: list[list[str]], at: date, filters: Filters) -> bytes:
     return out.getvalue()
 
 
-def _filename(filters: Filters, at: date, extension: str) -> str:
-    parts = ["conformite", at.isoformat()] + [value for key, value in sorted(filters.query().items()) if key != "at"]
+def filename(filters: Filters, at: date, extension: str, kind: str = "conformite") -> str:
+    """« conformite-2026-06-01-21.csv »: the kind, the day, then the filters' values."""
+    parts = [kind, at.isoformat()] + [value for key, value in sorted(filters.query().items()) if key != "at"]
     return "-".join(parts) + "." + extension
 
 
 def csv_response(results: list[HospitalCompliance], filters: Filters, at: date) -> Response:
     body = "\ufeff" + to_csv(table(results))
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(filters, at, "csv")}"'})
+    return attachment(body.encode("utf-8"), "text/csv", filename(filters, at, "csv"))
 
 
 def xlsx_response(results: list[HospitalCompliance], filters: Filters, at: date) -> Response:
-    return Response(to_xlsx(table(results), at, filters), mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{_filename(filters, at, "xlsx")}"'})
+    return attachment(to_xlsx(table(results), at, filters), XLSX, filename(filters, at, "xlsx"))
+
+
+def attachment(body: bytes, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def matrix_response(results: list[HospitalCompliance], filters: Filters, at: date) -> Response:
+    return attachment(matrix.to_matrix(results, filters, at, clock.now()), XLSX,
+                      filename(filters, at, "xlsx", "conformite-matrice"))

@@ -142,6 +142,8 @@ class ConventionFacts:
     end_date: date | None = None
     #: The convention renews at ``end_date`` unless terminated: the period's end is not an end.
     tacit_renewal: bool = False
+    #: Under tacit renewal, its first period is over on the evaluation date (computed by the caller).
+    renewed: bool = False
     #: The day the termination takes effect: no longer in force from that day on.
     terminated_on: date | None = None
     #: The day it was created in the application: before that, an unsigned convention did not exist.

@@ -1,6 +1,7 @@
 """The dashboard's arithmetic and wording: filters read from a query string, verdict counts per requirement and per
 département, the labels and symbols a verdict is shown with. No queries: it works on the adapter's results."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,9 +10,10 @@ from registry.compliance.adapter import HospitalCompliance
 from registry.compliance.requirements import (A_RISQUE, MANQUANT, NON_EVALUE, NON_REQUIS, SATISFAIT, VERDICT_LABELS,
                                               VERDICTS)
 from registry.compliance.rules import CURRENT, RULESETS, RuleSet
-from registry.compliance.verdicts import NOT_TRANSMITTED
+from registry.compliance.verdicts import NOT_TRANSMITTED, Verdict
 from registry.compliance.standing import EN_VIGUEUR, NON_SIGNEE, PAS_ENCORE_EN_VIGUEUR, PREND_FIN
 from registry.core.dates import parse_day
+from registry.core.french import french_date
 from registry.core.geography import is_departement
 
 #: Worst first: the order of legends, totals and chart segments.
@@ -26,6 +28,11 @@ CELL_CLASSES = {SATISFAIT: "bg-success-subtle text-success-emphasis",
                 MANQUANT: "bg-danger-subtle text-danger-emphasis",
                 NON_REQUIS: "bg-body-tertiary text-body-secondary",
                 NON_EVALUE: "bg-info-subtle text-info-emphasis"}
+#: The same tints as CELL_CLASSES in hex (Bootstrap 5.3's subtle background, emphasis text), for the files made
+#: outside the browser: the XLSX matrix and the PDF report. (fill, text) by verdict.
+CELL_COLOURS = {SATISFAIT: ("#d1e7dd", "#0a3622"), A_RISQUE: ("#fff3cd", "#664d03"),
+                MANQUANT: ("#f8d7da", "#58151c"), NON_REQUIS: ("#f8f9fa", "#575a5d"),
+                NON_EVALUE: ("#cff4fc", "#055160")}
 #: Border of a requirement's card on the hospital's page (the badge inside carries symbol and label).
 BORDER_CLASSES = {SATISFAIT: "border-success-subtle", A_RISQUE: "border-warning", MANQUANT: "border-danger-subtle",
                   NON_REQUIS: "", NON_EVALUE: "border-info-subtle"}
@@ -142,3 +149,33 @@ def verdict_summary(result: HospitalCompliance) -> list[tuple[str, int]]:
     counter = Counter(item.verdict for item in result.verdicts)
     return [(verdict, counter[verdict]) for verdict in ORDER if counter[verdict]]
 
+
+
+#: Where a reason's first sentence ends: a full stop followed by the capital (or quote) of the next one.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ«])")
+
+
+def reason_line(item: Verdict, at: date) -> str:
+    """The verdict's reason in one line, for the hospital page; its compliance page gives the whole reason.
+
+    With a convention behind the verdict: that convention and where it stands. Without one, for a convention the
+    law asks for within a delay: that none is in force and the deadline. Otherwise the reason's first sentence."""
+    best = item.evidence[0] if item.evidence else None
+    if best is not None:
+        convention = f"Convention {best.reference}"
+        if NOT_TRANSMITTED in item.flags:
+            return f"{convention} en vigueur, sa transmission à l'ARS n'est pas enregistrée."
+        if best.state == NON_SIGNEE:
+            return f"{convention} pas encore signée."
+        if best.state == PAS_ENCORE_EN_VIGUEUR:
+            return f"{convention} signée, en vigueur à partir du {french_date(best.effective_date)}."
+        if best.state == PREND_FIN:
+            relay = item.evidence[1].reference if item.verdict == SATISFAIT and len(item.evidence) > 1 else None
+            return (f"{convention} en vigueur jusqu'au {french_date(best.last_day)}, "
+                    + (f"relayée par la convention {relay}." if relay else "à renouveler."))
+        return f"{convention} en vigueur" + (f" jusqu'au {french_date(best.last_day)}." if best.last_day else ".")
+    if item.deadline is not None and item.verdict in (MANQUANT, A_RISQUE):
+        if item.deadline < at:
+            return f"Aucune convention en vigueur ; le délai est dépassé depuis le {french_date(item.deadline)}."
+        return f"Aucune convention en vigueur ; à conclure au plus tard le {french_date(item.deadline)}."
+    return _SENTENCE_END.split(item.reason.strip(), maxsplit=1)[0]

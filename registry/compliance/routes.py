@@ -9,7 +9,7 @@ adapter.evaluate_hospitals: a constant number of queries, the same verdicts as t
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 
-from registry.compliance import charts, drafting, exports
+from registry.compliance import charts, drafting, exports, report
 from registry.compliance.adapter import HospitalCompliance, evaluate_hospitals, filter_hospitals
 from registry.compliance.overview import (BORDER_CLASSES, CELL_CLASSES, LABELS, ORDER, PENDING, STANDING_LABELS,
                                           SYMBOLS, Filters, by_departement, short_title, totals, verdict_summary)
@@ -17,6 +17,7 @@ from registry.compliance.requirements import VERDICT_MEANINGS
 from registry.compliance.rules import CURRENT, RULESETS
 from registry.core import clock
 from registry.core.access import signed_in
+from registry.core.errors import DomainError, NotFound
 from registry.core.geography import departement_label
 from registry.core.scope import can_edit_hospital, get_hospital, visible_hospitals
 from registry.documents.versions import latest_versions
@@ -26,7 +27,8 @@ bp = Blueprint("compliance", __name__)
 
 #: Hospitals per page of the dashboard's table; its totals and charts cover every hospital of the filters.
 PAGE_SIZE = 50
-EXPORTS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
+#: The dashboard's exports by ``format``: the long table (CSV, XLSX) and the hospital × requirement matrix.
+EXPORTS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response, "xlsx-matrice": exports.matrix_response}
 
 
 class ResultsPage(Pagination):
@@ -91,7 +93,8 @@ def dashboard():
 @bp.route("/conformite/export")
 @signed_in
 def export():
-    """The dashboard's hospitals (same filters, every page) as ``?format=csv`` (default) or ``?format=xlsx``."""
+    """The dashboard's hospitals (same filters, every page) as ``?format=csv`` (default), ``?format=xlsx`` or
+    ``?format=xlsx-matrice`` (one row per hospital, one column per requirement)."""
     write = EXPORTS.get(request.args.get("format", "csv"))
     if write is None:
         abort(404)
@@ -99,13 +102,46 @@ def export():
     return write(_filtered(filters), filters, filters.at or clock.today())
 
 
+@bp.route("/conformite/rapport.pdf")
+@signed_in
+def departement_report():
+    """The printable report of the dashboard's hospitals of one département (same filters), as PDF."""
+    filters = Filters.read(request.args)
+    if filters.departement is None:
+        raise DomainError("Choisissez un département pour en produire le rapport PDF.")
+    results = _filtered(filters)
+    if not results:
+        raise NotFound(f"Aucun hôpital de proximité que vous pouvez consulter dans le département "
+                       f"{departement_label(filters.departement)} ne correspond à ces critères.")
+    at = filters.at or clock.today()
+    document = report.group_report(results, filters.ruleset, at, departement_label(filters.departement))
+    return report.pdf_response(document, exports.filename(filters, at, "pdf", "rapport-conformite"))
+
+
+def _hospital_result(finess: str):
+    """The hospital (404 out of the user's scope), the page's criteria (day, rule set) and its verdicts."""
+    profile = get_hospital(finess)
+    filters = Filters.read({"at": request.args.get("at"), "regles": request.args.get("regles")})
+    return profile, filters, evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess), filters.at,
+                                                filters.ruleset)[0]
+
+
+@bp.route("/hopitaux/<finess>/conformite/rapport.pdf")
+@signed_in
+def hospital_report(finess: str):
+    """One hospital's printable report on the day and under the rule set of its compliance page, as PDF."""
+    profile, filters, result = _hospital_result(finess)
+    document = report.hospital_report(result, filters.ruleset, departement_label(profile.organisation.departement))
+    name = "-".join(["rapport-conformite", finess, result.at.isoformat()]
+                    + ([filters.ruleset.id] if filters.ruleset is not CURRENT else [])) + ".pdf"
+    return report.pdf_response(document, name)
+
+
 @bp.route("/hopitaux/<finess>/conformite")
 @signed_in
 def hospital(finess: str):
-    profile = get_hospital(finess)
-    filters = Filters.read({"at": request.args.get("at"), "regles": request.args.get("regles")})
+    profile, filters, result = _hospital_result(finess)
     ruleset = filters.ruleset
-    result = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess), filters.at, ruleset)[0]
     can_edit = can_edit_hospital(profile)
     suggestions = _suggestions(result, ruleset) if can_edit else {}
     return render_template("compliance/hospital.html", hospital=profile, result=result, filters=filters,
@@ -134,13 +170,6 @@ def _suggestions(result: HospitalCompliance, ruleset=CURRENT) -> dict[str, str]:
     return links
 
 
-@bp.app_template_global("compliance_summary")
-def compliance_summary(finess_et: str) -> HospitalCompliance | None:
-    """One hospital's verdicts today, for the summary on its page (templates/hospitals/show.html)."""
-    results = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess_et))
-    return results[0] if results else None
-
-
 @bp.app_template_global("deadline_words")
 def deadline_words(deadline, at) -> str:
     """« 120 jours restants », « dernier jour », « dépassée de 15 jours »."""
@@ -150,8 +179,3 @@ def deadline_words(deadline, at) -> str:
     if days == 0:
         return "dernier jour"
     return f"dépassée de {-days} jour{'s' if days < -1 else ''}"
-
-
-@bp.app_template_filter("verdict_summary")
-def verdict_summary_filter(result: HospitalCompliance) -> list[tuple[str, int]]:
-    return verdict_summary(result)

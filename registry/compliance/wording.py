@@ -96,8 +96,11 @@ def standing_sentence(convention: ConventionFacts, partners: list[str], standing
     since = f" depuis le {french_date(convention.effective_date)}" if convention.effective_date else ""
     if standing.last_day is not None:
         until = f" jusqu'au {french_date(standing.last_day)}"
-    elif convention.tacit_renewal and convention.end_date is not None:
+    elif convention.tacit_renewal and convention.end_date is not None and convention.renewed:
         until = f", reconduite tacitement (période en cours jusqu'au {french_date(convention.end_date)})"
+    elif convention.tacit_renewal and convention.end_date is not None:
+        until = (f" pour une première période jusqu'au {french_date(convention.end_date)}, reconductible "
+                 "tacitement ensuite")
     else:
         until = ", sans date de fin"
     return f"{subject} est {signed} et en vigueur{since}{until}."

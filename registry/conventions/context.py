@@ -10,7 +10,7 @@ from registry.documents.manifest import parse_manifest
 
 
 def _party(party: ConventionParty):
-    representative = Representative(name=party.signatory_name or "", title=party.signatory_title or "")
+    representative = Representative(*party.signatory)
     return party_from_organisation(party.organisation, representative=representative)
 
 

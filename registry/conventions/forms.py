@@ -15,6 +15,7 @@ from registry.conventions.services import Signatory
 from registry.core.french import french_date
 from registry.core.vocabulary import PARTNER_TYPES, THEMES
 from registry.documents.manifest import Manifest, ManifestField
+from registry.documents.wording import long_city
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
@@ -148,7 +149,9 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
             "duration_months": 36, "tacit_renewal": True, "notice_months": 3,
             "partner_types": list(manifest.partner_types),
             "clauses": [c.code for c in manifest.clauses if c.default]}
-    known = {"signing_place": hospital.organisation.city or "", "listing_decision": _listing_decision(hospital)}
+    # « Fait à Is-sur-Tille »: the town in long form, without a « Cedex » (a postal mention, not a place)
+    place = long_city(hospital.organisation.city).split(" Cedex")[0]
+    known = {"signing_place": place, "listing_decision": _listing_decision(hospital)}
     for spec in manifest.fields:
         if spec.name in known and spec.type == "text":
             data[FIELD_PREFIX + spec.name] = known[spec.name]

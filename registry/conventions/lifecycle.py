@@ -155,6 +155,11 @@ def period_end(effective: date | None, months: int | None, tacit_renewal: bool, 
     return end_date(effective, (k + 1) * months)
 
 
+def renewed_by(effective: date | None, months: int | None, tacit_renewal: bool, at: date) -> bool:
+    """Whether a convention under tacit renewal has renewed at least once by ``at`` (its first period is over)."""
+    return bool(tacit_renewal and effective is not None and months) and at > end_date(effective, months)
+
+
 def notice_deadline(end: date, notice_months: int) -> date:
     """Last day to give notice so that the convention stops at ``end`` (notice_months before the next day)."""
     return add_months(end + timedelta(days=1), -notice_months) - timedelta(days=1)

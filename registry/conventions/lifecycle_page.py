@@ -7,7 +7,7 @@ Constant queries whatever the number of events, copies or avenants (tested).
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from flask import current_app, g
@@ -64,7 +64,7 @@ class SignedCopy:
 
     @property
     def created_at(self) -> datetime:
-        return _utc(self.document.created_at)
+        return clock.as_utc(self.document.created_at)
 
 
 class Refusal(NamedTuple):
@@ -198,13 +198,8 @@ def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[
                               f"Copie signée v{copy.version} déposée",
                               comment=(copy.signature_report or {}).get("label")) for copy in copies]
     for entry in entries:
-        entry.at = _utc(entry.at)
+        entry.at = clock.as_utc(entry.at)
     return sorted(entries, key=lambda entry: entry.at)  # stable: the creation stays first on a tie
-
-
-def _utc(at: datetime) -> datetime:
-    """Stored datetimes are UTC; SQLite gives them back naive, which the French filters would read as local."""
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
 def _french_time(iso: str | None) -> str:

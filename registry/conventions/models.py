@@ -190,6 +190,14 @@ class ConventionParty(db.Model):
     convention: Mapped[Convention] = relationship(back_populates="parties")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
+    @property
+    def signatory(self) -> tuple[str, str]:
+        """(name, title) of who signs: the signatory given for this convention, else the legal representative
+        recorded for the organisation (a partner outside FINESS); « » for what is unknown."""
+        if self.signatory_name or self.signatory_title:
+            return self.signatory_name or "", self.signatory_title or ""
+        return self.organisation.representative
+
 
 class ConventionDocument(db.Model):
     """A stored document of a convention: its drafts now, its signed copies next. Bytes are in the store."""

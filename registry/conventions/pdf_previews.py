@@ -1,19 +1,17 @@
 """PDF previews of drafts, bounded: each draft is converted once (drafts never change; the PDF is kept under
 ``<instance>/previews/<sha256>.pdf``), and at most PDF_CONVERSIONS LibreOffice processes run at a time on the
-machine, whatever the number of server processes (a slot is a lock file taken with ``flock``). A request that
+machine, whatever the number of server processes (core.slots, shared with the compliance reports). A request that
 finds every slot busy for PDF_QUEUE_SECONDS answers 503 « réessayez » rather than starting one more.
 """
 
-import fcntl
 import os
 import tempfile
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
 
 from registry.conventions.preview import PreviewUnavailable, docx_to_pdf
+from registry.core.slots import pdf_slot
 
 BUSY = ("Aperçu PDF en cours de préparation pour d'autres projets : réessayez dans un instant. L'aperçu HTML reste "
         "disponible.")
@@ -25,37 +23,13 @@ def _folder() -> Path:
     return folder
 
 
-@contextmanager
-def _slot():
-    """One of the machine's conversion slots, waited for at most PDF_QUEUE_SECONDS."""
-    slots = int(current_app.config.get("PDF_CONVERSIONS", 2))
-    deadline = time.monotonic() + float(current_app.config.get("PDF_QUEUE_SECONDS", 30))
-    while True:
-        for number in range(slots):
-            handle = open(_folder() / f".slot-{number}.lock", "a")
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                continue
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                handle.close()
-            return
-        if time.monotonic() > deadline:
-            raise PreviewUnavailable(BUSY)
-        time.sleep(0.2)
-
-
 def draft_pdf(sha256: str, read_docx) -> bytes:
     """The PDF of the draft whose .docx has this SHA-256 (``read_docx()`` gives its bytes when it must be
     converted)."""
     cached = _folder() / f"{sha256}.pdf"
     if cached.is_file():
         return cached.read_bytes()
-    with _slot():
+    with pdf_slot(PreviewUnavailable(BUSY)):
         if cached.is_file():  # converted by another request while this one waited
             return cached.read_bytes()
         pdf = docx_to_pdf(read_docx())

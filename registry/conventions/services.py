@@ -24,6 +24,7 @@ from registry.documents.problems import RenderError
 from registry.documents.versions import current_version, template_bytes
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
+from registry.organisations.models import Organisation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Longest title the column holds; a default title built from many partners' names is cut there.
@@ -208,14 +209,21 @@ def get_draft(convention: Convention, version: int) -> ConventionDocument | None
 
 
 def last_signatories(hospital: HospitalProfile) -> dict[int, Signatory]:
-    """Who last signed for each organisation in this hospital's conventions: the form's suggestion."""
+    """Who last signed for each organisation in this hospital's conventions, else the legal representative
+    recorded for a partner outside FINESS: the form's suggestion."""
+    representatives = db.session.execute(
+        select(Organisation.id, Organisation.representative_name, Organisation.representative_title)
+        .join(Partnership, Partnership.partner_id == Organisation.id)
+        .where(Partnership.hospital_id == hospital.id, (Organisation.representative_name.is_not(None))
+               | (Organisation.representative_title.is_not(None))))
+    suggested = {organisation_id: Signatory(name or "", title or "") for organisation_id, name, title in representatives}
     rows = db.session.execute(
         select(ConventionParty.organisation_id, ConventionParty.signatory_name, ConventionParty.signatory_title)
         .join(Convention, Convention.id == ConventionParty.convention_id)
         .where(Convention.hospital_id == hospital.id,
                (ConventionParty.signatory_name.is_not(None)) | (ConventionParty.signatory_title.is_not(None)))
         .order_by(Convention.id))
-    return {organisation_id: Signatory(name or "", title or "") for organisation_id, name, title in rows}
+    return {**suggested, **{organisation_id: Signatory(name or "", title or "") for organisation_id, name, title in rows}}
 
 
 def register_convention(hospital: HospitalProfile, *, partnerships: list[Partnership], partner_types: list[str],

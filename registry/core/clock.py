@@ -30,6 +30,16 @@ def today() -> date:
     return now().astimezone(PARIS).date()
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored instant, zone-aware: the database keeps UTC, and SQLite gives it back naive."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def has_passed(moment: datetime | None) -> bool:
+    """Whether a stored instant (an expiry, the end of a lock) is now or earlier; never for None."""
+    return moment is not None and as_utc(moment) <= now()
+
+
 def _instant(at: date | datetime) -> datetime:
     if isinstance(at, datetime):
         return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)

@@ -1,5 +1,6 @@
 """A small, real-looking demo region: Bourgogne establishments from FINESS (January 2021 extract), four
-hôpitaux de proximité with partners of every type, and one account per role. Loading twice changes nothing."""
+hôpitaux de proximité with partners of every type, their conventions in every state (registry.demo.conventions),
+a CPOM with its campaign under way, and one account per role. Loading twice changes nothing."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -10,6 +11,9 @@ from sqlalchemy import select
 from registry.accounts.models import User
 from registry.accounts.services import create_user, find_user
 from registry.core import clock
+from registry.demo.conventions import DemoScene, load_demo_conventions
+from registry.demo.pdfs import convention_pdf
+from registry.documents.context import add_months
 from registry.extensions import db
 from registry.hospitals.models import Partnership
 from registry.hospitals.services import add_partner, set_hospital_profile
@@ -25,18 +29,25 @@ ACCOUNTS = (
     ("juriste@demo.fr", "demo-hopital-2026", "hospital", {"finess": ["210987582"]}),
 )
 
+#: Fictitious partners outside FINESS (names, addresses and representatives are made up for the demo).
 OUTSIDE_FINESS = {
     "mmg_tille": {"name": "Maison médicale de garde de la Tille", "siret": "81234567800013",
-                  "departement": "21", "commune": "21317", "city": "IS-SUR-TILLE", "partner_types": ["mmg"]},
+                  "commune": "Is-sur-Tille", "address": "2 rue de la Gare", "representative_name": "Dr Anne Moreau",
+                  "representative_title": "présidente de l'association", "partner_types": ["mmg"]},
     "dac_21": {"name": "DAC Côte-d'Or", "siret": "82345678900010", "departement": "21", "commune": "21231",
-               "city": "DIJON", "partner_types": ["dac"]},
+               "address": "12 avenue de la Liberté", "representative_name": "M. Julien Bernard",
+               "representative_title": "directeur", "partner_types": ["dac"]},
 }
 
-# (FINESS ET, listing date, ARS decision, territory départements, activities run inside, partners)
+# (FINESS ET, listing date (None: five months ago), ARS decision, territory départements, activities run inside,
+# what the ARS records (legal status, GHT support, equipment declared and confirmed), partners).
 # Each partner: (FINESS ET or OUTSIDE_FINESS key, partner types, themes).
+CHU_DIJON, CH_NEVERS = "210986089", "580972693"
 HOSPITALS = (
-    ("210987582", date(2022, 5, 2), "Arrêté DG ARS BFC n° DOS/ASPU/2022-118", ["21"], ["ehpad", "medecins_liberaux"], (
-        ("210986089", ["second_recours"], ["orientation", "consultations_avancees", "telemedecine", "entrees_directes"]),
+    ("210987582", date(2022, 5, 2), "Arrêté DG ARS BFC n° DOS/ASPU/2022-118", ["21"], ["ehpad", "medecins_liberaux"],
+     {"legal_status": "public", "ght_support": CHU_DIJON, "own_equipment": ["imagerie", "biologie"],
+      "confirmed_equipment": ["imagerie", "biologie"]}, (
+        (CHU_DIJON, ["second_recours"], ["orientation", "consultations_avancees", "telemedecine", "entrees_directes"]),
         ("210003059", ["had"], ["retour_domicile", "continuite_soins"]),
         ("210013611", ["cpts"], ["continuite_soins", "retour_domicile", "coordination"]),
         ("210986725", ["ssr"], ["retour_domicile"]),
@@ -46,19 +57,24 @@ HOSPITALS = (
         ("mmg_tille", ["mmg"], ["pdsa"]),
         ("dac_21", ["dac"], ["coordination", "information_partagee"]),
     )),
-    ("210987640", date(2022, 5, 2), "Arrêté DG ARS BFC n° DOS/ASPU/2022-119", ["21"], ["ehpad", "usld"], (
-        ("210986089", ["second_recours"], ["orientation", "telemedecine"]),
+    ("210987640", date(2022, 5, 2), "Arrêté DG ARS BFC n° DOS/ASPU/2022-119", ["21"], ["ehpad", "usld"],
+     {"legal_status": "public", "ght_support": CHU_DIJON}, (
+        (CHU_DIJON, ["second_recours"], ["orientation", "telemedecine"]),
         ("210013611", ["cpts"], ["continuite_soins"]),
     )),
-    ("580972610", date(2022, 9, 15), "Arrêté DG ARS BFC n° DOS/ASPU/2022-207", ["58"], ["ehpad"], (
-        ("580972693", ["second_recours"], ["orientation", "consultations_avancees"]),
+    ("580972610", date(2022, 9, 15), "Arrêté DG ARS BFC n° DOS/ASPU/2022-207", ["58"], ["ehpad"],
+     {"legal_status": "public", "ght_support": CH_NEVERS, "own_equipment": ["biologie", "imagerie"],
+      "confirmed_equipment": ["biologie"]}, (
+        (CH_NEVERS, ["second_recours"], ["orientation", "consultations_avancees"]),
         ("580001899", ["had"], ["retour_domicile"]),
         ("580006849", ["cpts"], ["continuite_soins", "retour_domicile"]),
         ("580006617", ["msp"], ["continuite_soins"]),
         ("580780203", ["ssr"], []),
     )),
-    ("710978131", date(2023, 3, 1), "Arrêté DG ARS BFC n° DOS/ASPU/2023-031", ["71"], [], ()),
+    ("710978131", None, "Arrêté DG ARS BFC n° DOS/ASPU/{year}-031", ["71"], [], {"legal_status": "public"}, ()),
 )
+#: The hospital listed recently: the year it has to conclude its statutory conventions is still running.
+RECENT_LISTING_MONTHS = 5
 
 
 @dataclass
@@ -78,53 +94,69 @@ def load_demo_data() -> DemoReport:
     result = import_finess(FINESS_FILE)
     report.establishments = result.created + result.updated + result.unchanged
     outside = {key: create_external_partner(**values) for key, values in OUTSIDE_FINESS.items()}
-    hospitals = []
-    for finess, listed_on, decision, departements, activities, partners in HOSPITALS:
+    users = {role: create_user(email, password, role, **options) for email, password, role, options in ACCOUNTS}
+    hospitals, partners = {}, dict(outside)
+    for finess, listed_on, decision, departements, activities, listing, partner_rows in HOSPITALS:
+        listed_on = listed_on or add_months(clock.today(), -RECENT_LISTING_MONTHS)
         hospital = set_hospital_profile(
-            _establishment(finess), listed_on=listed_on, decision_ref=decision,
+            _establishment(finess), listed_on=listed_on, decision_ref=decision.format(year=listed_on.year),
             territory_departements=departements, territory_communes=[], internal_activities=activities,
-            confirmed_activities=activities)  # in the demo, the ARS has confirmed what each hospital declares
-        hospitals.append(hospital)
-        for key, types, themes in partners:
-            partner = outside.get(key) or _establishment(key)
+            confirmed_activities=activities, **listing)  # in the demo, the ARS confirms what each hospital declares
+        hospitals[finess] = hospital
+        for key, types, themes in partner_rows:
+            partner = partners.setdefault(key, outside.get(key) or _establishment(key))
             already = db.session.scalar(select(Partnership.id).where(
                 Partnership.hospital_id == hospital.id, Partnership.partner_id == partner.id))
             if already is None:
                 add_partner(hospital, partner, partner_types=types, themes=themes, started_on=listed_on)
-    users = {role: create_user(email, password, role, **options) for email, password, role, options in ACCOUNTS}
-    _demo_cpom(hospitals[0], users["ars"], users["hospital"])
+    partners_convention = load_demo_conventions(DemoScene(hospitals, partners, staff=users["hospital"],
+                                                          admin=users["admin"]))
+    _demo_cpom(hospitals["210987582"], users["ars"], users["hospital"], partners_convention)
     report.loaded = True
     return report
 
 
-#: The demo hospital's CPOM: (indicator, comparator, target, {year: declaration}), the first year validated.
+#: The demo hospital's CPOM: (indicator, comparator, target, {year: declaration}), years counted from the CPOM's
+#: first: the first validated, the second declared (a proof asked for one engagement).
 CPOM_ENGAGEMENTS = (
-    ("connaissance_offre", "present", None, {2024: {"value": True}, 2025: {"value": True}}),
-    ("admissions_urgences", "<=", 0.25, {2024: {"numerator": 412, "denominator": 1530},
-                                         2025: {"numerator": 371, "denominator": 1602}}),
-    ("collaborations_ville", "present", None, {2024: {"items": ["Social", "Urgence"]},
-                                               2025: {"items": ["Social", "Urgence", "1er recours"]}}),
-    ("ip_dms", "<=", 1.05, {2024: {"value": 1.08}, 2025: {"value": 1.03}}),
+    ("connaissance_offre", "present", None, {0: {"value": True}, 1: {"value": True}}),
+    ("admissions_urgences", "<=", 0.25, {0: {"numerator": 412, "denominator": 1530},
+                                         1: {"numerator": 371, "denominator": 1602}}),
+    ("collaborations_ville", "present", None, {0: {"items": ["Social", "Urgence"]},
+                                               1: {"items": ["Social", "Urgence", "1er recours"]}}),
+    ("ip_dms", "<=", 1.05, {0: {"value": 1.08}, 1: {"value": 1.03}}),
     ("ph_centres_sante", ">=", 5, {}),
     ("convention_l6111_3_2", "present", None, {}),
 )
+#: The CPOM took effect on 1 January this many years before the current year (its campaign is under way).
+CPOM_AGE_YEARS = 2
 
 
-def _demo_cpom(hospital, ars, staff) -> None:
-    """The CPOM 2024-2028 of the CH d'Is-sur-Tille: 2024 declared and validated, 2025 declared, a proof asked."""
+def _demo_cpom(hospital, ars, staff, partners_convention) -> None:
+    """The five-year CPOM of the CH d'Is-sur-Tille, in effect since 1 January two years ago, with its signed copy:
+    its first year declared and validated, the second declared with a proof asked; the L6111-3-2 engagement
+    linked to the hospital's convention."""
     from registry.cpom import campaign, services  # noqa: PLC0415 (demo only)
 
-    cpom = services.create_cpom(hospital, signed_on=date(2023, 12, 18), effective_on=date(2024, 1, 1), actor=ars)
+    first = clock.today().year - CPOM_AGE_YEARS
+    cpom = services.create_cpom(hospital, signed_on=date(first - 1, 12, 18), effective_on=date(first, 1, 1),
+                                actor=ars)
+    services.attach_signed_copy(cpom, convention_pdf(
+        f"Contrat pluriannuel d'objectifs et de moyens {first}-{first + 4}",
+        [f"Entre l'ARS Bourgogne-Franche-Comté et {hospital.name}", "Exemplaire signé (copie numérisée)."]),
+        "CPOM signé.pdf", actor=ars)
     engagements = [services.add_engagement(cpom, indicator=indicator, comparator=comparator, target_value=target,
                                            actor=ars) for indicator, comparator, target, _years in CPOM_ENGAGEMENTS]
     for engagement, (_indicator, _comparator, _target, years) in zip(engagements, CPOM_ENGAGEMENTS):
-        for year, values in years.items():
-            campaign.declare(engagement, year, **values, actor=staff)
-            if year == 2024:
-                campaign.review(engagement, year, decision="validee", comment="Validé en dialogue de gestion.",
+        for offset, values in years.items():
+            campaign.declare(engagement, first + offset, **values, actor=staff)
+            if offset == 0:
+                campaign.review(engagement, first, decision="validee", comment="Validé en dialogue de gestion.",
                                 actor=ars)
     urgences = next(item for item in cpom.engagements if item.indicator == "admissions_urgences")
-    campaign.request_proof(urgences, 2025, due=clock.today() + timedelta(days=60), actor=ars)
+    campaign.request_proof(urgences, first + 1, due=clock.today() + timedelta(days=60), actor=ars)
+    statutory = next(item for item in cpom.engagements if item.indicator == "convention_l6111_3_2")
+    services.link_conventions(statutory, [partners_convention.id], actor=ars)
 
 
 def database_is_empty() -> bool:

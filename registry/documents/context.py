@@ -8,7 +8,9 @@ The context is a plain JSON-able dict, so the drafts can keep it as their snapsh
                                     entity is not known), legal_status, finess_et, finess_ej, siret, rna,
                                     address, postal_code, city, address_line (long form: « 21 rue Victor Hugo,
                                     21120 Is-sur-Tille »), representative{name, title}, signing_basis,
-                                    short_name, email, phone, and:
+                                    short_name (the « ci-après » name; the designation when not given),
+                                    email, phone (names in French typography: FINESS capitals « CH D IS SUR
+                                    TILLE » become « CH d'Is-sur-Tille », wording.typographic_name), and:
                                       designation   the name with its article: « le Centre hospitalier … »
                                       head_office   the legal entity's head-office address, « » when unknown
                                       acting_for    « agissant pour son site « … » (FINESS établissement n° …,
@@ -31,7 +33,8 @@ The context is a plain JSON-able dict, so the drafts can keep it as their snapsh
     clauses                         {code: true|false} for every optional clause of the manifest
     <field name>                    every manifest field, at the top level (dates in French)
 
-Filters (registry.documents.sandbox): ``date_fr``, ``letters`` (« 6 » → « six »).
+Filters (registry.documents.sandbox): ``date_fr``, ``letters`` (« 6 » → « six »), ``nobreak`` (non-breaking
+hyphens, for the names of the signature table).
 """
 
 import calendar
@@ -40,7 +43,8 @@ from datetime import date, timedelta
 
 from registry.core.french import french_date, french_duration, french_join
 from registry.documents.manifest import Manifest, ManifestField
-from registry.documents.wording import duration_in_letters, long_city, long_street, number_in_letters, with_article
+from registry.documents.wording import (duration_in_letters, legal_status_phrase, long_city, long_street,
+                                       number_in_letters, typographic_name, with_article)
 
 PUBLIC, PRIVE = "public", "prive"
 #: Partner types whose party is the managing body (organisme gestionnaire, porteur) of the structure.
@@ -117,9 +121,13 @@ class Party:
     listing: dict = field(default_factory=dict)
 
     def as_context(self) -> dict:
+        """The party as templates see it: names in French typography (FINESS capitals rewritten, the registry
+        keeping its own value); the « ci-après » name defaults to the name with its article."""
         data = asdict(self)
-        data["short_name"] = self.short_name or self.name
-        data["designation"] = with_article(self.name)
+        data["name"] = typographic_name(self.name)
+        data["site_name"] = typographic_name(self.site_name)
+        data["designation"] = with_article(data["name"])
+        data["short_name"] = typographic_name(self.short_name) or data["designation"]
         data["address_line"] = _address_line(self.address, self.postal_code, self.city)
         site_line = _address_line(self.site_address, self.site_postal_code, self.site_city)
         data["site_address_line"] = site_line
@@ -142,7 +150,8 @@ class Party:
             if site_line:
                 where.append(site_line)
             detail = f" ({', '.join(where)})" if where else ""
-            target = f"« {self.site_name} »" if self.manager else f"son site « {self.site_name} »"
+            site = typographic_name(self.site_name)
+            target = f"« {site} »" if self.manager else f"son site « {site} »"
             return f"agissant {role} {target}{detail}"
         if self.address_is_site and self.finess_et and self.finess_ej and self.finess_et != self.finess_ej:
             what = "l'établissement" if self.manager else "son site"
@@ -197,7 +206,7 @@ def party_from_organisation(organisation, *, representative: Representative | No
     values = {key: getattr(organisation, key, None) or "" for key in
               ("finess_et", "finess_ej", "siret", "rna", "address", "postal_code", "city", "phone")}
     values["name"] = getattr(organisation, "display_name", None) or organisation.name
-    values["legal_status"] = getattr(organisation, "sph_label", None) or ""
+    values["legal_status"] = legal_status_phrase(getattr(organisation, "sph_label", None))
     values["address_is_site"] = bool(values["finess_et"])
     types = set(getattr(organisation, "partner_types", None) or ())
     values["manager"] = bool(types & MANAGED_TYPES)

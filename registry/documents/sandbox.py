@@ -19,7 +19,7 @@ from jinja2.ext import Extension
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from registry.documents.context import french_date
-from registry.documents.wording import number_in_letters
+from registry.documents.wording import non_breaking, number_in_letters
 
 #: Statement tags no convention template may use: they load other templates or switch escaping off.
 FORBIDDEN_TAGS = {
@@ -86,6 +86,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
         env.globals.pop(name, None)
     env.filters["date_fr"] = date_fr
     env.filters["letters"] = number_in_letters
+    env.filters["nobreak"] = non_breaking
     return env
 
 

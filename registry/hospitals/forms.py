@@ -7,9 +7,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from registry.core.geography import is_departement
 from registry.core.vocabulary import ACTIVITIES, EQUIPMENT, GHT_SELF, LEGAL_STATUSES, REMOVAL_GROUNDS, THEMES
-from registry.organisations.identifiers import finess_problem
+from registry.organisations.communes import CommuneError, find_commune, resolve_commune
 from registry.organisations.forms import (FrenchForm, MultiCheckboxField, departement_choices, options,
                                           partner_type_choices)
+from registry.organisations.identifiers import finess_problem
+from registry.organisations.services import EXTERNAL_PARTNER_FIELDS
 
 INVALID_DATE = "Date invalide : utilisez le format JJ/MM/AAAA."
 #: The date input sends ISO dates; a browser without it lets people type French ones.
@@ -130,8 +132,8 @@ class EditPartnershipForm(PartnershipFields):
             raise ValidationError("La date de fin précède la date de début.")
 
 
-class ExternalPartnerForm(PartnershipFields):
-    """A partner outside FINESS (a CPTS association, an MMG...), created and added in one step."""
+class PartnerDetailsFields(FrenchForm):
+    """What is recorded about a partner outside FINESS: identity, address, legal representative."""
 
     name = StringField("Nom du partenaire", validators=[
         DataRequired("Indiquez le nom du partenaire."), Length(max=200, message="200 caractères au plus.")])
@@ -139,19 +141,60 @@ class ExternalPartnerForm(PartnershipFields):
         Optional(), Length(max=20, message="Le SIRET compte 14 chiffres.")])
     rna = StringField("Numéro RNA", description="Pour une association : W suivi de 9 caractères", validators=[
         Optional(), Length(max=10, message="Le numéro RNA compte 10 caractères.")])
-    departement = SelectField("Département", choices=departement_choices("Choisissez un département"),
-                              validators=[DataRequired("Choisissez le département du partenaire.")],
+    address = StringField("Adresse du siège", description="Numéro et voie, par exemple : 3 rue de la Gare",
+                          validators=[Optional(), Length(max=200, message="200 caractères au plus.")])
+    postal_code = StringField("Code postal", description="Facultatif si la commune n'en a qu'un", validators=[
+        Optional(), Length(max=5, message="Le code postal compte 5 chiffres.")])
+    commune = StringField("Commune", description="Nom, code postal ou code INSEE ; par exemple Is-sur-Tille, "
+                                                 "ou « Saint-Martin (32) » quand plusieurs communes ont ce nom",
+                          validators=[Optional(), Length(max=100, message="100 caractères au plus.")],
+                          render_kw={"list": "communes-proposees", "autocomplete": "off"})
+    departement = SelectField("Département", description="Déduit de la commune s'il n'est pas choisi",
+                              choices=departement_choices("D'après la commune"), validators=[Optional()],
                               invalid_choice_message="Département inconnu.")
-    commune = StringField("Code commune INSEE", description="Facultatif, 5 caractères", validators=[
-        Optional(), Length(max=5, message="Le code commune INSEE compte 5 caractères.")])
-    submit = SubmitField("Créer et ajouter le partenaire")
+    representative_name = StringField("Représentant légal", description="Par exemple : Mme Claire Martin",
+                                      validators=[Optional(), Length(max=120, message="120 caractères au plus.")])
+    representative_title = StringField("Fonction du représentant légal", description="Par exemple : présidente",
+                                       validators=[Optional(), Length(max=120, message="120 caractères au plus.")])
+
+    def validate_commune(self, field):
+        if (field.data or "").strip():
+            try:
+                resolve_commune(field.data, self.departement.data or None)
+            except CommuneError as error:
+                raise ValidationError(error.message[0].upper() + error.message[1:] + ".") from None
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if not (self.siret.data or "").strip() and not (self.rna.data or "").strip():
             self.siret.errors = [*self.siret.errors, "Indiquez le SIRET ou le numéro RNA du partenaire."]
-            return False
+            valid = False
+        if not (self.commune.data or "").strip() and not self.departement.data:
+            self.commune.errors = [*self.commune.errors, "Indiquez la commune ou le département du partenaire."]
+            valid = False
         return valid
+
+    def partner_details(self) -> dict:
+        """The fields as create_external_partner and update_external_partner take them."""
+        return {name: self[name].data for name in EXTERNAL_PARTNER_FIELDS}
+
+    def show_partner(self, organisation) -> None:
+        """Fill the fields from what is recorded (the commune by its unique label)."""
+        for name in EXTERNAL_PARTNER_FIELDS:
+            if name != "commune":
+                self[name].data = getattr(organisation, name)
+        commune = find_commune(organisation.commune_code)
+        self.commune.data = commune.label if commune else organisation.city
+
+
+class ExternalPartnerForm(PartnerDetailsFields, PartnershipFields):
+    """A partner outside FINESS (a CPTS association, an MMG...), created and added in one step."""
+
+    submit = SubmitField("Créer et ajouter le partenaire")
+
+
+class EditExternalPartnerForm(PartnerDetailsFields):
+    submit = SubmitField("Enregistrer le partenaire")
 
 
 class RemovePartnerForm(FrenchForm):

@@ -10,14 +10,16 @@ from registry.conventions.services import hospital_conventions
 from registry.core.access import signed_in
 from registry.core.scope import can_edit_hospital, get_hospital
 from registry.extensions import db
-from registry.hospitals.forms import AddPartnershipForm, EditPartnershipForm, ExternalPartnerForm, RemovePartnerForm
+from registry.hospitals.forms import (AddPartnershipForm, EditExternalPartnerForm, EditPartnershipForm,
+                                     ExternalPartnerForm, RemovePartnerForm)
 from registry.hospitals.models import HospitalProfile, Partnership
 from registry.core.transaction import commit_or_error
 from registry.hospitals.routes import bp
 from registry.hospitals.services import add_partner, remove_partner, update_partnership
 from registry.organisations.forms import EstablishmentSearchForm
 from registry.organisations.routes import run_search
-from registry.organisations.services import create_external_partner, find_organisation
+from registry.organisations.models import SOURCE_MANUAL
+from registry.organisations.services import create_external_partner, find_organisation, update_external_partner
 
 #: Ids in URLs stop at PostgreSQL's integer range: a larger one is a 404, never a database error.
 ID = "int(max=2147483647)"
@@ -78,9 +80,7 @@ def add_external_partner(finess: str):
     error = None
     if form.validate_on_submit():
         def create_and_add():  # one transaction: a refused partnership leaves no new organisation behind
-            partner = create_external_partner(
-                name=form.name.data, partner_types=form.partner_types.data, departement=form.departement.data,
-                siret=form.siret.data, rna=form.rna.data, commune=(form.commune.data or "").strip().upper())
+            partner = create_external_partner(partner_types=form.partner_types.data, **form.partner_details())
             return add_partner(hospital, partner, partner_types=form.partner_types.data, themes=form.themes.data,
                                notes=form.notes.data, started_on=form.started_on.data)
         partnership, error = commit_or_error(create_and_add)
@@ -106,6 +106,29 @@ def partner(finess: str, partnership_id: int):
     return render_template("hospitals/partnership.html", hospital=hospital, partnership=partnership, form=form,
                            error=error, can_edit=can_edit_hospital(hospital), remove_form=RemovePartnerForm(),
                            conventions=hospital_conventions(hospital, partner_id=partnership.partner_id))
+
+
+@bp.route(f"/hopitaux/<finess>/partenaires/<{ID}:partnership_id>/coordonnees", methods=["GET", "POST"])
+@signed_in
+def edit_external_partner(finess: str, partnership_id: int):
+    """What is recorded about a partner outside FINESS: address, commune, legal representative, identifiers."""
+    hospital = get_hospital(finess, for_edit=True)
+    partnership = _partnership(hospital, partnership_id)
+    organisation = partnership.partner
+    if organisation.source != SOURCE_MANUAL:
+        abort(404)  # FINESS establishments change through the imports only
+    form = EditExternalPartnerForm()
+    if request.method == "GET":
+        form.show_partner(organisation)
+    error = None
+    if form.validate_on_submit():
+        _, error = commit_or_error(lambda: update_external_partner(organisation, hospital=hospital,
+                                                                   **form.partner_details()))
+        if error is None:
+            flash(f"Les coordonnées de {organisation.display_name} sont enregistrées.", "success")
+            return redirect(url_for("hospitals.partner", finess=finess, partnership_id=partnership.id))
+    return render_template("hospitals/external_partner_edit.html", hospital=hospital, partnership=partnership,
+                           form=form, error=error)
 
 
 @bp.route(f"/hopitaux/<finess>/partenaires/<{ID}:partnership_id>/retirer", methods=["POST"])

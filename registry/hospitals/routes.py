@@ -1,22 +1,23 @@
 """Hospital pages: the HdP list, a hospital's page, its profile form. Partner pages: partner_routes.py."""
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from registry.audit.services import hospital_trail
+from registry.audit.services import hospital_trail, hospital_trail_size
+from registry.bundles.routes import bundle_offer
+from registry.compliance.adapter import evaluate_hospitals, filter_hospitals
+from registry.compliance.overview import ORDER, reason_line, verdict_summary
+from registry.compliance.requirements import NON_REQUIS, SATISFAIT
+from registry.conventions.coverage import NONE as NO_CONVENTION, partner_coverage
 from registry.conventions.followup import followup_counts
 from registry.conventions.models import Convention
 from registry.conventions.services import hospital_conventions
 from registry.core.access import require, signed_in
 from registry.core.errors import DomainError
-from registry.core.french import french_date
 from registry.core.transaction import commit_or_error  # noqa: F401  (re-exported for the partner views)
 from registry.core.scope import (can_edit_hospital, can_label, get_hospital, get_organisation, visible_conventions,
                                  visible_hospitals)
-from registry.core.vocabulary import (ACTIVITIES, EQUIPMENT, GHT_SELF, LEGAL_BASES, LEGAL_STATUSES, PARTNER_TYPES,
-                                      REMOVAL_GROUNDS, THEMES, labels)
+from registry.core.vocabulary import PARTNER_TYPES
 from registry.extensions import db
-from registry.hospitals.forms import ProfileForm, RemovePartnerForm, split_codes
+from registry.hospitals.forms import ProfileForm, split_codes
 from registry.hospitals.services import (hospital_departements, partner_counts, partners_by_type, profile_of,
                                          profile_values, set_hospital_profile, without_stale_confirmations)
 from registry.organisations.legal_status import finess_legal_status
@@ -24,54 +25,10 @@ from registry.organisations.models import Organisation
 from registry.organisations.routes import paginate
 
 bp = Blueprint("hospitals", __name__)
-
-#: French names of the fields an audit entry may list as changed, and the vocabulary of their codes.
-AUDIT_FIELDS = {
-    "listed_on": ("Date d'inscription", None),
-    "decision_ref": ("Décision de l'ARS", None),
-    "territory_departements": ("Départements du territoire", None),
-    "territory_communes": ("Communes du territoire", None),
-    "internal_activities": ("Activités exercées en propre (déclarées)", ACTIVITIES),
-    "confirmed_activities": ("Activités confirmées par l'ARS", ACTIVITIES),
-    "own_equipment": ("Équipements propres (déclarés)", EQUIPMENT),
-    "confirmed_equipment": ("Équipements confirmés par l'ARS", EQUIPMENT),
-    "legal_status": ("Statut juridique", LEGAL_STATUSES),
-    "ght_support": ("Établissement support du GHT", {GHT_SELF: "l'hôpital en relève"}),
-    "removed_on": ("Retrait de la liste", None),
-    "removal_ground": ("Motif du retrait", REMOVAL_GROUNDS),
-    "legal_bases": ("Fondements juridiques", LEGAL_BASES),
-    "transmitted_to_ars_on": ("Transmise à l'ARS le", None),
-    "partner_types": ("Types de partenaire", PARTNER_TYPES),
-    "themes": ("Thèmes", THEMES),
-    "notes": ("Notes", None),
-    "started_on": ("Début", None),
-    "ended_on": ("Fin", None),
-}
-
-
-def _audit_value(value, vocabulary) -> str:
-    if value in (None, "", []):
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(labels(value, vocabulary) if vocabulary else value)
-    if isinstance(value, str) and vocabulary and value in vocabulary:
-        return vocabulary[value]
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        try:
-            return french_date(date.fromisoformat(value))
-        except ValueError:
-            pass
-    return str(value)
-
-
-@bp.app_template_filter("audit_changes")
-def audit_changes(changes: dict | None) -> list[tuple[str, str, str]]:
-    """(field label, before, after) for each change of an audit entry, in French."""
-    rows = []
-    for field, (before, after) in (changes or {}).items():
-        label, vocabulary = AUDIT_FIELDS.get(field, (field, None))
-        rows.append((label, _audit_value(before, vocabulary), _audit_value(after, vocabulary)))
-    return rows
+#: Verdicts the hospital page folds away: nothing is missing there.
+SETTLED = (SATISFAIT, NON_REQUIS)
+#: Audit entries the hospital page shows; the rest are on its history page (history.py).
+LATEST_CHANGES = 5
 
 
 @bp.route("/")
@@ -90,13 +47,28 @@ def index():
 @bp.route("/hopitaux/<finess>")
 @signed_in
 def show(finess: str):
+    """The hospital at a glance: what is missing (each requirement's verdict and reason), each partner's convention,
+    the conventions and their deadlines, the latest changes. A fixed number of queries, whatever its size."""
     hospital = get_hospital(finess)
-    return render_template("hospitals/show.html", hospital=hospital, groups=partners_by_type(hospital),
-                           conventions=hospital_conventions(hospital),
-                           followup=followup_counts(scope_select=visible_conventions().where(
-                               Convention.hospital_id == hospital.id)),
-                           trail=hospital_trail(hospital), can_edit=can_edit_hospital(hospital),
-                           may_label=can_label(hospital.organisation), remove_form=RemovePartnerForm())
+    conventions = hospital_conventions(hospital)
+    groups = partners_by_type(hospital)
+    covered = partner_coverage(convention for convention, _ in conventions)
+    evaluated = evaluate_hospitals(filter_hospitals(visible_hospitals(), finess_et=finess))
+    compliance = evaluated[0] if evaluated else None
+    verdicts = sorted(compliance.verdicts, key=lambda item: ORDER.index(item.verdict)) if compliance else []
+    requirements = {"open": [item for item in verdicts if item.verdict not in SETTLED],
+                    "settled": [item for item in verdicts if item.verdict in SETTLED]}
+    return render_template(
+        "hospitals/show.html", hospital=hospital, groups=groups,
+        empty_types=[label for code, label in PARTNER_TYPES.items() if code not in groups],
+        coverage={p.id: covered.get(p.partner_id, NO_CONVENTION) for p in hospital.partnerships},
+        conventions=conventions, compliance=compliance, requirements=requirements,
+        reasons={item.code: reason_line(item, compliance.at) for item in verdicts},
+        compliance_summary=verdict_summary(compliance) if compliance else [],
+        followup=followup_counts(scope_select=visible_conventions().where(Convention.hospital_id == hospital.id)),
+        trail=hospital_trail(hospital, limit=LATEST_CHANGES), trail_size=hospital_trail_size(hospital),
+        offer=bundle_offer(hospital=hospital.finess_et), can_edit=can_edit_hospital(hospital),
+        may_label=can_label(hospital.organisation))
 
 
 def _profile_target(finess: str):
@@ -166,4 +138,4 @@ def edit_profile(finess: str):
                            finess_status=finess_legal_status(organisation))
 
 
-from registry.hospitals import partner_routes  # noqa: E402,F401  (routes registered on the same blueprint)
+from registry.hospitals import history, partner_routes  # noqa: E402,F401  (routes registered on the same blueprint)

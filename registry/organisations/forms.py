@@ -3,11 +3,12 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.i18n import get_translations
-from wtforms.validators import Length, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.core.geography import DEPARTEMENTS, departement_label
 from registry.core.vocabulary import PARTNER_TYPES
+from registry.organisations.identifiers import finess_problem
 
 FRENCH = get_translations(["fr"])
 
@@ -65,6 +66,12 @@ class EstablishmentSearchForm(FrenchForm):
                            invalid_choice_message="Catégorie inconnue.")
     partner_type = SelectField("Type de partenaire", choices=partner_type_choices("Tous les types"),
                                validators=[Optional()], invalid_choice_message="Type de partenaire inconnu.")
+
+    def validate_numero(self, field):
+        """A complete number (9 characters) must be a real one: a wrong key finds nothing, say why instead."""
+        number = (field.data or "").strip().upper()
+        if len(number) == 9 and (problem := finess_problem(number)):
+            raise ValidationError(problem[0].upper() + problem[1:] + ".")
 
     def criteria(self) -> dict:
         """The valid criteria, as keyword arguments of search_registry."""

@@ -50,6 +50,10 @@ class Organisation(TimestampMixin, db.Model):
     siret: Mapped[str | None] = mapped_column(String(14))
     #: Répertoire national des associations number (W + 9 digits), for associations outside FINESS.
     rna: Mapped[str | None] = mapped_column(String(10))
+    #: Who legally represents a partner outside FINESS (« Mme Claire Martin ») and as what (« Présidente »):
+    #: what its conventions' drafts print when no other signatory is given.
+    representative_name: Mapped[str | None] = mapped_column(String(120))
+    representative_title: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20))
     fax: Mapped[str | None] = mapped_column(String(20))
     ape_code: Mapped[str | None] = mapped_column(String(6))
@@ -87,6 +91,21 @@ class Organisation(TimestampMixin, db.Model):
         if self.rna:
             return f"RNA {self.rna}"
         return "sans identifiant"
+
+    @property
+    def representative(self) -> tuple[str, str]:
+        """(name, title) of the legal representative recorded, « » for what is unknown."""
+        return self.representative_name or "", self.representative_title or ""
+
+    @property
+    def town(self) -> str:
+        """The commune's name: the city recorded, else the official name of the INSEE code (« » when unknown)."""
+        if self.city or not self.commune_code:
+            return self.city or ""
+        from registry.organisations.communes import find_commune  # the list is read on first use only
+
+        commune = find_commune(self.commune_code)
+        return commune.name if commune else ""
 
     @property
     def departement_label(self) -> str:

@@ -1,11 +1,12 @@
 """Registry pages: establishment search and establishment page."""
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from registry.core.access import signed_in
 from registry.core.scope import can_label, get_organisation, visible_hospitals
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
 from registry.hospitals.services import partnerships_of, profile_of
+from registry.organisations.communes import suggest_communes
 from registry.organisations.forms import EstablishmentSearchForm, options
 from registry.organisations.services import category_choices, search_registry
 
@@ -44,6 +45,16 @@ def search():
     form = EstablishmentSearchForm(request.args)
     results = run_search(form)
     return render_template("organisations/search.html", form=form, results=results)
+
+
+@bp.route("/communes")
+@signed_in
+def communes():
+    """Communes whose name, code or postcode starts with ``?q=`` (the commune fields' list of proposals)."""
+    found = suggest_communes(request.args.get("q", "")[:100], departement=request.args.get("departement") or None)
+    return jsonify([{"label": commune.label, "code": commune.code, "name": commune.name,
+                     "departement": commune.departement, "postal_codes": list(commune.postal_codes)}
+                    for commune in found])
 
 
 @bp.route("/<finess>")

@@ -58,7 +58,8 @@ def line(reminder: Reminder) -> str:
     return f"{head} : prend fin {when}."
 
 
-def _link(reminder: Reminder) -> str:
+def page_url(reminder: Reminder) -> str:
+    """The convention's page, or the hospital's compliance page for a statutory convention."""
     if reminder.convention_id is not None:
         return url_for("conventions.show", convention_id=reminder.convention_id, _external=True)
     return url_for("compliance.hospital", finess=reminder.hospital_finess, _external=True)
@@ -90,7 +91,7 @@ def body(digest: Digest, at: date) -> str:
             continue
         parts += ["", title, "-" * len(title)]
         for item in items:
-            parts += [f"- {line(item)}", f"  {_link(item)}"]
+            parts += [f"- {line(item)}", f"  {page_url(item)}"]
     parts += ["", overview, "",
               "Ce courriel est envoyé automatiquement par le registre ; chaque rappel n'est envoyé qu'une fois par "
               "échéance et par délai (" + ", ".join(f"{days} jours" for days in delays()) + " avant).", ""]

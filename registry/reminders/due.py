@@ -11,9 +11,11 @@ convention late, reminded once). What was already sent is left out (models.SentR
   one's once it has passed. A termination to come has only its end.
 - ARS users (their region): the statutory conventions of the texts in force (L6111-3-2, L6111-3-3) that no
   convention in force meets: « à risque » while the one-year delay runs, « manquant » once it has passed.
+
+The calendar feed (calendar.py) shows the same deadlines, all of them (``deadlines_of``), whatever the delays.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from flask import current_app
@@ -43,8 +45,8 @@ class Reminder:
     #: Stable from one run to the next (SentReminder.subject).
     subject: str
     deadline: date
-    #: The configured delay this reminder stands for, or LATE.
-    delay_days: int
+    #: The configured delay this reminder stands for, or LATE; None for a deadline not (yet) reminded.
+    delay_days: int | None
     #: Days from the run's day to the deadline; negative when late.
     days_left: int
     hospital_id: int
@@ -112,51 +114,67 @@ def convention_deadlines(convention, at: date) -> list[tuple[str, date, date]]:
     return ([(NOTICE, notice, end)] if notice < end else []) + [(END, end, end)]
 
 
-def convention_reminders(user: User, at: date, configured: tuple[int, ...]) -> list[Reminder]:
-    """The deadlines of the conventions the user sees that fall within a delay of ``at``."""
-    reminders = []
+def convention_deadlines_of(user: User, at: date) -> list[Reminder]:
+    """Every deadline, as seen on ``at``, of the conventions the user sees (the follow-up list's), past ones included;
+    ``delay_days`` is left None (the calendar feed shows them all, the reminders keep those within a delay)."""
+    found = []
     for convention in db.session.scalars(candidates_query(at, visible_conventions(user))).unique():
         for kind, deadline, end in convention_deadlines(convention, at):
-            days_left = (deadline - at).days
-            delay = delay_for(days_left, configured)
-            if delay is None:
-                continue
             hospital = convention.hospital
-            reminders.append(Reminder(
-                kind, f"convention:{convention.id}:{kind}", deadline, delay, days_left, hospital.id, hospital.name,
-                hospital.finess_et, convention.id, convention.reference, convention.title,
+            found.append(Reminder(
+                kind, f"convention:{convention.id}:{kind}", deadline, None, (deadline - at).days, hospital.id,
+                hospital.name, hospital.finess_et, convention.id, convention.reference, convention.title,
                 tuple(party.organisation.display_name for party in convention.partners), end,
                 bool(convention.tacit_renewal)))
-    return reminders
+    return found
+
+
+def convention_reminders(user: User, at: date, configured: tuple[int, ...]) -> list[Reminder]:
+    """The deadlines of the conventions the user sees that fall within a delay of ``at``."""
+    return [replace(item, delay_days=delay) for item in convention_deadlines_of(user, at)
+            if (delay := delay_for(item.days_left, configured)) is not None]
 
 
 #: The requirements of the texts in force that the law asks to conclude within a delay (L6111-3-2, L6111-3-3).
 STATUTORY_REQUIREMENTS = tuple(item for item in CURRENT.requirements if item.evaluation == BY_STATUTORY)
 
 
-def statutory_reminders(user: User, at: date, configured: tuple[int, ...]) -> list[Reminder]:
-    """The statutory conventions missing (delay running) or late in the hospitals of the ARS user's region."""
-    reminders = []
+def statutory_deadlines_of(user: User, at: date) -> list[Reminder]:
+    """The statutory conventions missing (delay running: ``delay_days`` None) or late (LATE) in the hospitals of the
+    ARS user's region, as seen on ``at``."""
+    found = []
     for result in evaluate_hospitals(filter_hospitals(visible_hospitals(user)), at, CURRENT):
         for requirement in STATUTORY_REQUIREMENTS:
             verdict = result.verdict(requirement.code)
             if verdict.deadline is None:
                 continue
-            days_left = (verdict.deadline - at).days
             if verdict.verdict == MANQUANT:
                 delay = LATE
             elif (verdict.verdict == A_RISQUE and NOT_TRANSMITTED not in verdict.flags
                   and not any(item.state in IN_FORCE for item in verdict.evidence)):
-                delay = delay_for(days_left, configured)
-            else:
                 delay = None
-            if delay is None:
+            else:
                 continue
-            reminders.append(Reminder(
+            found.append(Reminder(
                 STATUTORY, f"statutaire:{result.hospital_id}:{requirement.code}", verdict.deadline, delay,
-                days_left, result.hospital_id, result.name, result.finess_et, title=requirement.title,
-                requirement=requirement.code))
-    return reminders
+                (verdict.deadline - at).days, result.hospital_id, result.name, result.finess_et,
+                title=requirement.title, requirement=requirement.code))
+    return found
+
+
+def statutory_reminders(user: User, at: date, configured: tuple[int, ...]) -> list[Reminder]:
+    """The statutory conventions missing (reminded within a delay) or late (reminded once) in the user's region."""
+    return [item if item.delay_days == LATE else replace(item, delay_days=delay)
+            for item in statutory_deadlines_of(user, at)
+            if item.delay_days == LATE or (delay := delay_for(item.days_left, configured)) is not None]
+
+
+def deadlines_of(user: User, at: date) -> list[Reminder]:
+    """Every deadline of the user's, by role (the calendar feed): ARS its region's statutory conventions, a hospital
+    user their conventions' notices and ends, an administrator none."""
+    if user.role == ROLE_ARS:
+        return statutory_deadlines_of(user, at)
+    return convention_deadlines_of(user, at) if user.role == ROLE_HOSPITAL else []
 
 
 def recipients() -> list[User]:

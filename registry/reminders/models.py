@@ -1,10 +1,12 @@
-"""The record of the reminders sent: one row per recipient, subject, deadline and delay, so each goes out once."""
+"""The record of the reminders sent (one row per recipient, subject, deadline and delay, so each goes out once), and
+the users' calendar feeds."""
 
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from registry.accounts.models import User
 from registry.core.models import utcnow
 from registry.extensions import db
 
@@ -30,3 +32,17 @@ class SentReminder(db.Model):
     #: The configured delay (days before the deadline) this reminder stood for; -1 (due.LATE) after the deadline.
     delay_days: Mapped[int]
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CalendarFeed(db.Model):
+    """A user's calendar feed (.ics): only the SHA-256 of its secret token is stored, the token is shown once.
+    One per user; regenerating replaces the row, so the old address stops answering."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -18,6 +18,10 @@ def test_password_is_hashed_with_a_current_algorithm(app):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"email": "sans-arobase", "role": "admin"}, "adresse électronique invalide"),
+    # Special-use domains the login form refuses: an account made with one could never sign in.
+    ({"email": "agent@hopital.test", "role": "admin"}, "adresse électronique invalide"),
+    ({"email": "agent@localhost", "role": "admin"}, "adresse électronique invalide"),
+    ({"email": "agent@@ars.fr", "role": "admin"}, "adresse électronique invalide"),
     ({"email": "a@b.fr", "role": "chef"}, "rôle inconnu"),
     ({"email": "a@b.fr", "role": "admin", "password": "court"}, "au moins 12 caractères"),
     ({"email": "a@b.fr", "role": "admin", "password": "123456789012"}, "plus courants"),

@@ -38,3 +38,20 @@ def test_create_token_unknown_user(runner):
     result = runner.invoke(args=["create-token", "nobody@example.fr"])
     assert result.exit_code != 0
     assert "aucun compte" in result.output
+
+
+def test_an_account_the_command_creates_can_sign_in(runner, client):
+    result = runner.invoke(args=["create-user", "Agent.Durand@ARS.sante.fr", "--role", "ars", "--region", "27"],
+                           input="mot-de-passe-solide\n")
+    assert result.exit_code == 0, result.output
+    response = client.post("/connexion", data={"email": "agent.durand@ars.sante.fr",
+                                               "password": "mot-de-passe-solide"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_an_address_the_login_form_refuses_is_refused_by_the_command(runner):
+    result = runner.invoke(args=["create-user", "agent@hopital.test", "--role", "ars", "--region", "27"],
+                           input="mot-de-passe-solide\n")
+    assert result.exit_code != 0
+    assert "adresse électronique invalide" in result.output and "Traceback" not in result.output
+    assert db.session.scalar(select(User)) is None

@@ -45,7 +45,7 @@ def test_unlock_user_lifts_the_lock(app, runner, make_user):
     result = runner.invoke(args=["unlock-user", user.email])
     assert result.exit_code == 0 and "déverrouillé" in result.output
     assert authenticate(user.email, PASSWORD) == user
-    assert actions()[-1] == "user.unlocked"
+    assert actions()[-2:] == ["user.unlocked", "user.login"]
     assert runner.invoke(args=["unlock-user", "personne@example.fr"]).exit_code != 0
 
 

@@ -24,6 +24,21 @@ def test_login_follows_only_local_next(client, make_user):
     assert response.headers["Location"] == "/etablissements/"
 
 
+def test_a_hospital_user_of_one_hospital_lands_on_its_page(client, make_user, make_hospital, make_organisation):
+    one, other = make_hospital(make_organisation()), make_hospital(make_organisation())
+    single = make_user("hospital", organisations=[one.organisation])
+    several = make_user("hospital", organisations=[one.organisation, other.organisation])
+    ars = make_user("ars", region=one.organisation.region)
+    db.session.commit()
+    expected = {single: f"/hopitaux/{one.finess_et}", several: "/", ars: "/"}
+    for user, location in expected.items():
+        response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+        assert response.headers["Location"] == location, user
+        client.post("/deconnexion")
+    response = client.post("/connexion?next=/etablissements/", data={"email": single.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/etablissements/"  # an explicit destination wins
+
+
 def test_logout_needs_post(client, make_user, login):
     login(make_user("admin"))
     assert client.get("/deconnexion").status_code == 405
@@ -64,3 +79,23 @@ def test_an_unknown_e_mail_costs_a_password_check_too(app, make_user, monkeypatc
     assert len(checked) == 1
     assert services.authenticate(user.email, "mauvais mot de passe") is None
     assert services.authenticate(user.email, PASSWORD) == user
+
+
+def test_every_login_attempt_is_audited_with_its_client_address(client, make_user):
+    from sqlalchemy import select
+
+    from registry.audit.models import AuditLog
+
+    user = make_user("admin")
+    db.session.commit()
+    client.post("/connexion", data={"email": user.email, "password": "faux"},
+                environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    client.post("/connexion", data={"email": "inconnu@ars.fr", "password": "faux"})
+    client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+    entries = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    assert [entry.action for entry in entries] == ["user.login_failed", "user.login_failed", "user.login"]
+    failed, unknown, login = entries
+    assert failed.object_id == user.id and failed.actor_label == "anonyme" and failed.actor_id is None
+    assert "mot de passe erroné" in failed.summary and "192.0.2.7" in failed.summary
+    assert unknown.object_type == "-" and "inconnu@ars.fr" in unknown.summary
+    assert login.actor_id == user.id and "Connexion de" in login.summary

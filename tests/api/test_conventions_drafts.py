@@ -38,7 +38,7 @@ def test_a_draft_is_answered_as_a_word_file(client, world, partners, convention,
     assert response.headers["X-Content-SHA256"] == hashlib.sha256(response.data).hexdigest()
     assert response.headers["Location"].endswith(f"/api/v1/conventions/{convention.id}/drafts/1")
     text = document_text(response.data)
-    for expected in ("HOPITAL DE BEAUNE", "CHU DIJON BOURGOGNE", "EHPAD LES TILLEULS", world.own.finess_et,
+    for expected in ("Hôpital de Beaune", "CHU Dijon Bourgogne", "EHPAD Les Tilleuls", world.own.finess_et,
                      partners.chu.partner.finess_et, partners.ehpad.partner.finess_et, "Marie Durand",
                      "1er janvier 2027", convention.reference, "Cardiologie"):
         assert expected in text, expected

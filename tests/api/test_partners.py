@@ -81,6 +81,40 @@ def test_add_a_partner_outside_finess(client, world):
     assert audit_actions(world.users["hospital"]) == ["organisation.create", "partnership.create"]
 
 
+def test_a_partner_outside_finess_with_its_commune_address_and_representative(client, world):
+    partner = {"name": "CPTS DU HAUT AUXOIS", "siret": "81234567800013", "commune": "Is-sur-Tille",
+               "address": "3 rue de la Gare", "representative_name": "Mme Claire Martin",
+               "representative_title": "présidente"}
+    response = post(client, world.own, {"partner": partner, "partner_types": ["cpts"]}, world.headers["hospital"])
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()["partner"]
+    assert (body["commune_code"], body["city"], body["postal_code"], body["departement"]) == (
+        "21317", "Is-sur-Tille", "21120", "21")
+    assert (body["address"], body["representative_name"], body["representative_title"]) == (
+        "3 rue de la Gare", "Mme Claire Martin", "présidente")
+    listed = client.get(URL.format(world.own.finess_et), headers=world.headers["hospital"]).get_json()
+    assert listed["items"][0]["partner"]["representative_name"] == "Mme Claire Martin"
+
+
+def test_the_api_commune_code_is_an_insee_code(client, world):
+    """21120 is La Bussière-sur-Ouche's INSEE code (and Is-sur-Tille's postcode): the API reads the code."""
+    response = post(client, world.own, {"partner": {**CPTS, "commune": "21120"}, "partner_types": ["cpts"]},
+                    world.headers["hospital"])
+    assert response.get_json()["partner"]["city"] == "La Bussière-sur-Ouche"
+
+
+@pytest.mark.parametrize("commune, message", [
+    ("Saint-Rémy", "plusieurs communes portent le nom « Saint-Rémy »"),
+    ("Atlantide", "aucune commune ne correspond à « Atlantide »"),
+    ("99999", "aucune commune ne correspond à « 99999 »"),
+])
+def test_an_unknown_or_ambiguous_commune_is_422(client, world, commune, message):
+    payload = {"partner": {**CPTS, "departement": None, "commune": commune}, "partner_types": ["cpts"]}
+    error = assert_error(post(client, world.own, payload, world.headers["hospital"]), 422, "invalid")
+    assert any(problem.startswith(message) for problem in error["details"]), error
+    assert db.session.scalar(select(Organisation).filter_by(name=CPTS["name"])) is None
+
+
 def test_a_partner_outside_finess_is_created_once(client, world):
     post(client, world.own, {"partner": CPTS, "partner_types": ["cpts"]}, world.headers["hospital"])
     response = post(client, world.other, {"partner": {**CPTS, "name": "CPTS BEAUNE"}, "partner_types": ["cpts"]},
@@ -185,7 +219,10 @@ def test_removing_another_hospitals_partnership_is_404(client, world, make_partn
 
 @pytest.mark.parametrize("partner, field", [({**CPTS, "address": "x" * 201}, "address"),
                                             ({**CPTS, "city": "x" * 101}, "city"),
-                                            ({**CPTS, "postal_code": "210000"}, "postal_code")])
+                                            ({**CPTS, "postal_code": "210000"}, "postal_code"),
+                                            ({**CPTS, "postal_code": "2A000"}, "postal_code"),
+                                            ({**CPTS, "representative_name": "x" * 121}, "representative_name"),
+                                            ({**CPTS, "representative_title": "x" * 121}, "representative_title")])
 def test_outside_partner_fields_fit_their_columns(client, world, partner, field):
     error = assert_error(post(client, world.own, {"partner": partner, "partner_types": ["cpts"]},
                               world.headers["hospital"]), 422, "invalid")

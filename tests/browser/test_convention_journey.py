@@ -20,7 +20,7 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
 
-    page.get_by_role("link", name="CH D'IS-SUR-TILLE").click()
+    # a user of one hospital lands on its page
     expect(page.get_by_role("heading", level=1)).to_have_text("CH D'IS-SUR-TILLE")
     expect(page.locator("section[aria-labelledby=conventions]")).to_contain_text("Aucune convention enregistrée")
     page.locator("#type-second_recours").get_by_role("link", name="CHU DIJON BOURGOGNE", exact=True).click()
@@ -36,7 +36,7 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle convention")
     expect(page.get_by_role("checkbox", name="CHU DIJON BOURGOGNE")).to_be_checked()
     expect(page.get_by_role("checkbox", name="EHPAD LE CHAMP DE MARS")).not_to_be_checked()
-    expect(page.get_by_label("Lieu de signature")).to_have_value("IS SUR TILLE")
+    expect(page.get_by_label("Lieu de signature")).to_have_value("Is-sur-Tille")
     page.get_by_label("Date d'effet").fill("2027-01-01")
     page.get_by_label("Nom du signataire pour CH D'IS-SUR-TILLE").fill("Marie Durand")
     page.get_by_label("Qualité du signataire pour CH D'IS-SUR-TILLE").fill("Directrice")
@@ -63,7 +63,7 @@ def test_draft_a_convention_from_a_partner_page(live_server, browser_page, scree
     download = download_info.value
     assert download.suggested_filename == f"{reference} projet v1.docx"
     text = document_text(Path(download.path()).read_bytes())
-    for expected in ("CHU DIJON BOURGOGNE", drafting.chu.partner.finess_et, "Paul Martin",
+    for expected in ("CHU Dijon Bourgogne", drafting.chu.partner.finess_et, "Paul Martin",
                      "1er janvier 2027", "Postes médicaux partagés", "Cardiologie",
                      "tribunal administratif territorialement compétent"):  # two public establishments
         assert expected in text, expected

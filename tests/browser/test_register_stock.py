@@ -21,7 +21,7 @@ def open_hospital_page(page, live_server: str, user) -> None:
     page.get_by_label("Adresse électronique").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="CH D'IS-SUR-TILLE").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("CH D'IS-SUR-TILLE")  # their one hospital's page
 
 
 def test_register_a_stock_of_conventions_from_a_spreadsheet_and_a_zip(live_server, browser_page, screenshot,

@@ -94,6 +94,9 @@ def test_lisezmoi_says_what_when_who_and_how_to_verify(world):
     text = archive(bundle_bytes(bundle)).read("LISEZMOI.txt").decode("utf-8")
     assert "Bourgogne-Franche-Comté" in text and world.users["ars"].email in text
     assert "flask --app wsgi verify-bundle FICHIER.zip" in text and "sha256sum" in text
+    assert text.index("Get-FileHash -Algorithm SHA256") < text.index("verify-bundle")  # the manual check first
+    assert "sans accents ni caractères spéciaux" not in text
+    assert "les signes - _ . , ' ( ) & + ; tout autre caractère devient une espace" in " ".join(text.split())
     assert "5 fichiers" in text and world.nievre.finess_et in text
 
 

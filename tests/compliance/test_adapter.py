@@ -104,6 +104,22 @@ def test_convention_facts_carry_status_dates_types_themes_and_partners(semur):
     assert second.partners[1].partner_types == {"had", "ssr"}  # the types of its partnership
 
 
+@pytest.mark.parametrize("at, words", [
+    (date(2026, 6, 30), "en vigueur depuis le 1er juillet 2025 pour une première période jusqu'au 30 juin 2026, "
+                        "reconductible tacitement ensuite."),
+    (date(2026, 7, 1), "en vigueur depuis le 1er juillet 2025, reconduite tacitement (période en cours jusqu'au "
+                       "30 juin 2027)."),
+])
+def test_a_tacit_renewal_is_said_renewed_only_after_its_first_period(semur, at, words):
+    signed = make_convention(semur.hospital, semur.ehpad, signed_on=date(2025, 6, 1), effective_date=date(2025, 7, 1),
+                             duration_months=12, tacit_renewal=True)
+    db.session.commit()
+
+    assert facts(semur.hospital, at)[1][signed.reference].renewed is (at > date(2026, 6, 30))
+    reason = verdicts(semur.hospital, at)["2b_ehpad"].reason
+    assert words in reason, reason
+
+
 def test_avenants_and_other_hospitals_conventions_are_left_out(semur, make_hospital, make_partnership):
     main = make_convention(semur.hospital, semur.ehpad)
     avenant = make_convention(semur.hospital, semur.ehpad, parent=main)

@@ -103,10 +103,19 @@ def test_ending_in_91_days_is_not_at_risk_yet():
 
 def test_tacit_renewal_is_not_an_end():
     result = verdict("2b_ehpad", conventions=[
-        convention("C-1", EHPAD_TILLEULS, end_date=AT + 30 * DAY, tacit_renewal=True)])
+        convention("C-1", EHPAD_TILLEULS, end_date=AT + 30 * DAY, tacit_renewal=True, renewed=True)])
 
     assert result.verdict == "satisfait"
     assert "reconduite tacitement (période en cours jusqu'au 1er juillet 2026)" in result.reason
+
+
+def test_a_tacit_renewal_still_in_its_first_period_is_not_said_renewed():
+    result = verdict("2b_ehpad", conventions=[
+        convention("C-1", EHPAD_TILLEULS, end_date=AT + 30 * DAY, tacit_renewal=True)])
+
+    assert result.verdict == "satisfait"
+    assert "pour une première période jusqu'au 1er juillet 2026, reconductible tacitement ensuite." in result.reason
+    assert "reconduite" not in result.reason
 
 
 def test_expired_yesterday_does_not_count():

@@ -165,6 +165,48 @@ def test_the_model_files_hold_the_header_and_an_example_about_a_partner(app, hos
     assert [cell.value for cell in workbook["Colonnes"]["A"]][1:] == list(COLUMN_NAMES)
 
 
+def test_the_model_example_tells_one_consistent_convention(app, hospital_with_partners):
+    hospital, chu, _ = hospital_with_partners
+    (_, example), = read_spreadsheet(model_csv(hospital)).rows
+    # the hospital's first partner is a second-recours establishment: its kinds, themes and file say so
+    assert (example["types_partenaires"], example["themes"], example["fichier_pdf"]) == (
+        "second_recours", "orientation,consultations_avancees", "convention-second-recours-2019.pdf")
+    chu.themes = ["telemedecine", "orientation"]  # themes the hospital declared for that partner come first
+    (_, example), = read_spreadsheet(model_csv(hospital)).rows
+    assert example["themes"] == "telemedecine,orientation"
+    hospital.partnerships.clear()  # no partner yet: an EHPAD convention, told consistently too
+    (_, example), = read_spreadsheet(model_csv(hospital)).rows
+    assert (example["titre"], example["types_partenaires"], example["themes"], example["fichier_pdf"]) == (
+        "Convention de partenariat avec l'EHPAD", "ehpad", "coordination,retour_domicile", "convention-ehpad-2019.pdf")
+    assert not example.get("fondements")
+
+
+def test_the_model_workbook_offers_drop_down_lists_for_kinds_themes_and_yes_no(app, hospital_with_partners):
+    hospital, _, _ = hospital_with_partners
+    workbook = load_workbook(io.BytesIO(model_xlsx(hospital)))
+    codes = workbook["Codes"]
+    labels = {}
+    for column, code, label in codes.iter_rows(min_row=2, values_only=True):
+        labels.setdefault(column, []).append(label)
+    validations = {}
+    for validation in workbook["Conventions"].data_validations.dataValidation:
+        validations[str(validation.sqref)] = validation
+    header = [cell.value for cell in workbook["Conventions"][1]]
+
+    def validation_of(column):
+        letter = chr(ord("A") + header.index(column))
+        return validations[f"{letter}2:{letter}{bulk_import.limits.MAX_ROWS + 1}"]
+
+    for column, vocabulary in (("types_partenaires", PARTNER_TYPES), ("themes", THEMES)):
+        validation = validation_of(column)
+        first, last = validation.formula1.replace("$", "").split("!")[1].split(":")
+        listed = [codes[cell].value for cell in (f"C{n}" for n in range(int(first[1:]), int(last[1:]) + 1))]
+        assert validation.formula1.startswith("Codes!") and listed == labels[column] == list(vocabulary.values())
+        assert validation.type == "list" and not validation.showErrorMessage  # several values may be typed
+    yes_no = validation_of("reconduction_tacite")
+    assert (yes_no.type, yes_no.formula1, yes_no.showErrorMessage) == ("list", '"oui,non"', True)
+
+
 @pytest.mark.parametrize("data, message", [
     (b"", "vide"),
     (b"titre;date_effet\r\nA;01/01/2020\r\n", "Colonnes obligatoires absentes de la première ligne : "
@@ -220,6 +262,41 @@ def test_each_row_problem_is_named_with_its_column(app, hospital_with_partners, 
     files = {"chu.pdf": pdf(), "notes.docx": docx_like_bytes(), "vide.pdf": b""}
     problems = problems_of(hospital, values(chu, **overrides), files)
     assert any(expected in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("kinds, themes", [
+    ("Établissement de second recours", "Orientation des patients, consultations avancées"),
+    ("ETABLISSEMENT DE SECOND RECOURS", "orientation des patients, Consultations Avancees"),
+    ("second recours", "Orientation des patients,consultations_avancees"),
+])
+def test_french_labels_are_read_as_their_codes(app, hospital_with_partners, kinds, themes):
+    hospital, chu, _ = hospital_with_partners
+    by_codes, archive = plan_of(hospital, [values(chu)], {"chu.pdf": pdf()})
+    archive.close()
+    by_labels, archive = plan_of(hospital, [values(chu, types_partenaires=kinds, themes=themes)], {"chu.pdf": pdf()})
+    archive.close()
+    assert by_labels.ready and by_labels.rows[0].problems == []
+    assert (by_labels.rows[0].partner_types, by_labels.rows[0].themes) == (
+        by_codes.rows[0].partner_types, by_codes.rows[0].themes) == (["second_recours"],
+                                                                     ["orientation", "consultations_avancees"])
+
+
+def test_a_label_holding_a_comma_and_acronyms_are_read(app, hospital_with_partners):
+    hospital, chu, _ = hospital_with_partners
+    row = values(chu, types_partenaires="EHPAD, Hospitalisation à domicile (HAD), SMR",
+                 themes="Télémédecine (téléconsultation, téléexpertise), Partage d’information, pdsa")
+    plan, archive = plan_of(hospital, [row], {"chu.pdf": pdf()})
+    archive.close()
+    assert plan.rows[0].partner_types == ["ehpad", "had", "ssr"]
+    assert plan.rows[0].themes == ["telemedecine", "information_partagee", "pdsa"]
+
+
+def test_an_unknown_label_lists_the_accepted_values(app, hospital_with_partners):
+    hospital, chu, _ = hospital_with_partners
+    problems = problems_of(hospital, values(chu, themes="Orientation des patients, Cantine scolaire"),
+                           {"chu.pdf": pdf()})
+    assert problems == ["« themes » : thème inconnu « Cantine scolaire » (codes admis : " + ", ".join(THEMES)
+                        + ", ou leurs libellés de la feuille « Codes » du modèle)"]
 
 
 def test_a_clean_row_has_no_problem_and_reads_its_signature(app, hospital_with_partners):

@@ -93,7 +93,7 @@ def test_draft_is_stored_with_its_snapshot_and_hash(shipped_templates, hospital_
     assert draft.context["reference"] == convention.reference
     assert draft.template_version_id == shipped_templates["second_recours"].id
     text = _text(data)
-    for expected in ("CH D'IS-SUR-TILLE", "CHU DIJON BOURGOGNE", "EHPAD LE CHAMP DE MARS", hospital.finess_et,
+    for expected in ("CH d'Is-sur-Tille", "CHU Dijon Bourgogne", "EHPAD Le Champ de Mars", hospital.finess_et,
                      chu.partner.finess_et, "Marie Durand", "Directrice", "1er janvier 2027", convention.reference,
                      "Cardiologie"):
         assert expected in text, expected

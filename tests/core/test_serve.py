@@ -40,11 +40,11 @@ def serve(tmp_path, port, env):
 
 def get(url, headers=None):
     request = urllib.request.Request(url, headers=headers or {})
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a loaded machine starts gunicorn's worker slowly
     while True:
         try:
-            return urllib.request.urlopen(request, timeout=5)
-        except urllib.error.URLError:
+            return urllib.request.urlopen(request, timeout=15)
+        except (urllib.error.URLError, TimeoutError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

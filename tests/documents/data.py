@@ -3,8 +3,10 @@
 Each party is the LEGAL ENTITY acting for its site, with its nature (public or private person); PRIVATE_HOSPITAL
 and PRIVATE_PARTNERS give a convention between private persons only (the competent court changes)."""
 
+import json
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from registry.documents import Party, Representative, build_context
@@ -140,3 +142,19 @@ def convention_context(template, clauses=None, **overrides) -> dict:
         values["fields"] = {**values["fields"], **fields}
     values.update(overrides)
     return build_context(manifest, **values)
+
+
+@lru_cache(maxsize=1)
+def demo_finess_rows() -> dict[str, dict]:
+    """The establishments of the demo FINESS extract (real rows, in FINESS capitals) by FINESS ET, as the
+    importer reads them."""
+    from registry.demo.loader import FINESS_FILE
+    from registry.finess.fhir import parse_organization
+
+    rows = {}
+    for line in FINESS_FILE.read_text(encoding="utf-8").splitlines():
+        resource = json.loads(line)
+        if resource["resourceType"] == "Organization":
+            values = parse_organization(resource).values
+            rows[values["finess_et"]] = values
+    return rows

@@ -73,7 +73,7 @@ def test_fields_are_coerced_to_what_templates_print():
                                    "tacit_renewal": True, "party_count": 3, "party_count_words": "trois"}
     assert built["partner_names"] == "le CHU et la MSP"
     assert [p["name"] for p in built["parties"]] == ["CH de Saulieu", "CHU Dijon", "MSP"]
-    assert built["hospital"]["short_name"] == "CH de Saulieu"
+    assert built["hospital"]["short_name"] == "le CH de Saulieu"  # no short name given: the name with its article
 
 
 def test_every_bad_value_is_reported_at_once():
@@ -114,9 +114,12 @@ def test_a_party_from_a_registry_organisation():
     party = party_from_organisation(organisation, representative=Representative("C. Martin", "Directrice"),
                                     short_name="le CH de Saulieu", profile=profile)
     data = party.as_context()
-    assert data["name"] == "CENTRE HOSPITALIER HCO SAULIEU" and data["siret"] == ""
+    # FINESS's value stays on the party; the template sees the name in French typography
+    assert party.name == "CENTRE HOSPITALIER HCO SAULIEU" and data["siret"] == ""
+    assert data["name"] == "Centre hospitalier HCO Saulieu"
+    assert data["designation"] == "le Centre hospitalier HCO Saulieu"
     assert data["address_line"] == "2 rue Courtepee, 21210 Saulieu"
-    assert data["legal_status"] == "Etablissement public de santé"
+    assert data["legal_status"] == "établissement public de santé"  # the FINESS SPH label, as a convention writes it
     assert data["representative"] == {"name": "C. Martin", "title": "Directrice"}
     # The legal entity's own row is not imported: no « siège », but the site it acts for, by its number.
     assert data["head_office"] == ""
@@ -145,7 +148,7 @@ def test_a_legal_entity_acting_for_a_site_or_as_managing_body():
                      site_name="Hôpital de Saulieu", site_address="2 rue Courtépée", site_postal_code="21210",
                      site_city="Saulieu")
     data = hospital.as_context()
-    assert data["head_office"] == "9 rue du Faubourg St Nicolas, 21200 Beaune"
+    assert data["head_office"] == "9 rue du Faubourg Saint-Nicolas, 21200 Beaune"
     assert data["acting_for"] == ("agissant pour son site « Hôpital de Saulieu » (FINESS établissement n° "
                                   "210987681, 2 rue Courtépée, 21210 Saulieu)")
     assert data["designation"] == "le Centre hospitalier de Haute Côte-d'Or"

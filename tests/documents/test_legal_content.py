@@ -12,7 +12,7 @@ import pytest
 from registry.documents import ManifestError, parse_manifest, render_convention, validate_manifest
 from registry.documents.text import document_text
 from tests.documents.data import (CODES, FIELD_VALUES, HOSPITAL, PRIVATE_HOSPITAL, TEMPLATES_DIR, convention_context,
-                                  private_partners)
+                                  demo_finess_rows, private_partners)
 
 ADMINISTRATIVE = "tribunal administratif"
 JUDICIAL = "le tribunal judiciaire territorialement compétent"
@@ -53,7 +53,7 @@ def test_no_placeholder_agreement_nor_repealed_basis_survives(library, code, cac
         assert leftover not in text, leftover
     assert not re.search(r"\w\((e|s|es)\)", text)
     assert "R. 6111-26" not in text and "circulaire" not in text.lower()
-    assert "Pour le Centre hospitalier de Haute Côte-d'Or" in text
+    assert "Pour le Centre hospitalier de Haute Côte\u2011d'Or" in text  # a non-breaking hyphen in the signature table
     assert "agissant pour son site « Hôpital de Saulieu »" in text and "dont le siège est situé" in text
     assert "pouvoir de signer : article L. 6143-7 du code de la santé publique" in text
     assert "Vu l'arrêté du directeur général de l'agence régionale de santé fixant la liste des hôpitaux de " \
@@ -245,3 +245,44 @@ def test_good_legal_keys_are_accepted():
     assert manifest.legal_bases == ("L6111-3-2", "D6124-204", "R6111-24")
     assert manifest.as_dict()["legal_texts"] == [{"article": "L6111-3-2", "version": "ordonnance n° 2021-582"}]
     assert HOSPITAL.public_person == "public"
+
+
+def _finess_party(finess_et: str, types=(), **extra):
+    """A party drafted from a real row of the demo FINESS extract, as the registry gives it (capitals)."""
+    from types import SimpleNamespace
+
+    from registry.documents.context import party_from_organisation
+
+    values = demo_finess_rows()[finess_et]
+    organisation = SimpleNamespace(display_name=None, rna=None, partner_types=types, source="finess", **{
+        key: values[key] for key in ("name", "finess_et", "finess_ej", "siret", "address", "postal_code", "city",
+                                     "phone", "sph_label", "sph_code", "category_code")})
+    return party_from_organisation(organisation, profile=None, **extra)
+
+
+@pytest.mark.parametrize("code, partner_et, partner_name, status, designation", [
+    ("ehpad", "210950028", "EHPAD L'Esperance", "", "l'EHPAD L'Esperance"),  # FINESS: SPH « Non concerné »
+    ("second_recours", "210987558", "Hôpital Le Bocage CHRU Dijon", "établissement public de santé, ",
+     "l'Hôpital Le Bocage CHRU Dijon")])
+def test_a_draft_from_finess_rows_is_in_french_typography(library, cache, code, partner_et, partner_name, status,
+                                                          designation):
+    hospital = _finess_party("210987582", public_person="public")
+    partner = _finess_party(partner_et, types=[code])
+    assert hospital.name == "CENTRE HOSPITALIER D'IS-SUR-TILLE"  # the registry's value is kept as FINESS gives it
+    template = library.get(code)
+    data = render_convention(template.read(), convention_context(template, hospital=hospital, partners=[partner]),
+                             cache=cache)
+    text = document_text(data)
+    assert "Centre hospitalier d'Is-sur-Tille – Convention n°" in text  # the running header
+    assert "Centre hospitalier d'Is-sur-Tille, établissement public de santé, FINESS juridique n°" in text
+    assert "situé 21 rue Victor Hugo, 21120 Is-sur-Tille" in text
+    assert f"{partner_name}, {status}FINESS juridique n°" in text and f"ci-après « {designation} »" in text
+    assert "Etablissement" not in text and "Non concerné" not in text
+    assert "« l'hôpital de proximité » désigne le Centre hospitalier d'Is-sur-Tille" in text
+    assert "IS-SUR-TILLE" not in text and "IS SUR TILLE" not in text and "R VICTOR HUGO" not in text
+    assert not re.search(r"\b[A-Z]{2,}(?: [A-Z]{2,}){2,}", text.replace("ENTRE LES SOUSSIGNÉS", "")
+                         .replace("CONVENTION DE PARTENARIAT", "").replace("IL A ÉTÉ CONVENU CE QUI SUIT", ""))
+    assert "Pour le Centre hospitalier d'Is\u2011sur\u2011Tille" in text  # no line break inside the signature's name
+    assert f"Pour {designation}" in text
+    for leftover in ("(e)", "(s)", "ci-après dénommé"):
+        assert leftover not in text

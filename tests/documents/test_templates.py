@@ -10,7 +10,7 @@ import pytest
 
 from registry.documents import TemplateLibrary, render_convention, validate_template
 from registry.documents.text import document_text
-from registry.documents.wording import number_in_letters, with_article
+from registry.documents.wording import non_breaking, number_in_letters, with_article
 from tests.documents.data import CODES, HOSPITAL, PARTNERS, TEMPLATES_DIR, convention_context
 
 #: What shows that an optional clause is in the document: its article's heading, or a sentence of its own.
@@ -78,7 +78,8 @@ def test_a_convention_names_every_party_with_its_numbers_and_french_dates(librar
     assert "{{" not in text and "{%" not in text
     signatures = docx.Document(io.BytesIO(data)).tables[-1]
     assert [row.cells[0].paragraphs[0].text for row in signatures.rows] == [
-        f"Pour {with_article(party.name)}" for party in [HOSPITAL, *PARTNERS[code]]]
+        f"Pour {non_breaking(with_article(party.name))}" for party in [HOSPITAL, *PARTNERS[code]]]
+    assert "Côte\u2011d'Or" in signatures.rows[0].cells[0].paragraphs[0].text  # never cut at the end of a line
 
 
 @pytest.mark.parametrize("code", CODES)

@@ -255,6 +255,10 @@ def test_hospital_page_shows_verdict_reason_citation_reading_and_evidence(client
     assert "Satisfait" in ehpad
     assert "Art. R6111-26, I, 2° b) du code de la santé publique (décret n° 2016-658 du 20 mai 2016)" in ehpad
     assert "Lecture du texte par l'application" in ehpad and "Le 2° b) est lu comme deux exigences" in ehpad
+    # the reading is folded, the rule codes are only anchors (the exports and the API keep them)
+    assert "<details class=\"mb-2\">\n      <summary class=\"small\">Lecture du texte" in ehpad
+    assert "<details class=\"mb-2\" open>" not in body
+    assert "<code>" not in body and "2b_ehpad" not in words and "2a_second_recours" not in words
     assert f'href="/conventions/{region.ehpad_convention.id}">{region.ehpad_convention.reference}</a>' in ehpad
     assert "En vigueur · avec EHPAD LES TILLEULS (EHPAD)" in " ".join(ehpad.split())
     # the expired convention is listed with why it does not count, and linked

@@ -74,7 +74,7 @@ def test_the_form_of_every_shipped_template_renders_its_manifest_fields(client, 
 def test_the_form_is_prefilled_from_the_registry(client, drafting, login):
     login(drafting.staff)
     body = page(client.get(form_url(drafting, "second_recours")))
-    assert re.search(r'<input[^>]*name="champ_signing_place"[^>]*value="IS SUR TILLE"', body)
+    assert re.search(r'<input[^>]*name="champ_signing_place"[^>]*value="Is-sur-Tille"', body)
     assert "ARS-BFC-2022-118" not in body  # the listing is taken from the registry, never retyped in the form
     assert re.search(r'name="duration_months"[^>]*value="36"', body)
     assert re.search(r'name="notice_months"[^>]*value="3"', body)
@@ -100,7 +100,8 @@ def test_valid_values_create_the_convention_and_its_first_draft(client, drafting
     words = text(client.get(f"/conventions/{convention.id}"))
     assert f"La convention {convention.reference} est créée" in words
     document = document_text(_download(client, convention))
-    for expected in ("CH D'IS-SUR-TILLE", "CHU DIJON BOURGOGNE", "EHPAD LE CHAMP DE MARS",
+    # names in French typography (the registry keeps FINESS capitals)
+    for expected in ("CH d'Is-sur-Tille", "CHU Dijon Bourgogne", "EHPAD Le Champ de Mars",
                      drafting.hospital.finess_et, drafting.chu.partner.finess_et, drafting.ehpad.partner.finess_et,
                      "1er janvier 2027", "Marie Durand", "Paul Martin", "Directeur général", "Cardiologie",
                      # the ARS listing decision, from the hospital's profile
@@ -116,7 +117,7 @@ def test_every_shipped_template_drafts_through_the_form(client, drafting, login,
     convention = create_through_the_form(client, drafting, code)
     document = document_text(_download(client, convention))
     assert convention.template_version.code == code
-    assert "CHU DIJON BOURGOGNE" in document and drafting.hospital.finess_et in document
+    assert "CHU Dijon Bourgogne" in document and drafting.hospital.finess_et in document
     assert "1er janvier 2027" in document
 
 

@@ -1,6 +1,7 @@
 """Previews of a draft: HTML (mammoth, cleaned, hostile values inert) and PDF through LibreOffice or its absence."""
 
 import os
+import re
 import stat
 import threading
 import time
@@ -78,7 +79,7 @@ def test_html_preview_shows_the_draft_inside_the_page(client, drafting, hostile_
     words = text(response)
     assert response.status_code == 200
     assert "Aperçu du projet v1" in words and "CONVENTION DE PARTENARIAT" in words
-    assert "CHU DIJON BOURGOGNE" in words and drafting.hospital.finess_et in words
+    assert "CHU Dijon Bourgogne" in words and drafting.hospital.finess_et in words  # the draft's typography
     assert "Article 1 – Objet" in words  # Word's heading numbering, which mammoth leaves out
     assert "1er janvier 2027" in words
     policy = response.headers["Content-Security-Policy"]
@@ -99,6 +100,10 @@ def test_pdf_preview_converts_with_libreoffice(client, hostile_convention, fake_
     arguments = fake_soffice()
     words = text(client.get(f"/conventions/{hostile_convention.id}"))
     assert PDF_UNAVAILABLE not in words
+    link = re.search(r'<a [^>]*href="/conventions/\d+/projets/1\.pdf"[^>]*>.*?</a>',
+                     page(client.get(f"/conventions/{hostile_convention.id}")), re.S).group(0)
+    assert 'target="_blank" rel="noopener"' in link  # a new tab, said to screen readers
+    assert "PDF du projet v1 (s'ouvre dans un nouvel onglet)" in " ".join(re.sub(r"<[^>]+>", " ", link).split())
     response = client.get(f"/conventions/{hostile_convention.id}/projets/1.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data == minimal_pdf()

@@ -68,8 +68,8 @@ def test_add_a_partner(client, scene, ssr, login):
     assert added.themes == ["retour_domicile", "entrees_directes"] and added.started_on == date(2021, 9, 1)
     words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
     assert "CLINIQUE DU CHATEAU est ajouté aux partenaires." in words
-    assert "SSR / SMR (1) Partenaire" in words and "USLD (1) Partenaire" in words
-    assert "Partenaire ajouté : CLINIQUE DU CHATEAU" in words.split("Historique des modifications", 1)[1]
+    assert "SSR / SMR (1) CLINIQUE DU CHATEAU" in words and "USLD (1) CLINIQUE DU CHATEAU" in words
+    assert "Partenaire ajouté : CLINIQUE DU CHATEAU" in words.split("Dernières modifications", 1)[1]
 
 
 @pytest.mark.parametrize("data, message", [
@@ -109,14 +109,21 @@ def test_add_a_partner_outside_finess(client, scene, login):
     assert added.partner.name == "CPTS DU HAUT AUXOIS" and added.partner.rna == "W212001234"
     assert added.partner.finess_et is None and added.partner_types == ["cpts"]
     words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
-    assert "CPTS (1) Partenaire" in words and "RNA W212001234" in words
+    assert "CPTS (1) CPTS DU HAUT AUXOIS" in words and "RNA W212001234" in words
 
 
 @pytest.mark.parametrize("data, message", [
     ({"siret": "", "rna": ""}, "Indiquez le SIRET ou le numéro RNA du partenaire."),
     ({"siret": "12345678901234"}, "SIRET"),
-    ({"departement": ""}, "Choisissez le département du partenaire."),
-    ({"commune": "71270"}, "la commune 71270 n'appartient pas au département 21"),
+    ({"departement": ""}, "Indiquez la commune ou le département du partenaire."),
+    ({"commune": "Mâcon"}, "la commune Mâcon (71) n'appartient pas au département 21"),
+    ({"commune": "71270"}, "Plusieurs communes portent le code 71270 (code INSEE ou code postal)"),
+    ({"commune": "Is-su"}, "Aucune commune ne correspond à « Is-su »"),
+    ({"commune": "Is-sur-Tile"}, "Aucune commune ne correspond à « Is-sur-Tile » ; communes approchantes : "
+                                 "Is-sur-Tille (21)."),
+    ({"commune": "Sainte-Colombe", "departement": ""}, "Plusieurs communes portent le nom « Sainte-Colombe »"),
+    ({"postal_code": "2112"}, "le code postal « 2112 » doit compter 5 chiffres"),
+    ({"representative_name": "x" * 121}, "120 caractères au plus."),
     ({"name": ""}, "Indiquez le nom du partenaire."),
 ])
 def test_bad_external_partner_creates_nothing(client, scene, login, data, message):
@@ -151,9 +158,10 @@ def test_edit_a_partnership(client, scene, login):
     partnership = _partnerships(scene.hdp)[0]
     assert partnership.partner_types == ["ehpad", "had"] and partnership.themes == ["coordination"]
     assert partnership.ended_on == date(2025, 12, 31) and partnership.notes == "Renouvelée."
-    words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
-    assert "Partenariat modifié : EHPAD LES TILLEULS" in words
-    assert "Thèmes : Retour et maintien à domicile → devient Coordination des parcours" in words
+    assert "Partenariat modifié : EHPAD LES TILLEULS" in text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
+    words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}/historique"))
+    assert ("Thèmes : ajout de « Coordination des parcours » ; retrait de « Retour et maintien à domicile »"
+            in words)
 
 
 def test_end_before_start_is_refused_and_changes_nothing(client, scene, login):

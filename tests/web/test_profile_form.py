@@ -43,7 +43,7 @@ def test_admin_or_ars_of_the_region_lists_a_new_hospital(client, scene, make_org
     assert profile.internal_activities == ["ehpad", "medecins_liberaux"]
     words = text(client.get(response.headers["Location"]))
     assert "HOPITAL DE SAULIEU est inscrit comme hôpital de proximité." in words
-    assert "HOPITAL DE SAULIEU inscrit comme hôpital de proximité" in words.split("Historique des modifications", 1)[1]
+    assert "HOPITAL DE SAULIEU inscrit comme hôpital de proximité" in words.split("Dernières modifications", 1)[1]
 
 
 @pytest.mark.parametrize("user", ["staff", "ars_other"])
@@ -69,9 +69,10 @@ def test_hospital_user_edits_territory_and_activities_but_not_the_listing(client
     assert activities == ["ehpad", "medecins_liberaux"]
     words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
     assert "Le profil de l'hôpital est enregistré." in words
-    trail = words.split("Historique des modifications", 1)[1]
-    assert "Profil de l'hôpital modifié" in trail and scene.staff.email in trail
-    assert "Départements du territoire : 21 → devient 21, 71" in trail
+    latest = words.split("Dernières modifications", 1)[1]
+    assert "Profil de l'hôpital modifié" in latest and scene.staff.email in latest
+    trail = text(client.get(f"/hopitaux/{scene.hdp.finess_et}/historique"))
+    assert "Départements du territoire : ajout de « 71 »" in trail
 
 
 def test_ars_of_the_region_changes_the_listing(client, scene, login):

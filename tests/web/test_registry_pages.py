@@ -125,3 +125,24 @@ def test_absurd_page_numbers_answer_an_empty_page(client, scene, login):
         response = client.get(f"/etablissements/?category=500&page={page_number}")
         assert response.status_code == 200, page_number
     assert client.get("/?page=99999999999999999999999").status_code == 200
+
+
+@pytest.mark.parametrize("numero, expected", [
+    ("210987583", "La clé de contrôle du numéro FINESS « 210987583 » est fausse."),
+    ("abc", "Un numéro FINESS compte 9 caractères"),
+    ("2109875821234", "Un numéro FINESS compte 9 caractères"),
+])
+def test_an_invalid_finess_number_is_named_not_searched(client, scene, login, numero, expected):
+    login(scene.admin)
+    body = page(client.get(f"/etablissements/?numero={numero}"))
+    assert expected in body
+    assert "Corrigez les critères signalés" in body
+    assert "Indiquez au moins un critère" not in body
+    assert "établissement trouvé" not in body and "Élargissez" not in body
+
+
+def test_a_valid_complete_finess_number_is_searched(client, scene, login):
+    login(scene.admin)
+    body = page(client.get(f"/etablissements/?numero={scene.ehpad.finess_et}"))
+    assert "Corrigez les critères" not in body
+    assert "1 établissement trouvé" in body

@@ -44,8 +44,9 @@ def test_the_ars_records_status_ght_and_confirms_what_the_hospital_declares(clie
     assert scene.hdp.internal_activities == ["ehpad"]  # what the ARS posted for the declarations is ignored
     words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))
     assert "EHPAD (confirmée par l'ARS)" in words and "Imagerie (confirmé par l'ARS)" in words
-    assert "Statut juridique : — → devient Public" in words
-    assert "Établissement support du GHT : — → devient FINESS 210780581" in words or "210780581" in words
+    trail = text(client.get(f"/hopitaux/{scene.hdp.finess_et}/historique"))
+    assert "Statut juridique : Public (ajout)" in trail
+    assert "Établissement support du GHT : 210780581 (ajout)" in trail
 
 
 def test_a_bad_ght_number_or_a_removal_without_ground_is_said_in_french(client, scene, login):

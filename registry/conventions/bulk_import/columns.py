@@ -22,10 +22,12 @@ COLUMNS = (
            "au plus). Vide : « Convention – » suivi du nom des partenaires."),
     Column("finess_partenaires", True, "210001236", "FINESS ET (établissement) de chaque partenaire, séparés par "
            "des virgules pour une convention à plusieurs partenaires. L'hôpital est partie d'office."),
-    Column("types_partenaires", True, "ehpad", "Codes des types de partenariat couverts, séparés par des "
-           "virgules : " + ", ".join(PARTNER_TYPES) + "."),
-    Column("themes", True, "continuite_soins,retour_domicile", "Codes des thèmes couverts, séparés par des "
-           "virgules : " + ", ".join(THEMES) + "."),
+    Column("types_partenaires", True, "ehpad", "Types de partenariat couverts, séparés par des virgules : leurs "
+           "codes (" + ", ".join(PARTNER_TYPES) + ") ou leurs libellés (feuille « Codes » du modèle ; majuscules "
+           "et accents indifférents)."),
+    Column("themes", True, "coordination,retour_domicile", "Thèmes couverts, séparés par des virgules : leurs "
+           "codes (" + ", ".join(THEMES) + ") ou leurs libellés (feuille « Codes » du modèle ; majuscules et "
+           "accents indifférents)."),
     Column("date_effet", True, "01/01/2019", f"Date d'effet ({DATE_HELP}) ; une date passée est acceptée."),
     Column("duree_mois", True, "36", "Durée en mois, de 1 à 240."),
     Column("reconduction_tacite", True, "oui", "oui ou non."),
@@ -39,7 +41,7 @@ COLUMNS = (
            "des barres verticales (|) dans l'ordre des FINESS."),
     Column("qualites_signataires_partenaires", False, "Directeur", "Leurs qualités, séparées par des barres "
            "verticales (|) dans le même ordre."),
-    Column("fondements", False, "L6111-3-2", "Articles sur lesquels repose la convention, séparés par des "
+    Column("fondements", False, "D6124-204", "Articles sur lesquels repose la convention, séparés par des "
            "virgules : " + ", ".join(LEGAL_BASES) + ". Vide : aucun."),
     Column("date_transmission_ars", False, "10/01/2019", f"Date de transmission à l'ARS ({DATE_HELP}), pas avant "
            "la signature ni dans le futur. Vide : non transmise."),

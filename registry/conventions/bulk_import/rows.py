@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from registry.conventions.bulk_import.columns import DATE_HELP
+from registry.conventions.bulk_import.spreadsheet import column_key
 from registry.conventions.services import TITLE_LENGTH, Signatory
 from registry.core.french import french_join
 from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
@@ -133,14 +134,55 @@ def _finess_numbers(value, problems: list[str]) -> list[str]:
 
 
 def _codes(cells: dict, column: str, vocabulary: dict, what: str, problems: list[str]) -> list[str]:
-    codes = [code.lower() for code in SEPARATORS.split(_text(cells.get(column))) if code]
-    unknown = [code for code in codes if code not in vocabulary]
+    """Codes or French labels (« second_recours », « Établissement de second recours », « second recours »),
+    separated by commas or semicolons; codes alone may also be separated by spaces."""
+    accepted = _accepted_names(vocabulary)
+    codes, unknown = [], []
+    for item in _items(_text(cells.get(column))):
+        code = accepted.get(column_key(item))
+        words = [accepted.get(column_key(word)) for word in item.split()]
+        if code:
+            codes.append(code)
+        elif len(words) > 1 and all(words):
+            codes.extend(words)
+        else:
+            unknown.append(item)
     if unknown:
-        problems.append(f"« {column} » : {what} inconnu " + ", ".join(f"« {code} »" for code in unknown)
-                        + " (codes admis : " + ", ".join(vocabulary) + ")")
+        problems.append(f"« {column} » : {what} inconnu " + ", ".join(f"« {item} »" for item in unknown)
+                        + " (codes admis : " + ", ".join(vocabulary) + ", ou leurs libellés de la feuille « Codes » "
+                        "du modèle)")
     elif not codes:
         problems.append(f"« {column} » est vide : indiquez au moins un {what}")
-    return list(dict.fromkeys(code for code in codes if code in vocabulary))
+    return list(dict.fromkeys(codes))
+
+
+def _items(text: str) -> list[str]:
+    """The values of a cell, split at commas, semicolons and line breaks outside parentheses (a label such as
+    « Télémédecine (téléconsultation, téléexpertise) » holds a comma)."""
+    items, current, depth = [], "", 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in ",;\n" and depth <= 0:
+            items.append(current)
+            current, depth = "", 0
+        else:
+            current += char
+    items.append(current)
+    return [item.strip() for item in items if item.strip()]
+
+
+def _accepted_names(vocabulary: dict) -> dict[str, str]:
+    """Every way of naming a code, folded by ``column_key``: the code, its label, the label without its
+    parenthesis (« Télémédecine »), the acronym in it (« HAD ») and each side of a slash (« SSR / SMR »). A
+    name two codes could claim is left out."""
+    claims: dict[str, set[str]] = {}
+    for code, label in vocabulary.items():
+        bare = re.sub(r"\s*\(.*?\)", "", label)
+        names = {code, label, bare, *re.findall(r"\(([^(),]+)\)", label), *label.split("/")}
+        for name in names:
+            if column_key(name):
+                claims.setdefault(column_key(name), set()).add(code)
+    return {name: codes.pop() for name, codes in claims.items() if len(codes) == 1}
 
 
 def _legal_bases(cells: dict, problems: list[str]) -> list[str]:

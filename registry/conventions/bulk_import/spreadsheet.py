@@ -134,16 +134,17 @@ def _unreadable(error: Exception) -> ImportRefused:
                          "à nouveau depuis Excel, ou au format CSV.")
 
 
-def _column_key(text) -> str:
-    """« Date effet » → date_effet: case, accents and spaces do not matter in the header."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
+def column_key(text) -> str:
+    """« Date effet » → date_effet: case, accents and spaces do not matter in the header (nor in the codes and
+    labels of the kinds and themes)."""
+    text = unicodedata.normalize("NFKD", str(text or "").replace("’", "'")).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 def _sheet(header, records, layout: Layout) -> Sheet:
     columns, ignored = {}, []
     for index, name in enumerate(header):
-        key = _column_key(name)
+        key = column_key(name)
         if key in layout.columns:
             if key in columns.values():
                 raise ImportRefused(f"La colonne « {key} » apparaît deux fois dans la ligne d'en-tête.")
