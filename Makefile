@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench browser system init-db demo clean
+.PHONY: run serve test bench browser system init-db demo clean guide-screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ browser: system
 
 test: $(VENV)/.dev-installed system
 	$(BIN)/python -m pytest -q -n auto
+
+# The user guide's screenshots (docs/guide/images/) and its page of screens, from the demo region.
+guide-screenshots: $(VENV)/.dev-installed browser
+	GUIDE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_screens.py -k wider
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks

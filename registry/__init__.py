@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.cpom import import_routes as cpom_import_routes
     from registry.cpom import routes as cpom_routes
     from registry.documents import routes as templates_admin_routes
+    from registry.guide import routes as guide_routes
     from registry.hospitals import routes as hospitals_routes
     from registry.organisations import routes as organisations_routes
     from registry.reminders import routes as reminders_routes
@@ -93,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
         cpom_routes.bp,
         cpom_import_routes.bp,
         reminders_routes.bp,
+        guide_routes.bp,
+        guide_routes.icon_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -28,6 +28,8 @@ def default_config(instance_path: str) -> dict:
         "DATABASE_URL": f"sqlite:///{instance / 'registry.sqlite3'}",
         "STORAGE_DIR": str(instance / "storage"),
         "CONVENTION_TEMPLATES_DIR": str(PROJECT_ROOT / "convention_templates"),
+        # The user guide the « Aide » menu serves (Markdown and its images/).
+        "GUIDE_DIR": str(PROJECT_ROOT / "docs" / "guide"),
         "MAX_UPLOAD_MB": 25,
         # PDF previews of drafts: LibreOffice processes at a time on the machine, and how long a request waits for one.
         "PDF_CONVERSIONS": 2,

@@ -57,6 +57,11 @@ class RuleSet:
         return f"{self.title}, version {self.version}"
 
     @property
+    def short_title(self) -> str:
+        """The title without the references in parentheses, where room is short (the dashboard's filter)."""
+        return self.title.split(" (")[0]
+
+    @property
     def codes(self) -> tuple[str, ...]:
         return tuple(requirement.code for requirement in self.requirements)
 

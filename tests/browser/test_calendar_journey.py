@@ -1,6 +1,7 @@
 """The calendar feed in a real browser: a hospital user opens « Calendrier » from the account menu, creates the
 secret address, a calendar client reads it without a session, and regenerating it revokes the old one."""
 
+import re
 from datetime import date
 
 import pytest
@@ -31,6 +32,7 @@ def test_subscribe_to_the_deadlines_calendar(live_server, browser_page, screensh
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("CH DE SEMUR")  # their one hospital
 
+    page.get_by_role("button", name=re.compile("^Compte")).click()  # the account menu
     page.get_by_role("link", name="Calendrier", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendrier des échéances")
     page.get_by_role("button", name="Créer mon adresse de calendrier").click()

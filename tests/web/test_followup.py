@@ -144,7 +144,7 @@ def test_a_bad_number_of_days_keeps_90(client, watch, login, days, message):
 def test_the_navbar_links_to_the_page(client, watch, login):
     login(watch.staff)
     body = page(client.get("/"))
-    assert '<a class="nav-link " href="/conventions/echeances">Échéances</a>' in " ".join(body.split())
+    assert '<a class="nav-link" href="/conventions/echeances">Échéances</a>' in " ".join(body.split())
     assert 'aria-current=page href="/conventions/echeances"' in page(client.get("/conventions/echeances"))
 
 

@@ -1,0 +1,1 @@
+"""The user guide (docs/guide/, in French), served to signed-in users under « Aide »."""
