@@ -32,7 +32,9 @@ run: init-db
 # Never loads demo data; refuses to start without a SECRET_KEY of the operator's.
 WORKERS ?= 2
 THREADS ?= 4
+# Starts by purging what a crash left behind (files older than their grace period only: work in flight is kept).
 serve: init-db
+	$(FLASK) purge
 	PRODUCTION=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - --error-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" "wsgi:app"
 
