@@ -32,19 +32,29 @@ def inspect_pdf(data: bytes, *, max_bytes: int) -> PdfInspection:
         raise SignedCopyRejected(
             "Le PDF est incomplet : sa fin manque (fichier tronqué, sans doute un envoi ou une copie "
             "interrompus). " + REUPLOAD)
-    reader = _parse(data)
-    owner_password_only = _unlock(reader)
     try:
-        page_count = _count_pages(reader)
-        version = _version(reader)
-        active_content = find_active_content(reader)
-    except Exception as error:
-        raise _damaged(error) from error
+        reader, lenient = _parse(data, strict=True), False
+        owner_password_only = _unlock(reader)
+        page_count, version, active_content = _read(reader)
+    except SignedCopyRejected as refused:
+        if not (refused.details or {}).get("reason"):
+            raise  # a password, not the structure
+        # Some signing tools write cross-reference sections the strict rules refuse; readers take them.
+        reader, lenient = _parse(data, strict=False), True
+        owner_password_only = _unlock(reader)
+        page_count, version, active_content = _read(reader)
     if page_count == 0:
         raise SignedCopyRejected("Le PDF ne contient aucune page.")
     return PdfInspection(size=len(data), sha256=hashlib.sha256(data).hexdigest(), page_count=page_count,
                          pdf_version=version, active_content=active_content,
-                         owner_password_only=owner_password_only)
+                         owner_password_only=owner_password_only, lenient=lenient)
+
+
+def _read(reader: PdfReader) -> tuple[int, str, tuple[str, ...]]:
+    try:
+        return _count_pages(reader), _version(reader), find_active_content(reader)
+    except Exception as error:
+        raise _damaged(error) from error
 
 
 def _sizes(size: int, cap: int) -> tuple[str, str]:
@@ -70,9 +80,9 @@ def _not_a_pdf(data: bytes) -> str:
             "(exportez ou numérisez le document au format PDF).")
 
 
-def _parse(data: bytes) -> PdfReader:
+def _parse(data: bytes, *, strict: bool) -> PdfReader:
     try:
-        return PdfReader(io.BytesIO(data), strict=True)
+        return PdfReader(io.BytesIO(data), strict=strict)
     except Exception as error:
         raise _damaged(error) from error
 

@@ -40,6 +40,9 @@ LAUNCH = "launch"
 AUTO_ACTION = "auto_action"
 EMBEDDED_FILE = "embedded_file"
 OWNER_PASSWORD = "owner_password"
+#: The PDF's structure breaks the standard's strict rules (cross-reference sections out of order or misplaced,
+#: as some signing tools write them): it was read the tolerant way every PDF reader uses.
+LENIENT = "lecture_toleree"
 WARNINGS = {
     JAVASCRIPT: "contient du JavaScript : à ne pas ouvrir dans un lecteur qui l'exécute",
     LAUNCH: "contient une action qui lance un programme ou ouvre un fichier : à ne pas ouvrir dans un lecteur "
@@ -47,4 +50,6 @@ WARNINGS = {
     AUTO_ACTION: "contient des actions déclenchées automatiquement (à l'ouverture ou sur un événement)",
     EMBEDDED_FILE: "contient des fichiers joints : ne les ouvrir qu'avec prudence",
     OWNER_PASSWORD: "protégé contre la modification par un mot de passe (s'ouvre sans mot de passe)",
+    LENIENT: "structure du PDF irrégulière (tables de références mal placées, comme l'écrivent certains logiciels "
+             "de signature) : lu en mode tolérant, comme le font les lecteurs PDF",
 }

@@ -19,6 +19,8 @@ class PdfInspection:
     active_content: tuple[str, ...] = ()
     #: Encrypted with an owner password only: opens without a password (a user password is refused).
     owner_password_only: bool = False
+    #: Its structure breaks the strict rules; it was read leniently (labels.LENIENT).
+    lenient: bool = False
 
     @property
     def has_javascript(self) -> bool:
@@ -30,7 +32,8 @@ class PdfInspection:
 
     @property
     def warnings(self) -> list[str]:
-        codes = list(self.active_content) + ([labels.OWNER_PASSWORD] if self.owner_password_only else [])
+        codes = (list(self.active_content) + ([labels.OWNER_PASSWORD] if self.owner_password_only else [])
+                 + ([labels.LENIENT] if self.lenient else []))
         return [labels.WARNINGS[code] for code in codes]
 
     def as_dict(self) -> dict:
@@ -41,6 +44,7 @@ class PdfInspection:
             "pdf_version": self.pdf_version,
             "active_content": list(self.active_content),
             "owner_password_only": self.owner_password_only,
+            "lenient": self.lenient,
             "warnings": self.warnings,
         }
 
@@ -74,6 +78,8 @@ class SignatureReport:
     #: Why the signature could not be read, in French; ``error_detail`` holds the library's own words.
     error: str | None = None
     error_detail: str | None = None
+    #: Read by pyHanko's tolerant reader: the strict one refused the file's structure (labels.LENIENT).
+    lenient: bool = False
 
     @property
     def trusted(self) -> bool:
@@ -116,6 +122,7 @@ class SignatureReport:
             "docmdp_ok": self.docmdp_ok,
             "error": self.error,
             "error_detail": self.error_detail,
+            "lenient": self.lenient,
         }
 
 

@@ -7,6 +7,7 @@ without configured roots every certificate is « non vérifié », which says no
 import asyncio
 import io
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from asn1crypto import pem, x509
@@ -43,15 +44,32 @@ def verify_signatures(data: bytes, *, trust_roots: Iterable[TrustRoot] = ()) -> 
     _refuse_inside_an_event_loop()
     roots = [_certificate(root) for root in trust_roots]
     try:
-        reader = PdfFileReader(io.BytesIO(data))
-        if reader.encrypted:
-            reader.decrypt(b"")
-        fields = list(enumerate_sig_fields(reader, filled_status=True))
-    except Exception as error:
-        raise SignedCopyRejected(
-            "Les signatures électroniques du PDF ne peuvent pas être vérifiées : le document est illisible.",
-            details={"reason": f"{type(error).__name__}: {error}"}) from error
-    return [_check(reader, name, field, roots) for name, _value, field in fields]
+        reader, fields = _open(data, strict=True)
+    except Exception:
+        reader, fields = None, None
+    reports = [_check(reader, name, field, roots) for name, _value, field in fields] if fields is not None else None
+    if reports is None or any(report.error for report in reports):
+        # pyHanko's strict reader refuses structures common signing tools write (cross-reference sections out of
+        # order, hybrid-reference files); its tolerant one reads them, and says what it finds.
+        try:
+            reader, fields = _open(data, strict=False)
+        except Exception as error:
+            if reports is not None:
+                return reports
+            raise SignedCopyRejected(
+                "Les signatures électroniques du PDF ne peuvent pas être vérifiées : le document est illisible.",
+                details={"reason": f"{type(error).__name__}: {error}"}) from error
+        lenient = [replace(_check(reader, name, field, roots), lenient=True) for name, _value, field in fields]
+        if reports is None or sum(1 for r in lenient if r.error) < sum(1 for r in reports if r.error):
+            reports = lenient
+    return reports
+
+
+def _open(data: bytes, *, strict: bool):
+    reader = PdfFileReader(io.BytesIO(data), strict=strict)
+    if reader.encrypted:
+        reader.decrypt(b"")
+    return reader, list(enumerate_sig_fields(reader, filled_status=True))
 
 
 def load_trust_roots(pem_bundle: bytes) -> list[x509.Certificate]:

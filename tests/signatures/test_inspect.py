@@ -145,3 +145,12 @@ def test_attached_files_are_flagged():
     inspection = inspect_pdf(pdf_factory.pdf_with_attachment(), max_bytes=CAP)
     assert inspection.active_content == (labels.EMBEDDED_FILE,)
     assert not inspection.has_javascript
+
+
+def test_a_structure_the_strict_rules_refuse_is_read_leniently_and_said(signed):
+    from tests.signatures.test_verify import _misplaced_xref
+
+    inspection = inspect_pdf(_misplaced_xref(pdf_factory.append_page(signed)), max_bytes=CAP)
+    assert inspection.lenient and inspection.page_count == 2
+    assert any("mode tolérant" in warning for warning in inspection.warnings)
+    assert inspect_pdf(signed, max_bytes=CAP).lenient is False

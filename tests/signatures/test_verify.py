@@ -141,3 +141,32 @@ def test_inside_an_event_loop_it_refuses_rather_than_misreport(signed):
 
     with pytest.raises(RuntimeError, match="outside a running asyncio event loop"):
         asyncio.run(inside())
+
+
+def _misplaced_xref(data: bytes) -> bytes:
+    """The last revision's cross-reference offset pointing a few bytes off, as some signing tools write it: the
+    strict rules refuse the file, every reader finds its sections anyway."""
+    import re
+
+    found = list(re.finditer(rb"startxref\s+(\d+)", data))[-1]
+    return data[:found.start(1)] + str(int(found.group(1)) + 3).encode() + data[found.end(1):]
+
+
+def test_a_file_the_strict_reader_refuses_is_read_leniently_and_its_signer_named(signed):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.misc import PdfStrictReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    data = _misplaced_xref(pdf_factory.append_page(signed))
+    with pytest.raises(PdfStrictReadError):
+        PdfFileReader(BytesIO(data), strict=True)
+    report = only(verify_signatures(data))
+    assert report.lenient and report.error is None
+    assert report.signer == "Dr Marie Dupont" and report.intact  # the signed revision itself is untouched
+    assert report.verdict == labels.MODIFIED  # a page was added after it
+    assert report.as_dict()["lenient"] is True
+
+
+def test_a_well_formed_file_is_read_strictly(signed):
+    assert only(verify_signatures(signed)).lenient is False
