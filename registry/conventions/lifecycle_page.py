@@ -21,7 +21,7 @@ from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocum
 from registry.conventions.routes import bp
 from registry.conventions.signed_copies import may_attach_copy
 from registry.core import clock
-from registry.core.french import french_date, french_datetime
+from registry.core.french import PARIS, french_date, french_datetime
 from registry.extensions import db
 from registry.signatures import labels
 
@@ -61,6 +61,14 @@ class SignedCopy:
     @property
     def pdf(self) -> dict:
         return self.report.get("pdf", {})
+
+    @property
+    def last_signature_day(self) -> date | None:
+        """The day (in Paris) of the latest electronic signature the PDF carries, document timestamps aside: the
+        signature date entered for the convention should be that one."""
+        times = [datetime.fromisoformat(signature["signing_time"]) for signature in self.report.get("signatures", [])
+                 if signature.get("signing_time") and signature.get("kind") != labels.DOCUMENT_TIMESTAMP]
+        return max(clock.as_utc(moment) for moment in times).astimezone(PARIS).date() if times else None
 
     @property
     def created_at(self) -> datetime:

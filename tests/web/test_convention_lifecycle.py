@@ -411,3 +411,23 @@ def test_another_hospital_sees_nothing(client, drafting, login, make, who):
     assert client.get(url(convention, "/copies-signees/1.pdf")).status_code == 404
     assert reload(convention).status == "a_signer" and signed_copies(convention) == []
 
+
+
+@pytest.mark.parametrize("signed_on, warned", [("2026-11-25", True), ("2026-11-30", False)])
+def test_a_signature_date_unlike_the_pdf_s_last_signature_is_pointed_out(client, staff, make, signed_on, warned):
+    """The PDF's own signing time is read from the stored report (set here: the real one is the machine's day)."""
+    from datetime import date as day
+
+    convention = make(lifecycle.A_SIGNER)
+    assert upload(client, convention, signed_pdf()).status_code == 302
+    document = signed_copies(convention)[0]
+    report = dict(document.signature_report)
+    report["signatures"] = [{**report["signatures"][0], "signing_time": "2026-11-30T22:30:00+00:00"}]
+    document.signature_report = report  # 23:30 in Paris: still 30 November there
+    db.session.commit()
+    assert move(client, convention, "signee", date=signed_on).status_code == 302
+    words = text(client.get(url(convention)))
+    warning = ("La date de signature saisie (25 novembre 2026) n'est pas celle de la dernière signature "
+               "électronique du PDF (30 novembre 2026) : vérifiez-la.")
+    assert (warning in words) is warned
+    assert day.fromisoformat(signed_on) == reload(convention).signed_on
