@@ -64,5 +64,6 @@ def test_the_hospital_page_fits_a_phone(live_server, browser_page, screenshot, m
 
     page.get_by_role("link", name=re.compile(r"^Tout l'historique \(\d+ entrées\)$")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Historique des modifications")
+    page.wait_for_load_state("load")  # its style sheet too: a loaded machine may serve it after the page
     screenshot(page, "91-historique-telephone")
     assert _document_width(page) <= WIDTH
