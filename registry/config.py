@@ -55,6 +55,9 @@ def default_config(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 12,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The cookie is written when the session changes (every page records its last activity), never for a
+        # style sheet or an icon: a browser's late icon request would otherwise put back a cookie just replaced.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # A template's render (a draft, a trial render at upload) runs in a child process stopped past these.
         "RENDER_TIMEOUT_SECONDS": 20,
         "RENDER_MEMORY_MB": 512,

@@ -6,7 +6,7 @@ The session cookie stays Flask's signed cookie; what makes it revocable is the v
 (``User.get_id()`` = "id:version"), checked against the database on every request.
 """
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 
 from registry.accounts.models import User
@@ -48,8 +48,10 @@ def end(user: User) -> None:
 
 
 def expire_idle_sessions():
-    """before_request hook (pages only): a session idle or too old ends here, as if signed out."""
-    if is_api_request() or not current_user.is_authenticated or SIGNED_IN_AT not in session and SEEN_AT not in session:
+    """before_request hook (pages only): a session idle or too old ends here, as if signed out. Static files neither
+    end nor extend a session, and their answers carry no cookie."""
+    if (request.endpoint or "").endswith("static") or is_api_request() or not current_user.is_authenticated \
+            or SIGNED_IN_AT not in session and SEEN_AT not in session:
         return None
     now = clock.now().timestamp()
     idle = current_app.config.get("SESSION_IDLE_MINUTES")

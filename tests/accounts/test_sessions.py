@@ -60,6 +60,23 @@ def test_a_session_ends_after_its_longest_lifetime_whatever_the_activity(client,
         assert not signed_in(client)
 
 
+def test_static_files_neither_extend_a_session_nor_send_its_cookie(client, make_user, login):
+    """A browser fetches the icon late, after the next page has begun: its answer must not put back an old cookie."""
+    login(make_user("admin"))
+    start = clock.now()
+    with clock.travel(start + timedelta(minutes=20)):
+        static = client.get("/static/app.css")
+        assert static.status_code == 200
+        assert "Set-Cookie" not in static.headers
+    with clock.travel(start + timedelta(minutes=31)):
+        assert not signed_in(client)  # the style sheet at minute 20 was no activity
+
+
+def test_a_page_records_the_activity_in_its_cookie(client, make_user, login):
+    login(make_user("admin"))
+    assert "Set-Cookie" in client.get(PAGE).headers
+
+
 @pytest.mark.parametrize("app_config", [{"SESSION_IDLE_MINUTES": 0, "SESSION_MAX_HOURS": 0}])
 def test_zero_means_no_limit(client, make_user, login):
     login(make_user("admin"))
