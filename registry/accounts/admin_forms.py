@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from registry.accounts.administration import ROLE_LABELS
 from registry.accounts.emails import AccountEmail
+from registry.core.french import upper_first
 from registry.core.geography import REGIONS
 from registry.organisations.forms import FrenchForm, options
 from registry.organisations.identifiers import finess_problem
@@ -35,7 +36,7 @@ class AccountForm(FrenchForm):
     def validate_finess(self, field):
         problems = [problem for number in self.finess_numbers() if (problem := finess_problem(number))]
         if problems:
-            raise ValidationError(" ; ".join(problems).capitalize() + ".")
+            raise ValidationError(upper_first(" ; ".join(problems)) + ".")
 
     def validate_region(self, field):
         if self.role.data == "ars" and not field.data:

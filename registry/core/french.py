@@ -56,3 +56,8 @@ def french_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{round(size / 1024)} Ko"
     return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter capitalised and the rest untouched (str.capitalize lowers « FINESS »)."""
+    return text[:1].upper() + text[1:]
