@@ -24,8 +24,13 @@ def report(done: int, total: int, message: str) -> None:
 
 
 def timed_out_message(seconds: int | None) -> str:
-    minutes = max(1, round(seconds / 60)) if seconds else 0
-    limit = f" ({minutes} minute{'s' if minutes > 1 else ''})" if minutes else ""
+    if not seconds:
+        limit = ""
+    elif seconds < 60:
+        limit = f" ({seconds} seconde{'s' if seconds > 1 else ''})"
+    else:
+        minutes = round(seconds / 60)
+        limit = f" ({minutes} minute{'s' if minutes > 1 else ''})"
     return (f"La tâche a dépassé sa durée maximale{limit} et a été arrêtée : rien n'a été produit. Réessayez avec "
             "un périmètre plus petit ou prévenez l'administrateur.")
 

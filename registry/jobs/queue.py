@@ -77,8 +77,9 @@ def enqueue(kind: str, function, arguments: dict, *, owner_id: int | None, label
     ``kind``, described by ``label`` (French, shown on the job page); ``options`` go to RQ (e.g. ``at_front``)."""
     meta = {"owner_id": owner_id, "kind": kind, "label": label, "progress": None, "result": None, "error": None}
     try:
-        return queue().enqueue(function, kwargs=arguments, job_id=job_id, meta=meta, **options,
-                               job_timeout=KINDS[kind].timeout_seconds, result_ttl=RESULT_TTL, failure_ttl=RESULT_TTL)
+        return queue().enqueue(function, kwargs=arguments, job_id=job_id, meta=meta, **{
+            "job_timeout": KINDS[kind].timeout_seconds, "result_ttl": RESULT_TTL, "failure_ttl": RESULT_TTL,
+            **options})
     except RedisError:
         current_app.logger.exception("The job queue at REDIS_URL does not answer")
         raise QueueUnavailable(UNAVAILABLE) from None
