@@ -7,6 +7,7 @@ may ask twice): it reads the database afresh and stores its result in the conten
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from redis import Redis, RedisError
@@ -72,14 +73,17 @@ def queue() -> Queue:
 
 
 def enqueue(kind: str, function, arguments: dict, *, owner_id: int | None, label: str,
-            job_id: str | None = None, **options) -> Job:
+            job_id: str | None = None, when: datetime | None = None, **options) -> Job:
     """Put ``function(**arguments)`` on the queue, with its record: asked by ``owner_id`` (None: the system), of
-    ``kind``, described by ``label`` (French, shown on the job page); ``options`` go to RQ (e.g. ``at_front``)."""
+    ``kind``, described by ``label`` (French, shown on the job page); not before ``when`` if given (the worker's
+    scheduler moves it to the queue then); ``options`` go to RQ (e.g. ``job_timeout``)."""
     meta = {"owner_id": owner_id, "kind": kind, "label": label, "progress": None, "result": None, "error": None}
     try:
-        return queue().enqueue(function, kwargs=arguments, job_id=job_id, meta=meta, **{
-            "job_timeout": KINDS[kind].timeout_seconds, "result_ttl": RESULT_TTL, "failure_ttl": RESULT_TTL,
-            **options})
+        settings = {"kwargs": arguments, "job_id": job_id, "meta": meta, "job_timeout": KINDS[kind].timeout_seconds,
+                    "result_ttl": RESULT_TTL, "failure_ttl": RESULT_TTL, **options}
+        if when is not None:
+            return queue().enqueue_at(when, function, **settings)
+        return queue().enqueue(function, **settings)
     except RedisError:
         current_app.logger.exception("The job queue at REDIS_URL does not answer")
         raise QueueUnavailable(UNAVAILABLE) from None

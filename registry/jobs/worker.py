@@ -50,9 +50,13 @@ def worker_command(burst: bool):
         raise click.ClickException("REDIS_URL n'est pas réglée : sans file de tâches, le travail se fait dans les "
                                    "requêtes et aucun travailleur n'est nécessaire (docs/deploiement.md).")
     app = current_app._get_current_object()
+    from registry.core.errors import DomainError
     from registry.reminders.jobs import schedule_daily_reminders
 
-    scheduled = schedule_daily_reminders()
+    try:
+        scheduled = schedule_daily_reminders()
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
     if scheduled:
         click.echo(f"Rappels quotidiens programmés : prochain envoi le {scheduled}.")
     db.engine.dispose()  # each work horse opens its own connections; none is shared across a fork
