@@ -44,3 +44,64 @@ def test_a_bundle_is_made_by_the_worker_and_downloaded_from_its_job_page(app, cl
         ("bundle.download", "document.download")))).all()
     assert [(e.action, e.actor_id, e.hospital_id) for e in entries] == [("bundle.download", ars.id, world.own.id)]
     assert "préparé en tâche de fond" in entries[0].summary and "3 fichiers" in entries[0].summary
+
+
+def test_another_user_gets_404_on_the_job_and_its_file(app, client, login, world, run_jobs):
+    login(world.users["ars"])
+    job_id = job_id_of(client.get("/conventions/lot.zip?region=27"))
+    run_jobs()
+    assert job_json(client, job_id)["progress"]["total"] == 5
+    login(world.users["hospital"])
+    for url in (f"/taches/{job_id}", f"/taches/{job_id}.json", f"/taches/{job_id}/fichier"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_scope_out_of_reach_is_refused_before_anything_is_queued(app, client, login, world):
+    login(world.users["hospital"])
+    response = client.get(f"/conventions/lot.zip?hopital={world.rhone.finess_et}")
+    assert response.status_code == 404 and queued(app) == []
+    response = client.post("/conventions/lot.zip", data={"ids": [str(world.main.id), "999999"]})
+    assert response.status_code == 404 and queued(app) == []
+
+
+def test_asked_twice_while_it_waits_the_same_job_is_shown(app, client, login, world):
+    login(world.users["ars"])
+    first = job_id_of(client.get("/conventions/lot.zip?departement=21"))
+    assert job_id_of(client.get("/conventions/lot.zip?departement=21")) == first
+    assert job_id_of(client.get("/conventions/lot.zip?departement=58")) != first
+    assert len(queued(app)) == 2
+
+
+def test_the_selection_goes_to_the_queue_too(app, client, login, world, run_jobs):
+    login(world.users["hospital"])
+    job_id = job_id_of(client.post("/conventions/lot.zip", data={"ids": [str(world.main.id)]}))
+    run_jobs()
+    record = job_json(client, job_id)
+    assert record["state"] == "terminé" and record["progress"]["total"] == 2  # the convention and its avenant
+    assert record["link"]["filename"] == "conventions-signees-selection-2026-12-02.zip"
+
+
+def test_a_missing_signed_copy_fails_the_job_with_its_reason(app, client, login, world, run_jobs):
+    from registry.core.storage import document_store
+
+    path = document_store().path_for(world.files["nievre"].sha256)
+    path.chmod(0o600)
+    path.unlink()
+    login(world.users["ars"])
+    job_id = job_id_of(client.get("/conventions/lot.zip?departement=58"))
+    run_jobs()
+    record = job_json(client, job_id)
+    assert record["state"] == "échoué" and record["error"].startswith("Copie signée introuvable dans le stockage")
+
+
+def test_the_api_still_streams_the_bundle(app, client, world, token_headers):
+    response = client.get(f"/api/v1/bundles?hospital={world.own.finess_et}", headers=token_headers(
+        world.users["ars"]))
+    assert response.status_code == 200 and response.mimetype == "application/zip" and queued(app) == []
+
+
+def test_the_selection_needs_its_csrf_token(app, client, login, world):
+    login(world.users["hospital"])
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/conventions/lot.zip", data={"ids": [str(world.main.id)]})
+    assert response.status_code == 400 and queued(app) == []
