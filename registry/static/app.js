@@ -77,6 +77,10 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     if (job.finished) {
       fill.classList.remove("progress-bar-striped", "progress-bar-animated");
+      var note = part("running-note");
+      if (note) {
+        note.hidden = true;
+      }
       if (job.link && job.open_when_done) {
         window.location.assign(job.link.url);
       }
