@@ -51,6 +51,7 @@ class Kind:
 KINDS = {
     "bundle": Kind("Lot de conventions signées", 30 * 60),
     "draft_pdf": Kind("Aperçu PDF d'un projet de convention", 5 * 60),
+    "stock_import": Kind("Import d'un lot de conventions signées", 30 * 60),
     "reminders": Kind("Rappels quotidiens par courriel", 30 * 60),
 }
 
@@ -73,11 +74,15 @@ def queue() -> Queue:
 
 
 def enqueue(kind: str, function, arguments: dict, *, owner_id: int | None, label: str,
-            job_id: str | None = None, when: datetime | None = None, **options) -> Job:
+            job_id: str | None = None, when: datetime | None = None, return_url: str | None = None,
+            return_label: str | None = None, **options) -> Job:
     """Put ``function(**arguments)`` on the queue, with its record: asked by ``owner_id`` (None: the system), of
     ``kind``, described by ``label`` (French, shown on the job page); not before ``when`` if given (the worker's
-    scheduler moves it to the queue then); ``options`` go to RQ (e.g. ``job_timeout``)."""
-    meta = {"owner_id": owner_id, "kind": kind, "label": label, "progress": None, "result": None, "error": None}
+    scheduler moves it to the queue then); ``return_url`` the page the job page links back to (``return_label``);
+    ``options`` go to RQ (e.g. ``job_timeout``). A job function builds no URL (the worker has no request): its
+    caller passes them in its arguments."""
+    meta = {"owner_id": owner_id, "kind": kind, "label": label, "progress": None, "result": None, "error": None,
+            "return": {"url": return_url, "label": return_label or "Retour"} if return_url else None}
     try:
         settings = {"kwargs": arguments, "job_id": job_id, "meta": meta, "job_timeout": KINDS[kind].timeout_seconds,
                     "result_ttl": RESULT_TTL, "failure_ttl": RESULT_TTL, **options}

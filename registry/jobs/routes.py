@@ -62,6 +62,7 @@ def record(job) -> dict:
         "link": link,
         "open_when_done": bool(result and result.get("open_when_done")),
         "error": (meta.get("error") or INTERNAL_ERROR) if state == jobs.FAILED else None,
+        "back": meta.get("return"),
         "refresh_seconds": REFRESH_SECONDS,
     }
 

@@ -13,6 +13,7 @@ from redis import Redis, RedisError
 from rq import Queue
 from rq.job import Job
 
+from registry.extensions import db
 from registry.jobs import queue as jobs
 from registry.jobs.worker import make_worker
 
@@ -45,8 +46,10 @@ def queue_config():
 
 @pytest.fixture
 def run_jobs(app):
-    """run_jobs(): the queue's waiting jobs, run to the end in this process (an RQ SimpleWorker in burst mode)."""
+    """run_jobs(): the queue's waiting jobs, run to the end in this process (an RQ SimpleWorker in burst mode),
+    after the test's own transaction ends (on SQLite it would hold the lock the jobs need)."""
     def run() -> None:
+        db.session.commit()
         make_worker(app, simple=True).work(burst=True, logging_level="WARNING")
     return run
 

@@ -72,7 +72,7 @@ def test_a_job_past_its_time_out_is_stopped_and_says_so(client, login, make_user
 
 def test_each_kind_of_job_has_its_own_time_out():
     assert {kind: limit.timeout_seconds for kind, limit in jobs.KINDS.items()} == {
-        "bundle": 1800, "draft_pdf": 300, "reminders": 1800}
+        "bundle": 1800, "draft_pdf": 300, "stock_import": 1800, "reminders": 1800}
 
 
 def test_without_redis_url_there_is_no_job_page(app, client, login, make_user):
