@@ -89,12 +89,19 @@ document.addEventListener("DOMContentLoaded", function () {
   function poll() {
     fetch(box.getAttribute("data-job-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) {
+        if (response.status === 404 || response.redirected) {
+          window.location.reload();  // expired, or signed out: the page itself says so
+          return null;
+        }
         if (!response.ok) {
           throw new Error(response.status);
         }
         return response.json();
       })
       .then(function (job) {
+        if (!job) {
+          return;
+        }
         show(job);
         if (!job.finished) {
           window.setTimeout(poll, delay);

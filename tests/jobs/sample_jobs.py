@@ -21,3 +21,19 @@ def crashes() -> dict:
 def sleeps(*, seconds: float) -> dict:
     time.sleep(seconds)
     return {}
+
+
+@task
+def waits_for_the_test(*, flag: str, redis_url: str) -> dict:
+    """Reports 1 of 3, then waits (a minute at most) until the test sets ``flag`` in Redis, then finishes."""
+    from redis import Redis
+
+    report(1, 3, "Première étape faite.")
+    connection = Redis.from_url(redis_url)
+    for _ in range(600):
+        if connection.get(flag):
+            break
+        time.sleep(0.1)
+    connection.delete(flag)
+    report(3, 3, "Fini.")
+    return {}
