@@ -40,6 +40,8 @@ def queue_config():
     for job in Job.fetch_many(list(ids), connection=connection):
         if job is not None:
             job.delete(remove_from_queue=False)
+    for job_id in ids:
+        connection.delete(f"rq:results:{job_id}")
     queue.delete(delete_jobs=True)
     connection.close()
 
