@@ -64,12 +64,20 @@ def test_a_scope_out_of_reach_is_refused_before_anything_is_queued(app, client, 
     assert response.status_code == 404 and queued(app) == []
 
 
-def test_asked_twice_while_it_waits_the_same_job_is_shown(app, client, login, world):
+def test_asked_twice_while_it_waits_the_same_job_is_shown(app, client, login, world, run_jobs):
     login(world.users["ars"])
     first = job_id_of(client.get("/conventions/lot.zip?departement=21"))
     assert job_id_of(client.get("/conventions/lot.zip?departement=21")) == first
     assert job_id_of(client.get("/conventions/lot.zip?departement=58")) != first
     assert len(queued(app)) == 2
+    run_jobs()
+    assert job_json(client, first)["state"] == "terminé"
+    assert job_id_of(client.get("/conventions/lot.zip?departement=21")) == first  # asked again once done: made again
+    assert job_json(client, first)["state"] == "en attente"
+    run_jobs()
+    again = job_json(client, first)
+    assert again["state"] == "terminé" and again["progress"]["total"] == 4
+    assert client.get(again["link"]["url"]).status_code == 200
 
 
 def test_the_selection_goes_to_the_queue_too(app, client, login, world, run_jobs):
