@@ -50,3 +50,23 @@ def test_ask_for_a_bundle_follow_its_progress_and_download_it(world, run_jobs, l
         names = archive.namelist()
     assert names[:4] == ["LISEZMOI.txt", "manifest.json", "manifest.csv", "conformite.csv"]
     assert len([name for name in names if name.endswith(".pdf")]) == 3
+
+
+def test_without_javascript_the_job_page_refreshes_itself(world, run_jobs, live_server, browser_page):
+    page = browser_page
+    page.goto(f"{live_server}/connexion")
+    page.get_by_label("Adresse électronique").fill(world.users["ars"].email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("navigation").first).to_be_visible()
+    scripts_off = page.context.browser.new_context(locale="fr-FR", java_script_enabled=False,
+                                                   storage_state=page.context.storage_state())
+    try:
+        plain = scripts_off.new_page()
+        plain.goto(f"{live_server}/conventions/lot.zip?region=27")
+        expect(plain.locator("[data-job-state]")).to_have_text("en attente")
+        run_jobs()
+        expect(plain.locator("[data-job-state]")).to_have_text("terminé")  # after the <meta> refresh
+        expect(plain.get_by_role("link", name="Télécharger le lot")).to_be_visible()
+    finally:
+        scripts_off.close()
