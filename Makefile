@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve test bench browser system init-db demo clean guide-screenshots
+.PHONY: run serve worker test bench browser system init-db demo clean guide-screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ serve: init-db
 	$(FLASK) purge
 	PRODUCTION=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - --error-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" "wsgi:app"
+
+# The job queue's worker (docs/deploiement.md): needs REDIS_URL; runs the bundles, PDF previews and stock imports
+# the pages hand over, and the daily reminders when WORKER_REMINDERS_AT is set.
+worker: init-db
+	$(FLASK) worker
 
 # Debian's packages the tests and the documents need: Chromium drives the browser tests (Playwright cannot
 # download its own browser here), LibreOffice converts drafts to PDF, Pango lets WeasyPrint lay out PDF reports.

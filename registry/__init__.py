@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.documents import routes as templates_admin_routes
     from registry.guide import routes as guide_routes
     from registry.hospitals import routes as hospitals_routes
+    from registry.jobs import routes as jobs_routes
     from registry.organisations import routes as organisations_routes
     from registry.reminders import routes as reminders_routes
 
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         reminders_routes.bp,
         guide_routes.bp,
         guide_routes.icon_bp,
+        jobs_routes.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     from registry.cpom import cli as cpom_cli
     from registry.demo import cli as demo_cli
     from registry.finess import cli as finess_cli
+    from registry.jobs import worker as jobs_worker
     from registry.reminders import cli as reminders_cli
 
     for command in (
@@ -26,5 +27,6 @@ def register(app: Flask) -> None:
         *bundles_cli.COMMANDS,
         *cpom_cli.COMMANDS,
         *reminders_cli.COMMANDS,
+        *jobs_worker.COMMANDS,
     ):
         app.cli.add_command(command)

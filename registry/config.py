@@ -14,7 +14,7 @@ ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_D
             "PDF_QUEUE_SECONDS", "PRODUCTION", "PROXY_FIX", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY",
             "BASE_URL", "REMINDER_DELAYS_DAYS", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME",
             "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS",
-            "RENDER_TIMEOUT_SECONDS", "RENDER_MEMORY_MB")
+            "RENDER_TIMEOUT_SECONDS", "RENDER_MEMORY_MB", "REDIS_URL", "JOB_QUEUE", "WORKER_REMINDERS_AT")
 INT_KEYS = {"MAX_UPLOAD_MB", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
             "MAIL_PORT", "PROXY_FIX", "API_TOKEN_DAYS", "PASSWORD_LINK_HOURS",
             "RENDER_TIMEOUT_SECONDS", "RENDER_MEMORY_MB"}
@@ -85,6 +85,12 @@ def default_config(instance_path: str) -> dict:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": None,
+        # The job queue (docs/deploiement.md): redis://host:6379/0 sends slow work (bundles, PDF previews) to the
+        # worker (`flask --app wsgi worker`); empty, it runs in the request. The queue's name on that Redis.
+        "REDIS_URL": None,
+        "JOB_QUEUE": "registre",
+        # "HH:MM" (Paris): the worker sends the daily reminders at that time, instead of a cron running `remind`.
+        "WORKER_REMINDERS_AT": None,
     }
 
 

@@ -70,7 +70,16 @@ class Bundle:
 
     def stream(self, **options) -> Iterator[bytes]:
         """The ZIP's bytes; needs no application context (the stored files' paths are resolved already)."""
-        return zip_stream(self.members(), date_time=(self.at.year, self.at.month, self.at.day, 0, 0, 0), **options)
+        return self.stream_members(self.members(), **options)
+
+    def stream_members(self, members, **options) -> Iterator[bytes]:
+        """The ZIP of ``members`` (``members()``, possibly watched as they are taken), dated the bundle's day."""
+        return zip_stream(members, date_time=(self.at.year, self.at.month, self.at.day, 0, 0, 0), **options)
+
+
+def author(user) -> str:
+    """How LISEZMOI.txt names the user who made the bundle."""
+    return user.email if not user.display_name else f"{user.display_name} ({user.email})"
 
 
 def make_bundle(scope: BundleScope, user, *, made_by: str, at: date | None = None) -> Bundle:
@@ -107,11 +116,14 @@ def _sources(files: list[BundleFile]) -> dict[str, Path]:
     return sources
 
 
-def record_download(bundle: Bundle, *, actor=None, channel: str = "") -> None:
-    """The audit entry of a download: scope, number of files, size and manifest.json's SHA-256; flushed with the
-    caller's transaction, before the first byte is sent."""
+def download_summary(bundle: Bundle, channel: str = "") -> str:
+    """What the audit entry of a download says: scope, number of files, size and manifest.json's SHA-256."""
     count = len(bundle.files)
-    summary = (f"Lot de conventions signées téléchargé{channel} : {bundle.scope.label}, "
-               f"{count} fichier{'s' if count > 1 else ''} ({french_size(bundle.total_size)}), "
-               f"manifeste SHA-256 {bundle.manifest_sha256}")
-    record_audit("bundle.download", bundle, summary, hospital=bundle.hospital, actor=actor)
+    return (f"Lot de conventions signées téléchargé{channel} : {bundle.scope.label}, "
+            f"{count} fichier{'s' if count > 1 else ''} ({french_size(bundle.total_size)}), "
+            f"manifeste SHA-256 {bundle.manifest_sha256}")
+
+
+def record_download(bundle: Bundle, *, actor=None, channel: str = "") -> None:
+    """The audit entry of a download; flushed with the caller's transaction, before the first byte is sent."""
+    record_audit("bundle.download", bundle, download_summary(bundle, channel), hospital=bundle.hospital, actor=actor)

@@ -4,17 +4,19 @@ hospital page, the compliance dashboard and the convention list."""
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 from flask_login import current_user
 
 from registry.accounts.models import ROLE_ARS, ROLE_HOSPITAL
 from registry.audit.downloads import already_audited
-from registry.bundles.bundle import MEDIA_TYPE, make_bundle, record_download
+from registry.bundles.bundle import MEDIA_TYPE, author, make_bundle, record_download
+from registry.bundles.jobs import enqueue_bundle
 from registry.bundles.scope import DEPARTEMENT, HOSPITAL, REGION, BundleScope, summarise
 from registry.core.access import signed_in
 from registry.core.errors import DomainError
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
+from registry.jobs import queue as jobs
 from registry.organisations.models import Organisation
 
 bp = Blueprint("bundles", __name__)
@@ -29,14 +31,23 @@ def download():
     """?hopital=FINESS | ?departement=CODE | ?region=CODE: the bundle of what the user may read there."""
     scope = BundleScope.of(hospital=request.args.get("hopital"), departement=request.args.get("departement"),
                            region=request.args.get("region"))
-    return bundle_response(scope)
+    return page_response(scope)
 
 
 @bp.route("/conventions/lot.zip", methods=["POST"])
 @signed_in
 def download_selection():
     """The conventions ticked in the list (``ids``), each checked through the user's scope, with their avenants."""
-    return bundle_response(BundleScope.selection(request.form.getlist("ids")))
+    return page_response(BundleScope.selection(request.form.getlist("ids")))
+
+
+def page_response(scope: BundleScope) -> Response:
+    """With the job queue, the pages show the job page of the bundle being made (404 out of scope); without it,
+    they stream the bundle as the API does."""
+    if jobs.enabled():
+        job = enqueue_bundle(scope, current_user._get_current_object())
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    return bundle_response(scope)
 
 
 def bundle_response(scope: BundleScope) -> Response:
@@ -50,11 +61,6 @@ def bundle_response(scope: BundleScope) -> Response:
         "Cache-Control": "private, no-store",
         "X-Manifest-SHA256": bundle.manifest_sha256,
     })
-
-
-def author(user) -> str:
-    """How LISEZMOI.txt names the user who made the bundle."""
-    return user.email if not user.display_name else f"{user.display_name} ({user.email})"
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from registry.conventions.models import Convention, ConventionDocument
-from registry.conventions.pdf_previews import draft_pdf
-from registry.conventions.preview import PDF_UNAVAILABLE, docx_to_html, soffice
+from registry.conventions.pdf_previews import cached_pdf, draft_pdf, enqueue_conversion
+from registry.conventions.preview import PDF_UNAVAILABLE, PreviewUnavailable, docx_to_html, soffice
 from registry.conventions.routes import bp
 from registry.conventions.lifecycle import EDITABLE_STATUSES
 from registry.conventions.services import convention_drafts, generate_draft, get_draft
@@ -22,6 +22,7 @@ from registry.core.storage import document_store
 from registry.documents.context import end_date
 from registry.extensions import db
 from registry.hospitals.partner_routes import ID
+from registry.jobs import queue as jobs
 
 def _draft(convention: Convention, version: int) -> ConventionDocument:
     document = get_draft(convention, version)
@@ -79,7 +80,14 @@ def preview_draft(convention_id: int, version: int):
 @signed_in
 def pdf_draft(convention_id: int, version: int):
     document = _draft(get_convention(convention_id), version)
-    # Converted once per draft, a few at a time on the machine; PreviewUnavailable: 503 page with the reason.
-    pdf = draft_pdf(document.sha256, lambda: document_store().read(document.sha256))
+    pdf = cached_pdf(document.sha256)
+    if pdf is None and jobs.enabled():  # the worker converts it; the job page opens it when it is ready
+        if not soffice():
+            raise PreviewUnavailable(PDF_UNAVAILABLE)
+        job = enqueue_conversion(document, current_user._get_current_object())
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    if pdf is None:
+        # Converted once per draft, a few at a time on the machine; PreviewUnavailable: 503 page with the reason.
+        pdf = draft_pdf(document.sha256, lambda: document_store().read(document.sha256))
     return send_file(io.BytesIO(pdf), mimetype="application/pdf",
                      download_name=document.filename.rsplit(".", 1)[0] + ".pdf")

@@ -2,16 +2,25 @@
 ``<instance>/previews/<sha256>.pdf``), and at most PDF_CONVERSIONS LibreOffice processes run at a time on the
 machine, whatever the number of server processes (core.slots, shared with the compliance reports). A request that
 finds every slot busy for PDF_QUEUE_SECONDS answers 503 « réessayez » rather than starting one more.
+
+With the job queue (REDIS_URL), a draft not converted yet is converted by the worker (``convert_draft``) while
+the user's page says « Aperçu PDF en préparation » and opens the PDF once it is ready; the worker and the web
+server then share the instance folder (docs/deploiement.md).
 """
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from flask import current_app
 
 from registry.conventions.preview import PreviewUnavailable, docx_to_pdf
+from registry.core.errors import DomainError
 from registry.core.slots import pdf_slot
+from registry.core.storage import document_store
+from registry.extensions import db
+from registry.jobs.progress import report, task
 
 BUSY = ("Aperçu PDF en cours de préparation pour d'autres projets : réessayez dans un instant. L'aperçu HTML reste "
         "disponible.")
@@ -21,6 +30,12 @@ def _folder() -> Path:
     folder = Path(current_app.instance_path) / "previews"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
+
+
+def cached_pdf(sha256: str) -> bytes | None:
+    """The PDF of this draft if it was converted already, else None."""
+    cached = _folder() / f"{sha256}.pdf"
+    return cached.read_bytes() if cached.is_file() else None
 
 
 def draft_pdf(sha256: str, read_docx) -> bytes:
@@ -38,3 +53,32 @@ def draft_pdf(sha256: str, read_docx) -> bytes:
         handle.write(pdf)
     os.replace(temporary, cached)
     return pdf
+
+
+def enqueue_conversion(document, user):
+    """The job converting ``document`` (a draft) for ``user``: the same job while it waits or runs."""
+    from flask import url_for
+
+    from registry.jobs import queue as jobs
+
+    job_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"draft-pdf/{user.id}/{document.id}/{document.sha256}"))
+    existing = jobs.fetch(job_id)
+    if existing is not None and jobs.state(existing) in (jobs.WAITING, jobs.RUNNING):
+        return existing
+    url = url_for("conventions.pdf_draft", convention_id=document.convention_id, version=document.version)
+    return jobs.enqueue("draft_pdf", convert_draft, {"document_id": document.id, "url": url}, owner_id=user.id,
+                        job_id=job_id, label=f"Aperçu PDF en préparation : {document.filename}")
+
+
+@task
+def convert_draft(*, document_id: int, url: str) -> dict:
+    """Convert the draft (once: the cache answers a second run) and point the job page at its PDF."""
+    from registry.conventions.models import ConventionDocument
+
+    document = db.session.get(ConventionDocument, document_id)
+    if document is None:
+        raise DomainError("Ce projet de convention n'existe plus : aucun aperçu n'a été préparé.")
+    report(0, 1, "Aperçu PDF en préparation…")
+    draft_pdf(document.sha256, lambda: document_store().read(document.sha256))
+    report(1, 1, "Aperçu PDF prêt.")
+    return {"url": url, "link_label": "Ouvrir l'aperçu PDF", "open_when_done": True}

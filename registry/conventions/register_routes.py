@@ -29,11 +29,13 @@ from registry.conventions.register_forms import PICK_AGAIN, HeldImportForm, Impo
 from registry.conventions.routes import _preselected, bp
 from registry.conventions.services import last_signatories, register_convention
 from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.stock_jobs import enqueue_stock_import
 from registry.conventions.transitions import transition
 from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
 from registry.core.transaction import commit_or_error, lock_row
+from registry.jobs import queue as jobs
 
 MIB = 1024 * 1024
 #: The stock's ZIP may weigh this many times the largest signed copy (MAX_UPLOAD_MB).
@@ -118,7 +120,7 @@ class HeldImport:
         return True
 
 
-def _imports_root() -> Path:
+def imports_root() -> Path:
     return Path(current_app.instance_path) / "imports"
 
 
@@ -135,7 +137,7 @@ def _hold(hospital, upload: ImportForm) -> dict:
         return {"archive": "Trop d'imports attendent une confirmation sur le serveur : confirmez ou abandonnez le "
                            "vôtre, ou réessayez plus tard (l'administrateur est prévenu)."}
     token = secrets.token_urlsafe(24)
-    folder = _imports_root() / token
+    folder = imports_root() / token
     folder.mkdir(parents=True, mode=0o700)
     errors = {}
     try:
@@ -162,13 +164,13 @@ def _hold(hospital, upload: ImportForm) -> dict:
 
 def _held_bytes() -> int:
     """What all the imports waiting for a confirmation weigh."""
-    root = _imports_root()
+    root = imports_root()
     return sum(path.stat().st_size for path in root.rglob("*") if path.is_file()) if root.is_dir() else 0
 
 
 def _release_this_users(hospital, keep: Path) -> None:
     """Delete the user's other imports waiting for this hospital, whatever session cookie came with the upload."""
-    for meta_file in _imports_root().glob(f"*/{META}"):
+    for meta_file in imports_root().glob(f"*/{META}"):
         if meta_file.parent == keep:
             continue
         try:
@@ -184,7 +186,7 @@ def _display_name(filename: str | None) -> str:
 
 
 def _purge_stale() -> None:
-    root = _imports_root()
+    root = imports_root()
     if not root.is_dir():
         return
     for folder in root.iterdir():
@@ -200,7 +202,7 @@ def _held(hospital, token: str | None = None) -> HeldImport | None:
     waiting = session.get(_session_key(hospital))
     if not waiting or not TOKEN.fullmatch(waiting) or (token is not None and token != waiting):
         return None
-    folder = _imports_root() / waiting
+    folder = imports_root() / waiting
     try:
         meta = json.loads((folder / META).read_text())
     except (OSError, ValueError):
@@ -280,9 +282,12 @@ def import_confirm(finess: str):
     if held is None or not held.claim():
         flash(NOT_WAITING, "warning")
         return redirect(url_for("conventions.import_upload", finess=finess))
+    if jobs.enabled():  # the worker imports; the job page follows it, and says why when it is refused
+        job = enqueue_stock_import(hospital, current_user._get_current_object(), held.token)
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
     created = None
     try:
-        created, error = _confirm(hospital, held.claimed)
+        created, error = _confirm(hospital, held.claimed, actor=current_user._get_current_object())
     finally:
         if created is None:  # refused, or failed: the uploads wait again for a corrected confirmation
             os.rename(held.claimed, held.folder)
@@ -294,7 +299,7 @@ def import_confirm(finess: str):
     return redirect(url_for("hospitals.show", finess=finess, _anchor="conventions"))
 
 
-def _confirm(hospital, folder: Path) -> tuple[list | None, str | None]:
+def _confirm(hospital, folder: Path, *, actor, progress=None) -> tuple[list | None, str | None]:
     """Check the held uploads again (the registry may have changed since the preview), then import all."""
     lock_row(hospital)  # two confirmations of one hospital's stock, one at a time: the second re-check sees the first
     try:
@@ -305,8 +310,7 @@ def _confirm(hospital, folder: Path) -> tuple[list | None, str | None]:
         if not plan.ready:
             return None, (f"Import refusé : {len(plan.rows_with_problems)} ligne(s) à corriger. "
                           "Rien n'a été enregistré.")
-        return commit_or_error(lambda: import_stock(hospital, plan, archive,
-                                                    actor=current_user._get_current_object()))
+        return commit_or_error(lambda: import_stock(hospital, plan, archive, actor=actor, progress=progress))
 
 
 @bp.route("/hopitaux/<finess>/conventions/import/abandonner", methods=["POST"])

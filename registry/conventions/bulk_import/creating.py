@@ -18,8 +18,9 @@ from registry.hospitals.services import add_partner
 ADDED_PARTNER_NOTE = "Ajouté lors de l'import des conventions existantes."
 
 
-def import_stock(hospital, plan: ImportPlan, archive: PdfArchive, *, actor=None) -> list[Convention]:
+def import_stock(hospital, plan: ImportPlan, archive: PdfArchive, *, actor=None, progress=None) -> list[Convention]:
     """Create every convention of a plan without problems, signed with its copy; flushes, the caller commits.
+    ``progress(done, total)``, when given, is told after each convention.
 
     Conventions are numbered in the order of their effective dates, so the references of a year follow them.
     A refusal names its line; the caller's rollback then undoes every row (all or nothing).
@@ -36,6 +37,8 @@ def import_stock(hospital, plan: ImportPlan, archive: PdfArchive, *, actor=None)
             created.append(_create(hospital, row, partnerships, archive, actor))
         except DomainError as error:
             raise DomainError(f"Ligne {row.line} : {error.message}", details=error.details) from error
+        if progress is not None:
+            progress(len(created), len(plan.rows))
     return created
 
 
