@@ -95,11 +95,7 @@ def correct_convention(convention: Convention, changes: dict, *, reason: str | N
     """Correct a signed (or terminated) convention's record, with a reason; the changes recorded, or {}."""
     lock_row(convention)
     _refuse_unknown(changes, _allowed(convention, CORRECTABLE), "corriger")
-    if convention.status not in CORRECTABLE_STATUSES:
-        label = lifecycle.STATUS_LABELS[convention.status]
-        advice = ("modifiez-la directement" if convention.status in lifecycle.EDITABLE_STATUSES
-                  else "repassez-la « en négociation » (avec un motif) pour la modifier")
-        raise Conflict(f"Seule une convention signée ou résiliée se corrige ; celle-ci est « {label} » : {advice}.")
+    ensure_correctable(convention)
     problems = []
     reason = (reason or "").strip()
     if not reason:
@@ -121,6 +117,15 @@ def correct_convention(convention: Convention, changes: dict, *, reason: str | N
     problems += _signature_problems(convention, changes)
     _refuse(problems, "Correction refusée")
     return _record(convention, before, CORRECTION_ACTION, actor=actor, reason=reason)
+
+
+def ensure_correctable(convention: Convention) -> None:
+    """Conflict (409) unless the convention is signed or terminated, saying how to change it instead."""
+    if convention.status not in CORRECTABLE_STATUSES:
+        label = lifecycle.STATUS_LABELS[convention.status]
+        advice = ("modifiez-la directement (bouton « Modifier »)" if convention.status in lifecycle.EDITABLE_STATUSES
+                  else "repassez-la « en négociation » (avec un motif) pour la modifier")
+        raise Conflict(f"Seule une convention signée ou résiliée se corrige ; celle-ci est « {label} » : {advice}.")
 
 
 # --- Applying and checking ---------------------------------------------------------------------------------------
