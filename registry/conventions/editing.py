@@ -12,6 +12,9 @@ that changes nothing records nothing. Both flush and never commit: the caller co
 
 from datetime import date
 
+from sqlalchemy import select
+
+from registry.audit.models import AuditLog
 from registry.audit.services import record_audit
 from registry.conventions import lifecycle
 from registry.conventions.context import convention_context
@@ -274,6 +277,13 @@ def _record(convention: Convention, before: dict, action: str, *, actor, reason:
         changes[REASON_KEY] = [None, reason]
     record_audit(action, convention, summary[:500], hospital=convention.hospital, actor=actor, changes=changes)
     return changes
+
+
+def change_history(convention: Convention) -> list[AuditLog]:
+    """The audit entries of the convention's edits and corrections, oldest first (one query)."""
+    return list(db.session.scalars(select(AuditLog).where(
+        AuditLog.object_type == Convention.__name__, AuditLog.object_id == convention.id,
+        AuditLog.action.in_((EDIT_ACTION, CORRECTION_ACTION))).order_by(AuditLog.id)))
 
 
 #: French names of a convention's values in the timeline and the hospital's history.

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from registry.audit.models import AuditLog
 from registry.conventions import lifecycle
-from registry.conventions.editing import CORRECTABLE_STATUSES, CORRECTION_ACTION, EDIT_ACTION, REASON_KEY
+from registry.conventions.editing import CORRECTABLE_STATUSES, CORRECTION_ACTION, REASON_KEY, change_history
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
                                                   SupersedeForm, TransmissionForm, transition_form)
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
@@ -215,17 +215,10 @@ def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[
     entries += [TimelineEntry(copy.created_at, copy.created_by.label if copy.created_by else "—",
                               f"Copie signée v{copy.version} déposée",
                               comment=(copy.signature_report or {}).get("label")) for copy in copies]
-    entries += [_change_entry(audit) for audit in _changes(convention)]
+    entries += [_change_entry(audit) for audit in change_history(convention)]
     for entry in entries:
         entry.at = clock.as_utc(entry.at)
     return sorted(entries, key=lambda entry: entry.at)  # stable: the creation stays first on a tie
-
-
-def _changes(convention: Convention) -> list[AuditLog]:
-    """The audit entries of the convention's edits and corrections (one query)."""
-    return list(db.session.scalars(select(AuditLog).where(
-        AuditLog.object_type == Convention.__name__, AuditLog.object_id == convention.id,
-        AuditLog.action.in_((EDIT_ACTION, CORRECTION_ACTION))).order_by(AuditLog.id)))
 
 
 def _change_entry(audit: AuditLog) -> TimelineEntry:
