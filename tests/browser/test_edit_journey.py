@@ -17,8 +17,13 @@ from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 pytestmark = pytest.mark.browser
 
 
-def test_edit_a_draft_then_correct_a_signed_convention(drafting, live_server, browser_page, screenshot):
-    signed = drafted_convention(drafting.hospital, drafting.chu, actor=drafting.staff, status=lifecycle.SIGNEE)
+@pytest.fixture
+def signed(drafting):
+    """Signed before Playwright starts: pyHanko runs its own event loop, Playwright's would clash."""
+    return drafted_convention(drafting.hospital, drafting.chu, actor=drafting.staff, status=lifecycle.SIGNEE)
+
+
+def test_edit_a_draft_then_correct_a_signed_convention(drafting, signed, live_server, browser_page, screenshot):
     page = browser_page
     page.goto(f"{live_server}/connexion")
     page.get_by_label("Adresse électronique").fill(drafting.staff.email)
@@ -71,5 +76,5 @@ def test_edit_a_draft_then_correct_a_signed_convention(drafting, live_server, br
     row = history.get_by_role("row").filter(has_text="Correction")
     expect(row).to_contain_text("Motif : Date d'effet mal recopiée du document signé")
     expect(row).to_contain_text(re.compile(r"Date d'effet : 1er février 2025 \(auparavant : 1er janvier \d{4}\)"))
-    expect(page.locator("section#termes")).to_contain_text("1er février 2025")
+    expect(page.locator("section[aria-labelledby=termes]")).to_contain_text("1er février 2025")
     screenshot(page, "62-correction-historique")
