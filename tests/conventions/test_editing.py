@@ -141,3 +141,21 @@ def test_a_signed_convention_cannot_say_termination(shipped_templates, hospital_
     convention = drafted_convention(hospital, ehpad, status=lifecycle.SIGNEE)
     with pytest.raises(DomainError, match="seule une convention résiliée"):
         correct_convention(convention, {"terminated_on": date(2026, 1, 1)}, reason="Erreur")
+
+
+def test_a_correction_is_seen_by_the_compliance_check_at_once(make_organisation, make_hospital, make_partnership):
+    """The compliance memo is keyed on the rows it reads: a corrected date is a new key, never a stale verdict."""
+    from tests.compliance.records import make_convention
+    from tests.compliance.test_adapter import verdicts
+
+    hospital = make_hospital(make_organisation(name="CH SEMUR", category_code="106", departement="21"),
+                             territory_departements=["21"], internal_activities=["usld"])
+    ehpad = make_partnership(hospital, make_organisation(name="EHPAD LES TILLEULS", category_code="500",
+                                                         departement="21", commune_code="21603"),
+                             partner_types=["ehpad"])
+    convention = make_convention(hospital, ehpad, themes=["retour_domicile"])
+    db.session.commit()
+    assert verdicts(hospital)["2b_ehpad"].verdict == "satisfait"
+    correct_convention(convention, {"duration_months": 6}, reason="Durée mal saisie à l'import")  # ended in 2026
+    db.session.commit()
+    assert verdicts(hospital)["2b_ehpad"].verdict != "satisfait"
