@@ -118,14 +118,32 @@ def test_a_correction_of_an_unsigned_convention_is_a_409(client, scene, status):
 
 
 @pytest.mark.parametrize("attempt", range(2))
-def test_two_edits_at_once_never_fail(app, client, scene, attempt):
+def test_two_edits_at_once_both_apply_one_after_the_other(app, client, scene, attempt):
+    convention = convention_in(scene, lifecycle.EN_NEGOCIATION)
+    headers = scene.world.headers["hospital"]
+    url = f"{URL}/{convention.id}"
+    statuses = together(app, [("PATCH", url, {"title": "Première", "notice_months": 6}, headers),
+                              ("PATCH", url, {"title": "Seconde", "duration_months": 12}, headers)])
+    assert statuses == [200, 200]
+    db.session.expire_all()
+    convention = reload(convention)
+    assert convention.title in ("Première", "Seconde")
+    assert (convention.notice_months, convention.duration_months) == (6, 12)  # neither lost the other's change
+    assert audit_actions().count("convention.edit") == 2
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_edits_racing_the_signature_request_are_applied_or_refused_never_5xx(app, client, scene, attempt):
     convention = convention_in(scene, lifecycle.EN_NEGOCIATION)
     headers = scene.world.headers["hospital"]
     url = f"{URL}/{convention.id}"
     statuses = together(app, [("PATCH", url, {"title": "Première"}, headers),
-                              ("PATCH", url, {"title": "Seconde", "duration_months": 12}, headers),
+                              ("PATCH", url, {"title": "Seconde"}, headers),
                               ("POST", f"{url}/transitions", {"to": "a_signer"}, headers)])
-    assert all(status in (200, 409) for status in statuses), statuses
-    assert statuses[:2].count(200) >= 1
+    assert statuses[2] == 200 and all(status in (200, 409) for status in statuses[:2]), statuses
     db.session.expire_all()
-    assert reload(convention).title in ("Première", "Seconde")
+    applied = [title for title, status in zip(("Première", "Seconde"), statuses) if status == 200]
+    assert audit_actions().count("convention.edit") == len(applied)
+    assert reload(convention).status == lifecycle.A_SIGNER
+    if applied:
+        assert reload(convention).title in applied

@@ -10,10 +10,10 @@ from registry.conventions import lifecycle
 from registry.conventions.editing import correct_convention, edit_convention
 from registry.conventions.services import Signatory, generate_draft
 from registry.core.errors import Conflict, DomainError
+from registry.core.storage import document_store
 from registry.extensions import db
 from tests.conventions.lifecycle_helpers import drafted_convention, reload
 from tests.conventions.test_services import _text
-from registry.core.storage import document_store
 
 
 def _audits(convention, action):

@@ -100,7 +100,7 @@ def test_the_edit_form_is_pre_filled_and_saves_one_change(client, drafting, logi
     assert convention.parties[1].signatory_name == "Paul Martin"
     words = text(client.get(f"/conventions/{convention.id}"))
     assert "Modification" in words and "Besançon (auparavant : Dijon)" in words
-    assert f"Signataire pour EHPAD LE CHAMP DE MARS : Paul Martin (ajout)" in words
+    assert "Signataire pour EHPAD LE CHAMP DE MARS : Paul Martin (ajout)" in words
     assert _edits(convention) == 1
     # the next draft renders the new value
     assert client.post(f"/conventions/{convention.id}/projets").status_code == 302
@@ -165,6 +165,8 @@ def test_an_admin_corrects_a_signed_convention_with_a_reason(client, drafting, l
     words = text(client.get(f"/conventions/{convention.id}"))
     assert "Correction" in words and "Motif : Date d'effet mal recopiée" in words
     assert re.search(r"Date d'effet : 1er février 2025 \(auparavant : 1er janvier \d{4}\)", words)
+    history = text(client.get(f"/hopitaux/{drafting.hospital.finess_et}/historique"))
+    assert "corrigée (Date d'effet mal recopiée)" in history and "Date d'effet : 1er février 2025" in history
 
 
 def test_a_terminated_convention_corrects_its_termination(client, drafting, login, make):
