@@ -89,11 +89,13 @@ def form_changes(form, convention: Convention) -> dict:
     changes = {name: form[name].data for name in (
         "title", "effective_date", "duration_months", "tacit_renewal", "notice_months", "partner_types", "themes",
         "legal_bases", "clauses", "signed_on", "terminated_on", "termination_reason") if name in form}
-    changes["partnerships"] = [p for p in convention.hospital.partnerships if p.id in form.partners.data]
-    parties = {party.organisation_id for party in convention.parties}
+    chosen = [p for p in convention.hospital.partnerships if p.id in form.partners.data]
+    parties = [party.organisation_id for party in convention.parties if party.role == PARTY_PARTNER]
+    if {p.partner_id for p in chosen} != set(parties):  # unchanged: a party no longer a partner is kept
+        changes["partnerships"] = chosen
+    signing = {party.organisation_id for party in convention.parties} | {p.partner_id for p in chosen}
     changes["signatories"] = {organisation_id: signatory for organisation_id, signatory in form.signatories().items()
-                              if organisation_id in parties or organisation_id in {
-                                  p.partner_id for p in changes["partnerships"]}}
+                              if organisation_id in signing}
     if form.template_field_names:
         changes["fields"] = form.template_values()
     return changes
