@@ -209,3 +209,17 @@ def test_posts_without_csrf_token_are_refused(client, drafting, make):
     values["title"] = ["Intitulé corrigé"]
     assert client.post(f"/conventions/{convention.id}/modifier", data=values).status_code == 302
     assert reload(convention).title == "Intitulé corrigé"
+
+
+def test_a_registered_convention_still_in_brouillon_edits_its_declared_themes(client, drafting, login):
+    from tests.conventions.lifecycle_helpers import registered
+
+    convention = registered(drafting.hospital, drafting.ehpad, actor=drafting.staff)
+    db.session.commit()
+    login(drafting.staff)
+    values = shown_values(client, f"/conventions/{convention.id}/modifier")
+    assert values["themes"] == ["retour_domicile"] and "signed_on" not in values
+    values["themes"] = ["retour_domicile", "coordination"]
+    assert client.post(f"/conventions/{convention.id}/modifier", data=values).status_code == 302
+    assert reload(convention).themes == ["retour_domicile", "coordination"]
+    assert "ajout de « " in text(client.get(f"/conventions/{convention.id}"))
