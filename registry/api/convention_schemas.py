@@ -8,7 +8,9 @@ from marshmallow import fields as ma, pre_dump, validate
 from registry.api.blueprint import MAX_ID
 from registry.api.fields import (_COMMON, Date, FrenchSchema, Inline, Integer, List, Nested, String, codes, one_of,
                                  valid_finess)
+from registry.conventions.editing import CORRECTION_ACTION, REASON_KEY, change_history
 from registry.conventions.lifecycle import STATES, STATUSES
+from registry.core import clock
 from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
 from registry.documents.context import end_date
 from registry.documents.models import TemplateVersion
@@ -117,6 +119,39 @@ class ConventionInput(FrenchSchema):
                    metadata={"description": "Par défaut : le nom du modèle et ceux des partenaires."})
     signatories = List(Nested(SignatoryInput), load_default=list,
                        metadata={"description": "Qui signe pour chaque partie."})
+
+
+class ConventionPatch(ConventionInput):
+    """PATCH /conventions/{id}: any of POST /conventions's values but the hospital and the template; only those
+    given change (``fields``: the template fields given, the others kept)."""
+
+    class Meta:
+        exclude = ("hospital", "template")
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class CorrectionChanges(ConventionPatch):
+    """The values a correction sets: those of PATCH (clauses and fields excepted: those of the signed document),
+    the signature date, and for a terminated convention the termination's date and reason."""
+
+    signed_on = Date(validate=validate.Range(min=date(1900, 1, 1), max=date(2199, 12, 31),
+                                             error="date entre 1900 et 2199 attendue"),
+                     metadata={"description": "Date de signature, pas dans le futur."})
+    terminated_on = Date(validate=validate.Range(min=date(1900, 1, 1), max=date(2199, 12, 31),
+                                                 error="date entre 1900 et 2199 attendue"),
+                         metadata={"description": "Convention résiliée : date d'effet de la résiliation."})
+    termination_reason = String(validate=validate.Length(min=1, max=2000, error="de 1 à 2 000 caractères"),
+                                metadata={"description": "Convention résiliée : motif de la résiliation."})
+
+
+class CorrectionInput(FrenchSchema):
+    """POST /conventions/{id}/corrections: the values to correct on a signed or terminated convention, and why."""
+
+    changes = Nested(CorrectionChanges, required=True, metadata={"description": "{champ: nouvelle valeur}."})
+    reason = String(required=True, validate=validate.Length(min=1, max=2000, error="de 1 à 2 000 caractères"),
+                    metadata={"description": "Motif de la correction (obligatoire), gardé dans l'historique."})
 
 
 class TransmissionInput(FrenchSchema):
@@ -284,6 +319,10 @@ class ConventionSchema(FrenchSchema):
         "description": "Changements de statut offerts depuis le statut actuel (leurs conditions sont vérifiées à "
                        "la demande ; réservés aux utilisateurs qui peuvent modifier la convention)."})
     events = List(Nested(EventSchema), metadata={"description": "Historique des changements de statut."})
+    history = ma.Method("_history", metadata={
+        "description": "Modifications (PATCH, page « Modifier ») et corrections, de la plus ancienne à la plus "
+                       "récente : [{at, actor, kind: modification | correction, reason, changes: {champ: "
+                       "[avant, après]}}]."})
     signed_copy = Nested(SignedCopySchema, allow_none=True, metadata={
         "description": "La dernière copie signée déposée et sa vérification ; null sans copie."})
     signed_copies = List(Nested(SignedCopySchema), metadata={"description": "Toutes les versions, de la "
@@ -303,6 +342,13 @@ class ConventionSchema(FrenchSchema):
         if convention.effective_date is None or not convention.duration_months:
             return None
         return end_date(convention.effective_date, convention.duration_months).isoformat()
+
+    def _history(self, convention) -> list[dict]:
+        return [{"at": clock.as_utc(entry.at).isoformat(), "actor": entry.actor_label,
+                 "kind": "correction" if entry.action == CORRECTION_ACTION else "modification",
+                 "reason": (entry.changes or {}).get(REASON_KEY, [None, None])[1],
+                 "changes": {key: value for key, value in (entry.changes or {}).items() if key != REASON_KEY}}
+                for entry in change_history(convention)]
 
     def _themes_declared(self, convention) -> bool:
         return convention.template_version_id is None

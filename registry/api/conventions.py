@@ -164,3 +164,4 @@ def signatories_of(hospital: HospitalProfile, partnerships: list[Partnership], i
 
 
 from registry.api import lifecycle  # noqa: E402,F401  (the lifecycle endpoints, on this blueprint)
+from registry.api import editing  # noqa: E402,F401  (PATCH and corrections, on this blueprint)

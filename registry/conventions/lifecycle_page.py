@@ -14,7 +14,9 @@ from flask import current_app, g
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from registry.audit.models import AuditLog
 from registry.conventions import lifecycle
+from registry.conventions.editing import CORRECTABLE_STATUSES, CORRECTION_ACTION, REASON_KEY, change_history
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
                                                   SupersedeForm, TransmissionForm, transition_form)
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
@@ -92,6 +94,9 @@ class TimelineEntry:
     target: str | None = None
     comment: str | None = None
     date_text: str | None = None
+    #: For an edit or a correction: (what, « new (auparavant : old) ») per value changed.
+    changes: list[tuple[str, str]] = field(default_factory=list)
+    correction: bool = False
 
 
 @dataclass
@@ -116,6 +121,9 @@ class Lifecycle:
     error: str | None = None
     max_upload_mb: int = 25
     today: date = field(default_factory=clock.today)
+    #: « Modifier » (still negotiated) and « Corriger » (signed or terminated): editors, main conventions only.
+    may_edit: bool = False
+    may_correct: bool = False
 
     @property
     def current_copy(self) -> SignedCopy | None:
@@ -153,6 +161,8 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
                      error=failure.message if failure else None)
     if not can_edit:
         return page
+    page.may_edit = not convention.is_avenant and convention.status in lifecycle.EDITABLE_STATUSES
+    page.may_correct = not convention.is_avenant and convention.status in CORRECTABLE_STATUSES
     page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))
                         for rule in convention.possible_transitions()]
     if may_attach_copy(convention):
@@ -195,7 +205,7 @@ def _replaceable(convention: Convention) -> list[Convention]:
 
 
 def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[TimelineEntry]:
-    """The creation, every transition and every signed copy deposited, oldest first."""
+    """The creation, every transition, every edit or correction and every signed copy deposited, oldest first."""
     entries = [TimelineEntry(convention.created_at, convention.created_by.label if convention.created_by else "—",
                              "Création", target=lifecycle.BROUILLON)]
     entries += [TimelineEntry(event.at, event.actor_label, "Changement de statut", event.from_status,
@@ -205,9 +215,20 @@ def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[
     entries += [TimelineEntry(copy.created_at, copy.created_by.label if copy.created_by else "—",
                               f"Copie signée v{copy.version} déposée",
                               comment=(copy.signature_report or {}).get("label")) for copy in copies]
+    entries += [_change_entry(audit) for audit in change_history(convention)]
     for entry in entries:
         entry.at = clock.as_utc(entry.at)
     return sorted(entries, key=lambda entry: entry.at)  # stable: the creation stays first on a tie
+
+
+def _change_entry(audit: AuditLog) -> TimelineEntry:
+    from registry.hospitals.history import audit_changes  # the trail's sentences (old → new), said once
+
+    changes = audit.changes or {}
+    correction = audit.action == CORRECTION_ACTION
+    return TimelineEntry(audit.at, audit.actor_label, "Correction" if correction else "Modification",
+                         comment=(changes.get(REASON_KEY) or [None, None])[1], changes=audit_changes(changes),
+                         correction=correction)
 
 
 def _french_time(iso: str | None) -> str:

@@ -52,8 +52,9 @@ class RegisterConventionFormBase(ConventionFormBase):
         self.signed_copy_bytes, self.signature_label = data, report["label"]
 
 
-def register_form(hospital: HospitalProfile, *, data: dict | None = None) -> RegisterConventionFormBase:
-    """The form for this hospital: its partners as choices, a name and a qualité per party."""
+def register_form(hospital: HospitalProfile, *, data: dict | None = None,
+                  base: type = RegisterConventionFormBase) -> RegisterConventionFormBase:
+    """The form for this hospital (built on ``base``): its partners as choices, a name and a qualité per party."""
     organisations = [hospital.organisation, *(p.partner for p in hospital.partnerships)]
     attributes = {"signatory_organisations": tuple(organisation.id for organisation in organisations)}
     for organisation in organisations:
@@ -62,7 +63,7 @@ def register_form(hospital: HospitalProfile, *, data: dict | None = None) -> Reg
             f"Nom du signataire pour {organisation.display_name}", validators=[length])
         attributes[f"signataire_{organisation.id}_qualite"] = StringField(
             f"Qualité du signataire pour {organisation.display_name}", validators=[length])
-    form = type("RegisterConventionForm", (RegisterConventionFormBase,), attributes)(data=data)
+    form = type("RegisterConventionForm", (base,), attributes)(data=data)
     form.partners.choices = [(p.id, p.partner.display_name) for p in hospital.partnerships]
     return form
 

@@ -40,21 +40,32 @@ class Signatory:
 def _problems(hospital, *, partnerships, partner_types, themes, duration_months, effective_date,
               notice_months, legal_bases=()) -> list[str]:
     """What a new convention's common values get wrong, in French (empty when all is right)."""
+    return (terms_problems(partner_types=partner_types, themes=themes, duration_months=duration_months,
+                           effective_date=effective_date, notice_months=notice_months, legal_bases=legal_bases)
+            + partnership_problems(hospital, partnerships))
+
+
+def terms_problems(*, partner_types, themes, duration_months, effective_date, notice_months,
+                   legal_bases=()) -> list[str]:
+    """What a convention's codes, dates, duration and notice get wrong (creation, edit and correction alike)."""
     problems = [f"type de partenaire inconnu : « {c} »" for c in unknown_codes(partner_types, PARTNER_TYPES)]
     problems += [f"fondement juridique inconnu : « {c} » (connus : {', '.join(LEGAL_BASES)})"
                  for c in unknown_codes(legal_bases, LEGAL_BASES)]
     problems += [f"thème inconnu : « {c} »" for c in unknown_codes(themes, THEMES)]
-    if not partnerships:
-        problems.append("choisissez au moins un partenaire")
     if not isinstance(duration_months, int) or isinstance(duration_months, bool) or not 1 <= duration_months <= 240:
         problems.append("la durée doit être un nombre de mois entre 1 et 240")
     if effective_date is None:
         problems.append("indiquez la date d'effet")
     if notice_months is None:
         problems.append("le préavis de résiliation doit être un nombre de mois entre 0 et 24")
-    problems += [f"{p.partner.display_name} n'est pas partenaire de cet hôpital"
-                 for p in partnerships if p.hospital_id != hospital.id]
     return problems
+
+
+def partnership_problems(hospital, partnerships) -> list[str]:
+    """At least one partner, each a partner of the convention's hospital."""
+    problems = [] if partnerships else ["choisissez au moins un partenaire"]
+    return problems + [f"{p.partner.display_name} n'est pas partenaire de cet hôpital"
+                       for p in partnerships if p.hospital_id != hospital.id]
 
 
 def _refuse_if(problems: list[str]) -> None:

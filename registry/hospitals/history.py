@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import render_template, request
 from registry.audit.services import hospital_trail_query
+from registry.conventions.editing import REASON_KEY, change_label
 from registry.core.access import signed_in
 from registry.core.french import french_date
 from registry.core.scope import get_hospital
@@ -43,7 +44,7 @@ AUDIT_FIELDS = {
     "superseded_by": ("Remplacée par", None),
 }
 #: Changes the entry's summary already states (« Brouillon → En négociation », « 2025 déclaré : oui »).
-SAID_IN_SUMMARY = {"status", "value"}
+SAID_IN_SUMMARY = {"status", "value", REASON_KEY}
 
 
 def _empty(value) -> bool:
@@ -89,7 +90,7 @@ def change_sentence(field: str, before, after) -> str:
 @bp.app_template_filter("audit_changes")
 def audit_changes(changes: dict | None) -> list[tuple[str, str]]:
     """(field label, what changed) for each change of an audit entry, in French."""
-    return [(AUDIT_FIELDS.get(field, (field, None))[0], change_sentence(field, before, after))
+    return [(AUDIT_FIELDS.get(field, (change_label(field), None))[0], change_sentence(field, before, after))
             for field, (before, after) in (changes or {}).items() if field not in SAID_IN_SUMMARY]
 
 
