@@ -80,3 +80,4 @@ from registry.conventions import draft_routes  # noqa: E402,F401  (routes regist
 from registry.conventions import followup_routes, list_routes  # noqa: E402,F401
 from registry.conventions import lifecycle_routes  # noqa: E402,F401
 from registry.conventions import register_routes  # noqa: E402,F401
+from registry.conventions import version_routes  # noqa: E402,F401
