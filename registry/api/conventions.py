@@ -164,3 +164,4 @@ def signatories_of(hospital: HospitalProfile, partnerships: list[Partnership], i
 
 
 from registry.api import lifecycle  # noqa: E402,F401  (the lifecycle endpoints, on this blueprint)
+from registry.api import draft_versions  # noqa: E402,F401  (received versions and comparisons, on this blueprint)
