@@ -52,7 +52,7 @@ def receive_partner_version(convention: Convention, data: bytes, *, comment: str
     version = next_draft_version(convention)
     document = ConventionDocument(
         convention=convention, kind=KIND_DRAFT, origin=ORIGIN_RECEIVED, version=version, sha256=sha256, size=size,
-        filename=f"{convention.reference} projet v{version} reçu du partenaire.docx", media_type=DOCX,
+        filename=f"{convention.reference} projet v{version} partenaire.docx", media_type=DOCX,
         comment=comment, created_by_id=actor.id if actor is not None else None)
     db.session.add(document)
     db.session.flush()

@@ -16,6 +16,8 @@ PATHS = {
     "/api/v1/conventions/{convention_id}": {"get"},
     "/api/v1/conventions/{convention_id}/drafts": {"post"},
     "/api/v1/conventions/{convention_id}/drafts/{version}": {"get"},
+    "/api/v1/conventions/{convention_id}/drafts/received": {"post"},
+    "/api/v1/conventions/{convention_id}/drafts/compare": {"get"},
     "/api/v1/conventions/{convention_id}/transitions": {"post"},
     "/api/v1/conventions/{convention_id}/signed-copy": {"post"},
     "/api/v1/templates": {"get", "post"},

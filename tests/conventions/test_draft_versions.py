@@ -94,7 +94,7 @@ def test_a_received_version_is_stored_byte_for_byte_and_numbered_after_the_draft
     assert received.version == 2 and received.origin == ORIGIN_RECEIVED and received.comment == "Retour du CHU"
     assert received.sha256 == hashlib.sha256(data).hexdigest() and received.size == len(data)
     assert document_store().read(received.sha256) == data  # tracked changes kept: never re-rendered
-    assert received.filename == f"{convention.reference} projet v2 reçu du partenaire.docx"
+    assert received.filename == f"{convention.reference} projet v2 partenaire.docx"
     assert received.created_by_id == juriste.id and received.template_version_id is None
     assert generate_draft(convention).version == 3  # one sequence for generated and received versions
     assert [d.origin for d in convention.drafts] == [ORIGIN_GENERATED, ORIGIN_RECEIVED, ORIGIN_GENERATED]
