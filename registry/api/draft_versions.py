@@ -1,15 +1,16 @@
-"""/conventions/{id}/drafts/received and /conventions/{id}/drafts/compare: the partner's marked-up .docx received
-as a new draft version (multipart, field « file », optional « comment »), and the comparison of two versions.
+"""Word round trips through the API (docs/interface.md, « Negotiation »): POST /conventions/{id}/drafts with a
+multipart body receives the partner's marked-up .docx as a new draft version (field « file », optional
+« comment »); GET /conventions/{id}/drafts/{a}/compare/{b} compares two versions.
 
-Receiving loads the convention for editing (404 outside the scope, 403 for readers such as the ARS); comparing
-reads it. A refused file is a 422 (« document_rejected ») and stores nothing; a body over MAX_UPLOAD_MB, a 413.
+Receiving runs after the convention is loaded for editing (404 outside the scope, 403 for readers such as the
+ARS); comparing reads it. A refused file is a 422 (« document_rejected ») and stores nothing; a body over
+MAX_UPLOAD_MB, a 413.
 """
 
-from flask import request, url_for
+from flask import jsonify, request, url_for
 from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields as ma
-from webargs.flaskparser import abort
 
 from registry.api.convention_schemas import DraftSchema
 from registry.api.conventions import ID, blp
@@ -19,19 +20,6 @@ from registry.core.access import signed_in
 from registry.core.errors import DomainError
 from registry.core.scope import get_convention
 from registry.extensions import db
-
-RECEIVED_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary",
-                            "description": "Le document Word (.docx) reçu du partenaire, tel quel."},
-                   "comment": {"type": "string", "maxLength": 1000, "description": "Commentaire facultatif."}}}}}}
-
-
-class CompareQuery(FrenchSchema):
-    # « from » is a Python keyword: the attribute is « old », the query parameter « from ».
-    old = Integer(required=True, data_key="from", metadata={"description": "Version de départ."})
-    new = Integer(required=True, data_key="to", metadata={"description": "Version comparée."})
-
 
 class SegmentSchema(FrenchSchema):
     kind = String(metadata={"description": "« equal », « insert » ou « delete »."})
@@ -61,50 +49,32 @@ class ComparisonSchema(FrenchSchema):
     blocks = List(Nested(BlockSchema))
 
 
-@blp.route(f"/conventions/<{ID}:convention_id>/drafts/received")
-@signed_in
-class ReceivedDraftCreate(MethodView):
-    @blp.doc(requestBody=RECEIVED_BODY)
-    @blp.response(201, DraftSchema, description="La version enregistrée (nouveau numéro de projet).")
-    @blp.alt_response(400, description="Corps multipart/form-data attendu.")
-    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
-    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur.")
-    @blp.alt_response(409, description="La convention n'est plus « brouillon » ni « en négociation ».")
-    @blp.alt_response(413, description="Fichier au-delà de MAX_UPLOAD_MB.")
-    @blp.alt_response(422, description="Fichier refusé (« document_rejected ») : vide, pas un .docx, archive "
-                                       "endommagée, macros (.docm), taille décompressée anormale.")
-    def post(self, convention_id):
-        """Déposer la version Word reçue du partenaire (champ « file », « comment » facultatif).
-
-        Le contenu est vérifié, jamais le nom ; le fichier est enregistré octet pour octet (modifications suivies
-        et commentaires compris) comme nouvelle version du projet, numérotée à la suite des projets produits.
-        Réservé aux administrateurs et aux utilisateurs de l'hôpital, tant que la convention est « brouillon » ou
-        « en négociation ».
-        """
-        convention = get_convention(convention_id, for_edit=True)
-        if request.mimetype != "multipart/form-data":
-            abort(400, messages={"form": ["corps multipart/form-data attendu (champ « file »)"]})
-        upload = request.files.get("file")
-        if upload is None:
-            raise DomainError("Document refusé : le fichier est manquant (champ « file »).",
-                              details={"files": {"file": ["champ obligatoire"]}})
-        document = receive_partner_version(convention, upload.read(), comment=request.form.get("comment"),
-                                           actor=current_user)
-        db.session.commit()
-        return document, 201, {"Location": url_for("api_conventions.DraftItem", convention_id=convention.id,
-                                                   version=document.version)}
+def receive_upload(convention):
+    """POST /conventions/{id}/drafts with a multipart body (docs/interface.md): the partner's .docx in « file »,
+    stored as the next draft version; answers 201 with the version (DraftSchema) and its Location."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise DomainError("Document refusé : le fichier est manquant (champ « file »).",
+                          details={"files": {"file": ["champ obligatoire"]}})
+    document = receive_partner_version(convention, upload.read(), comment=request.form.get("comment"),
+                                       actor=current_user)
+    db.session.commit()
+    response = jsonify(DraftSchema().dump(document))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api_conventions.DraftItem", convention_id=convention.id,
+                                           version=document.version)
+    return response
 
 
-@blp.route(f"/conventions/<{ID}:convention_id>/drafts/compare")
+@blp.route(f"/conventions/<{ID}:convention_id>/drafts/<{ID}:old>/compare/<{ID}:new>")
 @signed_in
 class DraftComparison(MethodView):
-    @blp.arguments(CompareQuery, location="query", as_kwargs=True)
     @blp.response(200, ComparisonSchema)
     @blp.alt_response(404, description="Convention hors du périmètre, ou version inconnue.")
     def get(self, convention_id, old, new):
         """Comparer deux versions du projet (produites ou reçues), paragraphe par paragraphe puis mot à mot.
 
         Les modifications suivies d'une version reçue sont lues acceptées (insertions comprises, suppressions
-        exclues) ; seul le corps du document est comparé.
+        exclues) ; seul le corps du document est comparé. Lecture : comme le téléchargement des projets.
         """
         return compare_drafts(get_convention(convention_id), old, new)

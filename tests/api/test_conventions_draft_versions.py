@@ -1,5 +1,5 @@
-"""POST /conventions/{id}/drafts/received (the partner's .docx as a new draft version) and
-GET /conventions/{id}/drafts/compare (two versions compared, tracked changes read accepted)."""
+"""POST /conventions/{id}/drafts with a multipart body (the partner's .docx as a new draft version) and
+GET /conventions/{id}/drafts/{a}/compare/{b} (two versions compared, tracked changes read accepted)."""
 
 import hashlib
 import io
@@ -18,7 +18,7 @@ from tests.word_files import PDF, macro_file, with_tracked_changes, word_file
 
 
 def receive(client, world, convention, data, role="hospital", **form):  # noqa: F811
-    return client.post(f"{URL}/{convention.id}/drafts/received", headers=world.headers[role],
+    return client.post(f"{URL}/{convention.id}/drafts", headers=world.headers[role],
                        data={"file": (io.BytesIO(data), "retour partenaire.docx"), **form},
                        content_type="multipart/form-data")
 
@@ -59,12 +59,11 @@ def test_a_bad_file_is_422_and_stores_nothing(client, world, convention, data, m
     assert documents() == 0
 
 
-def test_a_missing_file_is_422_a_json_body_400_and_a_frozen_convention_409(client, world, convention):  # noqa: F811
+def test_a_missing_file_is_422_and_a_frozen_convention_409(client, world, convention):  # noqa: F811
     headers = world.headers["hospital"]
-    error = assert_error(client.post(f"{URL}/{convention.id}/drafts/received", data={"comment": "x"},
+    error = assert_error(client.post(f"{URL}/{convention.id}/drafts", data={"comment": "x"},
                                      headers=headers, content_type="multipart/form-data"), 422)
     assert error["details"] == {"files": {"file": ["champ obligatoire"]}}
-    assert_error(client.post(f"{URL}/{convention.id}/drafts/received", json={"file": "x"}, headers=headers), 400)
     convention.status = "a_signer"
     db.session.commit()
     assert_error(receive(client, world, convention, word_file("Texte")), 409, "conflict")
@@ -76,7 +75,7 @@ def test_two_versions_are_compared_and_the_ars_may_read_the_comparison(client, w
     receive(client, world, convention, with_tracked_changes(
         ["Article 1"], [("keep", "Le CHU assure "), ("del", "deux "), ("ins", "trois "), ("keep", "consultations.")],
         ["Article 2 ajouté"]))
-    response = client.get(f"{URL}/{convention.id}/drafts/compare?from=1&to=2", headers=world.headers["ars"])
+    response = client.get(f"{URL}/{convention.id}/drafts/1/compare/2", headers=world.headers["ars"])
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     assert (body["from"]["version"], body["to"]["version"]) == (1, 2) and "acceptées" in body["reading"]
@@ -85,9 +84,8 @@ def test_two_versions_are_compared_and_the_ars_may_read_the_comparison(client, w
     assert [(s["kind"], s["text"]) for s in changed["segments"]] == [
         ("equal", "Le CHU assure "), ("delete", "deux "), ("insert", "trois "), ("equal", "consultations.")]
     assert body["blocks"][-1] == {"kind": "insert", "paragraphs": ["Article 2 ajouté"], "segments": []}
-    assert_error(client.get(f"{URL}/{convention.id}/drafts/compare?from=1&to=5", headers=world.headers["ars"]),
+    assert_error(client.get(f"{URL}/{convention.id}/drafts/1/compare/5", headers=world.headers["ars"]),
                  404, "not_found")
-    assert_error(client.get(f"{URL}/{convention.id}/drafts/compare?from=1", headers=world.headers["ars"]), 422)
     for role in ("ars_other", "hospital_other"):
-        assert_error(client.get(f"{URL}/{convention.id}/drafts/compare?from=1&to=2", headers=world.headers[role]),
+        assert_error(client.get(f"{URL}/{convention.id}/drafts/1/compare/2", headers=world.headers[role]),
                      404)
