@@ -20,8 +20,8 @@ from registry.core.errors import Conflict, DomainError, NotFound
 from registry.core.french import french_date, french_datetime
 from registry.core.storage import document_store
 from registry.core.transaction import lock_row
-from registry.documents.comparison import Block, Summary, accepted_paragraphs, compare_paragraphs, \
-    comparison_docx, summarise
+from registry.documents.comparison import (MAX_PARAGRAPHS, Block, Summary, TooLong, accepted_paragraphs,
+                                           compare_paragraphs, comparison_docx, summarise)
 from registry.documents.package import limits_for
 from registry.documents.received import check_word_document
 from registry.extensions import db
@@ -115,5 +115,9 @@ def _paragraphs(document: ConventionDocument) -> list[str]:
 def compare_drafts(convention: Convention, old: int, new: int) -> DraftComparison:
     """The comparison of two draft versions of ``convention`` (NotFound for a version it does not have)."""
     before, after = _version(convention, old), _version(convention, new)
-    blocks = compare_paragraphs(_paragraphs(before), _paragraphs(after))
+    try:
+        blocks = compare_paragraphs(_paragraphs(before), _paragraphs(after))
+    except TooLong:
+        raise DomainError("Ces versions sont trop longues pour être comparées ici (plus de "
+                          f"{MAX_PARAGRAPHS} paragraphes).") from None
     return DraftComparison(convention, before, after, blocks, summarise(blocks), clock.today())

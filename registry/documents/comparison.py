@@ -25,6 +25,8 @@ _CHARACTERS = {f"{W}tab": " ", f"{W}br": " ", f"{W}cr": " ", f"{W}noBreakHyphen"
                f"{W}softHyphen": ""}
 #: Two paragraphs of a replaced run are shown word by word when at least this similar; else deleted + added.
 PAIRING_RATIO = 0.5
+#: Beyond this many paragraphs in either document the comparison is refused (a convention has a few hundred).
+MAX_PARAGRAPHS = 20_000
 EQUAL, INSERT, DELETE, CHANGE = "equal", "insert", "delete", "change"
 
 
@@ -131,8 +133,14 @@ def _replaced(old: list[str], new: list[str]) -> list[Block]:
     return blocks
 
 
+class TooLong(ValueError):
+    """A document has more paragraphs than a comparison reads (MAX_PARAGRAPHS)."""
+
+
 def compare_paragraphs(old: list[str], new: list[str]) -> list[Block]:
     """The blocks that turn ``old`` into ``new``, in the order of the documents."""
+    if max(len(old), len(new)) > MAX_PARAGRAPHS:
+        raise TooLong(f"more than {MAX_PARAGRAPHS} paragraphs")
     blocks: list[Block] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":

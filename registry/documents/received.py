@@ -67,7 +67,7 @@ def check_word_document(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
                 except etree.XMLSyntaxError:
                     raise _refuse(f"le document est endommagé (partie « {name} » illisible).") from None
     try:
-        import docx
+        import docx  # python-docx, loaded by the first upload (as rendering loads it by the first draft)
 
         docx.Document(io.BytesIO(data))
     except Exception:  # python-docx cannot open it: Word would not either

@@ -15,8 +15,8 @@ from registry.conventions.models import ORIGIN_GENERATED, ORIGIN_RECEIVED, Conve
 from registry.conventions.services import create_convention, generate_draft
 from registry.core.errors import Conflict, DomainError, NotFound
 from registry.core.storage import document_store
-from registry.documents.comparison import (CHANGE, DELETE, EQUAL, INSERT, accepted_paragraphs, compare_paragraphs,
-                                           summarise)
+from registry.documents.comparison import (CHANGE, DELETE, EQUAL, INSERT, MAX_PARAGRAPHS, TooLong,
+                                           accepted_paragraphs, compare_paragraphs, summarise)
 from registry.documents.package import Limits
 from registry.documents.received import DocumentRejected, check_word_document
 from registry.extensions import db
@@ -80,6 +80,8 @@ def test_paragraphs_are_compared_then_words_inside_a_changed_one():
     assert [(s.kind, s.text) for s in blocks[1].segments] == [
         (EQUAL, "Le CHU assure "), (DELETE, "deux "), (INSERT, "trois "), (EQUAL, "consultations par mois.")]
     summary = summarise(blocks)
+    with pytest.raises(TooLong):
+        compare_paragraphs(["x"] * (MAX_PARAGRAPHS + 1), [])
     assert (summary.unchanged, summary.changed, summary.deleted, summary.added) == (2, 1, 1, 1)
     assert summarise(compare_paragraphs(old, old)).identical
 

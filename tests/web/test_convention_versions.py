@@ -48,6 +48,8 @@ def test_a_partner_version_is_received_listed_with_its_origin_and_downloaded_as_
     assert f"{convention.reference} projet v2 partenaire.docx" in download.headers["Content-Disposition"]
     actions = list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
     assert actions[-2:] == ["convention.draft_received", "document.download"]
+    preview = client.get(f"/conventions/{convention.id}/projets/2/apercu")
+    assert preview.status_code == 200 and "du partenaire" in text(preview)
 
 
 @pytest.mark.parametrize("data, message", [
