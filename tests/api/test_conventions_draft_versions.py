@@ -3,6 +3,7 @@ GET /conventions/{id}/drafts/{a}/compare/{b} (two versions compared, tracked cha
 
 import hashlib
 import io
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -89,3 +90,29 @@ def test_two_versions_are_compared_and_the_ars_may_read_the_comparison(client, w
     for role in ("ars_other", "hospital_other"):
         assert_error(client.get(f"{URL}/{convention.id}/drafts/1/compare/2", headers=world.headers[role]),
                      404)
+
+
+def test_concurrent_received_and_generated_versions_take_distinct_numbers(app, world, convention):  # noqa: F811
+    db.session.commit()
+    url, headers = f"{URL}/{convention.id}/drafts", world.headers["hospital"]
+    barrier, statuses = threading.Barrier(6), []
+
+    def send(index):
+        with app.test_client() as other:
+            barrier.wait()
+            if index % 2:
+                response = other.post(url, headers=headers, content_type="multipart/form-data",
+                                      data={"file": (io.BytesIO(word_file(f"Version {index}")), "v.docx")})
+            else:
+                response = other.post(url, headers=headers)
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(statuses) == 6 and all(status < 500 for status in statuses) and 201 in statuses
+    db.session.expire_all()
+    versions = sorted(draft.version for draft in convention.drafts)
+    assert versions == list(range(1, statuses.count(201) + 1))
