@@ -16,7 +16,8 @@ class PartnerVersionForm(FrenchForm):
                      validators=[FileRequired("Choisissez le document Word reçu du partenaire.")],
                      render_kw={"accept": DOCX_ACCEPT},
                      description="Déposé tel quel : ses modifications suivies et ses commentaires sont conservés.")
-    comment = TextAreaField("Commentaire sur cette version (facultatif)", render_kw={"rows": 2, "maxlength": COMMENT_LENGTH},
+    comment = TextAreaField("Commentaire sur cette version (facultatif)",
+                            render_kw={"rows": 2, "maxlength": COMMENT_LENGTH},
                             validators=[Optional(), Length(max=COMMENT_LENGTH, message=(
                                 f"Le commentaire ne doit pas dépasser {COMMENT_LENGTH} caractères."))],
                             description="Par exemple : « retour du service juridique du CHU du 2 décembre ».")

@@ -12,7 +12,7 @@ from registry.conventions.models import ConventionDocument
 from registry.core.storage import document_store
 from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
-from tests.api.test_conventions import URL, partners, payload  # noqa: F401  (fixture)
+from tests.api.test_conventions import URL, partners  # noqa: F401  (fixture)
 from tests.api.test_conventions_drafts import convention  # noqa: F401  (fixture)
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
 from tests.word_files import PDF, macro_file, with_tracked_changes, word_file
@@ -29,7 +29,8 @@ def documents() -> int:
 
 
 @pytest.mark.parametrize("role", ["hospital", "admin"])
-def test_a_received_version_is_stored_as_sent_and_numbered_after_the_drafts(client, world, convention, role):  # noqa: F811
+def test_a_received_version_is_stored_as_sent_and_numbered_after_generated_ones(client, world, convention,  # noqa: F811
+                                                                                role):
     client.post(f"{URL}/{convention.id}/drafts", headers=world.headers["hospital"])
     data = with_tracked_changes(["Article 1"], [("keep", "Texte "), ("ins", "ajouté"), ("del", "retiré")])
     response = receive(client, world, convention, data, role, comment="Retour du CHU")

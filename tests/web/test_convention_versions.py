@@ -1,7 +1,6 @@
 """Word round trips on the convention page: a partner's version received as a new draft version, listed with its
 origin and downloadable, two versions compared (page and .docx), and who may do what."""
 
-import hashlib
 import io
 import re
 
@@ -38,7 +37,8 @@ def documents() -> int:
 def test_a_partner_version_is_received_listed_with_its_origin_and_downloaded_as_sent(client, drafting, convention):
     data = with_tracked_changes(["Article 1"], [("keep", "Texte "), ("ins", "du partenaire")])
     response = receive(client, convention, data, comment="Retour du CHU du 1er décembre")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/conventions/{convention.id}#projets")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/conventions/{convention.id}#projets")
     words = text(client.get(f"/conventions/{convention.id}"))
     assert "La version reçue du partenaire est enregistrée : projet v2." in words
     assert f"v2 " in words and "Version reçue du partenaire « Retour du CHU du 1er décembre »" in words
