@@ -197,6 +197,10 @@ class DraftSchema(FrenchSchema):
     size = Integer()
     filename = String()
     created_at = ma.DateTime()
+    origin = String(metadata={"description": "« generated » (produit d'après le modèle) ou « received » (version "
+                                             "reçue du partenaire, enregistrée telle quelle)."})
+    comment = String(allow_none=True, metadata={"description": "Commentaire de qui a déposé la version reçue."})
+    created_by = String(attribute="created_by.email", allow_none=True)
 
 
 class SignatureSchema(FrenchSchema):

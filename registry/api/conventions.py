@@ -1,7 +1,7 @@
 """/conventions: create a convention (from a template, or registered as drafted elsewhere), read it, render its
 Word drafts. Read through the hospital's scope; written by administrators and the hospital's own users."""
 
-from flask import send_file, url_for
+from flask import request, send_file, url_for
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import select
@@ -29,6 +29,13 @@ DOCX_ANSWER = {
     "headers": {"X-Draft-Version": {"description": "Numéro de version du projet.", "schema": {"type": "integer"}},
                 "X-Content-SHA256": {"description": "SHA-256 du fichier.", "schema": {"type": "string"}}},
 }
+
+#: The two bodies POST /conventions/{id}/drafts takes: none (a draft rendered from the template) or multipart.
+DRAFT_BODY = {"required": False, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary",
+                            "description": "Le document Word (.docx) reçu du partenaire, tel quel."},
+                   "comment": {"type": "string", "maxLength": 1000, "description": "Commentaire facultatif."}}}}}}
 
 
 class HospitalOnly(FrenchSchema):
@@ -84,16 +91,25 @@ class ConventionItem(MethodView):
 @blp.route(f"/conventions/<{ID}:convention_id>/drafts")
 @signed_in
 class DraftCreate(MethodView):
-    @blp.doc(responses={"201": DOCX_ANSWER})
+    @blp.doc(responses={"201": DOCX_ANSWER}, requestBody=DRAFT_BODY)
     @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
     @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur.")
     @blp.alt_response(409, description="Convention sans modèle, ou figée depuis son passage « à signer ».")
+    @blp.alt_response(413, description="Fichier au-delà de MAX_UPLOAD_MB.")
+    @blp.alt_response(422, description="Fichier refusé (« document_rejected ») : vide, pas un .docx, archive "
+                                       "endommagée, macros (.docm), taille décompressée anormale.")
     def post(self, convention_id):
         """Produire une nouvelle version du projet Word de la convention ; la réponse est le fichier .docx.
 
-        Réservé aux administrateurs et aux utilisateurs de l'hôpital.
+        Avec un corps multipart/form-data : déposer la version Word reçue du partenaire (champ « file »,
+        « comment » facultatif). Son contenu est vérifié, jamais son nom ; elle est enregistrée octet pour octet
+        (modifications suivies et commentaires compris), numérotée à la suite des projets produits, tant que la
+        convention est « brouillon » ou « en négociation » ; la réponse (201) décrit la version (origin
+        « received »). Réservé aux administrateurs et aux utilisateurs de l'hôpital.
         """
         convention = get_convention(convention_id, for_edit=True)
+        if request.mimetype == "multipart/form-data":
+            return draft_versions.receive_upload(convention)
         draft = generate_draft(convention, actor=current_user)
         db.session.commit()
         response = docx_answer(draft)
@@ -165,3 +181,4 @@ def signatories_of(hospital: HospitalProfile, partnerships: list[Partnership], i
 
 from registry.api import lifecycle  # noqa: E402,F401  (the lifecycle endpoints, on this blueprint)
 from registry.api import editing  # noqa: E402,F401  (PATCH and corrections, on this blueprint)
+from registry.api import draft_versions  # noqa: E402,F401  (received versions and comparisons, on this blueprint)

@@ -165,11 +165,16 @@ def record_supersession(convention_id: int):
     return _run(convention_id, "remplacement", form, replace, done)
 
 
+#: The convention page's uploads, and the place of the page each one leads back to.
+UPLOAD_ANCHORS = {"conventions.upload_signed_copy": "copie-signee", "conventions.receive_version": "projets"}
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
-    """A signed copy over MAX_UPLOAD_MB, refused before any view reads it: a French page naming the limit and
-    leading back to the convention. The blueprint's other uploads keep the application's plain 413 page."""
-    if request.endpoint != "conventions.upload_signed_copy":
+    """A signed copy or a partner's version over MAX_UPLOAD_MB, refused before any view reads it: a French page
+    naming the limit and leading back to the convention. The blueprint's other uploads keep the plain 413 page."""
+    anchor = UPLOAD_ANCHORS.get(request.endpoint)
+    if anchor is None:
         return render_template("errors/error.html", status=413, message=FRENCH_STATUS[413]), 413
     return render_template("conventions/too_large.html", limit=current_app.config["MAX_UPLOAD_MB"],
-                           convention_id=request.view_args["convention_id"]), 413
+                           convention_id=request.view_args["convention_id"], anchor=anchor), 413

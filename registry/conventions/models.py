@@ -22,6 +22,11 @@ PARTY_HOSPITAL = "hospital"
 PARTY_PARTNER = "partner"
 KIND_DRAFT = "draft"
 KIND_SIGNED = "signed"
+#: Where a draft version comes from: rendered by the application from its template, or received (the partner's
+#: Word file, tracked changes and comments included, stored byte for byte).
+ORIGIN_GENERATED = "generated"
+ORIGIN_RECEIVED = "received"
+ORIGIN_LABELS = {ORIGIN_GENERATED: "produite par l'application", ORIGIN_RECEIVED: "version reçue du partenaire"}
 
 
 class ReferenceCounter(db.Model):
@@ -219,12 +224,24 @@ class ConventionDocument(db.Model):
     context: Mapped[dict | None] = mapped_column(JSON)
     #: For a signed copy: the content check and every electronic signature's report, as checked on upload.
     signature_report: Mapped[dict | None] = mapped_column(JSON)
+    #: For a draft: ORIGIN_GENERATED (rendered from the template) or ORIGIN_RECEIVED (uploaded, kept as sent).
+    origin: Mapped[str] = mapped_column(String(20), default=ORIGIN_GENERATED, server_default=ORIGIN_GENERATED)
+    #: The uploader's note on a received version (« retour du CHU après relecture juridique »...).
+    comment: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     convention: Mapped[Convention] = relationship(back_populates="documents")
     template_version: Mapped[TemplateVersion | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+    @property
+    def origin_label(self) -> str:
+        return ORIGIN_LABELS.get(self.origin, self.origin)
+
+    @property
+    def is_received(self) -> bool:
+        return self.origin == ORIGIN_RECEIVED
 
 
 class ConventionEvent(db.Model):

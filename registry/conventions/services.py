@@ -171,9 +171,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     except RenderError as error:
         raise DomainError(f"Le projet n'a pas pu être produit : {error}") from error
     sha256, size = document_store().store(data)
-    with db.session.no_autoflush:  # one flush below writes the convention's changes and the draft together
-        version = (db.session.scalar(select(func.max(ConventionDocument.version)).where(
-            ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_DRAFT)) or 0) + 1
+    version = next_draft_version(convention)
     document = ConventionDocument(
         convention=convention, kind=KIND_DRAFT, version=version, sha256=sha256, size=size,
         filename=f"{convention.reference} projet v{version}.docx", media_type=DOCX,
@@ -184,6 +182,14 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     record_audit("convention.draft", document, f"Projet v{version} de la convention {convention.reference} produit",
                  hospital=convention.hospital, actor=actor)
     return document
+
+
+def next_draft_version(convention: Convention) -> int:
+    """The next draft number of a convention, generated and received versions alike; the caller holds
+    ``lock_row(convention)`` so that concurrent drafts number their versions one after the other."""
+    with db.session.no_autoflush:  # one flush after this writes the convention's changes and the draft together
+        return (db.session.scalar(select(func.max(ConventionDocument.version)).where(
+            ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_DRAFT)) or 0) + 1
 
 
 def hospital_conventions(hospital: HospitalProfile, *, partner_id: int | None = None) -> list[tuple[Convention, int]]:

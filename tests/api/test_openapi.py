@@ -17,6 +17,7 @@ PATHS = {
     "/api/v1/conventions/{convention_id}/corrections": {"post"},
     "/api/v1/conventions/{convention_id}/drafts": {"post"},
     "/api/v1/conventions/{convention_id}/drafts/{version}": {"get"},
+    "/api/v1/conventions/{convention_id}/drafts/{old}/compare/{new}": {"get"},
     "/api/v1/conventions/{convention_id}/transitions": {"post"},
     "/api/v1/conventions/{convention_id}/signed-copy": {"post"},
     "/api/v1/templates": {"get", "post"},
