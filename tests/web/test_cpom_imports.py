@@ -155,5 +155,5 @@ def test_one_upload_waits_per_user_even_with_a_replayed_cookie(app, client, scen
     for _ in range(3):
         client.set_cookie("session", cookie)  # the session as it was before any upload
         upload(client, "/cpom/catalogues/charger", CATALOGUE.encode(), name="x", source="y")
-    held = list((Path(app.instance_path) / "imports" / "held").glob("*.bin"))
+    held = list((Path(app.instance_path) / "imports").glob("*/upload.bin"))
     assert len(held) == 1
