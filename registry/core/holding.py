@@ -176,10 +176,10 @@ class DatabaseHolding:
     source = read
 
     def delete(self, token: str) -> None:
-        self._delete([token])
+        self.delete_all([token])
         db.session.commit()
 
-    def _delete(self, tokens: list[str]) -> None:
+    def delete_all(self, tokens: list[str]) -> None:
         upload, part = self._tables()
         if tokens:
             db.session.execute(delete(part).where(part.token.in_(tokens)))
@@ -212,7 +212,7 @@ class DatabaseHolding:
             upload.created_at < clock.now() - timedelta(hours=hours))))
 
     def purge_stale(self) -> None:
-        self._delete(self.stale_tokens())
+        self.delete_all(self.stale_tokens())
         db.session.commit()
 
 

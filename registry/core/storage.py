@@ -155,16 +155,10 @@ class DatabaseDocumentStore:
         two transactions at once, keep one row. A database that cannot write raises StorageUnavailable."""
         data = bytes(data)
         sha256 = hashlib.sha256(data).hexdigest()
-        table = self._table().__table__
-        dialect = db.session.get_bind().dialect.name
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-        values = {"sha256": sha256, "size": len(data), "data": data, "created_at": clock.now()}
         try:
             with db.session.begin_nested():
-                if insert is not None:
-                    db.session.execute(insert(table).values(**values).on_conflict_do_nothing())
-                elif not self.exists(sha256):  # another database: no concurrent writer to the same row expected
-                    db.session.execute(table.insert().values(**values))
+                insert_unless_present(self._table(), sha256=sha256, size=len(data), data=data,
+                                      created_at=clock.now())
         except DBAPIError as error:
             reason = _database_unavailable(error)
             if reason is None:
@@ -209,6 +203,13 @@ class DatabaseDocumentStore:
         size = db.session.scalar(select(func.length(table.data)).where(table.sha256 == check_sha256(sha256)))
         recorded = db.session.scalar(select(table.size).where(table.sha256 == sha256))
         return size == recorded and _digest(self.chunks(sha256)) == sha256
+
+
+def insert_unless_present(model, **values) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING into ``model``'s table, in the session: a row already there (or being
+    inserted by a concurrent transaction, which this one waits for) is kept, and nothing fails."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    db.session.execute(insert(model.__table__).values(**values).on_conflict_do_nothing())
 
 
 def _database_unavailable(error: DBAPIError) -> str | None:
