@@ -9,7 +9,7 @@ then renamed to their SHA-256 name; a file is never overwritten, so a database r
 returns always points at complete bytes.
 
 Database (``DatabaseDocumentStore``, table ``stored_documents``): the row is inserted in the caller's session and
-transaction (``INSERT ... ON CONFLICT DO NOTHING``, in a savepoint), so the document and the row that names it
+transaction (``INSERT ... ON CONFLICT DO NOTHING``), so the document and the row that names it
 are committed, or rolled back, together: a rolled-back upload leaves no orphan, and a document is durable exactly
 when the row naming it is. Two transactions storing the same bytes never fail: the second one waits for the first
 and keeps its row.
@@ -155,10 +155,9 @@ class DatabaseDocumentStore:
         two transactions at once, keep one row. A database that cannot write raises StorageUnavailable."""
         data = bytes(data)
         sha256 = hashlib.sha256(data).hexdigest()
-        try:
-            with db.session.begin_nested():
-                insert_unless_present(self._table(), sha256=sha256, size=len(data), data=data,
-                                      created_at=clock.now())
+        try:  # no savepoint: nothing conflicts, and a failure is the caller's rollback (SQLite's driver would
+            # commit a savepoint opened first in a transaction)
+            insert_unless_present(self._table(), sha256=sha256, size=len(data), data=data, created_at=clock.now())
         except DBAPIError as error:
             reason = _database_unavailable(error)
             if reason is None:
