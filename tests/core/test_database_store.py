@@ -224,3 +224,30 @@ def test_purge_removes_old_orphan_rows_and_stale_held_uploads(app, runner, make_
     db.session.expire_all()
     assert not store.exists(orphan) and store.exists(recent) and store.exists(cpom.signed_copy_sha256)
     assert [row.token for row in db.session.scalars(select(HeldUpload))] == ["f" * 32]
+
+
+def test_copy_documents_moves_a_file_store_into_the_database(app, runner, tmp_path):
+    from registry.core.storage import DocumentStore
+
+    files = DocumentStore(tmp_path / "old-storage")
+    kept, _ = files.store(b"a signed copy")
+    other, _ = files.store(b"a draft")
+    already, _ = document_store().store(b"already there")
+    files.store(b"already there")
+    db.session.commit()
+    result = runner.invoke(args=["copy-documents", str(tmp_path / "old-storage")])
+    assert result.exit_code == 0, result.output
+    assert "2 document(s) copié(s), 1 déjà présent(s), 0 problème(s)." in result.output
+    db.session.expire_all()
+    assert document_store().read(kept) == b"a signed copy" and document_store().verify(other)
+
+    altered = files.path_for(other)
+    altered.chmod(0o640)
+    altered.write_bytes(b"changed")
+    (tmp_path / "old-storage" / "notes.txt").write_text("?")
+    db.session.execute(StoredDocument.__table__.delete().where(StoredDocument.sha256 == other))
+    db.session.commit()
+    result = runner.invoke(args=["copy-documents", str(tmp_path / "old-storage")])
+    assert result.exit_code == 1
+    assert "document altéré" in result.output and "fichier inattendu : notes.txt" in result.output
+    assert not document_store().exists(other)
