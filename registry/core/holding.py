@@ -79,8 +79,9 @@ class FileHolding:
         return self.root / (token + CLAIMED if claimed else token)
 
     def put(self, token: str, parts: dict, meta: dict) -> None:
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder = self._folder(token)
-        folder.mkdir(parents=True, mode=0o700)
+        folder.mkdir(mode=0o700)
         for name, content in parts.items():
             if isinstance(content, bytes):
                 (folder / name).write_bytes(content)
