@@ -5,8 +5,9 @@ REPEATABLE READ transaction exports its snapshot, ``pg_dump --snapshot`` dumps e
 format) and the counts and referenced documents are read in the same snapshot. Documents are copied from
 STORAGE_DIR, each hashed while copied and checked against its name. With DOCUMENT_STORE = "database" they are
 in the database copy already, and are also written out of the same snapshot into ``storage/`` (the same layout,
-each checked against its name and size), so that every backup holds its documents as files. ``backup.json`` is written last: a folder
-without it is not a backup. On any failure the folder is emptied again and BackupError says why.
+each checked against its name and size), so that every backup holds its documents as files. ``backup.json`` is
+written last: a folder without it is not a backup. On any failure the folder is emptied again and BackupError
+says why.
 """
 
 import hashlib

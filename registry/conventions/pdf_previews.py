@@ -1,8 +1,8 @@
 """PDF previews of drafts, bounded: each draft is converted once (drafts never change; the PDF is kept under
 ``<instance>/previews/<sha256>.pdf``, or, with DOCUMENT_STORE = "database", in the document store, the table
-``pdf_previews`` naming it by the draft's SHA-256, so that every application node finds it), and at most PDF_CONVERSIONS LibreOffice processes run at a time on the
-machine, whatever the number of server processes (core.slots, shared with the compliance reports). A request that
-finds every slot busy for PDF_QUEUE_SECONDS answers 503 « réessayez » rather than starting one more.
+``pdf_previews`` naming it by the draft's SHA-256, so that every application node finds it), and at most
+PDF_CONVERSIONS LibreOffice processes run at a time on the machine, whatever the number of server processes
+(core.slots, shared with the compliance reports). A request that finds every slot busy for PDF_QUEUE_SECONDS answers 503 « réessayez » rather than starting one more.
 """
 
 import os
