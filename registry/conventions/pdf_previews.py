@@ -2,7 +2,8 @@
 ``<instance>/previews/<sha256>.pdf``, or, with DOCUMENT_STORE = "database", in the document store, the table
 ``pdf_previews`` naming it by the draft's SHA-256, so that every application node finds it), and at most
 PDF_CONVERSIONS LibreOffice processes run at a time on the machine, whatever the number of server processes
-(core.slots, shared with the compliance reports). A request that finds every slot busy for PDF_QUEUE_SECONDS answers 503 « réessayez » rather than starting one more.
+(core.slots, shared with the compliance reports). A request that finds every slot busy for PDF_QUEUE_SECONDS
+answers 503 « réessayez » rather than starting one more.
 """
 
 import os
