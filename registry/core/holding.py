@@ -34,6 +34,7 @@ from sqlalchemy import delete, func, select, update
 
 from registry.core import clock
 from registry.core.storage import DATABASE, store_kind
+from registry.core.storage_models import HeldUpload, HeldUploadPart
 from registry.extensions import db
 
 HOLD_HOURS = 24
@@ -144,32 +145,24 @@ class FileHolding:
 class DatabaseHolding:
     """Uploads as rows of ``held_uploads`` and ``held_upload_parts``, each change committed at once."""
 
-    @staticmethod
-    def _tables():
-        from registry.core.storage_models import HeldUpload, HeldUploadPart
-
-        return HeldUpload, HeldUploadPart
-
     def put(self, token: str, parts: dict, meta: dict) -> None:
-        upload, part = self._tables()
         contents = {name: content if isinstance(content, bytes) else content.read()
                     for name, content in parts.items()}
-        db.session.add(upload(token=token, key=meta["key"], user_id=meta["user_id"], meta=json.dumps(meta),
-                              size=sum(len(data) for data in contents.values()), created_at=clock.now()))
+        db.session.add(HeldUpload(token=token, key=meta["key"], user_id=meta["user_id"], meta=json.dumps(meta),
+                                  size=sum(len(data) for data in contents.values()), created_at=clock.now()))
         db.session.flush()
-        db.session.add_all(part(token=token, name=name, data=data) for name, data in contents.items())
+        db.session.add_all(HeldUploadPart(token=token, name=name, data=data) for name, data in contents.items())
         db.session.commit()
 
     def meta(self, token: str) -> dict | None:
-        upload, _part = self._tables()
-        row = db.session.get(upload, token)
+        row = db.session.get(HeldUpload, token)
         if row is None or row.claimed_at is not None:
             return None
         return json.loads(row.meta)
 
     def read(self, token: str, part: str, *, claimed: bool = False) -> bytes:
-        _upload, table = self._tables()
-        data = db.session.scalar(select(table.data).where(table.token == token, table.name == part))
+        data = db.session.scalar(select(HeldUploadPart.data).where(HeldUploadPart.token == token,
+                                                                   HeldUploadPart.name == part))
         if data is None:
             raise FileNotFoundError(f"held upload {token} has no part {part}")
         return bytes(data)
@@ -181,36 +174,31 @@ class DatabaseHolding:
         db.session.commit()
 
     def delete_all(self, tokens: list[str]) -> None:
-        upload, part = self._tables()
         if tokens:
-            db.session.execute(delete(part).where(part.token.in_(tokens)))
-            db.session.execute(delete(upload).where(upload.token.in_(tokens)))
+            db.session.execute(delete(HeldUploadPart).where(HeldUploadPart.token.in_(tokens)))
+            db.session.execute(delete(HeldUpload).where(HeldUpload.token.in_(tokens)))
 
     def claim(self, token: str) -> bool:
-        upload, _part = self._tables()
-        taken = db.session.execute(update(upload).where(upload.token == token, upload.claimed_at.is_(None))
-                                   .values(claimed_at=clock.now())).rowcount == 1
+        unclaimed = (HeldUpload.token == token) & HeldUpload.claimed_at.is_(None)
+        taken = db.session.execute(update(HeldUpload).where(unclaimed).values(claimed_at=clock.now())).rowcount == 1
         db.session.commit()
         return taken
 
     def unclaim(self, token: str) -> None:
-        upload, _part = self._tables()
         db.session.rollback()  # whatever the failed confirmation left
-        db.session.execute(update(upload).where(upload.token == token).values(claimed_at=None))
+        db.session.execute(update(HeldUpload).where(HeldUpload.token == token).values(claimed_at=None))
         db.session.commit()
 
     def total_bytes(self) -> int:
-        upload, _part = self._tables()
-        return int(db.session.scalar(select(func.coalesce(func.sum(upload.size), 0))))
+        return int(db.session.scalar(select(func.coalesce(func.sum(HeldUpload.size), 0))))
 
     def tokens_of(self, key: str, user_id: int) -> list[str]:
-        upload, _part = self._tables()
-        return list(db.session.scalars(select(upload.token).where(upload.key == key, upload.user_id == user_id)))
+        return list(db.session.scalars(select(HeldUpload.token).where(HeldUpload.key == key,
+                                                                      HeldUpload.user_id == user_id)))
 
     def stale_tokens(self, hours: float = HOLD_HOURS) -> list[str]:
-        upload, _part = self._tables()
-        return list(db.session.scalars(select(upload.token).where(
-            upload.created_at < clock.now() - timedelta(hours=hours))))
+        return list(db.session.scalars(select(HeldUpload.token).where(
+            HeldUpload.created_at < clock.now() - timedelta(hours=hours))))
 
     def purge_stale(self) -> None:
         self.delete_all(self.stale_tokens())

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from registry.core import clock
 from registry.core.errors import DomainError
+from registry.core.storage_models import StoredDocument
 from registry.extensions import db
 
 CHUNK = 1024 * 1024
@@ -144,12 +145,6 @@ class DatabaseDocumentStore:
 
     kind = DATABASE
 
-    @staticmethod
-    def _table():
-        from registry.core.storage_models import StoredDocument
-
-        return StoredDocument
-
     def store(self, data: bytes) -> tuple[str, int]:
         """Add the document to the caller's transaction (kept when it commits); the same bytes stored twice, or by
         two transactions at once, keep one row. A database that cannot write raises StorageUnavailable."""
@@ -157,7 +152,7 @@ class DatabaseDocumentStore:
         sha256 = hashlib.sha256(data).hexdigest()
         try:  # no savepoint: nothing conflicts, and a failure is the caller's rollback (SQLite's driver would
             # commit a savepoint opened first in a transaction)
-            insert_unless_present(self._table(), sha256=sha256, size=len(data), data=data, created_at=clock.now())
+            insert_unless_present(StoredDocument, sha256=sha256, size=len(data), data=data, created_at=clock.now())
         except DBAPIError as error:
             reason = _database_unavailable(error)
             if reason is None:
@@ -170,38 +165,38 @@ class DatabaseDocumentStore:
         return io.BytesIO(self.read(sha256))
 
     def read(self, sha256: str) -> bytes:
-        table = self._table()
-        data = db.session.scalar(select(table.data).where(table.sha256 == check_sha256(sha256)))
+        data = db.session.scalar(select(StoredDocument.data).where(StoredDocument.sha256 == check_sha256(sha256)))
         if data is None:
             raise FileNotFoundError(f"document {sha256} not in the database store")
         return bytes(data)
 
     def chunks(self, sha256: str, size: int = CHUNK) -> Iterator[bytes]:
         """The document's bytes, a chunk at a time read from the database (memory-bounded)."""
-        table = self._table()
-        total = db.session.scalar(select(table.size).where(table.sha256 == check_sha256(sha256)))
+        total = db.session.scalar(select(StoredDocument.size).where(StoredDocument.sha256 == check_sha256(sha256)))
         if total is None:
             raise FileNotFoundError(f"document {sha256} not in the database store")
         for start in range(0, total, size):
-            yield bytes(db.session.scalar(select(func.substr(table.data, start + 1, size))
-                                          .where(table.sha256 == sha256)))
+            yield bytes(db.session.scalar(select(func.substr(StoredDocument.data, start + 1, size))
+                                          .where(StoredDocument.sha256 == sha256)))
 
     def exists(self, sha256: str) -> bool:
         return not self.missing([sha256])
 
     def missing(self, sha256s: Iterable[str]) -> set[str]:
-        table, wanted = self._table(), sorted({check_sha256(sha256) for sha256 in sha256s})
+        wanted = sorted({check_sha256(sha256) for sha256 in sha256s})
         found = set()
         for start in range(0, len(wanted), 500):
-            found.update(db.session.scalars(select(table.sha256).where(table.sha256.in_(wanted[start:start + 500]))))
+            found.update(db.session.scalars(select(StoredDocument.sha256)
+                                            .where(StoredDocument.sha256.in_(wanted[start:start + 500]))))
         return set(wanted) - found
 
     def verify(self, sha256: str) -> bool:
         """Whether the stored bytes still hash to their name and have their recorded size."""
-        table = self._table()
-        size = db.session.scalar(select(func.length(table.data)).where(table.sha256 == check_sha256(sha256)))
-        recorded = db.session.scalar(select(table.size).where(table.sha256 == sha256))
-        return size == recorded and _digest(self.chunks(sha256)) == sha256
+        row = db.session.execute(select(func.length(StoredDocument.data), StoredDocument.size)
+                                 .where(StoredDocument.sha256 == check_sha256(sha256))).first()
+        if row is None:
+            raise FileNotFoundError(f"document {sha256} not in the database store")
+        return row[0] == row[1] and _digest(self.chunks(sha256)) == sha256
 
 
 def insert_unless_present(model, **values) -> None:
