@@ -8,7 +8,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Environment variables read on top of the defaults and instance/config.py (docs/interface.md, "Configuration").
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "DOCUMENT_STORE", "CONVENTION_TEMPLATES_DIR", "MAX_UPLOAD_MB",
             "RATELIMIT_STORAGE_URI", "LOGIN_RATE_LIMIT", "CALENDAR_RATE_LIMIT", "SIGNATURE_TRUST_ROOTS",
             "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "HELD_IMPORTS_MAX_MB", "PDF_CONVERSIONS",
             "PDF_QUEUE_SECONDS", "PRODUCTION", "PROXY_FIX", "SESSION_COOKIE_SECURE", "ALLOW_GENERATED_SECRET_KEY",
@@ -27,6 +27,9 @@ def default_config(instance_path: str) -> dict:
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'registry.sqlite3'}",
         "STORAGE_DIR": str(instance / "storage"),
+        # Where documents, uploads held for a confirmation and PDF previews live: "filesystem" (STORAGE_DIR and
+        # instance/, one node) or "database" (the application's database, shared by several nodes).
+        "DOCUMENT_STORE": "filesystem",
         "CONVENTION_TEMPLATES_DIR": str(PROJECT_ROOT / "convention_templates"),
         # The user guide the « Aide » menu serves (Markdown and its images/).
         "GUIDE_DIR": str(PROJECT_ROOT / "docs" / "guide"),
@@ -129,6 +132,9 @@ def finalise(config: dict) -> None:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     config["DATABASE_URL"] = url
     config["SQLALCHEMY_DATABASE_URI"] = url
+    if config.get("DOCUMENT_STORE") not in ("filesystem", "database"):
+        raise RuntimeError(f"DOCUMENT_STORE vaut « {config.get('DOCUMENT_STORE')} » : choisissez filesystem (par "
+                           "défaut) ou database (docs/deploiement.md).")
     config["MAX_CONTENT_LENGTH"] = int(config["MAX_UPLOAD_MB"]) * 1024 * 1024
     if url.startswith("postgresql"):  # a connection dropped by a restart or failover is replaced, not a 500
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

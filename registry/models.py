@@ -4,6 +4,7 @@ from registry.accounts.models import ApiToken, User, user_organisations  # noqa:
 from registry.audit.models import AuditLog  # noqa: F401
 from registry.conventions.models import (  # noqa: F401
     Convention, ConventionDocument, ConventionParty, ReferenceCounter)
+from registry.core.storage_models import HeldUpload, HeldUploadPart, PdfPreview, StoredDocument  # noqa: F401
 from registry.cpom.models import (  # noqa: F401
     Cpom, CpomAvenant, CpomCatalogue, CpomDeclaration, CpomEngagement, CpomEngagementConvention, CpomEvaluation,
     CpomProof, CpomSite, CpomTargetChange)

@@ -2,7 +2,8 @@
 
 SQLite (default): the schema is built once by the Alembic migrations into a template file, copied per test.
 PostgreSQL (TEST_DATABASE_URL): a scratch database is created beside it and migrated once per session,
-every table emptied after each test, the database dropped at the end.
+every table emptied after each test, the database dropped at the end. TEST_DOCUMENT_STORE=database keeps the
+documents and held uploads in the database (DOCUMENT_STORE); tests of the file layout skip themselves then.
 """
 
 import os
@@ -18,6 +19,8 @@ from registry.extensions import db
 from tests.clock import TODAY
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+#: "database" runs the suite with the documents and held uploads in the database (DOCUMENT_STORE).
+TEST_DOCUMENT_STORE = os.environ.get("TEST_DOCUMENT_STORE", "filesystem")
 
 pytest_plugins = ["tests.factories"]
 
@@ -28,6 +31,7 @@ def _test_config(url: str, tmp_path) -> dict:
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret-key",
         "STORAGE_DIR": str(tmp_path / "storage"),
+        "DOCUMENT_STORE": TEST_DOCUMENT_STORE,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_ENABLED": False,

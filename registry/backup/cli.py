@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from registry.backup.copy import copy_documents
 from registry.backup.purge import find_leftovers, purge
 from registry.backup.services import BackupError, make_backup
 
@@ -46,4 +47,20 @@ def purge_command(dry_run):
                f"{len(leftovers.held)} dépôt(s) en attente {verb}.")
 
 
-COMMANDS = [backup_command, purge_command]
+@click.command("copy-documents", help="""Copie dans le stockage des documents configuré (DOCUMENT_STORE) chaque
+document d'un DOSSIER de stockage sur disque qu'il n'a pas encore : l'ancien STORAGE_DIR pour passer à
+DOCUMENT_STORE=database, ou le dossier storage/ d'une sauvegarde. Chaque fichier est vérifié par son SHA-256 avant
+d'être copié ; un fichier altéré ou mal placé est signalé et la commande se termine en erreur.""")
+@click.argument("directory", metavar="DOSSIER", type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def copy_documents_command(directory):
+    result = copy_documents(directory)
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    click.echo(f"{result.copied} document(s) copié(s), {result.already} déjà présent(s), "
+               f"{len(result.problems)} problème(s).")
+    if result.problems:
+        raise SystemExit(1)
+
+
+COMMANDS = [backup_command, purge_command, copy_documents_command]

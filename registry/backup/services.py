@@ -3,8 +3,11 @@
 SQLite: the online backup API copies the live file page by page under one read transaction. PostgreSQL: a
 REPEATABLE READ transaction exports its snapshot, ``pg_dump --snapshot`` dumps exactly that state (custom
 format) and the counts and referenced documents are read in the same snapshot. Documents are copied from
-STORAGE_DIR, each hashed while copied and checked against its name. ``backup.json`` is written last: a folder
-without it is not a backup. On any failure the folder is emptied again and BackupError says why.
+STORAGE_DIR, each hashed while copied and checked against its name. With DOCUMENT_STORE = "database" they are
+in the database copy already, and are also written out of the same snapshot into ``storage/`` (the same layout,
+each checked against its name and size), so that every backup holds its documents as files. ``backup.json`` is
+written last: a folder without it is not a backup. On any failure the folder is emptied again and BackupError
+says why.
 """
 
 import hashlib
@@ -21,7 +24,7 @@ from sqlalchemy import text
 
 from registry.core import clock
 from registry.core.errors import DomainError
-from registry.core.storage import CHUNK, DocumentStore
+from registry.core.storage import CHUNK, DATABASE, DocumentStore, store_kind
 from registry.extensions import db
 
 MANIFEST = "backup.json"
@@ -30,7 +33,10 @@ PG_DUMP_FILE = "registry.dump"
 STORAGE = "storage"
 #: The columns that name stored documents by SHA-256: each must be in the store.
 STORED_HASH_COLUMNS = (("convention_documents", "sha256"), ("template_versions", "sha256"), ("cpom_proofs", "sha256"),
-                       ("cpoms", "signed_copy_sha256"), ("cpom_avenants", "signed_copy_sha256"))
+                       ("cpoms", "signed_copy_sha256"), ("cpom_avenants", "signed_copy_sha256"),
+                       ("pdf_previews", "pdf_sha256"))
+#: The database store's documents, read in the backup's snapshot.
+STORED_DOCUMENTS_SQL = "SELECT sha256, size, data FROM stored_documents ORDER BY sha256"
 #: Names of the store's temporary files (an interrupted write): not documents, not copied.
 INCOMING_PREFIX = ".incoming-"
 
@@ -62,7 +68,7 @@ def _write_backup(target: Path) -> dict:
         database, snapshot = _backup_postgresql(target)
     else:
         raise BackupError(f"Base de données « {dialect} » non prise en charge par la sauvegarde.")
-    files = _copy_store(target, snapshot["referenced"])
+    files = snapshot["files"] if "files" in snapshot else _copy_store(target, snapshot["referenced"])
     manifest = {
         "format": 1,
         "created_at": clock.now().isoformat(timespec="seconds"),
@@ -107,6 +113,8 @@ def _backup_sqlite(target: Path) -> tuple[dict, dict]:
         if problems != [("ok",)]:
             raise BackupError(f"La copie de la base est corrompue : {problems[0][0]}")
         snapshot = _read_snapshot(lambda sql: copy.execute(sql).fetchall())
+        if store_kind() == DATABASE:
+            snapshot["files"] = _copy_rows(target, snapshot["referenced"], copy.execute(STORED_DOCUMENTS_SQL))
     return _database_entry("sqlite", destination, snapshot), snapshot
 
 
@@ -131,6 +139,10 @@ def _backup_postgresql(target: Path) -> tuple[dict, dict]:
                 detail = (result.stderr.strip().splitlines() or [f"code {result.returncode}"])[-1]
                 raise BackupError(f"pg_dump a échoué : {detail}")
             snapshot = _read_snapshot(lambda sql: connection.execute(text(sql)).all())
+            if store_kind() == DATABASE:
+                rows = connection.execution_options(stream_results=True, yield_per=8).execute(
+                    text(STORED_DOCUMENTS_SQL))
+                snapshot["files"] = _copy_rows(target, snapshot["referenced"], rows)
     return _database_entry("postgresql", destination, snapshot), snapshot
 
 
@@ -161,6 +173,27 @@ def _copy_store(target: Path, referenced: set[str]) -> list[dict]:
             problems.append(f"document altéré (son contenu ne correspond plus à son empreinte) : {relative}")
             continue
         files.append({"path": f"{STORAGE}/{relative.as_posix()}", "sha256": digest, "size": size})
+    return _checked_copy(files, problems, referenced)
+
+
+def _copy_rows(target: Path, referenced: set[str], rows) -> list[dict]:
+    """Write the database store's documents, (sha256, size, data) rows, under ``storage/`` as the file store lays
+    them out; each one's bytes must still hash to its name and have its recorded size."""
+    layout = DocumentStore(target / STORAGE)
+    files, problems = [], []
+    for sha256, size, data in rows:
+        data = bytes(data)
+        if hashlib.sha256(data).hexdigest() != sha256 or len(data) != size:
+            problems.append(f"document altéré (son contenu ne correspond plus à son empreinte) : {sha256}")
+            continue
+        path = layout.path_for(sha256)
+        _write_file(path, data, make_parents=True)
+        files.append({"path": path.relative_to(target).as_posix(), "sha256": sha256, "size": size})
+    return _checked_copy(files, problems, referenced)
+
+
+def _checked_copy(files: list[dict], problems: list[str], referenced: set[str]) -> list[dict]:
+    """The documents copied, once every document the database names is among them and none was altered."""
     copied = {entry["sha256"] for entry in files}
     problems += [f"document référencé par la base mais absent du stockage : {sha256}"
                  for sha256 in sorted(referenced - copied)]
@@ -192,7 +225,9 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes, *, make_parents: bool = False) -> None:
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     with temporary.open("wb") as handle:
         handle.write(data)

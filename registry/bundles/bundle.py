@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from functools import partial
 
 from registry.audit.services import record_audit
 from registry.bundles import scope as scopes
@@ -47,8 +47,8 @@ class Bundle:
     documents: dict[str, bytes]
     #: The hospital of a one-hospital bundle, whose page shows the download in its history.
     hospital: HospitalProfile | None = None
-    #: Where each stored copy is, by SHA-256.
-    sources: dict[str, Path] = field(default_factory=dict, repr=False)
+    #: The document store the copies are read from, one at a time, as the ZIP is streamed.
+    store: object = field(default=None, repr=False)
 
     @property
     def filename(self) -> str:
@@ -66,10 +66,12 @@ class Bundle:
         """The documents first (LISEZMOI.txt, manifests, conformite.csv), then the copies in path order."""
         heads = [Member.of_bytes(name, self.documents[name])
                  for name in (README, MANIFEST_JSON, MANIFEST_CSV, CONFORMITE_CSV)]
-        return heads + [Member.of_file(item.path, self.sources[item.sha256], item.size) for item in self.files]
+        return heads + [Member(item.path, item.size, partial(self.store.chunks, item.sha256)) for item in self.files]
 
     def stream(self, **options) -> Iterator[bytes]:
-        """The ZIP's bytes; needs no application context (the stored files' paths are resolved already)."""
+        """The ZIP's bytes, each copy read in chunks when its turn comes (memory-bounded); the file-system store
+        needs no application context, the database store reads through the session (the route streams with the
+        request's context)."""
         return self.stream_members(self.members(), **options)
 
     def stream_members(self, members, **options) -> Iterator[bytes]:
@@ -102,18 +104,18 @@ def make_bundle(scope: BundleScope, user, *, made_by: str, at: date | None = Non
                              "files": per_hospital[h.finess_et]} for h in hospitals]}
     documents[MANIFEST_JSON] = manifest_json(header, files, documents)
     return Bundle(scope, at, made_by, files, documents,
-                  hospitals[0] if scope.kind == scopes.HOSPITAL and hospitals else None, _sources(files))
+                  hospitals[0] if scope.kind == scopes.HOSPITAL and hospitals else None, _checked_store(files))
 
 
-def _sources(files: list[BundleFile]) -> dict[str, Path]:
-    """Where each stored copy is, checked before the first byte is sent."""
+def _checked_store(files: list[BundleFile]):
+    """The document store, once every stored copy is known to be there, checked before the first byte is sent."""
     store = document_store()
-    sources = {item.sha256: store.path_for(item.sha256) for item in files}
-    missing = sorted({item.record["reference"] for item in files if not sources[item.sha256].is_file()})
+    absent = store.missing(item.sha256 for item in files)
+    missing = sorted({item.record["reference"] for item in files if item.sha256 in absent})
     if missing:
         raise MissingDocuments("Copie signée introuvable dans le stockage pour : " + ", ".join(missing[:10])
                                + (" …" if len(missing) > 10 else "") + ". Prévenez l'administrateur.")
-    return sources
+    return store
 
 
 def download_summary(bundle: Bundle, channel: str = "") -> str:

@@ -4,7 +4,7 @@ hospital page, the compliance dashboard and the convention list."""
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 
 from registry.accounts.models import ROLE_ARS, ROLE_HOSPITAL
@@ -56,7 +56,7 @@ def bundle_response(scope: BundleScope) -> Response:
     record_download(bundle, actor=current_user)
     already_audited()
     db.session.commit()
-    return Response(bundle.stream(), mimetype=MEDIA_TYPE, headers={
+    return Response(stream_with_context(bundle.stream()), mimetype=MEDIA_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{bundle.filename}"',
         "Cache-Control": "private, no-store",
         "X-Manifest-SHA256": bundle.manifest_sha256,

@@ -2,23 +2,14 @@
 from a spreadsheet and a ZIP of PDFs (upload → preview → confirmation, all or nothing).
 
 Every page loads the hospital with get_hospital(for_edit=True): 404 outside the user's scope, 403 for a reader.
-Between the preview and the confirmation, the two uploads wait in ``<instance>/imports/<token>/``, not in the
-document store (an import never confirmed leaves nothing behind). The token is random and kept in the user's
-session; the folder records the user and the hospital, checked again at each step. It is deleted once the
-import is done or abandoned; a folder older than HOLD_HOURS is deleted by the next upload.
+Between the preview and the confirmation, the two uploads wait in the holding area (core.holding: one import per
+hospital and user, expiry, a confirmation claims it once), never in the document store (an import never
+confirmed leaves nothing behind); its metadata records the hospital, checked again at each step.
 """
 
 import io
-import json
-import os
-import re
-import secrets
-import shutil
-import time
-from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from registry.conventions import lifecycle
@@ -31,7 +22,7 @@ from registry.conventions.services import last_signatories, register_convention
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.stock_jobs import enqueue_stock_import
 from registry.conventions.transitions import transition
-from registry.core import clock
+from registry.core import clock, holding
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
 from registry.core.transaction import commit_or_error, lock_row
@@ -40,9 +31,7 @@ from registry.jobs import queue as jobs
 MIB = 1024 * 1024
 #: The stock's ZIP may weigh this many times the largest signed copy (MAX_UPLOAD_MB).
 ARCHIVE_UPLOAD_FACTOR = 10
-HOLD_HOURS = 24
-SPREADSHEET, ARCHIVE, META = "tableur", "archive.zip", "meta.json"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+SPREADSHEET, ARCHIVE = "tableur", "archive.zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_WAITING = ("Cet import n'attend plus de confirmation (déjà confirmé, abandonné, remplacé par un dépôt plus "
                "récent ou expiré) : rien n'a été enregistré. Déposez à nouveau le tableur et l'archive.")
@@ -98,136 +87,58 @@ def register_existing(finess: str):
                            partnership=partnership, pick_again=PICK_AGAIN if request.method == "POST" else None)
 
 
-# --- The stock: uploads held between the preview and the confirmation -----------------------------------------
+# --- The stock: uploads held between the preview and the confirmation (core.holding) --------------------------
 
-@dataclass
-class HeldImport:
-    token: str
-    folder: Path
-    meta: dict
-
-    @property
-    def claimed(self) -> Path:
-        """Where the folder moves while its import is being confirmed."""
-        return self.folder.with_name(self.token + ".confirmation")
-
-    def claim(self) -> bool:
-        """Take the uploads for a confirmation; False when another request took them first (a double click)."""
-        try:
-            os.rename(self.folder, self.claimed)
-        except OSError:
-            return False
-        return True
-
-
-def imports_root() -> Path:
-    return Path(current_app.instance_path) / "imports"
-
-
-def _session_key(hospital) -> str:
+def _key(hospital) -> str:
     return f"conventions-import-{hospital.id}"
 
 
 def _hold(hospital, upload: ImportForm) -> dict:
     """Keep the uploads under a new token named in the session when both can be read; else {field: message}."""
     spreadsheet, archive = upload.spreadsheet.data.read(SPREADSHEET_MAX_BYTES + 1), upload.archive.data
-    _purge_stale()
-    if _held_bytes() > int(current_app.config["HELD_IMPORTS_MAX_MB"]) * MIB:
+    if holding.total_bytes() > int(current_app.config["HELD_IMPORTS_MAX_MB"]) * MIB:
         current_app.logger.warning("Held imports exceed HELD_IMPORTS_MAX_MB: upload refused")
         return {"archive": "Trop d'imports attendent une confirmation sur le serveur : confirmez ou abandonnez le "
                            "vôtre, ou réessayez plus tard (l'administrateur est prévenu)."}
-    token = secrets.token_urlsafe(24)
-    folder = imports_root() / token
-    folder.mkdir(parents=True, mode=0o700)
     errors = {}
     try:
         read_spreadsheet(spreadsheet)
     except ImportRefused as refusal:
         errors["spreadsheet"] = refusal.message
-    archive.save(folder / ARCHIVE)
+    held = holding.put(_key(hospital), {ARCHIVE: archive, SPREADSHEET: spreadsheet}, hospital_id=hospital.id,
+                       spreadsheet=_display_name(upload.spreadsheet.data.filename),
+                       archive=_display_name(archive.filename))
     try:
-        PdfArchive(folder / ARCHIVE, max_entry_bytes=_max_pdf_bytes()).close()
+        PdfArchive(held.source(ARCHIVE), max_entry_bytes=_max_pdf_bytes()).close()
     except ImportRefused as refusal:
         errors["archive"] = refusal.message
     if errors:
-        shutil.rmtree(folder, ignore_errors=True)
+        holding.discard(held)
         return errors
-    _release_this_users(hospital, keep=folder)  # one waiting import per hospital and user: the new one replaces it
-    (folder / SPREADSHEET).write_bytes(spreadsheet)
-    (folder / META).write_text(json.dumps({
-        "hospital_id": hospital.id, "user_id": current_user.id, "created": time.time(),
-        "spreadsheet": _display_name(upload.spreadsheet.data.filename),
-        "archive": _display_name(archive.filename)}))
-    session[_session_key(hospital)] = token
+    holding.keep(_key(hospital), held)  # one waiting import per hospital and user: the new one replaces it
     return {}
-
-
-def _held_bytes() -> int:
-    """What all the imports waiting for a confirmation weigh."""
-    root = imports_root()
-    return sum(path.stat().st_size for path in root.rglob("*") if path.is_file()) if root.is_dir() else 0
-
-
-def _release_this_users(hospital, keep: Path) -> None:
-    """Delete the user's other imports waiting for this hospital, whatever session cookie came with the upload."""
-    for meta_file in imports_root().glob(f"*/{META}"):
-        if meta_file.parent == keep:
-            continue
-        try:
-            meta = json.loads(meta_file.read_text())
-        except (OSError, ValueError):
-            continue
-        if meta.get("hospital_id") == hospital.id and meta.get("user_id") == current_user.id:
-            shutil.rmtree(meta_file.parent, ignore_errors=True)
 
 
 def _display_name(filename: str | None) -> str:
     return (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
 
 
-def _purge_stale() -> None:
-    root = imports_root()
-    if not root.is_dir():
-        return
-    for folder in root.iterdir():
-        try:
-            if time.time() - folder.stat().st_mtime > HOLD_HOURS * 3600:
-                shutil.rmtree(folder, ignore_errors=True)
-        except FileNotFoundError:
-            continue
-
-
-def _held(hospital, token: str | None = None) -> HeldImport | None:
+def _held(hospital, token: str | None = None) -> holding.Held | None:
     """The import waiting in this user's session for this hospital (and, when given, with this token)."""
-    waiting = session.get(_session_key(hospital))
-    if not waiting or not TOKEN.fullmatch(waiting) or (token is not None and token != waiting):
-        return None
-    folder = imports_root() / waiting
-    try:
-        meta = json.loads((folder / META).read_text())
-    except (OSError, ValueError):
-        return None
-    if (meta.get("hospital_id") != hospital.id or meta.get("user_id") != current_user.id
-            or time.time() - meta.get("created", 0) > HOLD_HOURS * 3600):
-        return None
-    return HeldImport(waiting, folder, meta)
+    held = holding.waiting(_key(hospital), token)
+    return held if held is not None and held.meta.get("hospital_id") == hospital.id else None
 
 
-def _held_by_form(hospital) -> HeldImport | None:
+def _held_by_form(hospital) -> holding.Held | None:
     """The waiting import that a confirm or abandon form names (CSRF checked), else None."""
     form = HeldImportForm()
     return _held(hospital, form.token.data or "") if form.validate_on_submit() else None
 
 
-def _release(hospital, folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    session.pop(_session_key(hospital), None)
-
-
-def _checked(hospital, folder: Path):
+def _checked(hospital, held: holding.Held):
     """(archive, plan) of held uploads; the caller closes the archive."""
-    sheet = read_spreadsheet((folder / SPREADSHEET).read_bytes())
-    archive = PdfArchive(folder / ARCHIVE, max_entry_bytes=_max_pdf_bytes())
+    sheet = read_spreadsheet(held.read(SPREADSHEET))
+    archive = PdfArchive(held.source(ARCHIVE), max_entry_bytes=_max_pdf_bytes())
     try:
         return archive, check_stock(hospital, sheet, archive, today=clock.today())
     except BaseException:
@@ -235,9 +146,9 @@ def _checked(hospital, folder: Path):
         raise
 
 
-def _preview(hospital, held: HeldImport, *, error: str | None = None, status: int = 200):
+def _preview(hospital, held: holding.Held, *, error: str | None = None, status: int = 200):
     try:
-        archive, plan = _checked(hospital, held.folder)
+        archive, plan = _checked(hospital, held)
         archive.close()
     except ImportRefused as refusal:
         plan, error = None, refusal.message
@@ -287,23 +198,23 @@ def import_confirm(finess: str):
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
     created = None
     try:
-        created, error = _confirm(hospital, held.claimed, actor=current_user._get_current_object())
+        created, error = _confirm(hospital, held, actor=current_user._get_current_object())
     finally:
         if created is None:  # refused, or failed: the uploads wait again for a corrected confirmation
-            os.rename(held.claimed, held.folder)
+            held.unclaim()
     if error is not None:
         return _preview(hospital, held, error=error, status=422)
-    _release(hospital, held.claimed)
+    holding.release(_key(hospital), held)
     flash(f"{len(created)} conventions enregistrées comme signées, avec leur copie signée." if len(created) > 1
           else "1 convention enregistrée comme signée, avec sa copie signée.", "success")
     return redirect(url_for("hospitals.show", finess=finess, _anchor="conventions"))
 
 
-def _confirm(hospital, folder: Path, *, actor, progress=None) -> tuple[list | None, str | None]:
+def _confirm(hospital, held: holding.Held, *, actor, progress=None) -> tuple[list | None, str | None]:
     """Check the held uploads again (the registry may have changed since the preview), then import all."""
     lock_row(hospital)  # two confirmations of one hospital's stock, one at a time: the second re-check sees the first
     try:
-        archive, plan = _checked(hospital, folder)
+        archive, plan = _checked(hospital, held)
     except ImportRefused as refusal:
         return None, refusal.message
     with archive:
@@ -319,7 +230,7 @@ def import_abandon(finess: str):
     hospital = get_hospital(finess, for_edit=True)
     held = _held_by_form(hospital)
     if held is not None:
-        _release(hospital, held.folder)
+        holding.release(_key(hospital), held)
     flash("Import abandonné : rien n'a été enregistré.", "info")
     return redirect(url_for("hospitals.show", finess=finess, _anchor="conventions"))
 

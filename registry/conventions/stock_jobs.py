@@ -3,15 +3,14 @@ imports them, all or nothing, while the user follows the job page; a refusal put
 corrected confirmation, as the inline confirmation does, and the job page says why and links back to the preview.
 
 The job takes the hospital's and the user's ids and the held import's token; run again after it succeeded, it
-finds nothing waiting and imports nothing twice. The worker shares the instance folder (``imports/``) with the
-web server (docs/deploiement.md)."""
-
-import os
-import shutil
+finds nothing waiting and imports nothing twice. The held uploads are in core.holding: with the file-system store
+the worker shares the instance folder (``imports/``) with the web server (docs/deploiement.md); with
+DOCUMENT_STORE = "database" they are in the database."""
 
 from flask import url_for
 
 from registry.accounts.models import User
+from registry.core import holding
 from registry.core.errors import DomainError
 from registry.core.scope import can_edit_hospital
 from registry.extensions import db
@@ -36,27 +35,27 @@ def enqueue_stock_import(hospital, user, token: str):
 
 @task
 def confirm_stock_import(*, hospital_id: int, user_id: int, token: str, done_url: str) -> dict:
-    from registry.conventions.register_routes import HeldImport, _confirm, imports_root
+    from registry.conventions.register_routes import _confirm
 
-    held = HeldImport(token, imports_root() / token, {})
-    if not held.claimed.is_dir():
+    held = holding.claimed(token)
+    if held is None:
         raise DomainError(NOTHING_WAITING)
     user, hospital = db.session.get(User, user_id), db.session.get(HospitalProfile, hospital_id)
     if user is None or not user.is_active or hospital is None or not can_edit_hospital(hospital, user):
-        shutil.rmtree(held.claimed, ignore_errors=True)
+        holding.discard(held)
         raise DomainError("Le compte qui a lancé cet import ne peut plus modifier cet hôpital : rien n'a été "
                           "enregistré.")
     report(0, 0, "Nouvelle vérification du tableur et des copies signées…")
     created = None
     try:
-        created, error = _confirm(hospital, held.claimed, actor=user,
+        created, error = _confirm(hospital, held, actor=user,
                                   progress=lambda done, total: report(done, total, "Enregistrement des conventions…"))
     finally:
         if created is None:  # refused, or failed: the uploads wait again for a corrected confirmation
-            os.rename(held.claimed, held.folder)
+            held.unclaim()
     if error is not None:
         raise DomainError(error)
-    shutil.rmtree(held.claimed, ignore_errors=True)
+    holding.discard(held)
     count = len(created)
     report(count, count, f"{count} conventions enregistrées comme signées, avec leur copie signée." if count > 1
            else "1 convention enregistrée comme signée, avec sa copie signée.")

@@ -1,24 +1,54 @@
-"""Content-addressed, write-once document store.
+"""Content-addressed, write-once document store, on the file system (the embedded default) or in the application's
+database (DOCUMENT_STORE = "database", for several application nodes sharing one database).
 
-Bytes are written to a temporary file in the same folder, fsynced, then renamed to their SHA-256 name; a file
-is never overwritten, so a database row written after `store()` returns always points at complete bytes.
+Both answer the same calls: ``store(data) -> (sha256, size)`` (write-once: the same bytes stored twice keep the
+first copy), ``open``, ``read``, ``chunks``, ``exists``, ``missing``, ``verify``.
+
+File system (``DocumentStore``, STORAGE_DIR): bytes are written to a temporary file in the same folder, fsynced,
+then renamed to their SHA-256 name; a file is never overwritten, so a database row written after ``store()``
+returns always points at complete bytes.
+
+Database (``DatabaseDocumentStore``, table ``stored_documents``): the row is inserted in the caller's session and
+transaction (``INSERT ... ON CONFLICT DO NOTHING``), so the document and the row that names it
+are committed, or rolled back, together: a rolled-back upload leaves no orphan, and a document is durable exactly
+when the row naming it is. Two transactions storing the same bytes never fail: the second one waits for the first
+and keeps its row.
 """
 
 import errno
 import hashlib
+import io
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
+from registry.core import clock
 from registry.core.errors import DomainError
+from registry.core.storage_models import StoredDocument
+from registry.extensions import db
 
 CHUNK = 1024 * 1024
+FILESYSTEM, DATABASE = "filesystem", "database"
+KINDS = (FILESYSTEM, DATABASE)
 #: What the file system answers when the store cannot take a document: full, read-only, or not ours to write.
 UNAVAILABLE = {errno.ENOSPC: "le disque est plein", errno.EDQUOT: "le quota de stockage est atteint",
                errno.EROFS: "le stockage est en lecture seule", errno.EACCES: "le stockage refuse l'écriture",
                errno.EPERM: "le stockage refuse l'écriture"}
+#: The same, as PostgreSQL's SQLSTATE classes say it (disk full, out of memory, too many files, read-only).
+DATABASE_UNAVAILABLE = {"53100": "le disque de la base de données est plein",
+                        "53200": "la base de données manque de mémoire",
+                        "53300": "la base de données refuse de nouvelles connexions",
+                        "53400": "la base de données a atteint une limite de configuration",
+                        "25006": "la base de données est en lecture seule"}
+#: And as SQLite says it.
+SQLITE_UNAVAILABLE = {"database or disk is full": "le disque est plein",
+                      "attempt to write a readonly database": "la base de données est en lecture seule"}
 
 
 class StorageUnavailable(DomainError):
@@ -28,13 +58,27 @@ class StorageUnavailable(DomainError):
     code = "storage_unavailable"
 
 
+def _unavailable(reason: str) -> StorageUnavailable:
+    return StorageUnavailable(f"Stockage des documents indisponible : {reason}. Rien n'a été enregistré ; "
+                              "réessayez plus tard ou prévenez l'administrateur.")
+
+
+def check_sha256(sha256: str) -> str:
+    if not isinstance(sha256, str) or len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+    return sha256
+
+
 class DocumentStore:
+    """The file-system store under ``root`` (STORAGE_DIR)."""
+
+    kind = FILESYSTEM
+
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
 
     def path_for(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        check_sha256(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def store(self, data: bytes) -> tuple[str, int]:
@@ -46,8 +90,7 @@ class DocumentStore:
             if error.errno not in UNAVAILABLE:
                 raise
             current_app.logger.error("Document store %s cannot write: %s", self.root, error)
-            raise StorageUnavailable(f"Stockage des documents indisponible : {UNAVAILABLE[error.errno]}. Rien n'a "
-                                     "été enregistré ; réessayez plus tard ou prévenez l'administrateur.") from None
+            raise _unavailable(UNAVAILABLE[error.errno]) from None
 
     def _store(self, data: bytes) -> tuple[str, int]:
         sha256 = hashlib.sha256(data).hexdigest()
@@ -79,16 +122,104 @@ class DocumentStore:
     def read(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
 
+    def chunks(self, sha256: str, size: int = CHUNK) -> Iterator[bytes]:
+        """The document's bytes, a chunk at a time (memory-bounded)."""
+        with self.open(sha256) as handle:
+            while data := handle.read(size):
+                yield data
+
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()
 
+    def missing(self, sha256s: Iterable[str]) -> set[str]:
+        """Those of ``sha256s`` the store does not hold."""
+        return {sha256 for sha256 in set(sha256s) if not self.path_for(sha256).is_file()}
+
     def verify(self, sha256: str) -> bool:
         """Whether the stored bytes still hash to their name."""
-        digest = hashlib.sha256()
-        with self.open(sha256) as handle:
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
-        return digest.hexdigest() == sha256
+        return _digest(self.chunks(sha256)) == sha256
+
+
+class DatabaseDocumentStore:
+    """The store in the application's database (table ``stored_documents``), through the caller's session."""
+
+    kind = DATABASE
+
+    def store(self, data: bytes) -> tuple[str, int]:
+        """Add the document to the caller's transaction (kept when it commits); the same bytes stored twice, or by
+        two transactions at once, keep one row. A database that cannot write raises StorageUnavailable."""
+        data = bytes(data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:  # no savepoint: nothing conflicts, and a failure is the caller's rollback (SQLite's driver would
+            # commit a savepoint opened first in a transaction)
+            insert_unless_present(StoredDocument, sha256=sha256, size=len(data), data=data, created_at=clock.now())
+        except DBAPIError as error:
+            reason = _database_unavailable(error)
+            if reason is None:
+                raise
+            current_app.logger.error("Document store (database) cannot write: %s", error.orig)
+            raise _unavailable(reason) from None
+        return sha256, len(data)
+
+    def open(self, sha256: str):
+        return io.BytesIO(self.read(sha256))
+
+    def read(self, sha256: str) -> bytes:
+        data = db.session.scalar(select(StoredDocument.data).where(StoredDocument.sha256 == check_sha256(sha256)))
+        if data is None:
+            raise FileNotFoundError(f"document {sha256} not in the database store")
+        return bytes(data)
+
+    def chunks(self, sha256: str, size: int = CHUNK) -> Iterator[bytes]:
+        """The document's bytes, a chunk at a time read from the database (memory-bounded)."""
+        total = db.session.scalar(select(StoredDocument.size).where(StoredDocument.sha256 == check_sha256(sha256)))
+        if total is None:
+            raise FileNotFoundError(f"document {sha256} not in the database store")
+        for start in range(0, total, size):
+            yield bytes(db.session.scalar(select(func.substr(StoredDocument.data, start + 1, size))
+                                          .where(StoredDocument.sha256 == sha256)))
+
+    def exists(self, sha256: str) -> bool:
+        return not self.missing([sha256])
+
+    def missing(self, sha256s: Iterable[str]) -> set[str]:
+        wanted = sorted({check_sha256(sha256) for sha256 in sha256s})
+        found = set()
+        for start in range(0, len(wanted), 500):
+            found.update(db.session.scalars(select(StoredDocument.sha256)
+                                            .where(StoredDocument.sha256.in_(wanted[start:start + 500]))))
+        return set(wanted) - found
+
+    def verify(self, sha256: str) -> bool:
+        """Whether the stored bytes still hash to their name and have their recorded size."""
+        row = db.session.execute(select(func.length(StoredDocument.data), StoredDocument.size)
+                                 .where(StoredDocument.sha256 == check_sha256(sha256))).first()
+        if row is None:
+            raise FileNotFoundError(f"document {sha256} not in the database store")
+        return row[0] == row[1] and _digest(self.chunks(sha256)) == sha256
+
+
+def insert_unless_present(model, **values) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING into ``model``'s table, in the session: a row already there (or being
+    inserted by a concurrent transaction, which this one waits for) is kept, and nothing fails."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    db.session.execute(insert(model.__table__).values(**values).on_conflict_do_nothing())
+
+
+def _database_unavailable(error: DBAPIError) -> str | None:
+    """The French reason why the database cannot take a document now, or None for another error."""
+    state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if state in DATABASE_UNAVAILABLE:
+        return DATABASE_UNAVAILABLE[state]
+    message = str(error.orig).lower()
+    return next((reason for text, reason in SQLITE_UNAVAILABLE.items() if text in message), None)
+
+
+def _digest(chunks: Iterable[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -99,5 +230,15 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def document_store() -> DocumentStore:
+def store_kind() -> str:
+    """DOCUMENT_STORE: "filesystem" (default) or "database"; anything else stops the application at startup."""
+    kind = current_app.config.get("DOCUMENT_STORE") or FILESYSTEM
+    if kind not in KINDS:
+        raise RuntimeError(f"DOCUMENT_STORE must be one of {', '.join(KINDS)}, not {kind!r}")
+    return kind
+
+
+def document_store() -> DocumentStore | DatabaseDocumentStore:
+    if store_kind() == DATABASE:
+        return DatabaseDocumentStore()
     return DocumentStore(current_app.config["STORAGE_DIR"])

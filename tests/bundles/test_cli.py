@@ -7,6 +7,7 @@ from sqlalchemy import select
 from registry.audit.models import AuditLog
 from registry.extensions import db
 from tests.bundles.helpers import archive, manifest, pdf_paths
+from tests.stores import remove_document
 
 
 def test_bundle_of_a_region_written_and_verified(runner, world, tmp_path):
@@ -66,11 +67,7 @@ def test_a_missing_output_folder_is_refused(runner, world, tmp_path):
 
 
 def test_a_copy_missing_from_the_store_stops_before_writing(runner, world, tmp_path):
-    from registry.core.storage import document_store
-
-    path = document_store().path_for(world.files["nievre"].sha256)
-    path.chmod(0o600)
-    path.unlink()
+    remove_document(world.files["nievre"].sha256)
     result = runner.invoke(args=["bundle", "--region", "27", "--output", str(tmp_path / "lot.zip")])
     assert result.exit_code == 1 and "introuvable dans le stockage" in result.output
     assert not (tmp_path / "lot.zip").exists()

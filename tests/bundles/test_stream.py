@@ -13,6 +13,7 @@ from registry.core.storage import document_store
 from registry.extensions import db
 from tests.bundles.helpers import archive, build_bundle, bundle_bytes, manifest, pdf_paths
 from tests.clock import TODAY
+from tests.stores import filesystem_only
 
 ZIP64_EXTRA = 0x0001
 
@@ -58,6 +59,7 @@ def test_zip64_end_records_when_the_archive_holds_more_than_65535_members():
     assert len(archive(data).infolist()) == 65536
 
 
+@filesystem_only
 def test_streaming_reads_the_stored_files_in_chunks(app):
     big = b"%PDF-1.7\n" + bytes(range(256)) * (96 * 1024)  # 24 MiB
     sha256, size = document_store().store(big)

@@ -28,6 +28,7 @@ from tests.conftest import _test_config
 from tests.conventions.builders import attach_signed_copy
 from tests.conventions.conftest import hospital_with_partners, shipped_templates  # noqa: F401  (fixtures)
 from tests.signatures.pdf_factory import blank_pdf
+from tests.stores import filesystem_only
 
 FIELDS = {"specialties": ["Cardiologie"], "administrative_court": "Dijon", "signing_place": "Dijon"}
 
@@ -102,6 +103,7 @@ def _check_round_trip(app, runner, tmp_path, backup_dir, restored_url):
     return manifest
 
 
+@filesystem_only
 def test_round_trip_on_sqlite(app, runner, registry_data, tmp_path):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the SQLite backup runs in the SQLite pass of the suite")
@@ -126,6 +128,7 @@ def test_round_trip_on_sqlite(app, runner, registry_data, tmp_path):
     assert manifest["documents"]["files"] == len(referenced) + 1  # and the unreferenced file
 
 
+@filesystem_only
 def test_round_trip_on_postgresql(app, runner, registry_data, tmp_path):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("pg_dump is tested when the suite runs on PostgreSQL (TEST_DATABASE_URL)")
@@ -161,6 +164,7 @@ def _one_document(kind="signed") -> ConventionDocument:
     return db.session.scalar(select(ConventionDocument).where(ConventionDocument.kind == kind))
 
 
+@filesystem_only
 def test_a_missing_document_stops_the_backup_and_leaves_nothing(app, runner, registry_data, tmp_path):
     missing = document_store().path_for(_one_document().sha256)
     missing.unlink()
@@ -172,6 +176,7 @@ def test_a_missing_document_stops_the_backup_and_leaves_nothing(app, runner, reg
     assert not backup_dir.exists()
 
 
+@filesystem_only
 def test_an_altered_document_stops_the_backup(app, runner, registry_data, tmp_path):
     altered = document_store().path_for(_one_document("draft").sha256)
     os.chmod(altered, 0o640)

@@ -9,6 +9,7 @@ from registry.core.storage import document_store
 from registry.cpom.services import attach_signed_copy, create_cpom
 from registry.extensions import db
 from tests.signatures.pdf_factory import blank_pdf
+from tests.stores import filesystem_only
 
 
 def aged(path: Path, hours: float) -> Path:
@@ -17,6 +18,7 @@ def aged(path: Path, hours: float) -> Path:
     return path
 
 
+@filesystem_only
 def test_leftovers_go_documents_in_use_stay(app, runner, make_hospital):
     from datetime import date
 

@@ -4,6 +4,7 @@ import os
 import pytest
 
 from registry.core.storage import DocumentStore, document_store
+from tests.stores import filesystem_only
 
 
 def test_store_is_content_addressed_and_write_once(tmp_path):
@@ -47,5 +48,6 @@ def test_only_sha256_names_are_accepted(tmp_path, name):
         DocumentStore(tmp_path).path_for(name)
 
 
+@filesystem_only
 def test_store_location_comes_from_config(app):
     assert str(document_store().root) == app.config["STORAGE_DIR"]

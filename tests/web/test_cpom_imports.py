@@ -2,7 +2,6 @@
 the region, or an admin naming it) and activity-data values (only the CPOMs the user sees)."""
 
 import io
-from pathlib import Path
 from datetime import date
 
 import pytest
@@ -13,6 +12,7 @@ from registry.cpom.models import CpomCatalogue, CpomDeclaration
 from registry.extensions import db
 from tests.clock import TODAY
 from tests.factories import PASSWORD
+from tests.stores import waiting_uploads
 from tests.web.conftest import text
 
 START = date(TODAY.year - 1, 1, 1)
@@ -155,5 +155,4 @@ def test_one_upload_waits_per_user_even_with_a_replayed_cookie(app, client, scen
     for _ in range(3):
         client.set_cookie("session", cookie)  # the session as it was before any upload
         upload(client, "/cpom/catalogues/charger", CATALOGUE.encode(), name="x", source="y")
-    held = list((Path(app.instance_path) / "imports" / "held").glob("*.bin"))
-    assert len(held) == 1
+    assert len(waiting_uploads(app)) == 1

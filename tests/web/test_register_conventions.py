@@ -6,7 +6,6 @@ import os
 import re
 import threading
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -23,6 +22,7 @@ from registry.hospitals.models import Partnership
 from tests.clock import TODAY
 from tests.conventions.test_bulk_import import csv_bytes, pdf, values
 from tests.signatures.pdf_factory import docx_like_bytes, make_identity, signed_pdf, zip_bytes
+from tests.stores import hold_for_someone_else, waiting_uploads
 from tests.web.conftest import page, text
 from tests.web.convention_helpers import conventions, drafting, references_used  # noqa: F401
 
@@ -129,9 +129,8 @@ def upload(client, scene, spreadsheet: bytes, archive: bytes, name: str = "stock
         "spreadsheet": (io.BytesIO(spreadsheet), name), "archive": (io.BytesIO(archive), "pdf.zip")})
 
 
-def held_folders(app) -> list[Path]:
-    root = Path(app.instance_path) / "imports"
-    return sorted(root.iterdir()) if root.is_dir() else []
+def held_folders(app) -> list[str]:
+    return waiting_uploads(app)
 
 
 def token_of(client, scene) -> str:
@@ -184,7 +183,7 @@ def test_confirming_when_one_row_is_bad_is_refused_and_creates_nothing(client, d
     assert conventions() == [] and references_used() == 0
     assert db.session.scalar(select(func.count(ConventionDocument.id)).where(
         ConventionDocument.kind == KIND_SIGNED)) == 0
-    assert len(held_folders(app)) == 1 and not held_folders(app)[0].name.endswith(".confirmation")
+    assert len(held_folders(app)) == 1 and not held_folders(app)[0].endswith(".confirmation")
 
 
 def test_the_confirmation_checks_again_what_changed_since_the_preview(client, drafting, login, make_user):
@@ -395,11 +394,10 @@ def test_a_replayed_session_cookie_does_not_pile_imports_up(client, drafting, lo
 @pytest.mark.parametrize("app_config", [{"HELD_IMPORTS_MAX_MB": 0}])
 def test_uploads_stop_when_the_held_imports_are_too_heavy(client, drafting, login, app):
     login(drafting.staff)
-    (Path(app.instance_path) / "imports" / "someone-else").mkdir(parents=True)
-    (Path(app.instance_path) / "imports" / "someone-else" / "archive.zip").write_bytes(b"x" * 10)
+    hold_for_someone_else(app, "someone-else", 10)
     response = upload(client, drafting, *stock(drafting))
     assert response.status_code == 200 and "Trop d'imports attendent une confirmation" in text(response)
-    assert [folder.name for folder in held_folders(app)] == ["someone-else"]
+    assert held_folders(app) == ["someone-else"]
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
