@@ -33,6 +33,6 @@ def test_a_refused_stock_says_why_and_waits_again(app, client, drafting, login, 
     assert record["error"] == "Import refusé : 1 ligne(s) à corriger. Rien n'a été enregistré."
     assert record["back"] == {"url": import_url(drafting, "/apercu"), "label": "Revenir à l'aperçu de l'import"}
     assert conventions() == []
-    assert len(held_folders(app)) == 1 and not held_folders(app)[0].name.endswith(".confirmation")
+    assert len(held_folders(app)) == 1 and not held_folders(app)[0].endswith(".confirmation")
     login(drafting.other_staff)
     assert client.get(f"/taches/{job_id}.json").status_code == 404
