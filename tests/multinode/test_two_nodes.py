@@ -10,6 +10,7 @@ database 14 by default): skipped with the reason when either does not answer.
 
 import os
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -24,6 +25,7 @@ DOCUMENT_STORE = os.environ.get("MULTINODE_DOCUMENT_STORE", "filesystem")
 HOSPITAL = "210987582"  # the demo's CH d'Is-sur-Tille
 PASSWORD = "un mot de passe pour deux noeuds"
 LOGIN_LIMIT = 4
+USERS = ("juriste@noeuds.fr", "verrou@noeuds.fr")
 
 
 def client_address() -> str:
@@ -49,9 +51,10 @@ def cluster(tmp_path_factory):
         operator = {**env, "STORAGE_DIR": str(folder / "operator-storage")}
         cli(operator, "init-db")
         cli(operator, "demo-data")
-        for email in ("juriste@noeuds.fr", "verrou@noeuds.fr"):
-            cli(operator, "create-user", email, "--role", "hospital", "--finess", HOSPITAL, stdin=PASSWORD + "\n")
         nodes = [Node.start(name, env, folder / name) for name in ("a", "b")]
+        with ThreadPoolExecutor() as pool:  # the accounts are made while the nodes start
+            list(pool.map(lambda email: cli(operator, "create-user", email, "--role", "hospital", "--finess",
+                                            HOSPITAL, stdin=PASSWORD + "\n"), USERS))
         for node in nodes:
             node.wait_until_serving()
         yield nodes
