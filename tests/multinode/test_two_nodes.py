@@ -74,11 +74,18 @@ def signed_in(cluster):
     return browser
 
 
-def test_a_session_opened_on_one_node_is_honoured_and_ended_by_the_other(cluster, signed_in):
+def test_two_nodes_share_sessions_limits_and_locks(cluster, signed_in):
+    """One test, so that a parallel run (pytest -n) starts one pair of nodes for it, not one per check."""
     a, b = cluster
+    a_session_opened_on_one_node_is_honoured_and_ended_by_the_other(a, b, signed_in)
+    failed_logins_on_both_nodes_count_together(a, b)
+    an_account_locked_through_one_node_is_locked_on_the_other(a, b)
+
+
+def a_session_opened_on_one_node_is_honoured_and_ended_by_the_other(a, b, signed_in):
     page = signed_in.get(b, f"/hopitaux/{HOSPITAL}")
     assert page.status == 200 and "IS-SUR-TILLE" in page.text
-    copied = dict(signed_in.cookies)  # what a stolen or back-upped cookie would be
+    copied = dict(signed_in.cookies)  # what a stolen or backed-up cookie would be
 
     response = signed_in.post(b, "/deconnexion", {"csrf_token": page.csrf_token()})  # the form's token, made on B
     assert response.status == 302 and response.location == "/connexion"
@@ -89,8 +96,7 @@ def test_a_session_opened_on_one_node_is_honoured_and_ended_by_the_other(cluster
         assert response.status == 302 and response.location.startswith("/connexion"), node.name
 
 
-def test_failed_logins_on_both_nodes_count_together(cluster):
-    a, b = cluster
+def failed_logins_on_both_nodes_count_together(a, b):
     attacker = Browser(client_address())
     answers = [attacker.sign_in(node, "personne@noeuds.fr", "mauvais mot de passe").status
                for node in (a, b, a, b, a, b)]
@@ -99,13 +105,11 @@ def test_failed_logins_on_both_nodes_count_together(cluster):
     assert Browser(client_address()).sign_in(b, "personne@noeuds.fr", "mauvais").status == 200  # another client
 
 
-def test_an_account_locked_through_one_node_is_locked_on_the_other(cluster):
+def an_account_locked_through_one_node_is_locked_on_the_other(a, b):
     """Ten wrong passwords in a row lock the account (counted in the database), whichever node and client address
-    they come through."""
-    a, b = cluster
+    they come through: the right password is then refused by both."""
     for attempt in range(10):
-        node = (a, b)[attempt % 2]
-        assert Browser(client_address()).sign_in(node, "verrou@noeuds.fr", "mauvais").status == 200
+        assert Browser(client_address()).sign_in((a, b)[attempt % 2], "verrou@noeuds.fr", "mauvais").status == 200
     for node in (a, b):
         assert Browser(client_address()).sign_in(node, "verrou@noeuds.fr", PASSWORD).status == 200, node.name
 
