@@ -204,7 +204,7 @@ class FormFields(HTMLParser):
         super().__init__()
         self.action, self.inside, self.fields = action, False, []
         self._select = self._textarea = None
-        self._first_option = None
+        self._options: list[tuple[str, bool]] = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -213,19 +213,18 @@ class FormFields(HTMLParser):
         if not self.inside or "disabled" in attributes:
             return
         name = attributes.get("name")
-        if tag == "input" and name and attributes.get("type") not in ("submit", "button", "file"):
-            if attributes.get("type") not in ("checkbox", "radio") or "checked" in attributes:
-                self.fields.append((name, attributes.get("value", "on" if attributes.get("type") else "")))
+        kind = attributes.get("type", "text")
+        if tag == "input" and name and kind not in ("submit", "button", "file"):
+            if kind not in ("checkbox", "radio"):
+                self.fields.append((name, attributes.get("value", "")))
+            elif "checked" in attributes:
+                self.fields.append((name, attributes.get("value", "on")))
         elif tag == "textarea" and name:
             self._textarea = [name, ""]
         elif tag == "select" and name:
-            self._select, self._first_option = name, None
+            self._select, self._options = name, []
         elif tag == "option" and self._select:
-            if self._first_option is None:
-                self._first_option = attributes.get("value", "")
-            if "selected" in attributes:
-                self.fields.append((self._select, attributes.get("value", "")))
-                self._select = "done:" + self._select
+            self._options.append((attributes.get("value", ""), "selected" in attributes))
 
     def handle_data(self, data):
         if self._textarea is not None:
@@ -238,8 +237,8 @@ class FormFields(HTMLParser):
             self.fields.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
             self._textarea = None
         elif tag == "select" and self._select:
-            if not self._select.startswith("done:"):
-                self.fields.append((self._select, self._first_option or ""))
+            chosen = [value for value, selected in self._options if selected] or [v for v, _ in self._options[:1]]
+            self.fields.extend((self._select, value) for value in chosen)
             self._select = None
 
 
