@@ -25,6 +25,7 @@ FLASK = [str(GUNICORN.with_name("flask")), "--app", "wsgi"]
 #: the nodes share their limits in.
 POSTGRES = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS = os.environ.get("MULTINODE_REDIS_URL", "redis://127.0.0.1:6379/14")
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/14"  # nothing listens on port 1
 #: The host name the browser asks for, whichever node answers (the load balancer's).
 HOST = "registre.test"
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
@@ -119,14 +120,15 @@ class Node:
         raise RuntimeError(f"node {self.name} did not answer within {seconds} s:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        """gunicorn and its worker, always (a worker left behind would hold the database)."""
+        """gunicorn and its worker, always (a worker left behind would hold the database): SIGINT is gunicorn's
+        quick shutdown, SIGKILL the last resort."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
+            os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from registry.config import rate_limit_storage, read_environment
 from registry.extensions import limiter
 
-UNREACHABLE = "redis://127.0.0.1:1/14"  # nothing listens on port 1
+from tests.multinode.nodes import UNREACHABLE_REDIS as UNREACHABLE
 
 
 @pytest.mark.parametrize(("settings", "storage"), [

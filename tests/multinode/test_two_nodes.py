@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.multinode.nodes import REDIS, Browser, Node, ScratchDatabase, cli, form_fields, unanswered_services
+from tests.multinode.nodes import REDIS, UNREACHABLE_REDIS, Browser, Node, ScratchDatabase, cli, form_fields, unanswered_services
 
 pytestmark = pytest.mark.multinode
 
@@ -52,6 +52,7 @@ def cluster(tmp_path_factory):
         cli(operator, "init-db")
         cli(operator, "demo-data")
         nodes = [Node.start(name, env, folder / name) for name in ("a", "b")]
+        nodes.append(Node.start("sans-redis", {**env, "REDIS_URL": UNREACHABLE_REDIS}, folder / "sans-redis"))
         with ThreadPoolExecutor() as pool:  # the accounts are made while the nodes start
             list(pool.map(lambda email: cli(operator, "create-user", email, "--role", "hospital", "--finess",
                                             HOSPITAL, stdin=PASSWORD + "\n"), USERS))
@@ -59,15 +60,15 @@ def cluster(tmp_path_factory):
             node.wait_until_serving()
         yield nodes
     finally:
-        for node in nodes:
-            node.stop()
+        with ThreadPoolExecutor() as pool:
+            list(pool.map(Node.stop, nodes))
         database.drop()
 
 
 @pytest.fixture
 def signed_in(cluster):
     """The juriste's browser, signed in on node A."""
-    a, _ = cluster
+    a, *_ = cluster
     browser = Browser(client_address())
     response = browser.sign_in(a, "juriste@noeuds.fr", PASSWORD)
     assert response.status == 302 and response.location == f"/hopitaux/{HOSPITAL}"
@@ -75,11 +76,12 @@ def signed_in(cluster):
 
 
 def test_two_nodes_share_sessions_limits_and_locks(cluster, signed_in):
-    """One test, so that a parallel run (pytest -n) starts one pair of nodes for it, not one per check."""
-    a, b = cluster
+    """One test, so that a parallel run (pytest -n) starts one set of nodes for it, not one per check."""
+    a, b, without_redis = cluster
     a_session_opened_on_one_node_is_honoured_and_ended_by_the_other(a, b, signed_in)
     failed_logins_on_both_nodes_count_together(a, b)
     an_account_locked_through_one_node_is_locked_on_the_other(a, b)
+    a_node_that_cannot_reach_redis_answers_counts_alone_and_warns(without_redis, a)
 
 
 def a_session_opened_on_one_node_is_honoured_and_ended_by_the_other(a, b, signed_in):
@@ -114,11 +116,21 @@ def an_account_locked_through_one_node_is_locked_on_the_other(a, b):
         assert Browser(client_address()).sign_in(node, "verrou@noeuds.fr", PASSWORD).status == 200, node.name
 
 
+def a_node_that_cannot_reach_redis_answers_counts_alone_and_warns(without_redis, a):
+    browser = Browser(client_address())
+    assert browser.sign_in(without_redis, "juriste@noeuds.fr", PASSWORD).status == 302
+    assert browser.get(a, f"/hopitaux/{HOSPITAL}").status == 200
+    attacker = Browser(client_address())
+    answers = [attacker.sign_in(without_redis, "personne@noeuds.fr", "mauvais").status for _ in range(LOGIN_LIMIT + 1)]
+    assert answers == [200] * LOGIN_LIMIT + [429]  # the limit still holds, counted by this node alone
+    assert "Rate limit storage unreachable - falling back to in-memory storage" in without_redis.log.read_text()
+
+
 @pytest.mark.xfail(DOCUMENT_STORE != "database", strict=True,
                    reason="documents stored on a node's disk (DOCUMENT_STORE=filesystem) are not on the other's: "
                           "the template and the draft are not found")
 def test_a_draft_made_on_one_node_downloads_from_the_other(cluster, signed_in):
-    a, b = cluster
+    a, b, _ = cluster
     path = f"/hopitaux/{HOSPITAL}/conventions/nouvelle/second_recours?partenariat=1"
     form = form_fields(signed_in.get(b, path), action=None)
     form = [(name, "Cardiologie\nGériatrie" if name == "champ_specialties" else value) for name, value in form]
