@@ -8,7 +8,6 @@ import pytest
 
 from registry.config import rate_limit_storage, read_environment
 from registry.extensions import limiter
-
 from tests.multinode.nodes import UNREACHABLE_REDIS as UNREACHABLE
 
 

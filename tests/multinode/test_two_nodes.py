@@ -1,7 +1,8 @@
 """Two nodes behind one load balancer behave as one application: a session opened on one is honoured by the
 other and a logout on either ends it on both (sessions are signed cookies checked against the database), failed
 logins count together (the limits live in Redis), a lock set on one holds on the other (the database), and a draft
-made on one downloads from the other (the documents' store).
+made on one downloads from the other (the documents' store). A third node, whose Redis does not answer, still
+answers, limits the logins by itself and says so in its log.
 
 Each node has its own instance folder and STORAGE_DIR, so nothing a node keeps on its own disk can make a test
 pass. Needs PostgreSQL on 127.0.0.1:5432 (or TEST_DATABASE_URL's server) and Redis (MULTINODE_REDIS_URL,
@@ -14,12 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.multinode.nodes import REDIS, UNREACHABLE_REDIS, Browser, Node, ScratchDatabase, cli, form_fields, unanswered_services
+from tests.multinode.nodes import (REDIS, UNREACHABLE_REDIS, Browser, Node, ScratchDatabase, cli, form_fields,
+                                   unanswered_services)
 
 pytestmark = pytest.mark.multinode
 
-#: How the nodes keep stored documents. Until they keep them in the database, a document stored through one node
-#: is on that node's disk only, and the document steps fail (expected, strict).
+#: How the nodes keep stored documents (the DOCUMENT_STORE setting). On the file system, a document stored through
+#: one node is on that node's disk only, and the document steps fail (expected, strict); "database" when it exists.
 DOCUMENT_STORE = os.environ.get("MULTINODE_DOCUMENT_STORE", "filesystem")
 
 HOSPITAL = "210987582"  # the demo's CH d'Is-sur-Tille
