@@ -53,8 +53,8 @@ def cluster(tmp_path_factory):
         operator = {**env, "STORAGE_DIR": str(folder / "operator-storage")}
         cli(operator, "init-db")
         cli(operator, "demo-data")
-        nodes = [Node.start(name, env, folder / name) for name in ("a", "b")]
-        nodes.append(Node.start("sans-redis", {**env, "REDIS_URL": UNREACHABLE_REDIS}, folder / "sans-redis"))
+        for name, redis in (("a", REDIS), ("b", REDIS), ("sans-redis", UNREACHABLE_REDIS)):
+            nodes.append(Node.start(name, {**env, "REDIS_URL": redis}, folder / name))  # each stopped below
         with ThreadPoolExecutor() as pool:  # the accounts are made while the nodes start
             list(pool.map(lambda email: cli(operator, "create-user", email, "--role", "hospital", "--finess",
                                             HOSPITAL, stdin=PASSWORD + "\n"), USERS))
