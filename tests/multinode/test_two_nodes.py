@@ -52,10 +52,10 @@ def cluster(tmp_path_factory):
                    LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute")
         operator = {**env, "STORAGE_DIR": str(folder / "operator-storage")}
         cli(operator, "init-db")
-        cli(operator, "demo-data")
         for name, redis in (("a", REDIS), ("b", REDIS), ("sans-redis", UNREACHABLE_REDIS)):
             nodes.append(Node.start(name, {**env, "REDIS_URL": redis}, folder / name))  # each stopped below
-        with ThreadPoolExecutor() as pool:  # the accounts are made while the nodes start
+        cli(operator, "demo-data")  # the data and the accounts are made while the nodes start
+        with ThreadPoolExecutor() as pool:
             list(pool.map(lambda email: cli(operator, "create-user", email, "--role", "hospital", "--finess",
                                             HOSPITAL, stdin=PASSWORD + "\n"), USERS))
         for node in nodes:
