@@ -145,5 +145,5 @@ def rate_limit_storage(config: dict) -> None:
     if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+")):
         config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
         config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-        # a login waits at most this long for an unreachable store, not the operating system's minutes
+        # each try to reach a silent store waits this long, not the operating system's minutes
         config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})

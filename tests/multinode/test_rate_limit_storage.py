@@ -3,6 +3,7 @@ memory; and a shared store that stops answering neither stops the site nor the l
 itself meanwhile, with a warning in the log)."""
 
 import logging
+import socket
 
 import pytest
 
@@ -56,8 +57,22 @@ def limiter_state():
     limiter._storage_options.update(options)
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": UNREACHABLE,
-                                         "LOGIN_RATE_LIMIT": "3 per minute"}])
+@pytest.fixture
+def silent_redis():
+    """A Redis address that takes connections and never answers (a server hung, or a host gone behind a firewall
+    that drops packets)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/14"
+
+
+@pytest.fixture(params=["refused", "silent"])
+def app_config(request):
+    url = UNREACHABLE if request.param == "refused" else request.getfixturevalue("silent_redis")
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url, "LOGIN_RATE_LIMIT": "3 per minute"}
+
+
 def test_an_unreachable_redis_neither_stops_the_logins_nor_their_limit(limiter_state, client, caplog):
     with caplog.at_level(logging.WARNING, logger="flask-limiter"):
         answers = [client.post("/connexion", data={"email": "x@example.fr", "password": "faux"}).status_code
