@@ -28,14 +28,16 @@ run: init-db
 	$(FLASK) demo-data --if-empty
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The production server (docs/deploiement.md): gunicorn on 127.0.0.1:$(PORT), behind a reverse proxy with TLS.
+# The production server (docs/deploiement.md): gunicorn on $(LISTEN):$(PORT), behind a reverse proxy with TLS
+# (LISTEN: an internal address when the proxy is on another machine, as with several nodes).
 # Never loads demo data; refuses to start without a SECRET_KEY of the operator's.
+LISTEN ?= 127.0.0.1
 WORKERS ?= 2
 THREADS ?= 4
 # Starts by purging what a crash left behind (files older than their grace period only: work in flight is kept).
 serve: init-db
 	$(FLASK) purge
-	PRODUCTION=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads $(THREADS) \
+	PRODUCTION=1 $(BIN)/gunicorn --bind $(LISTEN):$(PORT) --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - --error-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" "wsgi:app"
 
 # The job queue's worker (docs/deploiement.md): needs REDIS_URL; runs the bundles, PDF previews and stock imports

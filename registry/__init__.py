@@ -4,6 +4,7 @@ import logging
 import os
 
 from flask import Flask
+from flask import logging as flask_logging
 
 from registry import config as config_layers
 from registry.core import sqlite
@@ -57,6 +58,8 @@ def register_extensions(app: Flask) -> None:
         sqlite.configure(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Its warnings (a shared store that stopped answering) reach the server's log, as the application's do.
+    limiter.logger.addHandler(flask_logging.default_handler)
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

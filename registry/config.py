@@ -46,7 +46,10 @@ def default_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": "10 per minute",
         # Calendar feed requests accepted per client address (clients poll every few minutes to hours).
         "CALENDAR_RATE_LIMIT": "30 per minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Where the limits count (memory://: each process for itself); REDIS_URL when unset (finalise()).
+        "RATELIMIT_STORAGE_URI": None,
+        # The Redis server the nodes share (redis://host:6379/0), for the limits and the job queue.
+        "REDIS_URL": None,
         "RATELIMIT_HEADERS_ENABLED": False,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         # `make serve`: secure cookies, HSTS, a SECRET_KEY of the operator's (docs/deploiement.md).
@@ -140,5 +143,19 @@ def finalise(config: dict) -> None:
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     if config.get("PRODUCTION") and os.environ.get("SESSION_COOKIE_SECURE", "") == "":
         config["SESSION_COOKIE_SECURE"] = True  # Flask's default is False; only the environment may say so
+    rate_limit_storage(config)
     if config.get("SESSION_MAX_HOURS"):  # the cookie itself does not outlive the longest session
         config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(config["SESSION_MAX_HOURS"]))
+
+
+def rate_limit_storage(config: dict) -> None:
+    """The limits count in RATELIMIT_STORAGE_URI, else in REDIS_URL (shared by every node), else in each process.
+
+    A shared store that stops answering must not stop the site: Flask-Limiter then counts in the process's memory
+    (each node for itself, a warning in the log) and goes back to the store once it answers again."""
+    config["RATELIMIT_STORAGE_URI"] = config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+    if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+")):
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+        # each try to reach a silent store waits this long, not the operating system's minutes
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
