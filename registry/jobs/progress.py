@@ -38,13 +38,15 @@ def timed_out_message(seconds: int | None) -> str:
 def task(function):
     """A job function: its return value (a dict) becomes the record's result; a DomainError's French message, a
     time-out or any other failure becomes the record's reason (never a traceback: that goes to the worker's log),
-    and the job is failed. The database session is left clean for the next job."""
+    and the job is failed. A job that returns commits what it wrote (with DOCUMENT_STORE = "database", the document
+    it stored); the database session is left clean for the next job."""
 
     @functools.wraps(function)
     def run(**kwargs):
         job = get_current_job()
         try:
             result = function(**kwargs)
+            db.session.commit()
         except BaseException as error:
             db.session.rollback()
             if job is not None:

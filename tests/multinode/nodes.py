@@ -132,6 +132,33 @@ class Node:
 
 
 @dataclass
+class Worker:
+    """The job queue's worker (`make worker`), in its own instance folder, as on a third machine."""
+
+    process: subprocess.Popen
+    log: Path
+
+    @classmethod
+    def start(cls, env: dict, folder: Path) -> "Worker":
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "worker.log"
+        with log.open("w") as output:
+            process = subprocess.Popen([*FLASK, "worker"], cwd=ROOT,
+                                       env={**env, "STORAGE_DIR": str(folder / "storage")},
+                                       stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        return cls(process, log)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # RQ's warm shutdown: the job under way ends first
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@dataclass
 class Response:
     status: int
     headers: dict
