@@ -6,6 +6,7 @@ import pytest
 from registry.audit.models import AuditLog
 from registry.extensions import db
 from tests.bundles.helpers import build_bundle, bundle_bytes
+from tests.stores import remove_document
 from tests.jobs.fixtures import job_id_of, job_json, queue_config, queued, run_jobs  # noqa: F401  (fixtures)
 
 
@@ -90,11 +91,7 @@ def test_the_selection_goes_to_the_queue_too(app, client, login, world, run_jobs
 
 
 def test_a_missing_signed_copy_fails_the_job_with_its_reason(app, client, login, world, run_jobs):
-    from registry.core.storage import document_store
-
-    path = document_store().path_for(world.files["nievre"].sha256)
-    path.chmod(0o600)
-    path.unlink()
+    remove_document(world.files["nievre"].sha256)
     login(world.users["ars"])
     job_id = job_id_of(client.get("/conventions/lot.zip?departement=58"))
     run_jobs()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from registry.extensions import db
+
 from tests.bundles.helpers import build_bundle, bundle_bytes
 from tests.jobs.fixtures import job_id_of, job_json, queue_config  # noqa: F401  (fixture)
 
@@ -25,8 +27,10 @@ def test_a_worker_process_makes_the_bundle(app, client, login, world):
     job_id = job_id_of(client.get("/conventions/lot.zip?region=27"))
     assert job_json(client, job_id)["state"] == "en attente"
     environment = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "STORAGE_DIR": app.config["STORAGE_DIR"],
+                   "DOCUMENT_STORE": app.config["DOCUMENT_STORE"],
                    "REDIS_URL": app.config["REDIS_URL"], "JOB_QUEUE": app.config["JOB_QUEUE"],
                    "SECRET_KEY": "test-secret-key", "WORKER_REMINDERS_AT": ""}
+    db.session.commit()  # no read transaction of the test's left open while the worker writes (SQLite)
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"], cwd=ROOT,
                           env=environment, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]

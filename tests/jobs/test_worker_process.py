@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def start_worker(app) -> subprocess.Popen:
     environment = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "STORAGE_DIR": app.config["STORAGE_DIR"],
+                   "DOCUMENT_STORE": app.config["DOCUMENT_STORE"],
                    "REDIS_URL": app.config["REDIS_URL"], "JOB_QUEUE": app.config["JOB_QUEUE"],
                    "SECRET_KEY": "test-secret-key", "WORKER_REMINDERS_AT": ""}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"], cwd=ROOT,
