@@ -9,9 +9,11 @@ from flask_login import current_user
 from webargs.flaskparser import abort
 
 from registry.api.blueprint import load_json
-from registry.api.convention_schemas import ConventionSchema, SignedCopySchema, TransitionInput, TransmissionInput
+from registry.api.convention_schemas import (ConventionSchema, CopyReviewInput, SignedCopySchema, TransitionInput,
+                                             TransmissionInput)
 from registry.api.conventions import ID, blp
-from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.signed_copies import (attach_signed_copy, confirm_signed_copy, discard_signed_copy,
+                                                find_signed_copy)
 from registry.conventions.transitions import transition
 from registry.conventions.transmission import record_ars_transmission
 from registry.core.access import signed_in
@@ -90,8 +92,11 @@ class SignedCopyCreate(MethodView):
         Le contenu est vérifié, jamais le nom : PDF complet et lisible, taille. Chaque signature électronique est
         vérifiée hors ligne : signataire, heure de signature, intégrité, modification après signature, confiance
         dans le certificat (à part). Une copie sans signature électronique est acceptée (copie numérisée). Une
-        nouvelle copie est une nouvelle version ; les précédentes restent. Réservé aux administrateurs et aux
-        utilisateurs de l'hôpital.
+        nouvelle copie est une nouvelle version ; les précédentes restent. Une copie dont une signature est
+        altérée, modifiée après signature ou illisible est enregistrée mais mise à l'écart (« review » :
+        « ecartee », « alerts » dit pourquoi) : elle ne devient la copie en vigueur qu'une fois confirmée avec un
+        motif (.../signed-copies/{version}/confirmation). Réservé aux administrateurs et aux utilisateurs de
+        l'hôpital.
         """
         convention = get_convention(convention_id, for_edit=True)
         if request.mimetype != "multipart/form-data":
@@ -101,5 +106,49 @@ class SignedCopyCreate(MethodView):
             raise DomainError("Copie refusée : le fichier est manquant (champ « file »).",
                               details={"files": {"file": ["champ obligatoire"]}})
         document = attach_signed_copy(convention, upload.read(), actor=current_user)
+        db.session.commit()
+        return document
+
+
+@blp.route(f"/conventions/<{ID}:convention_id>/signed-copies/<{ID}:version>/confirmation")
+@signed_in
+class SignedCopyConfirmation(MethodView):
+    @blp.json_body(CopyReviewInput)
+    @blp.response(200, SignedCopySchema, description="La copie confirmée malgré l'alerte : la copie en vigueur.")
+    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
+    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur, ou version inconnue.")
+    @blp.alt_response(409, description="La copie n'est pas mise à l'écart, ou une copie plus récente est en vigueur.")
+    @blp.alt_response(422, description="Motif manquant.")
+    def post(self, convention_id, version):
+        """Confirmer malgré l'alerte une copie mise à l'écart : {"reason"} obligatoire, tracé (qui, quand, motif).
+
+        La copie devient la copie en vigueur, toujours marquée « confirmée malgré l'alerte ». Réservé aux
+        administrateurs et aux utilisateurs de l'hôpital.
+        """
+        convention = get_convention(convention_id, for_edit=True)
+        document = find_signed_copy(convention, version)
+        payload = load_json(CopyReviewInput)
+        confirm_signed_copy(document, payload["reason"], actor=current_user)
+        db.session.commit()
+        return document
+
+
+@blp.route(f"/conventions/<{ID}:convention_id>/signed-copies/<{ID}:version>/discard")
+@signed_in
+class SignedCopyDiscard(MethodView):
+    @blp.json_body(CopyReviewInput)
+    @blp.response(200, SignedCopySchema, description="La copie écartée définitivement (conservée, jamais en vigueur).")
+    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
+    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur, ou version inconnue.")
+    @blp.alt_response(409, description="La copie n'est pas mise à l'écart.")
+    def post(self, convention_id, version):
+        """Écarter définitivement une copie mise à l'écart : {"reason"} facultatif, tracé.
+
+        Réservé aux administrateurs et aux utilisateurs de l'hôpital.
+        """
+        convention = get_convention(convention_id, for_edit=True)
+        document = find_signed_copy(convention, version)
+        payload = load_json(CopyReviewInput)
+        discard_signed_copy(document, payload["reason"], actor=current_user)
         db.session.commit()
         return document
