@@ -24,7 +24,7 @@ from registry.core.errors import Conflict, DomainError, NotFound
 from registry.core.storage import document_store
 from registry.core.transaction import lock_row
 from registry.extensions import db
-from registry.signatures.alerts import alert_reasons
+from registry.signatures.alerts import alert_reasons, count_label, counts
 
 PDF = "application/pdf"
 #: A copy can be attached while the convention is being signed, once signed (a better copy), or, for a
@@ -45,8 +45,10 @@ def check_signed_copy(data: bytes) -> dict:
 
     inspection = inspect_pdf(data, max_bytes=int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     signatures = verify_signatures(data, trust_roots=_trust_roots(current_app.config.get("SIGNATURE_TRUST_ROOTS")))
-    return {"label": summary_label(signatures), "pdf": inspection.as_dict(),
-            "signatures": [signature.as_dict() for signature in signatures]}
+    reports = [signature.as_dict() for signature in signatures]
+    signed, stamps = counts(reports)
+    return {"label": summary_label(signatures), "pdf": inspection.as_dict(), "signatures": reports,
+            "signature_count": signed, "timestamp_count": stamps, "count_label": count_label(reports)}
 
 
 def may_attach_copy(convention: Convention) -> bool:

@@ -15,15 +15,17 @@ def _reason(signature: dict) -> str:
     who = signature.get("signer")
     subject = ((f"L'horodatage de {who}" if who else "Un horodatage du document") if timestamp
                else (f"La signature de {who}" if who else "Une signature électronique"))
+    # (feminine « signature », masculine « horodatage »)
+    e, it = ("", "il") if timestamp else ("e", "elle")
     verdict = signature.get("verdict")
     if verdict == labels.ALTERED:
-        return (f"{subject} est altérée : le contenu qu'elle couvre a été modifié depuis la signature, ou elle ne "
+        return (f"{subject} est altéré{e} : le contenu qu'{it} couvre a été modifié depuis la signature, ou {it} ne "
                 "correspond plus à son certificat.")
     if verdict == labels.MODIFIED:
         return (f"Le document a été modifié après {_lowered(subject)} (contenu ou pages changés par une mise à jour "
-                "ultérieure) : elle ne couvre pas le document entier.")
-    return (f"{subject} (champ « {signature.get('field') or '?'} ») est illisible : elle ne peut pas être "
-            "vérifiée.")
+                f"ultérieure) : {it} ne couvre pas le document entier.")
+    return (f"{subject} (champ « {signature.get('field') or '?'} ») est illisible : {it} ne peut pas être "
+            "vérifié" + e + ".")
 
 
 def _lowered(subject: str) -> str:
