@@ -169,3 +169,41 @@ def test_a_signed_convention_with_its_only_copy_set_aside_says_so(client, drafti
     assert "Aucune copie signée en vigueur" in words
     assert "mise à l'écart, à confirmer" in words  # beside « Enregistrer la signature »
     assert reload(convention).current_signed_copy is None
+
+
+# --- The other ways a signed copy arrives: the register form and the stock import -------------------------------
+
+def test_the_register_form_registers_the_convention_with_its_altered_copy_set_aside(client, drafting, login):
+    from tests.web.test_register_conventions import register_url, register_values
+
+    login(drafting.staff)
+    response = client.post(register_url(drafting), data=register_values(drafting, tampered_pdf()),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    convention = db.session.scalar(select(Convention).where(Convention.hospital_id == drafting.hospital.id))
+    assert convention.status == lifecycle.SIGNEE and reviews(convention) == [COPY_SET_ASIDE]
+    words = text(client.get(response.headers["Location"]))
+    assert (f"La convention {convention.reference} est enregistrée comme signée, mais sa copie est mise à l'écart."
+            in words)
+    assert "Copie v1 mise à l'écart : altérée" in words
+
+
+def test_the_stock_import_reports_the_row_and_sets_its_copy_aside(client, drafting, login):
+    from tests.conventions.test_bulk_import import csv_bytes, values
+    from tests.signatures.pdf_factory import zip_bytes
+    from tests.web.test_register_conventions import import_url, token_of
+    from tests.web.test_register_conventions import upload as upload_stock
+
+    login(drafting.staff)
+    upload_stock(client, drafting, csv_bytes([values(drafting.chu, fichier_pdf="chu.pdf")]),
+                 zip_bytes({"chu.pdf": tampered_pdf()}))
+    preview = text(client.get(import_url(drafting, "/apercu")))
+    assert "Copie importée mais mise à l'écart, à confirmer sur la page de la convention" in preview
+    assert "La signature de Marie Durand est altérée" in preview
+    response = client.post(import_url(drafting, "/confirmer"), data={"token": token_of(client, drafting)})
+    assert response.status_code == 302
+    convention = db.session.scalar(select(Convention).where(Convention.hospital_id == drafting.hospital.id))
+    assert convention.status == lifecycle.SIGNEE and reviews(convention) == [COPY_SET_ASIDE]
+    words = text(client.get(response.headers["Location"]))
+    assert f"Copie signée mise à l'écart (signature altérée, modifiée après signature ou illisible) pour : " \
+           f"{convention.reference}." in words
