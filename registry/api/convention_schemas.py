@@ -218,6 +218,7 @@ class SignedCopySchema(FrenchSchema):
     timestamp_count = Integer(metadata={"description": "Horodatages du document (/DocTimeStamp) : pas des "
                                                       "signataires."})
     pdf = Nested(PdfCheckSchema)
+    current = ma.Boolean(metadata={"description": "true quand cette copie est la copie signée en vigueur."})
     review = String(allow_none=True, metadata={
         "description": "null : aucune alerte ; « ecartee » : signature altérée, modifiée après signature ou "
                        "illisible, la copie est mise à l'écart (jamais la copie en vigueur) en attendant une "
@@ -235,6 +236,8 @@ class SignedCopySchema(FrenchSchema):
             return counts(report.get("signatures", []))[attr == "timestamp_count"]
         if attr == "alerts":
             return alert_reasons(report.get("signatures", []))
+        if attr == "current":
+            return obj.convention.current_signed_copy is obj
         return super().get_attribute(obj, attr, default)
 
 

@@ -12,6 +12,7 @@ from registry.api.blueprint import load_json
 from registry.api.convention_schemas import (ConventionSchema, CopyReviewInput, SignedCopySchema, TransitionInput,
                                              TransmissionInput)
 from registry.api.conventions import ID, blp
+from registry.conventions.models import COPY_SET_ASIDE
 from registry.conventions.signed_copies import (attach_signed_copy, confirm_signed_copy, discard_signed_copy,
                                                 find_signed_copy)
 from registry.conventions.transitions import transition
@@ -23,7 +24,12 @@ from registry.extensions import db
 
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "La copie signée (PDF)."}}}}}}
+    "properties": {"file": {"type": "string", "format": "binary", "description": "La copie signée (PDF)."},
+                   "reason": {"type": "string", "description": "Avec « ?confirm=true » : motif de la confirmation "
+                                                              "malgré une alerte de signature."}}}}}}
+CONFIRM_PARAMETER = {"name": "confirm", "in": "query", "required": False, "schema": {"type": "boolean"},
+                     "description": "true : une copie dont la signature est altérée devient quand même la copie en "
+                                    "vigueur, avec le motif « reason » (tracé)."}
 
 
 @blp.route(f"/conventions/<{ID}:convention_id>/transitions")
@@ -76,7 +82,7 @@ class TransmissionCreate(MethodView):
 @blp.route(f"/conventions/<{ID}:convention_id>/signed-copy")
 @signed_in
 class SignedCopyCreate(MethodView):
-    @blp.doc(requestBody=UPLOAD_BODY)
+    @blp.doc(requestBody=UPLOAD_BODY, parameters=[CONFIRM_PARAMETER])
     @blp.response(201, SignedCopySchema, description="La copie enregistrée (nouvelle version) et sa vérification.")
     @blp.alt_response(400, description="Corps multipart/form-data attendu.")
     @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
@@ -95,8 +101,9 @@ class SignedCopyCreate(MethodView):
         nouvelle copie est une nouvelle version ; les précédentes restent. Une copie dont une signature est
         altérée, modifiée après signature ou illisible est enregistrée mais mise à l'écart (« review » :
         « ecartee », « alerts » dit pourquoi) : elle ne devient la copie en vigueur qu'une fois confirmée avec un
-        motif (.../signed-copies/{version}/confirmation). Réservé aux administrateurs et aux utilisateurs de
-        l'hôpital.
+        motif (.../signed-copies/{version}/confirmation), ou dès le dépôt avec « ?confirm=true » et le motif dans
+        le champ « reason ». « current » dit si la copie déposée est désormais la copie en vigueur. Réservé aux
+        administrateurs et aux utilisateurs de l'hôpital.
         """
         convention = get_convention(convention_id, for_edit=True)
         if request.mimetype != "multipart/form-data":
@@ -105,7 +112,14 @@ class SignedCopyCreate(MethodView):
         if upload is None:
             raise DomainError("Copie refusée : le fichier est manquant (champ « file »).",
                               details={"files": {"file": ["champ obligatoire"]}})
+        confirm = request.args.get("confirm", "").strip().lower() in ("true", "1", "oui")
+        reason = (request.form.get("reason") or request.args.get("reason") or "").strip()
+        if confirm and not reason:
+            raise DomainError("Copie refusée : « confirm=true » demande le motif de la confirmation malgré l'alerte "
+                              "(champ « reason »).", details={"files": {"reason": ["champ obligatoire"]}})
         document = attach_signed_copy(convention, upload.read(), actor=current_user)
+        if confirm and document.review == COPY_SET_ASIDE:
+            confirm_signed_copy(document, reason, actor=current_user)
         db.session.commit()
         return document
 

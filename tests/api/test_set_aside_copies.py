@@ -1,6 +1,8 @@
 """The API and a signed copy set aside by its signature check: the upload says so and leaves the current copy,
 confirmation needs a reason and an editor of the hospital; a discard keeps the copy out for good."""
 
+import io
+
 import pytest
 
 from registry.conventions import lifecycle
@@ -82,3 +84,32 @@ def test_an_unknown_version_is_a_404(client, scene, set_aside):
 def test_the_admin_may_confirm(client, scene, set_aside):
     upload(client, scene, set_aside, tampered_pdf())
     assert review(client, scene, set_aside, "confirmation", "admin", reason=REASON).status_code == 200
+
+
+def test_the_upload_says_whether_the_copy_is_current(client, scene, set_aside):
+    assert upload(client, scene, set_aside, tampered_pdf()).get_json()["current"] is False
+    assert upload(client, scene, set_aside, signed_pdf()).get_json()["current"] is True
+
+
+def upload_confirmed(client, scene, convention, data, reason=None):
+    form = {"file": (io.BytesIO(data), "convention.pdf"), **({"reason": reason} if reason is not None else {})}
+    return client.post(f"{URL}/{convention.id}/signed-copy?confirm=true", data=form,
+                       headers=scene.world.headers["hospital"], content_type="multipart/form-data")
+
+
+def test_confirm_true_with_a_reason_makes_an_altered_copy_current_at_once(client, scene, set_aside):
+    response = upload_confirmed(client, scene, set_aside, tampered_pdf(), reason=REASON)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["current"], body["review"], body["review_reason"]) == (True, "confirmee", REASON)
+    assert "convention.signed_copy_confirmed" in audit_actions(scene.staff)
+
+
+def test_confirm_true_without_a_reason_stores_nothing(client, scene, set_aside):
+    assert_error(upload_confirmed(client, scene, set_aside, tampered_pdf()), 422)
+    assert len(signed_copies(set_aside)) == 1
+
+
+def test_confirm_true_on_a_sound_copy_changes_nothing_of_its_review(client, scene, set_aside):
+    body = upload_confirmed(client, scene, set_aside, signed_pdf(), reason=REASON).get_json()
+    assert (body["current"], body["review"], body["review_reason"]) == (True, None, None)
