@@ -139,12 +139,7 @@ class SignedCopyConfirmation(MethodView):
         La copie devient la copie en vigueur, toujours marquée « confirmée malgré l'alerte ». Réservé aux
         administrateurs et aux utilisateurs de l'hôpital.
         """
-        convention = get_convention(convention_id, for_edit=True)
-        document = find_signed_copy(convention, version)
-        payload = load_json(CopyReviewInput)
-        confirm_signed_copy(document, payload["reason"], actor=current_user)
-        db.session.commit()
-        return document
+        return _decide(convention_id, version, confirm_signed_copy)
 
 
 @blp.route(f"/conventions/<{ID}:convention_id>/signed-copies/<{ID}:version>/discard")
@@ -160,9 +155,15 @@ class SignedCopyDiscard(MethodView):
 
         Réservé aux administrateurs et aux utilisateurs de l'hôpital.
         """
-        convention = get_convention(convention_id, for_edit=True)
-        document = find_signed_copy(convention, version)
-        payload = load_json(CopyReviewInput)
-        discard_signed_copy(document, payload["reason"], actor=current_user)
-        db.session.commit()
-        return document
+        return _decide(convention_id, version, discard_signed_copy)
+
+
+def _decide(convention_id: int, version: int, decision):
+    """A decision on a set-aside copy: the convention for editing (404, 403), the copy (404), the body, then the
+    domain's decision with the reason, committed."""
+    convention = get_convention(convention_id, for_edit=True)
+    document = find_signed_copy(convention, version)
+    payload = load_json(CopyReviewInput)
+    decision(document, payload["reason"], actor=current_user)
+    db.session.commit()
+    return document

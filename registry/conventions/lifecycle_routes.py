@@ -111,30 +111,29 @@ def upload_signed_copy(convention_id: int):
 @signed_in
 def confirm_set_aside_copy(convention_id: int, version: int):
     """A copy set aside by its signature check confirmed despite the alert, with a mandatory reason (audited)."""
-    convention = get_convention(convention_id, for_edit=True)
-    document = find_signed_copy(convention, version)
-    form, _ = review_forms(version)
-
-    def done(_):
-        flash(f"Copie signée v{version} confirmée malgré l'alerte : c'est désormais la copie en vigueur, marquée "
-              "comme telle.", "warning")
-        return _page(convention, "copie-signee")
-    return _run(convention_id, f"confirmer-v{version}", form, lambda: confirm_signed_copy(
-        document, form.reason.data, actor=current_user._get_current_object()), done)
+    return _decide(convention_id, version, "confirmer", confirm_signed_copy,
+                   f"Copie signée v{version} confirmée malgré l'alerte : c'est désormais la copie en vigueur, "
+                   "marquée comme telle.", "warning")
 
 
 @bp.route(f"/conventions/<{ID}:convention_id>/copies-signees/<{ID}:version>/rejet", methods=["POST"])
 @signed_in
 def discard_set_aside_copy(convention_id: int, version: int):
+    return _decide(convention_id, version, "ecarter", discard_signed_copy,
+                   f"Copie signée v{version} écartée définitivement : elle reste dans l'historique, sans être la "
+                   "copie en vigueur.", "success")
+
+
+def _decide(convention_id: int, version: int, verb: str, decision, message: str, category: str):
+    """Confirm or discard a set-aside copy (its form is review_forms' ``verb``), then say so on the page."""
     convention = get_convention(convention_id, for_edit=True)
     document = find_signed_copy(convention, version)
-    _, form = review_forms(version)
+    form = dict(zip(("confirmer", "ecarter"), review_forms(version)))[verb]
 
     def done(_):
-        flash(f"Copie signée v{version} écartée définitivement : elle reste dans l'historique, sans être la copie "
-              "en vigueur.", "success")
+        flash(message, category)
         return _page(convention, "copie-signee")
-    return _run(convention_id, f"ecarter-v{version}", form, lambda: discard_signed_copy(
+    return _run(convention_id, f"{verb}-v{version}", form, lambda: decision(
         document, form.reason.data, actor=current_user._get_current_object()), done)
 
 
