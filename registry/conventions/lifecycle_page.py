@@ -254,7 +254,8 @@ def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[
                               f"{EVENT_DATE_LABELS.get(event.to_status, 'date :')} {french_date(event.date)}"
                               if event.date else None) for event in convention.events]
     entries += [TimelineEntry(copy.created_at, copy.created_by.label if copy.created_by else "—",
-                              f"Copie signée v{copy.version} déposée",
+                              f"Copie signée v{copy.version} déposée"
+                              + (" et mise à l'écart" if copy.review is not None else ""),
                               comment=(copy.signature_report or {}).get("label")) for copy in copies]
     entries += [TimelineEntry(copy.reviewed_at, copy.reviewed_by.label if copy.reviewed_by else "—",
                               f"Copie signée v{copy.version} " + REVIEW_EVENTS[copy.review], comment=copy.review_reason)
