@@ -147,3 +147,20 @@ def test_a_stock_row_with_an_altered_pdf_is_reported_and_imported_set_aside(app,
     assert altered.status == sound.status == lifecycle.SIGNEE
     assert altered.signed_copies[0].review == COPY_SET_ASIDE and altered.current_signed_copy is None
     assert sound.current_signed_copy is sound.signed_copies[0]
+
+
+def test_with_signature_trust_roots_set_a_signer_under_them_is_verified(app, scene, tmp_path):
+    from asn1crypto import pem
+
+    from registry.conventions.signed_copies import check_signed_copy
+
+    root = pdf_factory.make_identity("Autorité de certification de test", "Prestataire de confiance")
+    roots = tmp_path / "trust-roots.pem"
+    roots.write_bytes(pem.armor("CERTIFICATE", root.certificate_der))
+    app.config["SIGNATURE_TRUST_ROOTS"] = str(roots)
+    member = check_signed_copy(pdf_factory.signed_pdf(pdf_factory.issued_identity(root, "Dr Anne Leroy")))
+    stranger = check_signed_copy(signed_pdf())
+    assert (member["label"], member["signatures"][0]["trust_label"]) == ("intègre, certificat vérifié",
+                                                                         "certificat vérifié")
+    assert (stranger["label"], stranger["signatures"][0]["trust_label"]) == ("intègre, certificat non vérifié",
+                                                                             "certificat non vérifié")
