@@ -1,5 +1,6 @@
 """The convention page's lifecycle actions: change the status, upload a signed copy (and download every version),
-confirm or discard a copy set aside by its signature check, create an avenant, abandon a convention never signed, record the convention a new one replaces.
+confirm or discard a copy set aside by its signature check, create an avenant, abandon a convention never signed,
+record the convention a new one replaces.
 
 What the page shows is lifecycle_page.py's. Every action loads the convention with get_convention(for_edit=True)
 (404 outside the scope, 403 for readers such as the ARS), calls the domain (transitions.py, signed_copies.py)
