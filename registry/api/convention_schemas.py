@@ -14,6 +14,7 @@ from registry.core import clock
 from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
 from registry.documents.context import end_date
 from registry.documents.models import TemplateVersion
+from registry.signatures.alerts import alert_reasons, counts
 
 HOSPITAL_PARTY = "hospital"
 #: Longest text accepted in a template field's value (a list item counts alone).
@@ -162,6 +163,13 @@ class TransmissionInput(FrenchSchema):
         metadata={"description": "Date d'envoi à l'ARS (AAAA-MM-JJ), ni future ni antérieure à la signature."})
 
 
+class CopyReviewInput(FrenchSchema):
+    """POST /conventions/{id}/signed-copies/{version}/confirmation (reason required) or /discard (optional)."""
+
+    reason = String(load_default=None, validate=validate.Length(max=2000, error="2 000 caractères au plus"),
+                    metadata={"description": "Motif : obligatoire pour confirmer une copie malgré l'alerte."})
+
+
 class TransitionInput(FrenchSchema):
     """POST /conventions/{id}/transitions (docs/interface.md): the target status, a comment or reason, a date."""
 
@@ -245,11 +253,30 @@ class SignedCopySchema(FrenchSchema):
     label = String(metadata={"description": "Le verdict du document : celui de sa pire signature, ou « signature "
                                             "manuscrite (copie numérisée) » sans signature électronique."})
     signatures = List(Nested(SignatureSchema))
+    signature_count = Integer(metadata={"description": "Signatures électroniques (horodatages du document à part)."})
+    timestamp_count = Integer(metadata={"description": "Horodatages du document (/DocTimeStamp) : pas des "
+                                                      "signataires."})
     pdf = Nested(PdfCheckSchema)
+    current = ma.Boolean(metadata={"description": "true quand cette copie est la copie signée en vigueur."})
+    review = String(allow_none=True, metadata={
+        "description": "null : aucune alerte ; « ecartee » : signature altérée, modifiée après signature ou "
+                       "illisible, la copie est mise à l'écart (jamais la copie en vigueur) en attendant une "
+                       "décision ; « confirmee » : confirmée malgré l'alerte ; « rejetee » : écartée définitivement."})
+    alerts = List(String(), metadata={"description": "Ce que le contrôle a relevé, en français ; vide sans alerte."})
+    review_reason = String(allow_none=True, metadata={"description": "Motif de la confirmation (ou du rejet)."})
+    reviewed_by = String(allow_none=True, attribute="reviewed_by.email")
+    reviewed_at = ma.DateTime(allow_none=True)
 
     def get_attribute(self, obj, attr, default):
+        report = obj.signature_report or {}
         if attr in ("label", "signatures", "pdf"):  # kept with the copy as checked on upload
-            return (obj.signature_report or {}).get(attr, default)
+            return report.get(attr, default)
+        if attr in ("signature_count", "timestamp_count"):
+            return counts(report.get("signatures", []))[attr == "timestamp_count"]
+        if attr == "alerts":
+            return alert_reasons(report.get("signatures", []))
+        if attr == "current":
+            return obj.convention.current_signed_copy is obj
         return super().get_attribute(obj, attr, default)
 
 
@@ -328,7 +355,8 @@ class ConventionSchema(FrenchSchema):
                        "récente : [{at, actor, kind: modification | correction, reason, changes: {champ: "
                        "[avant, après]}}]."})
     signed_copy = Nested(SignedCopySchema, allow_none=True, metadata={
-        "description": "La dernière copie signée déposée et sa vérification ; null sans copie."})
+        "description": "La copie signée en vigueur et sa vérification : la plus récente sans alerte ou confirmée "
+                       "malgré l'alerte (une copie « ecartee » ne l'est jamais) ; null sans copie en vigueur."})
     signed_copies = List(Nested(SignedCopySchema), metadata={"description": "Toutes les versions, de la "
                                                                             "plus ancienne à la plus récente."})
     created_at = ma.DateTime()
@@ -339,7 +367,7 @@ class ConventionSchema(FrenchSchema):
         if attr == "possible_transitions":
             return convention.possible_transitions()
         if attr == "signed_copy":
-            return convention.signed_copies[-1] if convention.signed_copies else None
+            return convention.current_signed_copy
         return super().get_attribute(convention, attr, default)
 
     def _end_date(self, convention):

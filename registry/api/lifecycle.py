@@ -9,9 +9,12 @@ from flask_login import current_user
 from webargs.flaskparser import abort
 
 from registry.api.blueprint import load_json
-from registry.api.convention_schemas import ConventionSchema, SignedCopySchema, TransitionInput, TransmissionInput
+from registry.api.convention_schemas import (ConventionSchema, CopyReviewInput, SignedCopySchema, TransitionInput,
+                                             TransmissionInput)
 from registry.api.conventions import ID, blp
-from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.models import COPY_SET_ASIDE
+from registry.conventions.signed_copies import (attach_signed_copy, confirm_signed_copy, discard_signed_copy,
+                                                find_signed_copy)
 from registry.conventions.transitions import transition
 from registry.conventions.transmission import record_ars_transmission
 from registry.core.access import signed_in
@@ -21,7 +24,12 @@ from registry.extensions import db
 
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "La copie signée (PDF)."}}}}}}
+    "properties": {"file": {"type": "string", "format": "binary", "description": "La copie signée (PDF)."},
+                   "reason": {"type": "string", "description": "Avec « ?confirm=true » : motif de la confirmation "
+                                                              "malgré une alerte de signature."}}}}}}
+CONFIRM_PARAMETER = {"name": "confirm", "in": "query", "required": False, "schema": {"type": "boolean"},
+                     "description": "true : une copie dont la signature est altérée devient quand même la copie en "
+                                    "vigueur, avec le motif « reason » (tracé)."}
 
 
 @blp.route(f"/conventions/<{ID}:convention_id>/transitions")
@@ -74,7 +82,7 @@ class TransmissionCreate(MethodView):
 @blp.route(f"/conventions/<{ID}:convention_id>/signed-copy")
 @signed_in
 class SignedCopyCreate(MethodView):
-    @blp.doc(requestBody=UPLOAD_BODY)
+    @blp.doc(requestBody=UPLOAD_BODY, parameters=[CONFIRM_PARAMETER])
     @blp.response(201, SignedCopySchema, description="La copie enregistrée (nouvelle version) et sa vérification.")
     @blp.alt_response(400, description="Corps multipart/form-data attendu.")
     @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
@@ -90,8 +98,12 @@ class SignedCopyCreate(MethodView):
         Le contenu est vérifié, jamais le nom : PDF complet et lisible, taille. Chaque signature électronique est
         vérifiée hors ligne : signataire, heure de signature, intégrité, modification après signature, confiance
         dans le certificat (à part). Une copie sans signature électronique est acceptée (copie numérisée). Une
-        nouvelle copie est une nouvelle version ; les précédentes restent. Réservé aux administrateurs et aux
-        utilisateurs de l'hôpital.
+        nouvelle copie est une nouvelle version ; les précédentes restent. Une copie dont une signature est
+        altérée, modifiée après signature ou illisible est enregistrée mais mise à l'écart (« review » :
+        « ecartee », « alerts » dit pourquoi) : elle ne devient la copie en vigueur qu'une fois confirmée avec un
+        motif (.../signed-copies/{version}/confirmation), ou dès le dépôt avec « ?confirm=true » et le motif dans
+        le champ « reason ». « current » dit si la copie déposée est désormais la copie en vigueur. Réservé aux
+        administrateurs et aux utilisateurs de l'hôpital.
         """
         convention = get_convention(convention_id, for_edit=True)
         if request.mimetype != "multipart/form-data":
@@ -100,6 +112,58 @@ class SignedCopyCreate(MethodView):
         if upload is None:
             raise DomainError("Copie refusée : le fichier est manquant (champ « file »).",
                               details={"files": {"file": ["champ obligatoire"]}})
+        confirm = request.args.get("confirm", "").strip().lower() in ("true", "1", "oui")
+        reason = (request.form.get("reason") or request.args.get("reason") or "").strip()
+        if confirm and not reason:
+            raise DomainError("Copie refusée : « confirm=true » demande le motif de la confirmation malgré l'alerte "
+                              "(champ « reason »).", details={"files": {"reason": ["champ obligatoire"]}})
         document = attach_signed_copy(convention, upload.read(), actor=current_user)
+        if confirm and document.review == COPY_SET_ASIDE:
+            confirm_signed_copy(document, reason, actor=current_user)
         db.session.commit()
         return document
+
+
+@blp.route(f"/conventions/<{ID}:convention_id>/signed-copies/<{ID}:version>/confirmation")
+@signed_in
+class SignedCopyConfirmation(MethodView):
+    @blp.json_body(CopyReviewInput)
+    @blp.response(200, SignedCopySchema, description="La copie confirmée malgré l'alerte : la copie en vigueur.")
+    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
+    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur, ou version inconnue.")
+    @blp.alt_response(409, description="La copie n'est pas mise à l'écart, ou une copie plus récente est en vigueur.")
+    @blp.alt_response(422, description="Motif manquant.")
+    def post(self, convention_id, version):
+        """Confirmer malgré l'alerte une copie mise à l'écart : {"reason"} obligatoire, tracé (qui, quand, motif).
+
+        La copie devient la copie en vigueur, toujours marquée « confirmée malgré l'alerte ». Réservé aux
+        administrateurs et aux utilisateurs de l'hôpital.
+        """
+        return _decide(convention_id, version, confirm_signed_copy)
+
+
+@blp.route(f"/conventions/<{ID}:convention_id>/signed-copies/<{ID}:version>/discard")
+@signed_in
+class SignedCopyDiscard(MethodView):
+    @blp.json_body(CopyReviewInput)
+    @blp.response(200, SignedCopySchema, description="La copie écartée définitivement (conservée, jamais en vigueur).")
+    @blp.alt_response(403, description="Lecture seule pour l'utilisateur (ARS).")
+    @blp.alt_response(404, description="Convention hors du périmètre de l'utilisateur, ou version inconnue.")
+    @blp.alt_response(409, description="La copie n'est pas mise à l'écart.")
+    def post(self, convention_id, version):
+        """Écarter définitivement une copie mise à l'écart : {"reason"} facultatif, tracé.
+
+        Réservé aux administrateurs et aux utilisateurs de l'hôpital.
+        """
+        return _decide(convention_id, version, discard_signed_copy)
+
+
+def _decide(convention_id: int, version: int, decision):
+    """A decision on a set-aside copy: the convention for editing (404, 403), the copy (404), the body, then the
+    domain's decision with the reason, committed."""
+    convention = get_convention(convention_id, for_edit=True)
+    document = find_signed_copy(convention, version)
+    payload = load_json(CopyReviewInput)
+    decision(document, payload["reason"], actor=current_user)
+    db.session.commit()
+    return document

@@ -15,7 +15,10 @@ from registry.bundles.names import safe_name, unique_names
 from registry.compliance.exports import to_csv
 from registry.core.spreadsheets import safe as safe_cell
 from registry.conventions.lifecycle import STATE_LABELS, STATUS_LABELS
-from registry.conventions.models import Convention, ConventionDocument
+from registry.conventions.models import COPY_CONFIRMED, Convention, ConventionDocument
+from registry.conventions.signed_copies import copy_alerts
+from registry.core import clock
+from registry.core.french import PARIS
 from registry.core.vocabulary import PARTNER_TYPES
 from registry.hospitals.models import HospitalProfile
 
@@ -100,7 +103,19 @@ def record(convention: Convention, document: ConventionDocument, at: date) -> di
             "signatures": [{"signer": item.get("signer"), "signing_time": item.get("signing_time"),
                             "label": item.get("label")} for item in report.get("signatures", [])],
         },
+        # Added after format /1 (readers of /1 ignore it): null unless the copy was set aside by its signature
+        # check and then confirmed by the hospital despite the alert.
+        "confirmed_despite_alert": _confirmation(document),
     }
+
+
+def _confirmation(document: ConventionDocument) -> dict | None:
+    if document.review != COPY_CONFIRMED:
+        return None
+    return {"reason": document.review_reason,
+            "at": clock.as_utc(document.reviewed_at).astimezone(PARIS).date().isoformat()
+            if document.reviewed_at else None,
+            "alerts": copy_alerts(document.signature_report)}
 
 
 def _iso(value: date | None) -> str | None:
@@ -162,7 +177,12 @@ CSV_COLUMNS = (
     ("Résiliée le", lambda f, r: r["terminated_on"] or ""),
     ("Version de la copie", lambda f, r: str(r["copy_version"])),
     ("Contrôle des signatures", lambda f, r: r["signature_check"]["label"]),
+    ("Confirmée malgré l'alerte", lambda f, r: _confirmation_cell(r.get("confirmed_despite_alert"))),
 )
+
+
+def _confirmation_cell(confirmation: dict | None) -> str:
+    return f"oui : {confirmation['reason']}" if confirmation else ""
 
 
 def _partners(record: dict) -> list[dict]:

@@ -24,7 +24,9 @@ Fichiers
 - manifest.csv : une ligne par copie : chemin, taille, empreinte SHA-256, référence, parties et leurs
   identifiants (FINESS, SIRET ou RNA), types de partenariat, statut, état à la date du lot, dates, version
   de la copie et résultat du contrôle des signatures électroniques fait au dépôt (séparateur « ; »,
-  UTF-8 ; s'ouvre dans un tableur) ;
+  UTF-8 ; s'ouvre dans un tableur). Une copie dont le contrôle a relevé une signature altérée ou une
+  modification après signature n'est dans le lot que si l'hôpital l'a confirmée malgré l'alerte : la
+  colonne « Confirmée malgré l'alerte » donne alors son motif ;
 - manifest.json : le même contenu pour un programme, avec l'empreinte des autres fichiers du lot ;
 - conformite.csv : les verdicts de conformité aux textes en vigueur (articles L6111-3-2, L6111-3-3 et
   R6111-24 du code de la santé publique) pour les hôpitaux du lot, évalués au {date} ;

@@ -134,12 +134,15 @@ def _hospital_ids(scope: BundleScope, user) -> Select:
 
 
 def _latest_signed_copies() -> Select:
+    """The current copy's version of each convention: a copy set aside by its signature check (or discarded) never
+    is; one confirmed despite the alert is, and its manifest record says so."""
     return (select(ConventionDocument.convention_id, func.max(ConventionDocument.version).label("version"))
-            .where(ConventionDocument.kind == KIND_SIGNED).group_by(ConventionDocument.convention_id))
+            .where(ConventionDocument.kind == KIND_SIGNED, ConventionDocument.usable_clause())
+            .group_by(ConventionDocument.convention_id))
 
 
 def signed_copies(scope: BundleScope, user) -> Select:
-    """(Convention, its latest signed ConventionDocument) of every signed convention and avenant of the scope."""
+    """(Convention, its current signed ConventionDocument) of every signed convention and avenant of the scope."""
     latest = _latest_signed_copies().subquery()
     query = (visible_conventions(user).add_columns(ConventionDocument)
              .join(latest, latest.c.convention_id == Convention.id)

@@ -32,7 +32,8 @@ from registry.compliance.facts import ConventionFacts, CpomFacts, HospitalFacts,
 from registry.compliance.rules import CURRENT, RuleSet
 from registry.compliance.verdicts import Verdict
 from registry.conventions.lifecycle import period_end, renewed_by
-from registry.conventions.models import PARTY_PARTNER, Convention, ConventionParty
+from registry.conventions.models import (COPY_CONFIRMED, COPY_SET_ASIDE, KIND_SIGNED, PARTY_PARTNER, Convention,
+                                         ConventionDocument, ConventionParty)
 from registry.core import clock
 from registry.cpom.models import Cpom, CpomEngagement, CpomSite
 from registry.documents.context import add_months
@@ -109,7 +110,8 @@ class HospitalRows:
     partnerships: tuple = ()
     #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date (texts),
     #: duration_months, tacit_renewal, terminated_on, created_at (texts), legal bases (JSON text),
-    #: transmitted_to_ars_on (text), registered (no template: declared themes)), by id. Dates are read as text: parsing
+    #: transmitted_to_ars_on (text), registered (no template: declared themes), current copy's review, a copy set
+    #: aside), by id. Dates are read as text: parsing
     #: ten thousand of them on every request cost more than the checker's memo saves; they are parsed on a miss.
     conventions: tuple = ()
     #: (_, convention id, organisation id) of every partner party, in the parties' order.
@@ -171,12 +173,22 @@ _PARTNERSHIPS = (select(Partnership.hospital_id, Partnership.id, Partnership.par
                         cast(Partnership.partner_types, Text), *_PLACE)
                  .join(Organisation, Organisation.id == Partnership.partner_id)
                  .where(Partnership.hospital_id.in_(_IDS)).order_by(Partnership.id))
+#: The review of a convention's current signed copy ('' without alert; NULL without current copy), and whether
+#: one of its copies is set aside: what ConventionFacts.copy_alert is made of.
+_CURRENT_COPY_REVIEW = (select(func.coalesce(ConventionDocument.review, ""))
+                        .where(ConventionDocument.convention_id == Convention.id,
+                               ConventionDocument.kind == KIND_SIGNED, ConventionDocument.usable_clause())
+                        .order_by(ConventionDocument.version.desc()).limit(1).correlate(Convention).scalar_subquery())
+_COPY_SET_ASIDE = (select(ConventionDocument.id)
+                   .where(ConventionDocument.convention_id == Convention.id, ConventionDocument.kind == KIND_SIGNED,
+                          ConventionDocument.review == COPY_SET_ASIDE).correlate(Convention).exists())
 _CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.reference, Convention.status,
                        cast(Convention.partner_types, Text), cast(Convention.themes, Text),
                        cast(Convention.signed_on, Text), cast(Convention.effective_date, Text),
                        Convention.duration_months, Convention.tacit_renewal, cast(Convention.terminated_on, Text),
                        cast(Convention.created_at, Text), cast(Convention.legal_bases, Text),
-                       cast(Convention.transmitted_to_ars_on, Text), Convention.template_version_id.is_(None))
+                       cast(Convention.transmitted_to_ars_on, Text), Convention.template_version_id.is_(None),
+                       _CURRENT_COPY_REVIEW, _COPY_SET_ASIDE)
                 .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None)).order_by(Convention.id))
 _CPOMS = (select(CpomSite.hospital_id, Cpom.id, cast(Cpom.effective_on, Text), Cpom.duration_years,
                  select(func.count(CpomEngagement.id)).where(CpomEngagement.cpom_id == Cpom.id,
@@ -302,7 +314,7 @@ def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> 
     """A main convention's facts, its end being the end of the period that contains ``at``, computed as the
     convention pages compute it (lifecycle.period_end)."""
     (_, _, reference, status, partner_types, themes, signed_on, effective_date, months, tacit_renewal,
-     terminated_on, created_at, legal_bases, transmitted_on, registered) = values
+     terminated_on, created_at, legal_bases, transmitted_on, registered, current_review, set_aside) = values
     effective_date = _day(effective_date)
     return ConventionFacts(
         reference=reference, status=status, partner_types=_codes(partner_types), themes=_codes(themes),
@@ -310,7 +322,9 @@ def _convention(values: tuple, partners: tuple[PartnerFacts, ...], at: date) -> 
         end_date=period_end(effective_date, months, bool(tacit_renewal), at), tacit_renewal=bool(tacit_renewal),
         renewed=renewed_by(effective_date, months, bool(tacit_renewal), at),
         terminated_on=_day(terminated_on), created_on=_day(created_at), legal_bases=_codes(legal_bases),
-        transmitted_on=_day(transmitted_on), themes_declared=bool(registered))
+        transmitted_on=_day(transmitted_on), themes_declared=bool(registered),
+        copy_alert=COPY_CONFIRMED if current_review == COPY_CONFIRMED else
+        COPY_SET_ASIDE if current_review is None and set_aside else None)
 
 
 def _cpom(values: tuple) -> CpomFacts:

@@ -154,6 +154,10 @@ class ConventionFacts:
     transmitted_on: date | None = None
     #: Its themes were declared by the hospital (registered convention), not read from a drafted document.
     themes_declared: bool = False
+    #: Its signed copy's review (conventions.models): COPY_SET_ASIDE when its only copies are set aside by the
+    #: signature check (its signature is not proven), COPY_CONFIRMED when its current copy was confirmed despite
+    #: the alert; None otherwise.
+    copy_alert: str | None = None
 
     def __post_init__(self):
         if self.status not in STATUSES:

@@ -33,14 +33,14 @@ class Candidate:
         convention = self.convention
         return Evidence(convention.reference, self.standing.state, convention.status,
                         tuple(partner.name for partner in self.partners), self.kinds, convention.signed_on,
-                        convention.effective_date, self.standing.last_day)
+                        convention.effective_date, self.standing.last_day, convention.copy_alert)
 
     def sentence(self, at: date) -> str:
         sentence = wording.standing_sentence(self.convention, [p.name for p in self.partners], self.standing, at)
         if self.declared:
             sentence += (" Ses thèmes (" + ", ".join(wording.quoted(self.convention.themes)) + ") sont déclarés par "
                          "l'hôpital : à vérifier sur la copie signée.")
-        return sentence
+        return sentence + wording.COPY_ALERT_SENTENCES.get(self.convention.copy_alert, "")
 
 
 @dataclass(frozen=True)

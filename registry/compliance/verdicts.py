@@ -25,6 +25,8 @@ class Evidence:
     effective_date: date | None
     #: Last day in force known on the evaluation day; None: nothing ends it.
     last_day: date | None
+    #: ConventionFacts.copy_alert: its signed copy is set aside (signature not proven) or confirmed despite an alert.
+    copy_alert: str | None = None
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,11 @@ def discard_why(convention: ConventionFacts, standing: st.Standing) -> str:
     if convention.terminated_on is not None:
         return f"résiliée, plus en vigueur depuis le {french_date(convention.terminated_on)}"
     return "résiliée"
+
+
+#: Said after a convention's standing when its signed copy raised an alert (ConventionFacts.copy_alert).
+COPY_ALERT_SENTENCES = {
+    "ecartee": " Sa copie signée est mise à l'écart (signature électronique altérée, modifiée après signature ou "
+               "illisible) : sa signature n'est pas prouvée par une copie contrôlée.",
+    "confirmee": " Sa copie signée a été confirmée par l'hôpital malgré une alerte sur sa signature électronique.",
+}

@@ -87,7 +87,7 @@ def refusal_reasons(convention, target: str, *, comment: str | None, on: date | 
     if rule.needs_reason and not (comment or "").strip():
         reasons.append("indiquez le motif de la résiliation" if target == RESILIEE
                        else "indiquez le motif du retour en négociation")
-    if rule.needs_signed_copy and not convention.signed_copies:
+    if rule.needs_signed_copy and not convention.has_signed_copy:
         reasons.append("déposez la copie signée")
     if rule.needs_date:
         reasons += _date_problems(convention, target, on, today)

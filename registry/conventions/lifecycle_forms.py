@@ -78,6 +78,22 @@ class SignedCopyForm(FrenchForm):
                      render_kw={"accept": "application/pdf"})
 
 
+class ConfirmCopyForm(FrenchForm):
+    """Confirm a signed copy set aside by its signature check: the reason is mandatory and kept."""
+
+    reason = _comment_field("Motif de la confirmation malgré l'alerte", required=True)
+
+
+class DiscardCopyForm(FrenchForm):
+    reason = _comment_field("Motif (facultatif)")
+
+
+def review_forms(version: int, **kwargs) -> tuple[ConfirmCopyForm, DiscardCopyForm]:
+    """The two decisions on one set-aside copy, prefixed by its version (several may wait on the page)."""
+    return (ConfirmCopyForm(prefix=f"confirmer-v{version}", **kwargs),
+            DiscardCopyForm(prefix=f"ecarter-v{version}", **kwargs))
+
+
 class AvenantForm(FrenchForm):
     title = StringField("Objet de l'avenant", validators=[Needed()], render_kw={"maxlength": 300})
     effective_date = _date_field("Date d'effet de l'avenant",

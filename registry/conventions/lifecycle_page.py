@@ -18,19 +18,21 @@ from registry.audit.models import AuditLog
 from registry.conventions import lifecycle
 from registry.conventions.editing import CORRECTABLE_STATUSES, CORRECTION_ACTION, REASON_KEY, change_history
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
-                                                  SupersedeForm, TransmissionForm, transition_form)
-from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
+                                                  SupersedeForm, TransmissionForm, review_forms, transition_form)
+from registry.conventions.models import (COPY_CONFIRMED, COPY_DISCARDED, COPY_SET_ASIDE, KIND_SIGNED, Convention,
+                                         ConventionDocument)
 from registry.conventions.routes import bp
-from registry.conventions.signed_copies import may_attach_copy
+from registry.conventions.signed_copies import copy_alerts, may_attach_copy
 from registry.core import clock
 from registry.core.french import PARIS, french_date, french_datetime
 from registry.extensions import db
-from registry.signatures import labels
+from registry.signatures import count_label, labels
 
 #: Bootstrap colours of a signature verdict; the words always say the same (colour is never the only signal).
 VERDICT_CLASSES = {labels.ALTERED: "text-bg-danger", labels.MODIFIED: "text-bg-danger",
                    labels.CERT_REVOKED: "text-bg-warning", labels.UNREADABLE: "text-bg-warning",
                    labels.INTACT_UNTRUSTED: "text-bg-info", labels.INTACT_TRUSTED: "text-bg-success"}
+REVIEW_EVENTS = {COPY_CONFIRMED: "confirmée malgré l'alerte de signature", COPY_DISCARDED: "écartée définitivement"}
 EVENT_DATE_LABELS = {lifecycle.SIGNEE: "signée le", lifecycle.RESILIEE: "résiliation à compter du"}
 
 
@@ -39,6 +41,42 @@ class SignedCopy:
     """A signed copy as the page shows it: the stored document and its signature report, in French."""
 
     document: ConventionDocument
+    #: The confirm and discard forms of a set-aside copy, for editors.
+    confirm_form: object = None
+    discard_form: object = None
+
+    @property
+    def set_aside(self) -> bool:
+        return self.document.review == COPY_SET_ASIDE
+
+    @property
+    def confirmed(self) -> bool:
+        """Confirmed despite the alert: may be current, and always shown flagged."""
+        return self.document.review == COPY_CONFIRMED
+
+    @property
+    def discarded(self) -> bool:
+        return self.document.review == COPY_DISCARDED
+
+    @property
+    def alerts(self) -> list[str]:
+        """Why the check raised an alert, in French; [] for a copy without alert."""
+        return copy_alerts(self.report)
+
+    @property
+    def count_label(self) -> str:
+        """« 2 signatures, 1 horodatage »: document timestamps are no signers."""
+        return count_label(self.report.get("signatures", []))
+
+    @property
+    def review_text(self) -> str | None:
+        """« écartée », « confirmée malgré l'alerte : <raison> », « écartée définitivement »; None without alert."""
+        reason = self.document.review_reason
+        if self.confirmed:
+            return f"confirmée malgré l'alerte : {reason}"
+        if self.discarded:
+            return "écartée définitivement" + (f" : {reason}" if reason else "")
+        return "écartée : en attente de confirmation" if self.set_aside else None
 
     @property
     def report(self) -> dict:
@@ -127,7 +165,12 @@ class Lifecycle:
 
     @property
     def current_copy(self) -> SignedCopy | None:
-        return self.copies[0] if self.copies else None
+        """The newest copy without alert or confirmed despite it (set-aside and discarded ones never are)."""
+        return next((copy for copy in self.copies if copy.document.usable), None)
+
+    @property
+    def set_aside_copies(self) -> list[SignedCopy]:
+        return [copy for copy in self.copies if copy.set_aside]
 
     @property
     def has_actions(self) -> bool:
@@ -138,6 +181,8 @@ class Lifecycle:
     def stray_error(self) -> bool:
         """A refusal for an action the page does not show (posted by hand, or offered no longer)."""
         shown = {f"statut-{form.rule.target}" for form in self.transitions}
+        shown |= {f"{verb}-v{copy.document.version}" for copy in self.copies if copy.confirm_form
+                  for verb in ("confirmer", "ecarter")}
         shown |= {key for key, form in (("copie", self.copy_form), ("avenant", self.avenant_form),
                                         ("abandon", self.abandon_form), ("remplacement", self.supersede_form),
                                         ("transmission", self.transmission_form),
@@ -163,6 +208,11 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
         return page
     page.may_edit = not convention.is_avenant and convention.status in lifecycle.EDITABLE_STATUSES
     page.may_correct = not convention.is_avenant and convention.status in CORRECTABLE_STATUSES
+    for copy in page.set_aside_copies:
+        version = copy.document.version
+        fresh = review_forms(version, formdata=None)
+        copy.confirm_form = form_for(f"confirmer-v{version}", lambda: fresh[0])
+        copy.discard_form = form_for(f"ecarter-v{version}", lambda: fresh[1])
     page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))
                         for rule in convention.possible_transitions()]
     if may_attach_copy(convention):
@@ -193,7 +243,8 @@ def _signed_copies(convention: Convention) -> list[ConventionDocument]:
     return list(db.session.scalars(
         select(ConventionDocument).where(ConventionDocument.convention_id == convention.id,
                                          ConventionDocument.kind == KIND_SIGNED)
-        .options(joinedload(ConventionDocument.created_by)).order_by(ConventionDocument.version)))
+        .options(joinedload(ConventionDocument.created_by), joinedload(ConventionDocument.reviewed_by))
+        .order_by(ConventionDocument.version)))
 
 
 def _replaceable(convention: Convention) -> list[Convention]:
@@ -213,9 +264,13 @@ def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[
                               f"{EVENT_DATE_LABELS.get(event.to_status, 'date :')} {french_date(event.date)}"
                               if event.date else None) for event in convention.events]
     entries += [TimelineEntry(copy.created_at, copy.created_by.label if copy.created_by else "—",
-                              f"Copie signée v{copy.version} déposée",
+                              f"Copie signée v{copy.version} déposée"
+                              + (" et mise à l'écart" if copy.review is not None else ""),
                               comment=(copy.signature_report or {}).get("label")) for copy in copies]
     entries += [_change_entry(audit) for audit in change_history(convention)]
+    entries += [TimelineEntry(copy.reviewed_at, copy.reviewed_by.label if copy.reviewed_by else "—",
+                              f"Copie signée v{copy.version} " + REVIEW_EVENTS[copy.review], comment=copy.review_reason)
+                for copy in copies if copy.reviewed_at is not None and copy.review in REVIEW_EVENTS]
     for entry in entries:
         entry.at = clock.as_utc(entry.at)
     return sorted(entries, key=lambda entry: entry.at)  # stable: the creation stays first on a tie

@@ -1,5 +1,6 @@
 """The convention page's lifecycle actions: change the status, upload a signed copy (and download every version),
-create an avenant, abandon a convention never signed, record the convention a new one replaces.
+confirm or discard a copy set aside by its signature check, create an avenant, abandon a convention never signed,
+record the convention a new one replaces.
 
 What the page shows is lifecycle_page.py's. Every action loads the convention with get_convention(for_edit=True)
 (404 outside the scope, 403 for readers such as the ARS), calls the domain (transitions.py, signed_copies.py)
@@ -7,19 +8,20 @@ and commits; a refusal (TransitionRefused, SignedCopyRejected, any DomainError) 
 shown again, answering 422, with the French message beside the form that was sent and what was typed kept.
 """
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.conventions import lifecycle
 from registry.conventions.lifecycle_page import Refusal  # also registers the page's template global
 from registry.conventions.draft_routes import show
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
-                                                  SupersedeForm, TransitionForm, TransmissionForm, transition_form)
-from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
+                                                  SupersedeForm, TransitionForm, TransmissionForm, review_forms,
+                                                  transition_form)
+from registry.conventions.models import COPY_SET_ASIDE, Convention
 from registry.conventions.routes import bp
-from registry.conventions.signed_copies import PDF, attach_signed_copy
+from registry.conventions.signed_copies import (PDF, attach_signed_copy, confirm_signed_copy, discard_signed_copy,
+                                                find_signed_copy, set_aside_notice)
 from registry.conventions.transitions import create_avenant, delete_unsigned_convention, supersede, transition
 from registry.conventions.transmission import record_ars_transmission, set_legal_bases
 from registry.core.french import french_date
@@ -28,7 +30,6 @@ from registry.core.errors import FRENCH_STATUS
 from registry.core.scope import get_convention
 from registry.core.storage import document_store
 from registry.core.transaction import commit_or_error
-from registry.extensions import db
 from registry.hospitals.partner_routes import ID
 
 
@@ -98,21 +99,50 @@ def upload_signed_copy(convention_id: int):
     form = SignedCopyForm()
 
     def done(document):
-        flash(f"Copie signée v{document.version} déposée : {document.signature_report['label']}.", "success")
+        if document.review == COPY_SET_ASIDE:
+            flash(set_aside_notice(document), "danger")
+        else:
+            flash(f"Copie signée v{document.version} déposée : {document.signature_report['label']}.", "success")
         return _page(convention, "copie-signee")
     return _run(convention_id, "copie", form, lambda: attach_signed_copy(
         convention, form.file.data.read(), actor=current_user._get_current_object()), done)
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/copies-signees/<{ID}:version>/confirmation", methods=["POST"])
+@signed_in
+def confirm_set_aside_copy(convention_id: int, version: int):
+    """A copy set aside by its signature check confirmed despite the alert, with a mandatory reason (audited)."""
+    return _decide(convention_id, version, "confirmer", confirm_signed_copy,
+                   f"Copie signée v{version} confirmée malgré l'alerte : c'est désormais la copie en vigueur, "
+                   "marquée comme telle.", "warning")
+
+
+@bp.route(f"/conventions/<{ID}:convention_id>/copies-signees/<{ID}:version>/rejet", methods=["POST"])
+@signed_in
+def discard_set_aside_copy(convention_id: int, version: int):
+    return _decide(convention_id, version, "ecarter", discard_signed_copy,
+                   f"Copie signée v{version} écartée définitivement : elle reste dans l'historique, sans être la "
+                   "copie en vigueur.", "success")
+
+
+def _decide(convention_id: int, version: int, verb: str, decision, message: str, category: str):
+    """Confirm or discard a set-aside copy (its form is review_forms' ``verb``), then say so on the page."""
+    convention = get_convention(convention_id, for_edit=True)
+    document = find_signed_copy(convention, version)
+    form = dict(zip(("confirmer", "ecarter"), review_forms(version)))[verb]
+
+    def done(_):
+        flash(message, category)
+        return _page(convention, "copie-signee")
+    return _run(convention_id, f"{verb}-v{version}", form, lambda: decision(
+        document, form.reason.data, actor=current_user._get_current_object()), done)
 
 
 @bp.route(f"/conventions/<{ID}:convention_id>/copies-signees/<{ID}:version>.pdf")
 @signed_in
 def download_signed_copy(convention_id: int, version: int):
     convention = get_convention(convention_id)
-    document = db.session.scalar(select(ConventionDocument).where(
-        ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_SIGNED,
-        ConventionDocument.version == version))
-    if document is None:
-        abort(404)
+    document = find_signed_copy(convention, version)
     return send_file(document_store().open(document.sha256), mimetype=PDF, as_attachment=True,
                      download_name=document.filename, etag=document.sha256)
 

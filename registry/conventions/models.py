@@ -4,7 +4,7 @@ import datetime as dt
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, text)
+                        UniqueConstraint, or_, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
@@ -27,6 +27,14 @@ KIND_SIGNED = "signed"
 ORIGIN_GENERATED = "generated"
 ORIGIN_RECEIVED = "received"
 ORIGIN_LABELS = {ORIGIN_GENERATED: "produite par l'application", ORIGIN_RECEIVED: "version reçue du partenaire"}
+#: Review of a signed copy whose signature check raised an alert (altered, modified after signing, unreadable):
+#: set aside until a user confirms it (then it may be the current copy, flagged) or discards it.
+#: No review (None) is the ordinary case: a copy without alert.
+COPY_SET_ASIDE = "ecartee"
+COPY_CONFIRMED = "confirmee"
+COPY_DISCARDED = "rejetee"
+#: Review states of a copy that may be the current one.
+USABLE_REVIEWS = (None, COPY_CONFIRMED)
 
 
 class ReferenceCounter(db.Model):
@@ -121,8 +129,19 @@ class Convention(TimestampMixin, db.Model):
 
     @property
     def signed_copies(self) -> list["ConventionDocument"]:
-        """Every signed copy uploaded, oldest first; the last one is the current copy."""
+        """Every signed copy uploaded, oldest first, set-aside and discarded ones included."""
         return [document for document in self.documents if document.kind == KIND_SIGNED]
+
+    @property
+    def has_signed_copy(self) -> bool:
+        """A signed copy is on file: the current one, or one set aside awaiting a decision (not a discarded one)."""
+        return any(document.review != COPY_DISCARDED for document in self.signed_copies)
+
+    @property
+    def current_signed_copy(self) -> "ConventionDocument | None":
+        """The newest signed copy without an alert or confirmed despite it; None when there is none."""
+        usable = [document for document in self.signed_copies if document.usable]
+        return max(usable, key=lambda document: document.version) if usable else None
 
     @property
     def is_avenant(self) -> bool:
@@ -230,10 +249,27 @@ class ConventionDocument(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: For a signed copy whose check raised an alert: COPY_SET_ASIDE, COPY_CONFIRMED or COPY_DISCARDED; else None.
+    review: Mapped[str | None] = mapped_column(String(12))
+    #: Why it was confirmed despite the alert (mandatory) or discarded (optional), by whom and when.
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     convention: Mapped[Convention] = relationship(back_populates="documents")
     template_version: Mapped[TemplateVersion | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def usable(self) -> bool:
+        """May be the current signed copy: no alert, or confirmed despite it."""
+        return self.review in USABLE_REVIEWS
+
+    @classmethod
+    def usable_clause(cls):
+        """``usable`` in SQL."""
+        return or_(cls.review.is_(None), cls.review == COPY_CONFIRMED)
 
     @property
     def origin_label(self) -> str:

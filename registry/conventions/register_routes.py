@@ -16,10 +16,11 @@ from registry.conventions import lifecycle
 from registry.conventions.bulk_import import (COLUMNS, MAX_ROWS, SPREADSHEET_MAX_BYTES, ImportRefused,
                                               PdfArchive, check_stock, import_stock, model_csv, model_xlsx,
                                               read_spreadsheet)
+from registry.conventions.models import COPY_SET_ASIDE
 from registry.conventions.register_forms import PICK_AGAIN, HeldImportForm, ImportForm, register_form
 from registry.conventions.routes import _preselected, bp
 from registry.conventions.services import last_signatories, register_convention
-from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.signed_copies import attach_signed_copy, set_aside_notice, stock_set_aside_notice
 from registry.conventions.stock_jobs import enqueue_stock_import
 from registry.conventions.transitions import transition
 from registry.core import clock, holding
@@ -75,13 +76,18 @@ def register_existing(finess: str):
                 tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
                 title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data,
                 actor=actor)
-            attach_signed_copy(convention, form.signed_copy_bytes, actor=actor)
+            copy = attach_signed_copy(convention, form.signed_copy_bytes, actor=actor)
             transition(convention, lifecycle.SIGNEE, actor=actor, date=form.signed_on.data)
-            return convention
-        convention, error = commit_or_error(register_signed)
+            return convention, copy
+        registered, error = commit_or_error(register_signed)
         if error is None:
-            flash(f"La convention {convention.reference} est enregistrée comme signée. "
-                  f"Vérification de la copie : {form.signature_label}.", "success")
+            convention, copy = registered
+            if copy.review == COPY_SET_ASIDE:
+                flash(f"La convention {convention.reference} est enregistrée comme signée, mais sa copie est mise à "
+                      f"l'écart. {set_aside_notice(copy)}", "danger")
+            else:
+                flash(f"La convention {convention.reference} est enregistrée comme signée. "
+                      f"Vérification de la copie : {form.signature_label}.", "success")
             return redirect(url_for("conventions.show", convention_id=convention.id))
     return render_template("conventions/register.html", hospital=hospital, form=form, error=error,
                            partnership=partnership, pick_again=PICK_AGAIN if request.method == "POST" else None)
@@ -207,6 +213,8 @@ def import_confirm(finess: str):
     holding.release(_key(hospital), held)
     flash(f"{len(created)} conventions enregistrées comme signées, avec leur copie signée." if len(created) > 1
           else "1 convention enregistrée comme signée, avec sa copie signée.", "success")
+    if aside := stock_set_aside_notice(created):
+        flash(aside, "danger")
     return redirect(url_for("hospitals.show", finess=finess, _anchor="conventions"))
 
 

@@ -10,6 +10,7 @@ DOCUMENT_STORE = "database" they are in the database."""
 from flask import url_for
 
 from registry.accounts.models import User
+from registry.conventions.signed_copies import stock_set_aside_notice
 from registry.core import holding
 from registry.core.errors import DomainError
 from registry.core.scope import can_edit_hospital
@@ -57,6 +58,8 @@ def confirm_stock_import(*, hospital_id: int, user_id: int, token: str, done_url
         raise DomainError(error)
     holding.discard(held)
     count = len(created)
-    report(count, count, f"{count} conventions enregistrées comme signées, avec leur copie signée." if count > 1
-           else "1 convention enregistrée comme signée, avec sa copie signée.")
+    done = (f"{count} conventions enregistrées comme signées, avec leur copie signée." if count > 1
+            else "1 convention enregistrée comme signée, avec sa copie signée.")
+    aside = stock_set_aside_notice(created)
+    report(count, count, f"{done} {aside}" if aside else done)
     return {"url": done_url, "count": count, "link_label": "Voir les conventions de l'hôpital"}

@@ -8,6 +8,8 @@ No routes, no models: callers pass bytes and get answers (docs/signed-copies.md 
   mode, protected by an opening password, no page.
 - ``verify_signatures(data, trust_roots=())`` returns one ``SignatureReport`` per embedded signature, checked
   offline by pyHanko; ``summary_label(reports)`` is the document's French label.
+- ``alert_reasons(signatures)`` (French reasons a copy is set aside: labels.ALERT_VERDICTS) and
+  ``count_label(signatures)`` (« 2 signatures, 1 horodatage ») read the reports as stored (``as_dict()``).
 
 Decisions:
 
@@ -30,6 +32,7 @@ Decisions:
 
 import importlib
 
+from registry.signatures.alerts import alert_reasons, count_label, counts
 from registry.signatures.errors import SignedCopyRejected
 
 # pypdf and pyHanko weigh about 35 MB: they are loaded when a PDF is first checked, not at start-up (PEP 562).
@@ -43,5 +46,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'registry.signatures' has no attribute {name!r}")
 
 
-__all__ = ["PdfInspection", "SignatureReport", "SignedCopyRejected", "inspect_pdf", "load_trust_roots",
-           "summary_label", "verify_signatures"]
+__all__ = ["PdfInspection", "SignatureReport", "SignedCopyRejected", "alert_reasons", "count_label", "counts",
+           "inspect_pdf", "load_trust_roots", "summary_label", "verify_signatures"]

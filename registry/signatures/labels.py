@@ -29,6 +29,10 @@ VERDICT_LABELS = {
     INTACT_TRUSTED: "intègre, certificat vérifié",
 }
 VERDICTS_WORST_FIRST = tuple(VERDICT_LABELS)
+#: Verdicts that set a signed copy aside until a user confirms it: the signed bytes changed, the document was
+#: changed after signing beyond what signing allows (the signature covers less than the whole document), or the
+#: signature cannot be read. A revoked or unverified certificate says nothing of the document's integrity.
+ALERT_VERDICTS = (ALTERED, MODIFIED, UNREADABLE)
 
 # Kinds of embedded signature.
 SIGNATURE = "signature"

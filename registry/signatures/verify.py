@@ -15,6 +15,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -98,8 +99,19 @@ def _certificate(root: TrustRoot) -> x509.Certificate:
     return certificates[0]
 
 
+def _context(reader: PdfFileReader, roots: list[x509.Certificate]) -> ValidationContext:
+    """Offline: the configured roots, and the certificates, CRLs and OCSP responses the PDF's document security
+    store (DSS, written by long-term signing tools) carries, so that a revocation recorded there is seen. Nothing
+    is fetched; without such data revocation is not checked (pyHanko's « soft-fail »)."""
+    try:
+        return DocumentSecurityStore.read_dss(reader).as_validation_context(
+            {"trust_roots": roots, "allow_fetching": False})
+    except Exception:  # no DSS (the usual case), or one that cannot be read: roots only
+        return ValidationContext(trust_roots=roots, allow_fetching=False)
+
+
 def _check(reader: PdfFileReader, name: str, field, roots: list[x509.Certificate]) -> SignatureReport:
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    context = _context(reader, roots)
     try:
         embedded = EmbeddedPdfSignature(reader, field, name)
         if embedded.sig_object_type == "/DocTimeStamp":

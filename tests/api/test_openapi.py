@@ -20,6 +20,8 @@ PATHS = {
     "/api/v1/conventions/{convention_id}/drafts/{old}/compare/{new}": {"get"},
     "/api/v1/conventions/{convention_id}/transitions": {"post"},
     "/api/v1/conventions/{convention_id}/signed-copy": {"post"},
+    "/api/v1/conventions/{convention_id}/signed-copies/{version}/confirmation": {"post"},
+    "/api/v1/conventions/{convention_id}/signed-copies/{version}/discard": {"post"},
     "/api/v1/templates": {"get", "post"},
     "/api/v1/compliance": {"get"},
     "/api/v1/compliance/rule-sets": {"get"},

@@ -30,6 +30,8 @@ class Identity:
 
     certificate: x509.Certificate
     key: keys.PrivateKeyInfo
+    #: The issuers' certificates, embedded with the signature (none for a self-signed identity).
+    chain: tuple = ()
 
     @property
     def certificate_der(self) -> bytes:
@@ -38,7 +40,7 @@ class Identity:
     @property
     def signer(self) -> signers.SimpleSigner:
         return signers.SimpleSigner(signing_cert=self.certificate, signing_key=self.key,
-                                    cert_registry=SimpleCertificateStore.from_certs([self.certificate]))
+                                    cert_registry=SimpleCertificateStore.from_certs([self.certificate, *self.chain]))
 
 
 def make_identity(common_name: str = "Dr Marie Dupont", organisation: str = "Centre hospitalier de Test",
@@ -64,6 +66,30 @@ def make_identity(common_name: str = "Dr Marie Dupont", organisation: str = "Cen
         certificate=x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
         key=keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                                        serialization.NoEncryption())))
+
+
+def issued_identity(issuer: Identity, common_name: str, organisation: str = "Centre hospitalier de Test") -> Identity:
+    """A signing certificate (not a CA) issued by ``issuer``, as a qualified provider issues one under its root."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    issuer_key = serialization.load_der_private_key(issuer.key.dump(), password=None)
+    name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, common_name),
+                       cx509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)])
+    now = datetime.now(timezone.utc)  # system clock: pyHanko checks validity against the real time
+    certificate = (cx509.CertificateBuilder().subject_name(name)
+                   .issuer_name(cx509.load_der_x509_certificate(issuer.certificate_der).subject)
+                   .public_key(key.public_key()).serial_number(cx509.random_serial_number())
+                   .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=365))
+                   .add_extension(cx509.BasicConstraints(ca=False, path_length=None), critical=True)
+                   .add_extension(cx509.KeyUsage(digital_signature=True, content_commitment=True,
+                                                 key_cert_sign=False, key_encipherment=False, data_encipherment=False,
+                                                 key_agreement=False, crl_sign=False, encipher_only=False,
+                                                 decipher_only=False), critical=True)
+                   .sign(issuer_key, hashes.SHA256()))
+    return Identity(
+        certificate=x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        key=keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption())),
+        chain=(issuer.certificate,))
 
 
 def _written(writer: PdfWriter) -> bytes:
@@ -110,6 +136,19 @@ def append_page(signed: bytes) -> bytes:
         generic.NameObject("/Type"): generic.NameObject("/Page"),
         generic.NameObject("/MediaBox"): generic.ArrayObject(map(generic.NumberObject, (0, 0, *A4))),
     }))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def change_page_content(signed: bytes, text: bytes = b"BT /F1 24 Tf 72 720 Td (Montant : 0 euro) Tj ET") -> bytes:
+    """An incremental update after signing that replaces the first page's content stream: the signed bytes stay
+    intact, what the page shows changes."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    page_ref = writer.root["/Pages"]["/Kids"][0]
+    page = page_ref.get_object()
+    page[generic.NameObject("/Contents")] = writer.add_object(generic.StreamObject(stream_data=text))
+    writer.update_container(page)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -264,12 +264,13 @@ def test_a_signed_copy_is_reported_on_the_page(client, staff, make):
     assert 'accept="application/pdf"' in page(response) and "Le PDF signé, 25 Mo au plus." in words
 
 
-def test_a_tampered_copy_is_reported_altered(client, staff, make):
+def test_a_tampered_copy_is_set_aside_not_current(client, staff, make):
     convention = make(lifecycle.A_SIGNER)
     assert upload(client, convention, tampered_pdf()).status_code == 302
     words = text(client.get(url(convention)))
-    assert "Résultat : altérée" in words
-    assert "Non Oui certificat non vérifié altérée" in words  # intact: no; modified after signing: yes
+    assert "Copie v1 mise à l'écart : altérée" in words
+    assert "La signature de Marie Durand est altérée" in words
+    assert "Résultat : altérée" not in words  # not the current copy (tests/web/test_set_aside_copies.py)
 
 
 def test_a_pdf_with_javascript_is_flagged(client, staff, make):

@@ -14,7 +14,7 @@ from registry.conventions.bulk_import.partners import NewPartner, find_partners,
 from registry.conventions.bulk_import.rows import Row, parse_row
 from registry.conventions.bulk_import.spreadsheet import Sheet
 from registry.conventions.models import KIND_SIGNED, PARTY_PARTNER, Convention, ConventionDocument
-from registry.conventions.signed_copies import check_signed_copy
+from registry.conventions.signed_copies import check_signed_copy, copy_alerts
 from registry.core import clock
 from registry.extensions import db
 from registry.signatures import SignedCopyRejected
@@ -71,6 +71,7 @@ def _check_files(rows: list[Row], archive: PdfArchive) -> set[str]:
             continue
         row.entry, row.sha256 = entry, report["pdf"]["sha256"]
         row.signature_label, row.warnings = report["label"], report["pdf"]["warnings"]
+        row.alerts = copy_alerts(report)
     return set(first_use)
 
 

@@ -56,6 +56,8 @@ class Row:
     sha256: str | None = None
     signature_label: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Why the row's PDF will be set aside once imported (its signature check raised an alert); [] otherwise.
+    alerts: list[str] = field(default_factory=list)
 
     @property
     def display_title(self) -> str:
