@@ -10,7 +10,8 @@ same transitions. It flushes and never commits: the caller commits.
 from dataclasses import dataclass
 from datetime import date
 
-from registry.conventions.context import ARTICLES_KEY, AVENANT_TEMPLATE, convention_context
+from registry.conventions.context import ARTICLES_KEY, AVENANT_TEMPLATE, amended_articles, convention_context
+from registry.conventions.editing import edit_convention
 from registry.conventions.models import Convention
 from registry.conventions.services import Signatory
 from registry.conventions.transitions import avenant_problems, create_avenant
@@ -90,6 +91,29 @@ def prepare_avenant(convention: Convention, *, title: str, effective_date: date 
     except ContextError as error:
         raise DomainError("Avenant refusé : " + " ".join(error.messages), details=error.messages) from error
     return avenant
+
+
+def articles_of(avenant: Convention) -> list[AmendedArticle]:
+    return [AmendedArticle(article["number"], article["text"]) for article in amended_articles(avenant)]
+
+
+def edit_avenant(avenant: Convention, *, title: str, effective_date: date | None, articles: list[AmendedArticle],
+                 fields: dict | None = None, signatories: dict[int, Signatory] | None = None, actor=None) -> dict:
+    """Change a drafted avenant still negotiated (« brouillon », « en négociation »): every value the preparation
+    set, checked as then, through ``editing.edit_convention`` (row lock, frozen from « à signer » on, one audit
+    entry listing each value changed). Returns the changes recorded ({} when nothing changed)."""
+    if avenant.template_version_id is None:
+        raise DomainError("Cet avenant a été rédigé hors de l'application : il n'a ni articles ni projet.")
+    avenant.ensure_editable()
+    fields = {name: value for name, value in (fields or {}).items() if name != ARTICLES_KEY}
+    additions = [line for line in fields.get("additions") or () if str(line).strip()]
+    problems = article_problems(articles, additions) + _signatory_problems(signatories or {})
+    if problems:
+        raise DomainError("Modification refusée : " + " ; ".join(problems) + ".", details=problems)
+    return edit_convention(avenant, {
+        "title": title, "effective_date": effective_date, "signatories": signatories or {},
+        "fields": {**fields, ARTICLES_KEY: [{"number": a.number.strip(), "text": a.text.strip()} for a in articles]}},
+        actor=actor)
 
 
 def _signatory_problems(signatories: dict[int, Signatory]) -> list[str]:

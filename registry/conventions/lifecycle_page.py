@@ -124,6 +124,8 @@ class Lifecycle:
     #: « Modifier » (still negotiated) and « Corriger » (signed or terminated): editors, main conventions only.
     may_edit: bool = False
     may_correct: bool = False
+    #: « Modifier l'avenant »: an avenant drafted from the avenant template, still negotiated (avenant_routes.py).
+    may_edit_avenant: bool = False
 
     @property
     def current_copy(self) -> SignedCopy | None:
@@ -163,6 +165,8 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
         return page
     page.may_edit = not convention.is_avenant and convention.status in lifecycle.EDITABLE_STATUSES
     page.may_correct = not convention.is_avenant and convention.status in CORRECTABLE_STATUSES
+    page.may_edit_avenant = (convention.is_avenant and convention.template_version_id is not None
+                             and convention.status in lifecycle.EDITABLE_STATUSES)
     page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))
                         for rule in convention.possible_transitions()]
     if may_attach_copy(convention):

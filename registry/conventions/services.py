@@ -280,5 +280,5 @@ def rank_templates(versions, partner_types) -> list[tuple]:
     avenant template is not a convention's."""
     wanted = set(partner_types or ())
     scored = [(version, len(wanted & set(version.manifest.get("partner_types", [])))) for version in versions
-              if version.code != AVENANT_TEMPLATE]
+              if getattr(version, "code", None) != AVENANT_TEMPLATE]
     return sorted(scored, key=lambda item: (-item[1], item[0].name))

@@ -134,7 +134,9 @@ def test_the_ars_reads_the_avenant_but_does_not_prepare_one(client, drafting, si
     assert response.status_code == 200 and "Préparer un avenant" not in text(client.get(f"/conventions/{signed.id}"))
     assert client.get(f"/conventions/{avenant.id}/projets/1.docx").status_code == 200
     assert client.post(f"/conventions/{avenant.id}/projets").status_code == 403
-    assert len(avenants()) == 1
+    assert client.get(f"/conventions/{avenant.id}/avenant/modifier").status_code == 403
+    assert client.post(f"/conventions/{avenant.id}/avenant/modifier", data=values(drafting)).status_code == 403
+    assert len(avenants()) == 1 and "Modifier l'avenant" not in text(response)
 
 
 @pytest.mark.parametrize("who", ["other_staff", "ars_other"])
@@ -170,3 +172,39 @@ def test_the_avenant_goes_to_signature_like_a_convention(client, drafting, signe
     avenant = reload(avenant)
     assert avenant.status == lifecycle.A_SIGNER and [d.version for d in avenant.drafts] == [1, 2]
     assert db.session.scalar(select(func.count(Convention.id)).where(Convention.parent_id == signed.id)) == 1
+
+
+def edit_url(avenant) -> str:
+    return f"/conventions/{avenant.id}/avenant/modifier"
+
+
+def test_a_negotiated_avenant_is_changed_and_its_next_draft_follows(client, drafting, signed, login):  # noqa: F811
+    login(drafting.staff)
+    client.post(form_url(signed), data=values(drafting))
+    [avenant] = avenants()
+    assert "Modifier l'avenant" in text(client.get(f"/conventions/{avenant.id}"))
+    body = page(client.get(edit_url(avenant)))
+    assert NEW_TEXT in body and 'value="4"' in body and 'value="Jeanne Petit"' in body
+    changed = "Les consultations avancées ont lieu le jeudi après-midi."
+    response = client.post(edit_url(avenant), data=values(drafting, **{"articles-0-text": changed}))
+    assert response.status_code == 302
+    assert client.post(f"/conventions/{avenant.id}/projets").status_code == 302
+    avenant = reload(avenant)
+    latest = max(avenant.drafts, key=lambda draft: draft.version)
+    assert changed in document_text(document_store().read(latest.sha256))
+    assert "articles modifiés" in text(client.get(f"/conventions/{avenant.id}"))  # the timeline names the change
+    refused = client.post(edit_url(avenant), data=values(drafting, **{"articles-0-number": ""}))
+    assert refused.status_code == 422 and "indiquez le numéro de l'article" in text(refused)
+
+
+def test_an_avenant_sent_for_signature_is_frozen(client, drafting, signed, login):  # noqa: F811
+    login(drafting.staff)
+    client.post(form_url(signed), data=values(drafting))
+    [avenant] = avenants()
+    client.post(f"/conventions/{avenant.id}/statut/en_negociation")
+    client.post(f"/conventions/{avenant.id}/statut/a_signer")
+    assert "Modifier l'avenant" not in text(client.get(f"/conventions/{avenant.id}"))
+    response = client.post(edit_url(avenant), data=values(drafting, title="autre objet"))
+    assert response.status_code == 409 and "figés" in text(response)
+    assert reload(avenant).title == "l'ouverture de consultations avancées"
+    assert client.get(edit_url(signed)).status_code == 409  # a convention is edited with « Modifier »
