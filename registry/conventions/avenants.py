@@ -97,19 +97,31 @@ def articles_of(avenant: Convention) -> list[AmendedArticle]:
     return [AmendedArticle(article["number"], article["text"]) for article in amended_articles(avenant)]
 
 
+def recorded_article_problems(avenant: Convention) -> list[str]:
+    """What is wrong with the articles and stipulations an avenant records (an edit through the API gives them
+    as it likes): ``[{"number": str, "text": str}]`` checked as at the preparation."""
+    fields = avenant.fields or {}
+    articles, additions = fields.get(ARTICLES_KEY) or [], fields.get("additions") or []
+    if not isinstance(articles, list) or not all(
+            isinstance(item, dict) and set(item) == {"number", "text"}
+            and all(isinstance(value, str) for value in item.values()) for item in articles):
+        return [f"« {ARTICLES_KEY} » doit être une liste d'articles {{« number », « text »}}"]
+    additions = [line for line in additions if str(line).strip()] if isinstance(additions, list) else [additions]
+    return article_problems([AmendedArticle(item["number"], item["text"]) for item in articles], additions)
+
+
 def edit_avenant(avenant: Convention, *, title: str, effective_date: date | None, articles: list[AmendedArticle],
                  fields: dict | None = None, signatories: dict[int, Signatory] | None = None, actor=None) -> dict:
     """Change a drafted avenant still negotiated (« brouillon », « en négociation »): every value the preparation
-    set, checked as then, through ``editing.edit_convention`` (row lock, frozen from « à signer » on, one audit
-    entry listing each value changed). Returns the changes recorded ({} when nothing changed)."""
+    set, through ``editing.edit_convention`` (row lock, frozen from « à signer » on, the articles checked as at the
+    preparation by ``recorded_article_problems``, one audit entry listing each value changed). Returns the changes
+    recorded ({} when nothing changed)."""
     if avenant.template_version_id is None:
         raise DomainError("Cet avenant a été rédigé hors de l'application : il n'a ni articles ni projet.")
-    avenant.ensure_editable()
-    fields = {name: value for name, value in (fields or {}).items() if name != ARTICLES_KEY}
-    additions = [line for line in fields.get("additions") or () if str(line).strip()]
-    problems = article_problems(articles, additions) + _signatory_problems(signatories or {})
+    problems = _signatory_problems(signatories or {})
     if problems:
         raise DomainError("Modification refusée : " + " ; ".join(problems) + ".", details=problems)
+    fields = {name: value for name, value in (fields or {}).items() if name != ARTICLES_KEY}
     return edit_convention(avenant, {
         "title": title, "effective_date": effective_date, "signatories": signatories or {},
         "fields": {**fields, ARTICLES_KEY: [{"number": a.number.strip(), "text": a.text.strip()} for a in articles]}},

@@ -215,6 +215,10 @@ def _document_problems(convention: Convention, changes: dict) -> list[str]:
         problems.append("le fondement juridique d'une convention rédigée d'après un modèle est celui du modèle ("
                         + (", ".join(manifest.legal_bases) or "aucun") + ")")
     convention.themes, convention.legal_bases = document_themes, list(manifest.legal_bases)
+    if convention.is_avenant:
+        from registry.conventions.avenants import recorded_article_problems  # avenants.py builds on this module
+
+        problems += recorded_article_problems(convention)
     if not problems:
         try:
             convention_context(convention, generated_on=clock.today())

@@ -155,3 +155,31 @@ def test_the_context_of_a_convention_is_unchanged(signed):
     context = convention_context(signed, generated_on=TODAY)
     assert "avenant" not in context and "parent" not in context and context["convention"]["duration_months"] == 60
     assert parse_manifest(signed.template_version.manifest).code == "ehpad"
+
+
+@pytest.mark.parametrize("articles, message", [
+    ("l'article 4", "doit être une liste d'articles"),
+    ([{"number": "4"}], "doit être une liste d'articles"),
+    ([{"number": "4", "text": ""}], "indiquez la nouvelle rédaction de l'article 4"),
+])
+def test_an_edit_through_the_api_keeps_the_articles_well_formed(signed, articles, message):
+    from registry.conventions.editing import edit_convention
+
+    avenant = prepare(signed)
+    db.session.commit()
+    with pytest.raises(DomainError, match=message):
+        edit_convention(avenant, {"fields": {ARTICLES_KEY: articles}})
+    db.session.rollback()
+    assert db.session.get(Convention, avenant.id).fields[ARTICLES_KEY][0]["number"] == "4"
+
+
+def test_an_edit_changes_the_next_draft(signed):
+    from registry.conventions.avenants import edit_avenant
+
+    avenant = prepare(signed)
+    changes = edit_avenant(avenant, title="la modification du comité de suivi", effective_date=None,
+                           articles=[AmendedArticle("9", "Le comité se réunit chaque trimestre.")],
+                           fields={"signing_place": "Dijon"})
+    assert "title" in changes and "champ : articles modifiés" in changes
+    text = document_text(document_store().read(generate_draft(avenant).sha256))
+    assert "Le comité se réunit chaque trimestre." in text and "l'article 4 " not in text.lower()
