@@ -199,6 +199,9 @@ def party_text(var: str, basis_field: str) -> str:
 HOSPITAL_BASIS = "signing_basis_hospital"
 #: The choice of the « financial_terms » field that brings the financial annex (clauses.txt, [financier]).
 PAID = "Contreparties financières définies en annexe"
+SIGNING_LINE = ("Fait à {{ signing_place }}, le {{ dates.signature or '………………………' }}, en "
+                "{{ convention.party_count_words }} exemplaires originaux, un pour chaque partie, ou par signature "
+                "électronique de chacune des parties.")
 PARTNER_BASIS = "(signing_basis_partners[loop.index0] if loop.index0 < signing_basis_partners|length else '')"
 
 
@@ -212,7 +215,10 @@ def build(code: str, library: dict[str, list[str]]) -> bytes:
     section = document.sections[0]
     section.left_margin = section.right_margin = Cm(2.2)
     header = section.header.paragraphs[0]
-    header.text, header.alignment = "{{ hospital.name }} – Convention n° {{ reference }}", WD_ALIGN_PARAGRAPH.RIGHT
+    avenant = meta.get("layout") == "avenant"
+    kind = "Avenant" if avenant else "Convention"
+    header.text = f"{{{{ hospital.name }}}} – {kind} n° {{{{ reference }}}}"
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("Page ")
@@ -222,34 +228,57 @@ def build(code: str, library: dict[str, list[str]]) -> bytes:
     body = document
     body.add_paragraph(meta["title"], style="Title")
     body.add_paragraph(meta["subtitle"], style="Subtitle")
-    body.add_paragraph("Convention n° {{ reference }}", style="Subtitle")
+    body.add_paragraph(f"{kind} n° {{{{ reference }}}}", style="Subtitle")
+    parties = ["ENTRE LES SOUSSIGNÉS", party_text("hospital", HOSPITAL_BASIS),
+               "ci-après « l'hôpital de proximité »,", "D'une part,", "ET", "{%p for partner in partners %}",
+               party_text("partner", PARTNER_BASIS), "ci-après « {{ partner.short_name }} »,",
+               "{%p if not loop.last %}", "ET", "{%p endif %}", "{%p endfor %}", "D'autre part,", "VISAS",
+               *expand(blocks["visas"], library, optional), "PRÉAMBULE", *blocks["preamble"]]
+    lines = avenant_lines(parties, blocks) if avenant else convention_lines(parties, meta, blocks, library, optional)
+    add_lines(body, lines)
+    add_signature_table(body)
+    properties = document.core_properties
+    properties.title, properties.author, properties.comments = manifest["name"], "", ""
+    properties.last_modified_by, properties.revision = "", 1
+    properties.created = properties.modified = BUILT_ON
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return write_package((name, archive.read(name)) for name in archive.namelist())
+
+
+def convention_lines(parties: list[str], meta: dict, blocks: dict, library: dict, optional: set[str]) -> list[str]:
     role = meta["role"]
-    lines = ["ENTRE LES SOUSSIGNÉS", party_text("hospital", HOSPITAL_BASIS),
-             "ci-après « l'hôpital de proximité »,", "D'une part,", "ET", "{%p for partner in partners %}",
-             party_text("partner", PARTNER_BASIS), "ci-après « {{ partner.short_name }} »,",
-             "{%p if not loop.last %}", "ET", "{%p endif %}", "{%p endfor %}", "D'autre part,", "VISAS",
-             *expand(blocks["visas"], library, optional), "PRÉAMBULE", *blocks["preamble"],
-             "Dans la présente convention, « l'hôpital de proximité » désigne {{ hospital.short_name }}"
-             f"{{% if partners|length == 1 %}} et « {role} » désigne {{{{ partner_names }}}}.{{% else %}} ; "
-             f"« {role} » ou « les partenaires » désigne ensemble {{{{ partner_names }}}}, chacun s'engageant "
-             "pour ce qui relève de sa propre activité ; les stipulations qui visent le partenaire s'appliquent "
-             "à chacun d'eux.{% endif %}",
-             "IL A ÉTÉ CONVENU CE QUI SUIT :", *expand(blocks["articles"], library, optional), "ANNEXES",
-             "Sont jointes à la présente convention, dont elles font partie intégrante, les annexes suivantes :",
-             *expand(blocks.get("annexes", []), library, optional),
-             "- Coordonnées des référents, lignes directes, adresses de messagerie sécurisée et délégués à la "
-             "protection des données des parties (annexe opérationnelle)",
-             "- Traitements de données partagés et rôle de chaque partie (articles 26 et 28 du RGPD)",
-             f"{{%p if financial_terms == \"{PAID}\" %}}", "- Annexe financière", "{%p endif %}",
-             "{%p for annex in annexes %}", "- {{ annex }}", "{%p endfor %}", "SIGNATURES",
-             "Fait à {{ signing_place }}, le {{ dates.signature or '………………………' }}, en "
-             "{{ convention.party_count_words }} exemplaires originaux, un pour chaque partie, ou par signature "
-             "électronique de chacune des parties."]
+    return [*parties,
+            "Dans la présente convention, « l'hôpital de proximité » désigne {{ hospital.short_name }}"
+            f"{{% if partners|length == 1 %}} et « {role} » désigne {{{{ partner_names }}}}.{{% else %}} ; "
+            f"« {role} » ou « les partenaires » désigne ensemble {{{{ partner_names }}}}, chacun s'engageant "
+            "pour ce qui relève de sa propre activité ; les stipulations qui visent le partenaire s'appliquent "
+            "à chacun d'eux.{% endif %}",
+            "IL A ÉTÉ CONVENU CE QUI SUIT :", *expand(blocks["articles"], library, optional), "ANNEXES",
+            "Sont jointes à la présente convention, dont elles font partie intégrante, les annexes suivantes :",
+            *expand(blocks.get("annexes", []), library, optional),
+            "- Coordonnées des référents, lignes directes, adresses de messagerie sécurisée et délégués à la "
+            "protection des données des parties (annexe opérationnelle)",
+            "- Traitements de données partagés et rôle de chaque partie (articles 26 et 28 du RGPD)",
+            f"{{%p if financial_terms == \"{PAID}\" %}}", "- Annexe financière", "{%p endif %}",
+            "{%p for annex in annexes %}", "- {{ annex }}", "{%p endfor %}", "SIGNATURES", SIGNING_LINE]
+
+
+def avenant_lines(parties: list[str], blocks: dict) -> list[str]:
+    """An avenant: the convention's parties, visas and preamble, its articles, the signing line (no annexes)."""
+    return [*parties, "IL A ÉTÉ CONVENU CE QUI SUIT :", *blocks["articles"], "SIGNATURES", SIGNING_LINE]
+
+
+def add_lines(body, lines: list[str]) -> None:
     for line in lines:
         if line.isupper() or line == "IL A ÉTÉ CONVENU CE QUI SUIT :":
             body.add_paragraph(line, style="Intertitre")
         else:
             add_line(body, line)
+
+
+def add_signature_table(body) -> None:
     table = body.add_table(rows=3, cols=2)
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     add_line(table.cell(0, 0), "{%tr for party in parties %}")
@@ -259,14 +288,6 @@ def build(code: str, library: dict[str, list[str]]) -> bytes:
     cell.add_paragraph("{{ party.representative.title }}")
     table.cell(1, 1).paragraphs[0].text = "Signature :"
     add_line(table.cell(2, 0), "{%tr endfor %}")
-    properties = document.core_properties
-    properties.title, properties.author, properties.comments = manifest["name"], "", ""
-    properties.last_modified_by, properties.revision = "", 1
-    properties.created = properties.modified = BUILT_ON
-    buffer = io.BytesIO()
-    document.save(buffer)
-    with zipfile.ZipFile(buffer) as archive:
-        return write_package((name, archive.read(name)) for name in archive.namelist())
 
 
 def main(argv=None) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from registry.audit.models import AuditLog
 from registry.audit.services import record_audit
 from registry.conventions import lifecycle
-from registry.conventions.context import convention_context
+from registry.conventions.context import ARTICLES_KEY, convention_context
 from registry.conventions.models import PARTY_HOSPITAL, PARTY_PARTNER, Convention, ConventionParty
 from registry.conventions.services import (TITLE_LENGTH, Signatory, _notice, partnership_problems,
                                            terms_problems)
@@ -134,8 +134,11 @@ def ensure_correctable(convention: Convention) -> None:
 # --- Applying and checking ---------------------------------------------------------------------------------------
 
 def _allowed(convention: Convention, keys: frozenset) -> frozenset:
-    """An avenant has its title, the day it applies, its signatories and its own dates; its term is the parent's."""
-    return keys & AVENANT_VALUES if convention.is_avenant else keys
+    """An avenant has its title, the day it applies, its signatories and its own dates; its term is the parent's.
+    One drafted from the avenant template also has its template's values (conventions/avenants.py)."""
+    if not convention.is_avenant:
+        return keys
+    return keys & (AVENANT_VALUES | ({"fields"} if convention.template_version_id is not None else set()))
 
 
 def _refuse_unknown(changes: dict, allowed: frozenset, verb: str) -> None:
@@ -212,6 +215,10 @@ def _document_problems(convention: Convention, changes: dict) -> list[str]:
         problems.append("le fondement juridique d'une convention rédigée d'après un modèle est celui du modèle ("
                         + (", ".join(manifest.legal_bases) or "aucun") + ")")
     convention.themes, convention.legal_bases = document_themes, list(manifest.legal_bases)
+    if convention.is_avenant:
+        from registry.conventions.avenants import recorded_article_problems  # avenants.py builds on this module
+
+        problems += recorded_article_problems(convention)
     if not problems:
         try:
             convention_context(convention, generated_on=clock.today())
@@ -306,7 +313,8 @@ def change_label(key: str) -> str:
 
 def _field_labels(convention: Convention) -> dict:
     manifest = convention.template_version.manifest if convention.template_version else {}
-    return {spec["name"]: spec.get("label", spec["name"]) for spec in manifest.get("fields", [])}
+    return {ARTICLES_KEY: "articles modifiés",
+            **{spec["name"]: spec.get("label", spec["name"]) for spec in manifest.get("fields", [])}}
 
 
 def _iso(day: date | None) -> str | None:

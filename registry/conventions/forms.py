@@ -149,9 +149,7 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
             "duration_months": 36, "tacit_renewal": True, "notice_months": 3,
             "partner_types": list(manifest.partner_types),
             "clauses": [c.code for c in manifest.clauses if c.default]}
-    # « Fait à Is-sur-Tille »: the town in long form, without a « Cedex » (a postal mention, not a place)
-    place = long_city(hospital.organisation.city).split(" Cedex")[0]
-    known = {"signing_place": place, "listing_decision": _listing_decision(hospital)}
+    known = {"signing_place": signing_place_of(hospital), "listing_decision": _listing_decision(hospital)}
     for spec in manifest.fields:
         if spec.name in known and spec.type == "text":
             data[FIELD_PREFIX + spec.name] = known[spec.name]
@@ -159,6 +157,11 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
         data[f"signataire_{organisation_id}_nom"] = signatory.name
         data[f"signataire_{organisation_id}_qualite"] = signatory.title
     return data
+
+
+def signing_place_of(hospital: HospitalProfile) -> str:
+    """« Fait à Is-sur-Tille »: the hospital's town in long form, without a « Cedex » (a postal mention)."""
+    return long_city(hospital.organisation.city).split(" Cedex")[0]
 
 
 def _listing_decision(hospital: HospitalProfile) -> str:

@@ -162,6 +162,8 @@ class Lifecycle:
     #: « Modifier » (still negotiated) and « Corriger » (signed or terminated): editors, main conventions only.
     may_edit: bool = False
     may_correct: bool = False
+    #: « Modifier l'avenant »: an avenant drafted from the avenant template, still negotiated (avenant_routes.py).
+    may_edit_avenant: bool = False
 
     @property
     def current_copy(self) -> SignedCopy | None:
@@ -213,6 +215,8 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
         fresh = review_forms(version, formdata=None)
         copy.confirm_form = form_for(f"confirmer-v{version}", lambda: fresh[0])
         copy.discard_form = form_for(f"ecarter-v{version}", lambda: fresh[1])
+    page.may_edit_avenant = (convention.is_avenant and convention.template_version_id is not None
+                             and convention.status in lifecycle.EDITABLE_STATUSES)
     page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))
                         for rule in convention.possible_transitions()]
     if may_attach_copy(convention):

@@ -82,3 +82,4 @@ from registry.conventions import lifecycle_routes  # noqa: E402,F401
 from registry.conventions import register_routes  # noqa: E402,F401
 from registry.conventions import edit_routes  # noqa: E402,F401
 from registry.conventions import version_routes  # noqa: E402,F401
+from registry.conventions import avenant_routes  # noqa: E402,F401

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.audit.services import record_audit
-from registry.conventions.context import convention_context
+from registry.conventions.context import AVENANT_TEMPLATE, convention_context
 from registry.conventions.lifecycle import EDITABLE_STATUSES
 from registry.conventions.models import (KIND_DRAFT, PARTY_HOSPITAL, PARTY_PARTNER, STATUS_DRAFT, Convention,
                                          ConventionDocument, ConventionParty)
@@ -117,6 +117,9 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
     those of the articles it contains (the template's own, and those of the optional clauses ticked): they follow
     the document, never a declaration.
     """
+    if template_code == AVENANT_TEMPLATE:
+        raise DomainError("Le modèle d'avenant ne rédige que des avenants : préparez l'avenant depuis la page de "
+                          "la convention signée qu'il modifie.")
     version = current_version(template_code)
     manifest = parse_manifest(version.manifest)
     clauses = list(dict.fromkeys(clauses or ()))
@@ -279,7 +282,9 @@ def register_convention(hospital: HospitalProfile, *, partnerships: list[Partner
 
 
 def rank_templates(versions, partner_types) -> list[tuple]:
-    """(template version, number of the partnership's types it covers), best match first, then by name."""
+    """(template version, number of the partnership's types it covers), best match first, then by name; the
+    avenant template is not a convention's."""
     wanted = set(partner_types or ())
-    scored = [(version, len(wanted & set(version.manifest.get("partner_types", [])))) for version in versions]
+    scored = [(version, len(wanted & set(version.manifest.get("partner_types", [])))) for version in versions
+              if getattr(version, "code", None) != AVENANT_TEMPLATE]
     return sorted(scored, key=lambda item: (-item[1], item[0].name))

@@ -84,24 +84,38 @@ def _replaces(old: Convention, new: Convention) -> bool:
     return False
 
 
+def amendable_problems(convention: Convention) -> list[str]:
+    """What keeps ``convention`` from getting any avenant, in French: only a signed main convention may."""
+    problems = []
+    if convention.is_avenant:
+        problems.append("un avenant se rattache à la convention principale, pas à un autre avenant")
+    if convention.status != lifecycle.SIGNEE:
+        problems.append("seule une convention signée (et non résiliée) peut recevoir un avenant")
+    return problems
+
+
+def avenant_problems(convention: Convention, title: str) -> list[str]:
+    """What keeps ``convention`` from getting an avenant of object ``title``, in French; empty when allowed."""
+    problems = amendable_problems(convention)
+    title = (title or "").strip()
+    if not title:
+        problems.append("indiquez l'objet de l'avenant")
+    elif len(title) > 300:
+        problems.append("l'objet de l'avenant dépasse 300 caractères")
+    return problems
+
+
 def create_avenant(convention: Convention, title: str, *, effective_date: date | None = None,
                    actor=None) -> Convention:
     """An avenant to a signed convention: its own record, parties, documents and lifecycle, in « brouillon ».
 
     It shares the parent's hospital, year and number, takes the reference ``<parent>-A<n>`` and copies the
     parties (their signatories as a suggestion). ``effective_date`` is the day it applies (None: from its
-    signature); the term (end, renewal) stays the parent's. It is drafted outside the application (no template).
+    signature); the term (end, renewal) stays the parent's. Created here it is drafted outside the application
+    (no template); conventions/avenants.py prepares one drafted from the avenant template.
     """
-    problems = []
-    if convention.is_avenant:
-        problems.append("un avenant se rattache à la convention principale, pas à un autre avenant")
-    if convention.status != lifecycle.SIGNEE:
-        problems.append("seule une convention signée (et non résiliée) peut recevoir un avenant")
+    problems = avenant_problems(convention, title)
     title = (title or "").strip()
-    if not title:
-        problems.append("indiquez l'objet de l'avenant")
-    elif len(title) > 300:
-        problems.append("l'objet de l'avenant dépasse 300 caractères")
     if problems:
         raise DomainError("Avenant refusé : " + " ; ".join(problems) + ".", details=problems)
     lock_row(convention)  # two concurrent avenants of one convention get distinct numbers

@@ -31,6 +31,11 @@ The context is a plain JSON-able dict, so the drafts can keep it as their snapsh
                                     « le tribunal judiciaire territorialement compétent » or, when a party's
                                     nature is unknown, « la juridiction territorialement compétente »}
     clauses                         {code: true|false} for every optional clause of the manifest
+    avenant, parent                 only for an avenant (``amendment``, conventions/avenants.py): the avenant
+                                    {"number", "object", "effective", "articles": [{"number", "paragraphs"}]}
+                                    and the convention it amends {"reference", "title", "signed_on",
+                                    "effective", "parties"}; dates.effective is then the avenant's (« » when it
+                                    applies from its signature); no duration (dates.end, convention.duration* empty)
     <field name>                    every manifest field, at the top level (dates in French)
 
 Filters (registry.documents.sandbox): ``date_fr``, ``letters`` (« 6 » → « six »), ``nobreak`` (non-breaking
@@ -263,13 +268,17 @@ def _coerce(spec: ManifestField, value, errors: list[str]):
 def build_context(manifest: Manifest, *, reference: str, hospital: Party, partners: list[Party],
                   effective_date: date, duration_months: int, tacit_renewal: bool = True,
                   territory: dict | str | None = None, signed_on: date | None = None,
-                  generated_on: date | None = None, fields: dict | None = None, clauses=()) -> dict:
-    """The context of one convention; ``ContextError`` lists every value that does not fit the manifest."""
+                  generated_on: date | None = None, fields: dict | None = None, clauses=(),
+                  amendment: dict | None = None) -> dict:
+    """The context of one convention; ``ContextError`` lists every value that does not fit the manifest.
+
+    ``amendment`` ({"avenant": …, "parent": …}) makes it an avenant's: its term is its parent's, which may have
+    no duration, and its effective date may be unknown (it applies from its signature)."""
     errors: list[str] = []
     fields = fields or {}
     if not partners:
         errors.append("Une convention doit avoir au moins un partenaire.")
-    if not isinstance(duration_months, int) or duration_months <= 0:
+    if amendment is None and (not isinstance(duration_months, int) or duration_months <= 0):
         errors.append("La durée de la convention doit être un nombre de mois positif.")
     for name in sorted(set(fields) - manifest.field_names):
         errors.append(f"Le champ « {name} » n'existe pas dans le modèle « {manifest.name} ».")
@@ -286,7 +295,7 @@ def build_context(manifest: Manifest, *, reference: str, hospital: Party, partne
         territory = {"label": territory or "", "departements": [], "communes": []}
     hospital_data = hospital.as_context()
     notice = values.get("notice_months") if "notice_months" in manifest.field_names else None
-    end = end_date(effective_date, duration_months)
+    end = end_date(effective_date, duration_months) if effective_date and duration_months else None
     partner_data = [partner.as_context() for partner in partners]
     return {
         **values,
@@ -299,11 +308,14 @@ def build_context(manifest: Manifest, *, reference: str, hospital: Party, partne
         "dates": {"effective": french_date(effective_date),
                   "end": french_date(end), "signature": french_date(signed_on),
                   "document": french_date(generated_on),
-                  "notice_deadline": french_date(notice_deadline(end, notice)) if isinstance(notice, int) else ""},
-        "convention": {"duration": french_duration(duration_months), "duration_words": duration_in_letters(
-                           duration_months), "duration_months": duration_months,
+                  "notice_deadline": french_date(notice_deadline(end, notice)) if end and isinstance(notice, int)
+                  else ""},
+        "convention": {"duration": french_duration(duration_months) if duration_months else "",
+                       "duration_words": duration_in_letters(duration_months) if duration_months else "",
+                       "duration_months": duration_months,
                        "tacit_renewal": bool(tacit_renewal), "party_count": 1 + len(partners),
                        "party_count_words": number_in_letters(1 + len(partners))},
         "jurisdiction": jurisdiction_of([hospital, *partners]),
         "clauses": {clause.code: clause.code in chosen for clause in manifest.clauses},
+        **({"avenant": amendment["avenant"], "parent": amendment["parent"]} if amendment is not None else {}),
     }

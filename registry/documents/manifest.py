@@ -30,7 +30,7 @@ IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,59}")  # 60 characters: the width of 
 MAX_NAME = 200
 #: Names the context always provides (context.build_context) or Jinja reserves; no field may take them.
 CONTEXT_NAMES = frozenset({"reference", "hospital", "partners", "parties", "partner_names", "territory", "dates",
-                           "convention", "clauses", "jurisdiction"})
+                           "convention", "clauses", "jurisdiction", "avenant", "parent"})
 RESERVED_NAMES = CONTEXT_NAMES | {"loop", "self", "super", "caller", "varargs", "kwargs", "range", "dict",
                                   "namespace", "true", "false", "none", "not", "and", "or", "in", "is", "if",
                                   "else", "for"}

@@ -20,6 +20,20 @@ SAMPLE_PARTNERS = (
 )
 
 
+#: What an avenant's context adds (conventions/avenants.py); given to every trial render, used by the avenant
+#: template only.
+SAMPLE_AMENDMENT = {
+    "avenant": {"number": 1, "object": "l'ouverture de consultations avancées de cardiologie",
+                "effective": "1er mars 2027",
+                "articles": [{"number": "3", "paragraphs": ["Nouvelle rédaction de l'article (exemple).",
+                                                            "Second alinéa (exemple)."]}]},
+    "parent": {"reference": "210987681-2027-001", "title": "Convention de partenariat (exemple)",
+               "signed_on": "15 décembre 2026", "effective": "1er janvier 2027",
+               "parties": "le Centre hospitalier de Haute Côte-d'Or et le Centre hospitalier universitaire Dijon "
+                          "Bourgogne"},
+}
+
+
 def sample_value(spec: ManifestField):
     if spec.type == "date":
         return date(2027, 1, 1)
@@ -42,4 +56,4 @@ def sample_context(manifest: Manifest, all_clauses: bool = True) -> dict:
         territory={"label": "Auxois-Morvan", "departements": ["21"], "communes": ["21551"]},
         signed_on=date(2026, 12, 15) if all_clauses else None, generated_on=date(2026, 12, 1),
         fields={spec.name: sample_value(spec) for spec in manifest.fields},
-        clauses=manifest.clause_codes if all_clauses else ())
+        clauses=manifest.clause_codes if all_clauses else (), amendment=SAMPLE_AMENDMENT)

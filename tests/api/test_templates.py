@@ -14,7 +14,7 @@ from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
 from tests.documents.builders import make_docx, manifest
-from tests.documents.data import CODES, TEMPLATES_DIR
+from tests.documents.data import SHIPPED_CODES as CODES, TEMPLATES_DIR
 
 URL = "/api/v1/templates"
 

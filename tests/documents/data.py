@@ -14,6 +14,8 @@ from registry.documents import Party, Representative, build_context
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "convention_templates"
 CODES = ["dac", "ehpad", "had", "had_esms", "l6111_3_2", "l6111_3_3", "pdsa_mmg", "premier_recours", "second_recours",
          "ssr_usld"]
+#: Every shipped template: the convention templates above and the avenant template (drafts avenants only).
+SHIPPED_CODES = sorted([*CODES, "avenant"])
 LISTING = {"decision_ref": "Arrêté DG ARS BFC n° DOS/ASPU/2022-118", "listed_on": "2022-05-02"}
 
 HOSPITAL = Party(

@@ -13,7 +13,7 @@ from registry.extensions import db
 from tests.api.test_templates import repacked, shipped
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
 from tests.documents.builders import make_docx, manifest
-from tests.documents.data import CODES
+from tests.documents.data import SHIPPED_CODES as CODES
 from tests.web.conftest import page, text
 
 URL = "/administration/modeles/"
