@@ -1,5 +1,6 @@
 """FINESS import at national scale: 100,000 establishments (plus their geolocation lines) generated from the real
-sample rows, imported through the application, against a raw csv.reader + sqlite3 executemany of the same rows.
+sample rows, imported through the application, against a raw csv.reader + sqlite3 executemany of the same rows
+(SQLite) or a raw csv.reader + psycopg COPY of the same rows (PostgreSQL).
 
 Three figures: `finess_import`, the first import into an empty database, and `finess_reimport`, the same file
 imported again (every row looked up and compared, all unchanged: the daily case), both timed around
@@ -7,6 +8,13 @@ import_finess() in a child process of its own (so that its peak RSS is its own);
 what a user waits for: the whole `flask --app wsgi import-finess FILE` process (start-up included) on a migrated
 empty database, against the raw import as a whole process of its own (`--raw`, the standard library only). Both
 processes run with bytecode cached as on an installed machine (a temporary PYTHONPYCACHEPREFIX).
+
+The same three again with a `_postgresql` suffix when a PostgreSQL server answers at BENCH_POSTGRES_URL (default
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres): each on a scratch database `bench_finess_<pid>_<n>` of its
+own, dropped afterwards, against `--raw-copy` (psycopg's COPY into a table LIKE the application's).
+
+Run alone: `.venv/bin/python -m benchmarks.finess_import`. Figures before and after the COPY and parser work are
+in docs/finess-import.md.
 """
 
 import csv
