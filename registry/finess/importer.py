@@ -15,6 +15,7 @@ from registry.finess import etalab, fhir
 from registry.finess.coordinates import CoordinateIndex, is_etalab_geolocation, is_fhir_location
 from registry.finess.repair import repair_departement
 from registry.finess.report import ImportReport
+from registry.finess.rows import ParsedRow
 from registry.finess.source import ETALAB, FinessSource, ProgressCallback
 from registry.finess.upsert import OrganisationWriter
 
@@ -45,7 +46,7 @@ def import_finess(path, departements: Iterable[str] | None = None, progress: Pro
     return report
 
 
-def write_rows(rows, wanted: set[str] | None, coordinates: CoordinateIndex, writer: OrganisationWriter,
+def write_rows(rows: Iterable[tuple[int, ParsedRow]], wanted: set[str] | None, coordinates: CoordinateIndex, writer: OrganisationWriter,
                report: ImportReport) -> None:
     """Every parsed row: skipped (other département), rejected (its problem, a FINESS ET read twice) or written."""
     first_lines: dict[str, int] = {}
