@@ -46,8 +46,8 @@ def import_finess(path, departements: Iterable[str] | None = None, progress: Pro
     return report
 
 
-def write_rows(rows: Iterable[tuple[int, ParsedRow]], wanted: set[str] | None, coordinates: CoordinateIndex, writer: OrganisationWriter,
-               report: ImportReport) -> None:
+def write_rows(rows: Iterable[tuple[int, ParsedRow]], wanted: set[str] | None, coordinates: CoordinateIndex,
+               writer: OrganisationWriter, report: ImportReport) -> None:
     """Every parsed row: skipped (other département), rejected (its problem, a FINESS ET read twice) or written."""
     first_lines: dict[str, int] = {}
     for line, parsed in rows:
