@@ -1,5 +1,6 @@
 """FINESS import at national scale: 100,000 establishments (plus their geolocation lines) generated from the real
-sample rows, imported through the application, against a raw csv.reader + sqlite3 executemany of the same rows.
+sample rows, imported through the application, against a raw csv.reader + sqlite3 executemany of the same rows
+(SQLite) or a raw csv.reader + psycopg COPY of the same rows (PostgreSQL).
 
 Three figures: `finess_import`, the first import into an empty database, and `finess_reimport`, the same file
 imported again (every row looked up and compared, all unchanged: the daily case), both timed around
@@ -7,6 +8,13 @@ import_finess() in a child process of its own (so that its peak RSS is its own);
 what a user waits for: the whole `flask --app wsgi import-finess FILE` process (start-up included) on a migrated
 empty database, against the raw import as a whole process of its own (`--raw`, the standard library only). Both
 processes run with bytecode cached as on an installed machine (a temporary PYTHONPYCACHEPREFIX).
+
+The same three again with a `_postgresql` suffix when a PostgreSQL server answers at BENCH_POSTGRES_URL (default
+postgresql+psycopg://postgres@127.0.0.1:5432/postgres): each on a scratch database `bench_finess_<pid>_<n>` of its
+own, dropped afterwards, against `--raw-copy` (psycopg's COPY into a table LIKE the application's).
+
+Run alone: `.venv/bin/python -m benchmarks.finess_import`. Figures before and after the COPY and parser work are
+in docs/finess-import.md.
 """
 
 import csv
@@ -19,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
+from itertools import count
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +40,9 @@ ENCODING = "cp1252"
 OVERSEAS_PREFIX = {"9A": "9701", "9B": "9702", "9C": "9703", "9D": "9704", "9F": "9805", "9J": "9806"}
 LAMBERT_SOURCE = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"
 UTM_SOURCE = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,UTM_N20"
+#: The PostgreSQL server of the PostgreSQL figures (a scratch database is created on it, then dropped).
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+_scratch_numbers = count(1)
 
 
 def generate(path: Path, count: int = ESTABLISHMENTS, seed: int = 2154) -> None:
@@ -70,17 +83,16 @@ def generate(path: Path, count: int = ESTABLISHMENTS, seed: int = 2154) -> None:
             writer.writerow(["geolocalisation", finess_et, f"{x:.1f}", f"{y:.1f}", source, "2026-05-12", ""])
 
 
-def app_import(path: Path, database: Path, runs: int) -> dict:
-    """In this (child) process: a migrated SQLite database, then the application's import `runs` times; the
-    last run is timed."""
+def app_import(path: Path, url: str, runs: int) -> dict:
+    """In this (child) process: a migrated empty database, then the application's import `runs` times; the last
+    run is timed."""
     from registry.core.migrations import upgrade
 
     from registry import create_app
     from registry.extensions import db
     from registry.finess.importer import import_finess
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench"},
-                     instance_path=str(database.parent / "instance"))
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"}, instance_path=str(path.parent / "instance"))
     with app.app_context():
         upgrade()
         for _run in range(runs):
@@ -115,6 +127,29 @@ def raw_import(path: Path, workdir: Path, app_database: Path, name: str = "raw.s
     return {"rows": len(rows), "seconds": seconds}
 
 
+def raw_copy(path: Path, url: str) -> dict:
+    """The floor on PostgreSQL: csv.reader and one COPY into a table like the application's, no checks, no
+    conversion (an empty value is NULL, so that the dates go through)."""
+    import psycopg
+
+    with psycopg.connect(_conninfo(url)) as connection:
+        connection.execute("CREATE TABLE raw_organisations (LIKE organisations INCLUDING ALL)")
+        columns = [name for (name,) in connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'raw_organisations' "
+            "AND column_name <> 'id' ORDER BY ordinal_position")]
+        connection.commit()
+        started = time.perf_counter()
+        with path.open(encoding=ENCODING, newline="") as handle:
+            rows = [tuple(value or None for value in _raw_row(fields, columns))
+                    for fields in csv.reader(handle, delimiter=";") if fields and fields[0] == "structureet"]
+        with connection.cursor().copy(f"COPY raw_organisations ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        connection.commit()
+        seconds = time.perf_counter() - started
+    return {"rows": len(rows), "seconds": seconds}
+
+
 def _raw_row(fields: list[str], columns: list[str]) -> tuple:
     values = {"finess_et": fields[1], "finess_ej": fields[2], "name": fields[3], "long_name": fields[4],
               "category_code": fields[18], "category_label": fields[19], "aggregate_code": fields[20],
@@ -127,9 +162,33 @@ def _raw_row(fields: list[str], columns: list[str]) -> tuple:
     return tuple(values.get(column) for column in columns)
 
 
-def run_app(path: Path, database: Path, runs: int) -> dict:
-    child = subprocess.run([sys.executable, "-m", "benchmarks.finess_import", "--app", str(path), str(database),
-                            str(runs)], cwd=ROOT, capture_output=True, text=True, check=False)
+def _conninfo(url: str) -> str:
+    """The libpq form of a SQLAlchemy URL (postgresql+psycopg://... → postgresql://...)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@contextmanager
+def scratch_postgres():
+    """A database of our own on POSTGRES_URL's server, dropped afterwards; None when the server does not answer."""
+    import psycopg
+
+    try:
+        admin = psycopg.connect(_conninfo(POSTGRES_URL), autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        yield None
+        return
+    name = f"bench_finess_{os.getpid()}_{next(_scratch_numbers)}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_app(path: Path, url: str, runs: int) -> dict:
+    child = subprocess.run([sys.executable, "-m", "benchmarks.finess_import", "--app", str(path), url, str(runs)],
+                           cwd=ROOT, capture_output=True, text=True, check=False)
     if child.returncode != 0:
         raise RuntimeError(f"application import failed:\n{child.stderr[-3000:]}")
     return json.loads(child.stdout.strip().splitlines()[-1])
@@ -148,19 +207,20 @@ def timed_process(command: list[str], env: dict) -> tuple[float, str, float]:
     return seconds, output, usage.ru_maxrss / 1024
 
 
-def process_side_by_side(path: Path, workdir: Path, env: dict) -> tuple[dict, dict]:
-    """`flask --app wsgi import-finess` and the raw import, each a whole process on an empty database."""
+def process_side_by_side(path: Path, workdir: Path, env: dict, url: str | None = None) -> tuple[dict, dict]:
+    """`flask --app wsgi import-finess` and the raw import, each a whole process on an empty database: SQLite, or
+    the PostgreSQL database `url` (the raw one then COPYs)."""
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     database = workdir / "process.sqlite3"
-    env = {**env, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench",
+    env = {**env, "DATABASE_URL": url or f"sqlite:///{database}", "SECRET_KEY": "bench",
            "STORAGE_DIR": str(workdir / "storage")}
     subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
     seconds, output, peak_mb = timed_process([*flask, "import-finess", str(path)], env)
     counts = dict(part.split(" ") for part in output.splitlines()[0].split(", "))  # created N, updated N, ...
     app = {"rows": int(counts["created"]) + int(counts["updated"]) + int(counts["unchanged"]),
            "rejected": int(counts["rejected"]), "seconds": seconds, "peak_rss_mb": peak_mb}
-    raw_seconds, output, _peak = timed_process(
-        [sys.executable, "-m", "benchmarks.finess_import", "--raw", str(path), str(workdir), str(database)], env)
+    raw = ["--raw-copy", str(path), url] if url else ["--raw", str(path), str(workdir), str(database)]
+    raw_seconds, output, _peak = timed_process([sys.executable, "-m", "benchmarks.finess_import", *raw], env)
     return app, {"rows": json.loads(output)["rows"], "seconds": raw_seconds}
 
 
@@ -171,12 +231,13 @@ def main() -> None:
         generate(path)
         env = {**os.environ, "PYTHONPYCACHEPREFIX": str(workdir / "pycache")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        first = run_app(path, workdir / "first.sqlite3", runs=1)
-        again = run_app(path, workdir / "again.sqlite3", runs=2)
+        first = run_app(path, f"sqlite:///{workdir / 'first.sqlite3'}", runs=1)
+        again = run_app(path, f"sqlite:///{workdir / 'again.sqlite3'}", runs=2)
         raw = raw_import(path, workdir, workdir / "first.sqlite3")
         process, raw_process = process_side_by_side(path, workdir, env)
-    figures = (("finess_import", first, raw), ("finess_reimport", again, raw),
-               ("finess_import_process", process, raw_process))
+        figures = [("finess_import", first, raw), ("finess_reimport", again, raw),
+                   ("finess_import_process", process, raw_process)]
+        figures += postgres_figures(path, workdir, env)
     for name, app, raw in figures:
         if app["rows"] != raw["rows"] or app["rejected"]:
             raise RuntimeError(f"{name}: {app['rows']} rows ({app['rejected']} rejected), raw {raw['rows']}")
@@ -185,9 +246,27 @@ def main() -> None:
               f"peak_rss_mb={app['peak_rss_mb']:.0f}", flush=True)
 
 
+def postgres_figures(path: Path, workdir: Path, env: dict) -> list:
+    """The same three figures on PostgreSQL, each on a scratch database, against a raw COPY of the same rows."""
+    with scratch_postgres() as first_url:
+        if first_url is None:
+            print(f"finess_import: no PostgreSQL at {POSTGRES_URL}, its figures are left out", file=sys.stderr)
+            return []
+        first = run_app(path, first_url, runs=1)
+        raw = raw_copy(path, first_url)
+    with scratch_postgres() as again_url:
+        again = run_app(path, again_url, runs=2)
+    with scratch_postgres() as process_url:
+        process, raw_process = process_side_by_side(path, workdir, env, process_url)
+    return [("finess_import_postgresql", first, raw), ("finess_reimport_postgresql", again, raw),
+            ("finess_import_process_postgresql", process, raw_process)]
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--app":
-        print(json.dumps(app_import(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))))
+        print(json.dumps(app_import(Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))))
+    elif len(sys.argv) == 4 and sys.argv[1] == "--raw-copy":  # a whole process of its own: psycopg only
+        print(json.dumps(raw_copy(Path(sys.argv[2]), sys.argv[3])))
     elif len(sys.argv) == 5 and sys.argv[1] == "--raw":  # a whole process of its own: the standard library only
         print(json.dumps(raw_import(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]), "raw-process.sqlite3")))
     else:

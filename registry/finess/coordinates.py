@@ -65,7 +65,7 @@ class CoordinateIndex:
             except (IndexError, ValueError):
                 x = y = -1.0  # the careful path below says what is wrong
             if LAMBERT_93_X[0] <= x <= LAMBERT_93_X[1] and LAMBERT_93_Y[0] <= y <= LAMBERT_93_Y[1]:
-                self._add_lambert(repair_finess(parts[1].decode()), x, y)
+                self._add_lambert(repair_finess(parts[1].decode("utf-8", "replace")), x, y)
                 return
         if b'"' in line:
             fields = next(csv.reader([line.decode("utf-8", "replace")], delimiter=";"))

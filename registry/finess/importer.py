@@ -15,6 +15,7 @@ from registry.finess import etalab, fhir
 from registry.finess.coordinates import CoordinateIndex, is_etalab_geolocation, is_fhir_location
 from registry.finess.repair import repair_departement
 from registry.finess.report import ImportReport
+from registry.finess.rows import ParsedRow
 from registry.finess.source import ETALAB, FinessSource, ProgressCallback
 from registry.finess.upsert import OrganisationWriter
 
@@ -39,7 +40,15 @@ def import_finess(path, departements: Iterable[str] | None = None, progress: Pro
         rows = fhir.read_rows(source.text_lines(), report)
     coordinates.finish()
     report.encoding = source.encoding.removesuffix("-sig")
-    writer = OrganisationWriter(db.session, report, utcnow(), batch_size)
+    with OrganisationWriter(db.session, report, utcnow(), batch_size) as writer:
+        write_rows(rows, wanted, coordinates, writer, report)
+    record_audit(AUDIT_ACTION, report, report.audit_summary())
+    return report
+
+
+def write_rows(rows: Iterable[tuple[int, ParsedRow]], wanted: set[str] | None, coordinates: CoordinateIndex,
+               writer: OrganisationWriter, report: ImportReport) -> None:
+    """Every parsed row: skipped (other département), rejected (its problem, a FINESS ET read twice) or written."""
     first_lines: dict[str, int] = {}
     for line, parsed in rows:
         if wanted is not None and parsed.departement not in wanted:
@@ -62,9 +71,6 @@ def import_finess(path, departements: Iterable[str] | None = None, progress: Pro
         elif finess_et in coordinates.other_projection:
             report.coordinates_ignored += 1
         writer.add(values)
-    writer.flush()
-    record_audit(AUDIT_ACTION, report, report.audit_summary())
-    return report
 
 
 def normalise_departements(codes: Iterable[str] | None) -> set[str] | None:

@@ -47,25 +47,25 @@ def repair_commune(value: str) -> str:
 
 def parse_date(value: str, label: str) -> date | None:
     """ISO dates as published, or dd/mm/yyyy as a spreadsheet rewrites them."""
-    value = value.strip()
-    if not value:
-        return None
     try:
-        if len(value) == 10 and value[4] == "-" and value[7] == "-":
-            return _iso_date(value)
-        match = FRENCH_DATE.match(value)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
+        return _date(value)
     except ValueError:
-        pass
-    raise ValueProblem(f"{label} « {value} » invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+        raise ValueProblem(f"{label} « {value.strip()} » invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)") from None
 
 
 @lru_cache(maxsize=1 << 16)
-def _iso_date(value: str) -> date:
-    """Dates repeat a lot in an extract (update days, opening days): parse each once."""
-    return date.fromisoformat(value)
+def _date(value: str) -> date | None:
+    """Dates repeat a lot in an extract (update days, opening days): each distinct value is read once."""
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return date.fromisoformat(value)
+    match = FRENCH_DATE.match(value)
+    if not match:
+        raise ValueError(value)
+    day, month, year = (int(part) for part in match.groups())
+    return date(year, month, day)
 
 
 def repair_phone(value: str, label: str) -> str | None:

@@ -1,11 +1,12 @@
-"""OrganisationWriter: upsert by FINESS ET in batches, with one SELECT and bulk INSERT/UPDATE per batch."""
+"""OrganisationWriter: upsert by FINESS ET in batches, with one SELECT and bulk INSERT/UPDATE per batch (a first
+import, where nothing can match, only inserts: through one COPY on PostgreSQL)."""
 
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from registry.finess.bulk_insert import insert_rows
+from registry.finess.bulk_insert import RowInserter
 from registry.finess.report import ImportReport
 from registry.finess.rows import COORDINATE_COLUMNS, IMPORTED_COLUMNS
 from registry.organisations.models import SOURCE_FINESS, Organisation
@@ -19,7 +20,8 @@ COORDINATES_UNKNOWN = {"latitude": None, "longitude": None}
 
 
 class OrganisationWriter:
-    """Collects rows and writes them batch by batch; the caller's transaction stays open."""
+    """Collects rows and writes them batch by batch; the caller's transaction stays open. A context manager: the
+    last batch is written when the block ends normally, and nothing else may use the session inside the block."""
 
     def __init__(self, session: Session, report: ImportReport, now: datetime, batch_size: int = 2000):
         self.session = session
@@ -31,6 +33,22 @@ class OrganisationWriter:
         #: hands the same FINESS ET twice).
         self._lookup = session.scalar(
             select(ORGANISATIONS.c.id).where(ORGANISATIONS.c.finess_et.is_not(None)).limit(1)) is not None
+        constants = {"source": SOURCE_FINESS, "manual_partner_types": [], "notes": None, "rna": None,
+                     "created_at": now, "updated_at": now}
+        self._inserter = RowInserter(session.connection(), ORGANISATIONS, constants, keep_open=not self._lookup)
+
+    def __enter__(self):
+        self._inserter.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is None:
+            try:
+                self.flush()
+            except BaseException as error:
+                self._inserter.__exit__(type(error), error, error.__traceback__)
+                raise
+        self._inserter.__exit__(exc_type, exc, traceback)
 
     def add(self, values: dict) -> None:
         self._batch[values["finess_et"]] = values
@@ -54,10 +72,8 @@ class OrganisationWriter:
                 merged["updated_at"] = self.now
                 updates.append(merged)
         if inserts:
-            constants = {"source": SOURCE_FINESS, "manual_partner_types": [], "notes": None, "rna": None,
-                         "created_at": self.now, "updated_at": self.now}
             inserts.sort(key=lambda row: row["finess_et"])  # B-tree friendly: neighbours land together
-            insert_rows(self.session.connection(), ORGANISATIONS, inserts, constants)
+            self._inserter.insert(inserts)
         if updates:
             self.session.execute(update(Organisation), updates)
         self.report.created += len(inserts)

@@ -110,6 +110,16 @@ def test_geolocation_lines_give_coordinates_and_count_on_the_next_run(runner, tm
     assert organisation("010000024").latitude is not None  # a file without coordinates keeps them
 
 
+def test_a_latin1_geolocation_line_with_a_damaged_finess_is_left_aside(runner, tmp_path):
+    """Its FINESS is no number of the file (nor UTF-8): no coordinates for it, and the others imported."""
+    damaged = FLEYRIAT_GEOLOCATION.replace("010000024", "01000002é")
+    path = write_lines(tmp_path / "latin1.csv", [*sample_lines(), damaged], encoding="cp1252")
+    result = _import(runner, path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["created 14, updated 0, unchanged 0, rejected 0"]
+    assert organisation("010000024").latitude is None
+
+
 def test_departement_filter_skips_the_others_silently(runner, tmp_path):
     lines = sample_lines()
     lines[3] = with_field(lines[3], 1, "970100401")  # a broken row outside the filter is not reported
