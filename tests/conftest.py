@@ -9,9 +9,10 @@ documents and held uploads in the database (DOCUMENT_STORE); tests of the file l
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from registry import create_app
 from registry.core import clock
@@ -121,3 +122,23 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries: ...``: ``len(queries)`` is the number of SQL statements sent to the test
+    engine inside the block (``queries`` lists them, to read when a count changes)."""
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    return counting

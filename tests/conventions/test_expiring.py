@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from registry.conventions import lifecycle
 from registry.conventions.followup import expiring, expiring_counts
@@ -102,29 +101,24 @@ def test_expiring_keeps_to_the_scope_given(portfolio, make_user):
     assert expiring(30, AT, scope_select=visible_conventions(outsider)) == []
 
 
-def test_expiring_runs_a_bounded_number_of_queries(portfolio, hospital_with_partners):
+def test_expiring_runs_a_bounded_number_of_queries(portfolio, hospital_with_partners, count_queries):
     hospital, chu, ehpad = hospital_with_partners
 
-    def count_queries():
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+    def rows_and_queries():
+        with count_queries() as queries:
             db.session.expire_all()
             rows = expiring(30, AT)
             for row in rows:  # everything the command prints is loaded already
                 _ = (row.convention.hospital.organisation.name, [p.organisation.name for p in row.convention.parties],
                      row.convention.superseded_by)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(rows), len(statements)
+        return len(rows), len(queries)
 
-    rows_before, queries_before = count_queries()
+    rows_before, queries_before = rows_and_queries()
     for _ in range(5):
         signed_convention(hospital, [chu, ehpad], signed_on=date(2020, 1, 1), effective_date=date(2028, 11, 1),
                           duration_months=12)
     db.session.commit()
-    rows_after, queries_after = count_queries()
+    rows_after, queries_after = rows_and_queries()
     assert rows_after == rows_before + 5
     assert queries_after == queries_before <= 3
 
