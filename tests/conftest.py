@@ -24,6 +24,14 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_DOCUMENT_STORE = os.environ.get("TEST_DOCUMENT_STORE", "filesystem")
 
 pytest_plugins = ["tests.factories"]
+#: Markers whose tests are ``slow`` as well, so that ``-m "not slow"`` leaves them out without marking each one.
+SLOW_MARKERS = ("browser", "multinode")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
 
 
 def _test_config(url: str, tmp_path) -> dict:

@@ -7,7 +7,8 @@ from registry.compliance.rules import CURRENT
 from registry.extensions import db
 from tests.api.helpers import assert_error
 from tests.clock import TODAY
-from tests.compliance.records import AT, make_convention
+from tests.compliance.builders import AT
+from tests.conventions.builders import make_convention
 
 URL = "/api/v1/compliance"
 DAY = AT.isoformat()

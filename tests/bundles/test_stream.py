@@ -52,6 +52,7 @@ def test_zip64_can_be_forced_per_member_and_the_archive_still_reads(world):
         archive(bundle_bytes(build_bundle(hospital=world.own.finess_et))).read(n) for n in zipped.namelist()]
 
 
+@pytest.mark.slow
 def test_zip64_end_records_when_the_archive_holds_more_than_65535_members():
     members = [Member.of_bytes(f"{n:05d}.txt", b"x") for n in range(65536)]
     data = b"".join(zip_stream(members, date_time=(2026, 1, 1, 0, 0, 0)))

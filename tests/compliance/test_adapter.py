@@ -12,8 +12,8 @@ from registry.compliance.rules import R6111_26_2016
 from registry.conventions.lifecycle import period_end
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
-from tests.compliance.builders import ruleset_of
-from tests.compliance.records import AT, make_convention
+from tests.compliance.builders import AT, ruleset_of
+from tests.conventions.builders import make_convention
 
 ADMIN = SimpleNamespace(is_authenticated=True, role="admin")
 

@@ -158,6 +158,7 @@ def _send(client, method, url, is_api, world, headers):
     return client.open(url, method=method, data=form if method in WRITE_METHODS else None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["hospital_user", "ars_other_region"])
 def test_users_outside_hospital_b_can_neither_read_nor_change_it(app, client, world, role, login, token_headers):
     user = world[role]
@@ -177,6 +178,7 @@ def test_users_outside_hospital_b_can_neither_read_nor_change_it(app, client, wo
     assert client.get("/").status_code == 200, "the walk must run signed in to the end"
 
 
+@pytest.mark.slow
 def test_ars_of_the_region_reads_but_changes_no_partnership(app, client, world, login, token_headers):
     user = world["ars_same_region"]
     headers = token_headers(user)
