@@ -109,12 +109,17 @@ def signed_convention(hospital, partnerships, *, signed_on=date(2026, 6, 1), **v
     return convention
 
 
-def drafted_convention(hospital, partnership, *, actor=None, status: str = lifecycle.BROUILLON) -> Convention:
-    """A convention from the shipped « ehpad » template with one draft, walked to ``status``."""
+#: The fields the shipped « ehpad » template asks for.
+EHPAD_FIELDS = {"administrative_court": "Dijon", "signing_place": "Dijon"}
+
+
+def drafted_convention(hospital, partnership, *, actor=None, status: str = lifecycle.BROUILLON,
+                       template_code: str = "ehpad", fields: dict | None = None, effective_date: date = EFFECTIVE,
+                       duration_months: int = DURATION_MONTHS) -> Convention:
+    """A convention from a shipped template (« ehpad » unless told) with one draft, walked to ``status``."""
     convention = create_convention(
-        hospital, partnerships=[partnership], template_code="ehpad", effective_date=EFFECTIVE,
-        duration_months=DURATION_MONTHS, fields={"administrative_court": "Dijon", "signing_place": "Dijon"},
-        actor=actor)
+        hospital, partnerships=[partnership], template_code=template_code, effective_date=effective_date,
+        duration_months=duration_months, fields=dict(EHPAD_FIELDS if fields is None else fields), actor=actor)
     generate_draft(convention, actor=actor)
     walk(convention, status, actor=actor)
     return convention
