@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve worker test bench browser system init-db demo clean guide-screenshots
+.PHONY: run serve worker test test-quick bench browser system init-db demo clean guide-screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ browser: system
 
 test: $(VENV)/.dev-installed system
 	$(BIN)/python -m pytest -q -n auto
+
+# Everything but the tests marked slow (browser, multinode, subprocesses, LibreOffice, timeouts): a quick check
+# while working. `make test` (what CI runs) still runs every test.
+test-quick: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 # The user guide's screenshots (docs/guide/images/) and its page of screens, from the demo region.
 guide-screenshots: $(VENV)/.dev-installed browser

@@ -9,9 +9,10 @@ documents and held uploads in the database (DOCUMENT_STORE); tests of the file l
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from registry import create_app
 from registry.core import clock
@@ -23,6 +24,14 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_DOCUMENT_STORE = os.environ.get("TEST_DOCUMENT_STORE", "filesystem")
 
 pytest_plugins = ["tests.factories"]
+#: Markers whose tests are ``slow`` as well, so that ``-m "not slow"`` leaves them out without marking each one.
+SLOW_MARKERS = ("browser", "multinode")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
 
 
 def _test_config(url: str, tmp_path) -> dict:
@@ -121,3 +130,23 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as queries: ...``: ``len(queries)`` is the number of SQL statements sent to the test
+    engine inside the block (``queries`` lists them, to read when a count changes)."""
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    return counting

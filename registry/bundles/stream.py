@@ -11,7 +11,6 @@ and stream-zip reads a stored member whole into memory unless its CRC is known i
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 #: Bytes read from a stored file at a time.
 CHUNK = 1024 * 1024
@@ -32,15 +31,6 @@ class Member:
     def of_bytes(cls, path: str, data: bytes) -> "Member":
         return cls(path, len(data), lambda: (data,))
 
-    @classmethod
-    def of_file(cls, path: str, source: Path, size: int) -> "Member":
-        return cls(path, size, lambda: read_chunks(source))
-
-
-def read_chunks(source: Path, chunk: int = CHUNK) -> Iterator[bytes]:
-    with open(source, "rb") as handle:
-        while data := handle.read(chunk):
-            yield data
 
 
 class _Sink:

@@ -79,15 +79,6 @@ def expiring(within_days: int = 90, at: date | None = None, scope_select: Select
     return sorted(rows, key=lambda row: (row.end, row.convention.reference))
 
 
-def expiring_counts(within_days: int = 90, at: date | None = None,
-                    scope_select: Select | None = None) -> dict[str, int]:
-    """How many conventions per category (expiree, a_renouveler, echeance): the hospital page's counters."""
-    counts = dict.fromkeys(CATEGORIES, 0)
-    for row in expiring(within_days, at, scope_select):
-        counts[row.category] += 1
-    return counts
-
-
 #: The follow-up page's sections and the hospital page's counters, each convention in exactly one: ending
 #: within the days asked for (whatever its state, as the `expiring` command counts it), else to renew (the
 #: window is open, the end further away), else expired. ``FollowUp.category`` ranks « à renouveler » first

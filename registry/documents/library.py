@@ -69,10 +69,6 @@ class TemplateLibrary:
                 return template
         raise KeyError(f"Modèle de convention inconnu : « {code} ».")
 
-    def manifests(self) -> list[dict]:
-        """The templates as ``GET /templates`` lists them."""
-        return [template.manifest.as_dict() for template in self.templates()]
-
     def render(self, code: str, context: dict, **options) -> bytes:
         from registry.documents.render import render_convention
 

@@ -13,8 +13,9 @@ from registry.core.errors import DomainError
 from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
 from tests.clock import TODAY
+from tests.conventions.builders import SIGNED_ON, drafted_convention, walk
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
-from tests.conventions.lifecycle_helpers import SIGNED_ON, drafted_convention, reload, walk
+from tests.conventions.lifecycle_helpers import reload
 
 URL = "/api/v1/conventions"
 

@@ -2,13 +2,13 @@
 
 
 import pytest
-from sqlalchemy import event
 
 from registry.compliance.rules import CURRENT
 from registry.extensions import db
 from tests.api.helpers import assert_error
 from tests.clock import TODAY
-from tests.compliance.records import AT, make_convention
+from tests.compliance.builders import AT
+from tests.conventions.builders import make_convention
 
 URL = "/api/v1/compliance"
 DAY = AT.isoformat()
@@ -118,7 +118,7 @@ def test_pages_on_request(client, signed):
 
 
 def test_the_query_count_does_not_grow_with_the_hospitals(client, signed, make_hospital, make_organisation,
-                                                          make_partnership):
+                                                          make_partnership, count_queries):
     def add(count: int):
         for _ in range(count):
             hospital = make_hospital(make_organisation(category_code="106"))
@@ -126,14 +126,9 @@ def test_the_query_count_does_not_grow_with_the_hospitals(client, signed, make_h
         db.session.commit()
 
     def count() -> int:
-        statements = []
-        record = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with count_queries() as queries:
             assert client.get(URL, headers=signed.headers["admin"]).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-        return len(statements)
+        return len(queries)
 
     few = count()
     add(18)

@@ -12,8 +12,9 @@ from registry.conventions import lifecycle
 from registry.conventions.models import KIND_SIGNED
 from registry.extensions import db
 from tests.api.test_convention_lifecycle import URL, convention_in, events, scene, upload  # noqa: F401
+from tests.conventions.builders import SIGNED_ON
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
-from tests.conventions.lifecycle_helpers import SIGNED_ON, signed_pdf
+from tests.conventions.lifecycle_helpers import signed_pdf
 
 
 def together(app, calls) -> list[int]:
@@ -76,6 +77,7 @@ def test_a_busy_database_answers_503(app, client, scene, monkeypatch):
     assert response.get_json()["error"]["code"] == "database_busy"
 
 
+@pytest.mark.slow
 def test_concurrent_signed_copies_never_500(app, client, scene):
     convention = convention_in(scene, lifecycle.A_SIGNER)
     db.session.commit()
@@ -103,6 +105,7 @@ def test_concurrent_signed_copies_never_500(app, client, scene):
     assert versions == list(range(1, 7))
 
 
+@pytest.mark.slow
 def test_concurrent_drafts_never_500(app, client, scene):
     convention = convention_in(scene, lifecycle.EN_NEGOCIATION)
     db.session.commit()

@@ -13,9 +13,10 @@ from registry.conventions.models import ConventionEvent
 from registry.conventions.transitions import create_avenant, supersede
 from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
+from tests.clock import TODAY
+from tests.conventions.builders import SIGNED_ON, drafted_convention, registered, walk
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
-from tests.conventions.lifecycle_helpers import (SIGNED_ON, SIGNER, TODAY, drafted_convention, registered, reload,
-                                                 signed_copies, signed_pdf, tampered_pdf, walk)
+from tests.conventions.lifecycle_helpers import SIGNER, reload, signed_copies, signed_pdf, tampered_pdf
 from tests.signatures import pdf_factory
 
 URL = "/api/v1/conventions"

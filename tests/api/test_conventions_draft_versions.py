@@ -93,6 +93,7 @@ def test_two_versions_are_compared_and_the_ars_may_read_the_comparison(client, w
                      404)
 
 
+@pytest.mark.slow
 def test_concurrent_received_and_generated_versions_take_distinct_numbers(app, world, convention):  # noqa: F811
     db.session.commit()
     url, headers = f"{URL}/{convention.id}/drafts", world.headers["hospital"]

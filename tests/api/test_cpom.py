@@ -9,7 +9,7 @@ import pytest
 from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
 from tests.clock import TODAY
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 from tests.signatures.pdf_factory import blank_pdf
 
 START = date(TODAY.year - 1, 1, 1)

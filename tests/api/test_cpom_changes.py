@@ -16,7 +16,7 @@ from tests.api.helpers import assert_error, audit_actions
 from tests.api.test_cpom import START, YEAR, declare, post
 from tests.api.test_cpom import cpom  # noqa: F401  (fixture)
 from tests.clock import TODAY
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 from tests.signatures.pdf_factory import blank_pdf
 
 

@@ -1,7 +1,6 @@
 """Lists: ``?page=&per_page=`` (25 by default, 200 at most) and ``{"items", "page", "per_page", "total", "pages"}``."""
 
 import pytest
-from sqlalchemy import event
 
 from registry.extensions import db
 from tests.api.helpers import assert_error
@@ -87,29 +86,21 @@ def test_maximum_follows_the_configuration(app, client, world):
     assert error["details"]["query"]["per_page"] == ["au plus 50 éléments par page"]
 
 
-def count_queries(client, url, headers) -> int:
-    statements = []
-
-    def record(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+def queries_of(client, url, headers, count_queries) -> int:
+    with count_queries() as queries:
         assert client.get(url, headers=headers).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
+    return len(queries)
 
 
 @pytest.mark.parametrize("url", ["/api/v1/hospitals", "/api/v1/hospitals/{finess}/partners"])
-def test_list_queries_do_not_grow_with_rows(client, world, make_hospital, make_partnership, url):
+def test_list_queries_do_not_grow_with_rows(client, world, make_hospital, make_partnership, url, count_queries):
     url = url.format(finess=world.own.finess_et)
     headers = world.headers["admin"]
     make_partnership(world.own)
     db.session.commit()
-    few = count_queries(client, url, headers)
+    few = queries_of(client, url, headers, count_queries)
     for _ in range(5):
         make_hospital()
         make_partnership(world.own)
     db.session.commit()
-    assert count_queries(client, url, headers) == few
+    assert queries_of(client, url, headers, count_queries) == few

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from registry.extensions import db
 from tests.browser.test_texts_in_force_journey import sign_in
 from tests.compliance.documents import pdf_text, weasyprint  # noqa: F401 (a fixture)
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from registry.conventions import lifecycle
 from registry.documents.text import document_text
-from tests.conventions.lifecycle_helpers import drafted_convention
+from tests.conventions.builders import drafted_convention
 from tests.factories import PASSWORD
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 

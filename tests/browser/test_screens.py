@@ -21,7 +21,7 @@ from registry.demo.loader import ACCOUNTS, load_demo_data
 from registry.documents.versions import sync_shipped_templates
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
-from tests.conventions.lifecycle_helpers import drafted_convention
+from tests.conventions.builders import drafted_convention
 
 pytestmark = pytest.mark.browser
 

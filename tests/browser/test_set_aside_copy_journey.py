@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from registry.conventions import lifecycle
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.extensions import db
-from tests.conventions.lifecycle_helpers import drafted_convention, signed_pdf, tampered_pdf
+from tests.conventions.builders import drafted_convention
+from tests.conventions.lifecycle_helpers import signed_pdf, tampered_pdf
 from tests.factories import PASSWORD
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from registry.conventions.lifecycle import RULES
 from registry.core.french import french_date, french_datetime
-from tests.conventions.lifecycle_helpers import SIGNED_ON, SIGNER, drafted_convention, signed_copies, signed_pdf
+from tests.conventions.builders import SIGNED_ON, drafted_convention
+from tests.conventions.lifecycle_helpers import SIGNER, signed_copies, signed_pdf
 from tests.factories import PASSWORD
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 

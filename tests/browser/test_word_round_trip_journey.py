@@ -10,10 +10,10 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
-from registry.conventions.services import create_convention, generate_draft
 from registry.core.storage import document_store
 from registry.documents.comparison import accepted_paragraphs
 from registry.extensions import db
+from tests.conventions.builders import drafted_convention
 from tests.factories import PASSWORD
 from tests.web.convention_helpers import drafting  # noqa: F401
 from tests.word_files import with_tracked_changes
@@ -24,11 +24,8 @@ FIELDS = {"specialties": ["Cardiologie"], "administrative_court": "Dijon", "sign
 
 
 def test_receive_the_partners_version_and_compare_it(live_server, browser_page, screenshot, drafting, tmp_path):
-    convention = create_convention(drafting.hospital, partnerships=[drafting.chu], template_code="second_recours",
-                                   effective_date=date(2027, 1, 1), duration_months=36,
-                                   fields=dict(FIELDS), actor=drafting.staff)
-    generate_draft(convention, actor=drafting.staff)
-    db.session.commit()
+    convention = drafted_convention(drafting.hospital, drafting.chu, actor=drafting.staff, template_code="second_recours",
+                                    fields=FIELDS, effective_date=date(2027, 1, 1), duration_months=36)
     page = browser_page
     page.goto(f"{live_server}/connexion")
     page.get_by_label("Adresse électronique").fill(drafting.staff.email)

@@ -18,7 +18,6 @@ from registry.conventions.transitions import create_avenant, terminate, transiti
 from registry.extensions import db
 from tests.clock import TODAY
 from tests.conventions.builders import registered_convention
-from tests.web.conftest import count_queries  # noqa: F401  (fixture)
 
 SIGNED_ON = date(2026, 6, 1)
 

@@ -13,6 +13,8 @@ from registry.extensions import db
 from tests.bundles.helpers import build_bundle, bundle_bytes
 from tests.jobs.fixtures import job_id_of, job_json, queue_config  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from registry.extensions import db
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 
 
 @pytest.fixture

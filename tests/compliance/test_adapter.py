@@ -4,7 +4,6 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event
 
 from registry.compliance.adapter import (HospitalRows, evaluate_hospitals, facts_of, filter_hospitals,
                                          load_rows)
@@ -13,8 +12,8 @@ from registry.compliance.rules import R6111_26_2016
 from registry.conventions.lifecycle import period_end
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
-from tests.compliance.builders import ruleset_of
-from tests.compliance.records import AT, make_convention
+from tests.compliance.builders import AT, ruleset_of
+from tests.conventions.builders import make_convention
 
 ADMIN = SimpleNamespace(is_authenticated=True, role="admin")
 
@@ -236,22 +235,8 @@ def test_filters_narrow_the_scope_and_keep_the_order(semur, make_organisation, m
         == givors.id
 
 
-def count_statements(action) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def test_the_number_of_queries_does_not_depend_on_the_number_of_hospitals(make_hospital, make_partnership,
-                                                                          make_organisation):
+                                                                          make_organisation, count_queries):
     def add_hospitals(count: int):
         for _ in range(count):
             hospital = make_hospital()
@@ -266,20 +251,25 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_hospitals(make_h
         return evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN)), AT)
 
     add_hospitals(1)
-    few = count_statements(evaluate_all)
+    with count_queries() as few:
+        evaluate_all()
     add_hospitals(12)
-    many = count_statements(evaluate_all)
+    with count_queries() as many:
+        evaluate_all()
 
     assert len(evaluate_all()) == 13
-    assert few == many == 5  # hospitals, partnerships, conventions, parties, CPOMs
+    assert len(few) == len(many) == 5  # hospitals, partnerships, conventions, parties, CPOMs
 
 
-def test_a_party_outside_the_partnerships_costs_one_more_query_whatever_the_number(semur, make_organisation):
+def test_a_party_outside_the_partnerships_costs_one_more_query_whatever_the_number(semur, make_organisation,
+                                                                                  count_queries):
     for number in range(3):
         make_convention(semur.hospital, make_organisation(name=f"USLD {number}"), partner_types=["usld"])
     db.session.commit()
 
-    assert count_statements(lambda: load_rows(filter_hospitals(visible_hospitals(ADMIN)))) == 6
+    with count_queries() as queries:
+        load_rows(filter_hospitals(visible_hospitals(ADMIN)))
+    assert len(queries) == 6
     assert len(rows_of(semur.hospital).strangers) == 3
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from registry.compliance.rules import CURRENT, R6111_26_2016
-from tests.compliance.records import AT
+from tests.compliance.builders import AT
 
 DAY = AT.isoformat()
 

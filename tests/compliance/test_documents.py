@@ -15,8 +15,8 @@ from registry.compliance.overview import CELL_COLOURS, LABELS, ORDER, SYMBOLS, F
 from registry.compliance.rules import CURRENT, R6111_26_2016
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
+from tests.compliance.builders import AT
 from tests.compliance.documents import pdf_text, weasyprint  # noqa: F401 (a fixture)
-from tests.compliance.records import AT
 
 DAY = AT.isoformat()
 GENERATED = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)

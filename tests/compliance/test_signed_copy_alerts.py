@@ -5,8 +5,8 @@ import pytest
 
 from registry.conventions.models import COPY_CONFIRMED, COPY_DISCARDED, COPY_SET_ASIDE, KIND_SIGNED, ConventionDocument
 from registry.extensions import db
-from tests.compliance.records import make_convention
 from tests.compliance.test_adapter import facts, semur, verdicts  # noqa: F401  (fixture)
+from tests.conventions.builders import make_convention
 from tests.web.conftest import text
 
 

@@ -21,7 +21,7 @@ from registry.documents.validation import validate_template
 from registry.documents.versions import check_upload, latest_versions
 from registry.extensions import db
 from tests.clock import TODAY
-from tests.conventions.lifecycle_helpers import drafted_convention
+from tests.conventions.builders import drafted_convention
 from tests.documents.data import TEMPLATES_DIR
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from registry.audit.models import AuditLog
 from registry.conventions.draft_versions import compare_drafts, receive_partner_version
 from registry.conventions.models import ORIGIN_GENERATED, ORIGIN_RECEIVED, ConventionDocument
-from registry.conventions.services import create_convention, generate_draft
+from registry.conventions.services import generate_draft
 from registry.core.errors import Conflict, DomainError, NotFound
 from registry.core.storage import document_store
 from registry.documents.comparison import (CHANGE, DELETE, EQUAL, INSERT, MAX_PARAGRAPHS, TooLong,
@@ -20,6 +20,7 @@ from registry.documents.comparison import (CHANGE, DELETE, EQUAL, INSERT, MAX_PA
 from registry.documents.package import Limits
 from registry.documents.received import DocumentRejected, check_word_document
 from registry.extensions import db
+from tests.conventions.builders import drafted_convention
 from tests.conventions.conftest import EFFECTIVE
 from tests.word_files import PDF, bomb_file, corrupt_file, macro_file, with_tracked_changes, word_file
 
@@ -29,11 +30,8 @@ FIELDS = {"specialties": ["Cardiologie"], "administrative_court": "Dijon", "sign
 @pytest.fixture
 def convention(shipped_templates, hospital_with_partners, make_user):
     hospital, chu, _ = hospital_with_partners
-    convention = create_convention(hospital, partnerships=[chu], template_code="second_recours",
-                                   effective_date=EFFECTIVE, duration_months=36, fields=dict(FIELDS))
-    generate_draft(convention)
-    db.session.commit()
-    return convention
+    return drafted_convention(hospital, chu, template_code="second_recours", fields=FIELDS, effective_date=EFFECTIVE,
+                              duration_months=36)
 
 
 def _stored_files(app) -> int:

@@ -12,7 +12,8 @@ from registry.conventions.services import Signatory, generate_draft
 from registry.core.errors import Conflict, DomainError
 from registry.core.storage import document_store
 from registry.extensions import db
-from tests.conventions.lifecycle_helpers import drafted_convention, reload
+from tests.conventions.builders import drafted_convention, make_convention
+from tests.conventions.lifecycle_helpers import reload
 from tests.conventions.test_services import _text
 
 
@@ -145,7 +146,6 @@ def test_a_signed_convention_cannot_say_termination(shipped_templates, hospital_
 
 def test_a_correction_is_seen_by_the_compliance_check_at_once(make_organisation, make_hospital, make_partnership):
     """The compliance memo is keyed on the rows it reads: a corrected date is a new key, never a stale verdict."""
-    from tests.compliance.records import make_convention
     from tests.compliance.test_adapter import verdicts
 
     hospital = make_hospital(make_organisation(name="CH SEMUR", category_code="106", departement="21"),

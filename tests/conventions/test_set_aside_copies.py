@@ -16,7 +16,8 @@ from registry.core import clock
 from registry.core.errors import Conflict, DomainError, NotFound
 from registry.core.storage import document_store
 from registry.extensions import db
-from tests.conventions.lifecycle_helpers import SIGNED_ON, drafted_convention, registered, signed_pdf, tampered_pdf
+from tests.conventions.builders import SIGNED_ON, drafted_convention, registered
+from tests.conventions.lifecycle_helpers import signed_pdf, tampered_pdf
 from tests.signatures import pdf_factory
 
 

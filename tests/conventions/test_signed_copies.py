@@ -4,13 +4,14 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.conventions.models import ConventionDocument
-from registry.conventions.services import create_convention, generate_draft, register_convention
+from registry.conventions.services import create_convention, register_convention
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import transition
 from registry.core.errors import Conflict
 from registry.core.storage import document_store
 from registry.extensions import db
 from registry.signatures import SignedCopyRejected
+from tests.conventions.builders import drafted_convention
 from tests.conventions.conftest import EFFECTIVE
 from tests.signatures import pdf_factory
 
@@ -23,13 +24,7 @@ def identity():
 @pytest.fixture
 def to_sign(shipped_templates, hospital_with_partners):
     hospital, _, ehpad = hospital_with_partners
-    convention = create_convention(hospital, partnerships=[ehpad], template_code="ehpad", effective_date=EFFECTIVE,
-                                   duration_months=36, fields={"administrative_court": "Dijon",
-                                                               "signing_place": "Dijon"})
-    generate_draft(convention)
-    transition(convention, "en_negociation", actor=None)
-    transition(convention, "a_signer", actor=None)
-    return convention
+    return drafted_convention(hospital, ehpad, status="a_signer", effective_date=EFFECTIVE, duration_months=36)
 
 
 def _signed_copies():

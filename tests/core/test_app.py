@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import inspect
 
 from registry.extensions import db
@@ -44,6 +45,7 @@ def test_pages_and_api_carry_security_headers(client):
         assert response.headers["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.slow
 def test_heavy_libraries_wait_for_their_first_use():
     """pyHanko, pypdf, pyproj, mammoth, Alembic, WeasyPrint and the Word and Excel libraries load on first use:
     bundles stay under 100 MB and a command starts without them. The list of communes is read on first use too."""

@@ -3,7 +3,7 @@ traceback; the CSV of `expiring` guards formulas like the web exports."""
 
 import pytest
 
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 
 
 @pytest.mark.parametrize("at", ["9999-12-31", "9998-01-01", "0001-01-01", "2200-01-01"])

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from registry.conventions.models import Convention
-from registry.conventions.services import create_convention, generate_draft
 from registry.documents.versions import sync_shipped_templates
 
 from registry.core.access import EXTENSION_ENDPOINTS, policy_of
@@ -24,6 +23,7 @@ from registry.cpom.models import Cpom
 from registry.cpom.services import add_engagement, create_cpom
 from registry.extensions import db
 from registry.hospitals.models import HospitalProfile, Partnership
+from tests.conventions.builders import drafted_convention
 
 SECRET = "SECRET-B-7f3a"
 CPOM_YEAR = 2025
@@ -60,11 +60,9 @@ def world(make_organisation, make_hospital, make_partnership, make_user):
 def _convention_of_b(hospital, partnership):
     """A convention of hospital B with a secret in its fields and one draft."""
     sync_shipped_templates()
-    convention = create_convention(
-        hospital, partnerships=[partnership], template_code="ehpad", effective_date=date(2027, 1, 1),
-        duration_months=36, fields={"administrative_court": "Dijon", "signing_place": f"LIEU-{SECRET}"})
-    generate_draft(convention)
-    return convention
+    return drafted_convention(hospital, partnership, fields={"administrative_court": "Dijon",
+                                                             "signing_place": f"LIEU-{SECRET}"},
+                              effective_date=date(2027, 1, 1), duration_months=36)
 
 
 def _cpom_of_b(hospital):
@@ -158,6 +156,7 @@ def _send(client, method, url, is_api, world, headers):
     return client.open(url, method=method, data=form if method in WRITE_METHODS else None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["hospital_user", "ars_other_region"])
 def test_users_outside_hospital_b_can_neither_read_nor_change_it(app, client, world, role, login, token_headers):
     user = world[role]
@@ -177,6 +176,7 @@ def test_users_outside_hospital_b_can_neither_read_nor_change_it(app, client, wo
     assert client.get("/").status_code == 200, "the walk must run signed in to the end"
 
 
+@pytest.mark.slow
 def test_ars_of_the_region_reads_but_changes_no_partnership(app, client, world, login, token_headers):
     user = world["ars_same_region"]
     headers = token_headers(user)

@@ -55,6 +55,7 @@ def database(tmp_path):
     _migrate(f"sqlite:///{tmp_path / 'registry.sqlite3'}", tmp_path)
 
 
+@pytest.mark.slow
 def test_gunicorn_serves_the_login_page_with_production_headers(tmp_path, database):
     port = free_port()
     process = serve(tmp_path, port, environment(tmp_path, SECRET_KEY="une-clé-de-l-opérateur", PROXY_FIX="1"))
@@ -69,6 +70,7 @@ def test_gunicorn_serves_the_login_page_with_production_headers(tmp_path, databa
         process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_no_start_without_the_operator_s_secret_key(tmp_path, database):
     process = serve(tmp_path, free_port(), environment(tmp_path))
     output, _ = process.communicate(timeout=30)

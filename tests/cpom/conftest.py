@@ -20,7 +20,7 @@ from registry.core import clock
 from registry.cpom import avenants, campaign, services
 from registry.extensions import db
 from tests.clock import TODAY
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 from tests.signatures.pdf_factory import blank_pdf
 
 START = date(TODAY.year - 2, 1, 1)

@@ -105,6 +105,7 @@ def test_the_template_script_builds_the_same_template_every_time():
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) n'est pas installé")
 def test_libreoffice_converts_it_to_pdf(held_out, annex, tmp_path):
     source = tmp_path / "annexe.docx"

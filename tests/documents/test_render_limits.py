@@ -9,6 +9,8 @@ import pytest
 from registry.documents import validate_template
 from tests.documents.builders import make_docx, manifest
 
+pytestmark = pytest.mark.slow
+
 ENDLESS = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
 
 

@@ -15,6 +15,8 @@ from registry.jobs import queue as jobs
 from tests.jobs import sample_jobs
 from tests.jobs.fixtures import job_json
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,32 +1,11 @@
-"""Helpers for the page tests: a query counter and a small region with hospitals, partners and users."""
+"""Helpers for the page tests: a small region with hospitals, partners and users."""
 
 import html
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from registry.extensions import db
-
-
-@pytest.fixture
-def count_queries(app):
-    """with count_queries() as queries: ...; len(queries) is the number of SQL statements run inside."""
-    @contextmanager
-    def counting():
-        statements = []
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-    return counting
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from registry.conventions.models import Convention
 from registry.core.storage import document_store
 from registry.documents.text import document_text
 from registry.extensions import db
-from tests.conventions.lifecycle_helpers import drafted_convention, reload
+from tests.conventions.builders import drafted_convention
+from tests.conventions.lifecycle_helpers import reload
 from tests.web.conftest import page, text
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 

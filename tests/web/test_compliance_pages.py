@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from registry.compliance.rules import CURRENT, R6111_26_2016
 from registry.documents.versions import sync_shipped_templates
 from registry.extensions import db
-from tests.compliance.records import AT, make_convention
+from tests.compliance.builders import AT
+from tests.conventions.builders import make_convention
 from tests.web.conftest import page, text
 
 DAY = AT.isoformat()

@@ -13,7 +13,8 @@ from registry.conventions import lifecycle
 from registry.conventions.models import Convention
 from registry.conventions.transitions import create_avenant
 from registry.extensions import db
-from tests.conventions.lifecycle_helpers import drafted_convention, reload
+from tests.conventions.builders import drafted_convention, registered
+from tests.conventions.lifecycle_helpers import reload
 from tests.web.conftest import page, text
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 
@@ -212,7 +213,6 @@ def test_posts_without_csrf_token_are_refused(client, drafting, make):
 
 
 def test_a_registered_convention_still_in_brouillon_edits_its_declared_themes(client, drafting, login):
-    from tests.conventions.lifecycle_helpers import registered
 
     convention = registered(drafting.hospital, drafting.ehpad, actor=drafting.staff)
     db.session.commit()

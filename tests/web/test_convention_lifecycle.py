@@ -16,8 +16,9 @@ from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.transitions import create_avenant
 from registry.core.french import french_date
 from registry.extensions import db
-from tests.conventions.lifecycle_helpers import (SIGNED_ON, SIGNER, TODAY, drafted_convention, registered, reload,
-                                                 signed_copies, signed_pdf, tampered_pdf)
+from tests.clock import TODAY
+from tests.conventions.builders import SIGNED_ON, drafted_convention, registered
+from tests.conventions.lifecycle_helpers import SIGNER, reload, signed_copies, signed_pdf, tampered_pdf
 from tests.signatures import pdf_factory
 from tests.web.conftest import page, text
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)

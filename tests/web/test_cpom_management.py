@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from registry.cpom.models import Cpom, CpomAvenant, CpomEvaluation, CpomTargetChange
 from registry.extensions import db
 from tests.clock import TODAY
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 from tests.web.conftest import text
 from tests.web.test_cpom_pages import PDF, YEAR, cpom, engagement  # noqa: F401  (cpom: a fixture)
 

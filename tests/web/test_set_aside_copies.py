@@ -12,7 +12,8 @@ from registry.conventions import lifecycle
 from registry.conventions.models import COPY_CONFIRMED, COPY_DISCARDED, COPY_SET_ASIDE, Convention
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.extensions import db
-from tests.conventions.lifecycle_helpers import drafted_convention, reload, signed_copies, signed_pdf, tampered_pdf
+from tests.conventions.builders import drafted_convention
+from tests.conventions.lifecycle_helpers import reload, signed_copies, signed_pdf, tampered_pdf
 from tests.web.conftest import page, text
 from tests.web.convention_helpers import drafting  # noqa: F401  (fixture)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from registry.documents.context import add_months
 from registry.extensions import db
 from tests.clock import TODAY
-from tests.compliance.records import make_convention
+from tests.conventions.builders import make_convention
 from tests.web.conftest import page, text
 
 
