@@ -23,7 +23,7 @@ COMMENT_MAX = 2000
 WORDING = {
     Status.SIGNEE: ("Date de signature", "Le jour où la dernière partie a signé ; pas dans le futur.", None),
     Status.RESILIEE: ("Date d'effet de la résiliation",
-                         "Premier jour où la convention n'est plus en vigueur.", "Motif de la résiliation"),
+                      "Premier jour où la convention n'est plus en vigueur.", "Motif de la résiliation"),
     Status.EN_NEGOCIATION: (None, None, "Motif du retour en négociation"),
 }
 
