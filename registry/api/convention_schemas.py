@@ -9,7 +9,8 @@ from registry.api.blueprint import MAX_ID
 from registry.api.fields import (_COMMON, Date, FrenchSchema, Inline, Integer, List, Nested, String, codes, one_of,
                                  valid_finess)
 from registry.conventions.editing import CORRECTION_ACTION, REASON_KEY, change_history
-from registry.conventions.lifecycle import STATES, STATUSES
+from registry.conventions.lifecycle import STATES
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
 from registry.documents.context import end_date
@@ -173,7 +174,8 @@ class CopyReviewInput(FrenchSchema):
 class TransitionInput(FrenchSchema):
     """POST /conventions/{id}/transitions (docs/interface.md): the target status, a comment or reason, a date."""
 
-    to = String(required=True, validate=one_of(STATUSES), metadata={"description": "Statut visé."})
+    to = String(required=True, validate=one_of(status.value for status in Status),
+                metadata={"description": "Statut visé."})
     comment = String(load_default=None, allow_none=True,
                      validate=validate.Length(max=2000, error="2 000 caractères au plus"),
                      metadata={"description": "Motif, obligatoire pour revenir de « a_signer » en "
@@ -316,7 +318,7 @@ class ConventionSchema(FrenchSchema):
     id = Integer()
     reference = String(metadata={"description": "« <FINESS ET>-<année>-<numéro> », unique."})
     title = String()
-    status = String(metadata={"description": "brouillon, en_negociation, a_signer, signee, resiliee."})
+    status = String(metadata={"description": ", ".join(Status) + "."})
     hospital = String(attribute="hospital.finess_et", metadata={"description": "FINESS ET de l'hôpital."})
     effective_date = Date(allow_none=True)
     duration_months = Integer(allow_none=True)

@@ -14,9 +14,10 @@ from hashlib import sha256
 from registry.bundles.names import safe_name, unique_names
 from registry.compliance.exports import to_csv
 from registry.core.spreadsheets import safe as safe_cell
-from registry.conventions.lifecycle import STATE_LABELS, STATUS_LABELS
+from registry.conventions.lifecycle import STATE_LABELS
 from registry.conventions.models import COPY_CONFIRMED, Convention, ConventionDocument
 from registry.conventions.signed_copies import copy_alerts
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.french import PARIS
 from registry.core.vocabulary import PARTNER_TYPES
@@ -169,7 +170,7 @@ CSV_COLUMNS = (
     ("Partenaires", lambda f, r: " | ".join(p["name"] for p in _partners(r))),
     ("Identifiants des partenaires", lambda f, r: " | ".join(_identifier(p) for p in _partners(r))),
     ("Types de partenariat", lambda f, r: " | ".join(PARTNER_TYPES.get(c, c) for c in r["partner_types"])),
-    ("Statut", lambda f, r: STATUS_LABELS.get(r["status"], r["status"])),
+    ("Statut", lambda f, r: Status.label_of(r["status"])),
     ("État à la date du lot", lambda f, r: STATE_LABELS.get(r["state"], r["state"] or "")),
     ("Signée le", lambda f, r: r["signed_on"] or ""),
     ("Date d'effet", lambda f, r: r["effective_date"] or ""),

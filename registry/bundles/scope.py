@@ -14,8 +14,8 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from registry.accounts.models import ROLE_ADMIN
-from registry.conventions import lifecycle
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument, ConventionParty
+from registry.conventions.statuses import Status
 from registry.core.errors import DomainError, NotFound
 from registry.core.geography import DEPARTEMENTS, REGIONS, departement_label, region_label
 from registry.core.scope import visible_conventions, visible_hospitals
@@ -25,8 +25,6 @@ from registry.organisations.identifiers import finess_problem
 from registry.organisations.models import Organisation
 
 HOSPITAL, DEPARTEMENT, REGION, SELECTION = KINDS = ("hospital", "departement", "region", "selection")
-#: A bundle holds the conventions that were signed: those in force, expired or terminated alike.
-SIGNED_STATUSES = (lifecycle.SIGNEE, lifecycle.RESILIEE)
 #: Most conventions a selection may name (the list shows at most 200 per page).
 MAX_SELECTION = 1000
 
@@ -149,7 +147,7 @@ def signed_copies(scope: BundleScope, user) -> Select:
              .join(ConventionDocument, and_(ConventionDocument.convention_id == Convention.id,
                                             ConventionDocument.kind == KIND_SIGNED,
                                             ConventionDocument.version == latest.c.version))
-             .where(Convention.status.in_(SIGNED_STATUSES)))
+             .where(Convention.status.in_(Status.having("bundled"))))  # in force, expired or terminated alike
     if scope.kind == SELECTION:
         return query.where(or_(Convention.id.in_(scope.ids), Convention.parent_id.in_(scope.ids)))
     return query.where(Convention.hospital_id.in_(_hospital_ids(scope, user)))

@@ -7,14 +7,10 @@ An unknown code or status raises ValueError, so a mapping mistake in the adapter
 from dataclasses import dataclass, fields
 from datetime import date
 
+from registry.conventions.statuses import Status
 from registry.core.vocabulary import (ACTIVITIES, EQUIPMENT, LEGAL_BASES, LEGAL_STATUSES,
                                       PARTNER_TYPES, THEMES, unknown_codes)
 
-#: Stored convention statuses (docs/interface.md); the lifecycle owns the transitions between them.
-BROUILLON, EN_NEGOCIATION, A_SIGNER, SIGNEE, RESILIEE = STATUSES = (
-    "brouillon", "en_negociation", "a_signer", "signee", "resiliee")
-STATUS_LABELS = {BROUILLON: "brouillon", EN_NEGOCIATION: "en négociation", A_SIGNER: "à signer",
-                 SIGNEE: "signée", RESILIEE: "résiliée"}
 
 
 #: Field names per record class: dataclasses.fields() is slow, and a national view builds tens of thousands.
@@ -130,7 +126,7 @@ class ConventionFacts:
     """A convention (not an avenant) as the law counts it: what it declares to cover, its status and dates."""
 
     reference: str
-    status: str
+    status: Status
     partner_types: frozenset[str] = frozenset()
     themes: frozenset[str] = frozenset()
     #: The partner parties (the hospital itself is not listed).
@@ -160,6 +156,7 @@ class ConventionFacts:
     copy_alert: str | None = None
 
     def __post_init__(self):
-        if self.status not in STATUSES:
+        if not Status.known(self.status):
             raise ValueError(f"ConventionFacts.status: unknown status {self.status!r}")
+        object.__setattr__(self, "status", Status(self.status))
         _freeze(self, {"partner_types": PARTNER_TYPES, "themes": THEMES, "legal_bases": LEGAL_BASES})

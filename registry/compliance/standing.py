@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from registry.compliance.facts import RESILIEE, SIGNEE, ConventionFacts
+from registry.compliance.facts import ConventionFacts
+from registry.conventions.statuses import Status
 
 #: Counts: signed and in force.
 EN_VIGUEUR = "en_vigueur"
@@ -40,14 +41,14 @@ def last_day(convention: ConventionFacts) -> date | None:
 
 def is_signed(convention: ConventionFacts, at: date) -> bool:
     if convention.signed_on is not None:
-        return convention.signed_on <= at and convention.status in (SIGNEE, RESILIEE)
-    return convention.status == SIGNEE
+        return convention.signed_on <= at and convention.status.signed
+    return convention.status.active
 
 
 def standing(convention: ConventionFacts, at: date, window_days: int) -> Standing:
     end = last_day(convention)
     if ((convention.terminated_on is not None and convention.terminated_on <= at)
-            or (convention.status == RESILIEE and convention.terminated_on is None)):
+            or (convention.status == Status.RESILIEE and convention.terminated_on is None)):
         return Standing(RESILIEE_LE, end)
     if not is_signed(convention, at):
         if convention.created_on is not None and convention.created_on > at:

@@ -3,7 +3,7 @@
 from datetime import date
 
 from registry.compliance import standing as st
-from registry.compliance.facts import STATUS_LABELS, ConventionFacts, HospitalFacts, PartnerFacts
+from registry.compliance.facts import ConventionFacts, HospitalFacts, PartnerFacts
 from registry.compliance.requirements import Route
 from registry.core.french import french_date, french_join
 from registry.core.vocabulary import THEMES
@@ -84,7 +84,7 @@ def standing_sentence(convention: ConventionFacts, partners: list[str], standing
     if standing.state == st.NON_SIGNEE:
         if convention.signed_on is not None:
             return f"{subject} n'était pas encore signée à cette date (signée le {french_date(convention.signed_on)})."
-        return f"{subject} n'est pas encore signée (statut : {STATUS_LABELS[convention.status]})."
+        return f"{subject} n'est pas encore signée (statut : {convention.status.label.lower()})."
     signed = f"signée le {french_date(convention.signed_on)}" if convention.signed_on else "signée"
     if standing.state == st.PAS_ENCORE_EN_VIGUEUR:
         return f"{subject} est {signed} mais n'entre en vigueur que le {french_date(convention.effective_date)}."

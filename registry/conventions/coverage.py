@@ -13,6 +13,7 @@ from typing import Iterable
 
 from registry.conventions import lifecycle
 from registry.conventions.models import Convention
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.french import french_date
 
@@ -27,7 +28,6 @@ LABELS = {lifecycle.EN_VIGUEUR: "Convention en vigueur", lifecycle.A_RENOUVELER:
 #: States that leave the partner without a convention to rely on: the page offers to draft one.
 UNCOVERED = (lifecycle.EXPIREE, lifecycle.RESILIEE, AUCUNE)
 #: Unsigned statuses, most advanced first.
-_PREPARATION_ORDER = (lifecycle.A_SIGNER, lifecycle.EN_NEGOCIATION, lifecycle.BROUILLON)
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ NONE = Coverage(AUCUNE)
 
 def coverage_of(convention: Convention, at: date) -> Coverage:
     """What one main convention gives its partners on ``at``."""
-    if convention.status not in (lifecycle.SIGNEE, lifecycle.RESILIEE):
-        status = lifecycle.STATUS_LABELS[convention.status]
+    if not convention.status.signed:
+        status = convention.status.label
         return Coverage(EN_PREPARATION, convention, None, f"({status[0].lower()}{status[1:]})")
     state = convention.state_on(at)
     end = convention.end_on(at)
@@ -72,7 +72,7 @@ def coverage_of(convention: Convention, at: date) -> Coverage:
         return Coverage(state, convention, end, f"en vigueur à partir du {french_date(convention.effective_date)}")
     if end is None:
         return Coverage(state, convention, None, "sans date de fin")
-    renews = convention.tacit_renewal and convention.status == lifecycle.SIGNEE
+    renews = convention.renews_tacitly
     if state == lifecycle.A_RENOUVELER:
         if renews:
             renewal = f"reconduite le {french_date(end + timedelta(days=1))}"
@@ -83,7 +83,7 @@ def coverage_of(convention: Convention, at: date) -> Coverage:
             return Coverage(state, convention, end, f"{renewal} sauf dénonciation au plus tard le "
                                                     f"{french_date(deadline)}")
         return Coverage(state, convention, end, f"fin le {french_date(end)}")
-    if convention.status == lifecycle.RESILIEE:
+    if convention.status == Status.RESILIEE:
         return Coverage(state, convention, end, f"jusqu'au {french_date(end)} (résiliée)")
     return Coverage(state, convention, end, f"jusqu'au {french_date(end)}"
                     + (" (reconduction tacite)" if renews else ""))
@@ -94,7 +94,7 @@ def _preference(coverage: Coverage) -> tuple:
     draft, the most recent termination, the newest convention."""
     convention = coverage.convention
     if coverage.state == EN_PREPARATION:
-        second = _PREPARATION_ORDER.index(convention.status)
+        second = -list(Status).index(convention.status)  # declared in lifecycle order
     elif coverage.state == lifecycle.PAS_ENCORE_EN_VIGUEUR:
         second = convention.effective_date.toordinal()
     elif coverage.state == lifecycle.RESILIEE:

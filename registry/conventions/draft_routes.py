@@ -13,7 +13,6 @@ from registry.conventions.models import Convention, ConventionDocument
 from registry.conventions.pdf_previews import cached_pdf, draft_pdf, enqueue_conversion
 from registry.conventions.preview import PDF_UNAVAILABLE, PreviewUnavailable, docx_to_html, soffice
 from registry.conventions.routes import bp
-from registry.conventions.lifecycle import EDITABLE_STATUSES
 from registry.conventions.services import convention_drafts, generate_draft, get_draft
 from registry.core.access import signed_in
 from registry.core.french import french_duration
@@ -44,7 +43,7 @@ def show(convention_id: int):
                            end_date=ends, clauses=clauses, can_edit=can_edit,
                            duration=french_duration(convention.duration_months) if convention.duration_months else None,
                            can_draft=can_edit and convention.template_version is not None
-                           and convention.status in EDITABLE_STATUSES,
+                           and convention.status.editable,
                            pdf_unavailable=None if soffice() else PDF_UNAVAILABLE)
 
 

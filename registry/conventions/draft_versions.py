@@ -12,7 +12,6 @@ from datetime import date
 from flask import current_app
 
 from registry.audit.services import record_audit
-from registry.conventions.lifecycle import EDITABLE_STATUSES, STATUS_LABELS
 from registry.conventions.models import KIND_DRAFT, ORIGIN_RECEIVED, Convention, ConventionDocument
 from registry.conventions.services import DOCX, get_draft, next_draft_version
 from registry.core import clock
@@ -34,7 +33,7 @@ ACCEPTED_VIEW = ("Les modifications suivies d'une version sont lues acceptées :
 
 def may_receive_version(convention: Convention) -> bool:
     """A partner's version is received while the convention is negotiated (« brouillon », « en négociation »)."""
-    return convention.status in EDITABLE_STATUSES
+    return convention.status.editable
 
 
 def receive_partner_version(convention: Convention, data: bytes, *, comment: str | None = None,
@@ -46,7 +45,7 @@ def receive_partner_version(convention: Convention, data: bytes, *, comment: str
     lock_row(convention)  # generated and received drafts number their versions one after the other
     if not may_receive_version(convention):
         raise Conflict("Une version du partenaire se dépose tant que la convention est « brouillon » ou « en "
-                       f"négociation » (elle est « {STATUS_LABELS.get(convention.status, convention.status)} »).")
+                       f"négociation » (elle est « {convention.status.label} »).")
     check_word_document(data, limits_for(current_app.config))
     sha256, size = document_store().store(data)  # the bytes exist before any row names them
     version = next_draft_version(convention)

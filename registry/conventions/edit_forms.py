@@ -7,11 +7,11 @@ from datetime import date
 from wtforms import DateField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from registry.conventions import lifecycle
 from registry.conventions.editing import REASON_LENGTH
 from registry.conventions.forms import FIELD_PREFIX, REQUIRED, convention_form
 from registry.conventions.models import PARTY_PARTNER, Convention
 from registry.conventions.register_forms import RegisterConventionFormBase, register_form
+from registry.conventions.statuses import Status
 from registry.documents.manifest import parse_manifest
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 
@@ -60,7 +60,7 @@ def correction_form(convention: Convention, *, prefill: bool):
     if convention.template_version is not None:  # its themes and legal bases are those of its articles
         del form.themes
         del form.legal_bases
-    if convention.status != lifecycle.RESILIEE:
+    if convention.status != Status.RESILIEE:
         del form.terminated_on
         del form.termination_reason
     return form

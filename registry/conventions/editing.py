@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from registry.audit.models import AuditLog
 from registry.audit.services import record_audit
-from registry.conventions import lifecycle
 from registry.conventions.context import ARTICLES_KEY, convention_context
 from registry.conventions.models import PARTY_HOSPITAL, PARTY_PARTNER, Convention, ConventionParty
 from registry.conventions.services import (TITLE_LENGTH, Signatory, _notice, partnership_problems,
                                            terms_problems)
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.french import french_date
@@ -41,7 +41,6 @@ CORRECTABLE = EDITABLE | {"signed_on", "terminated_on", "termination_reason"}
 DOCUMENT_VALUES = frozenset({"clauses", "fields", "themes", "legal_bases"})
 AVENANT_VALUES = frozenset({"title", "signatories", "effective_date", "signed_on", "terminated_on",
                             "termination_reason"})
-CORRECTABLE_STATUSES = (lifecycle.SIGNEE, lifecycle.RESILIEE)
 REASON_LENGTH = 2000
 #: The audit entry's key for the correction's reason (the summary says it too).
 REASON_KEY = "reason"
@@ -111,7 +110,7 @@ def correct_convention(convention: Convention, changes: dict, *, reason: str | N
     else:
         problems += [f"« {name} » n'existe que pour une convention rédigée d'après un modèle"
                      for name in ("clauses", "fields") if changes.get(name)]
-    if convention.status != lifecycle.RESILIEE:
+    if convention.status != Status.RESILIEE:
         problems += ["seule une convention résiliée a une date et un motif de résiliation"
                      for name in ("terminated_on", "termination_reason") if name in changes][:1]
     _refuse(problems, "Correction refusée")
@@ -124,9 +123,9 @@ def correct_convention(convention: Convention, changes: dict, *, reason: str | N
 
 def ensure_correctable(convention: Convention) -> None:
     """Conflict (409) unless the convention is signed or terminated, saying how to change it instead."""
-    if convention.status not in CORRECTABLE_STATUSES:
-        label = lifecycle.STATUS_LABELS[convention.status]
-        advice = ("modifiez-la directement (bouton « Modifier »)" if convention.status in lifecycle.EDITABLE_STATUSES
+    if not convention.status.correctable:
+        label = convention.status.label
+        advice = ("modifiez-la directement (bouton « Modifier »)" if convention.status.editable
                   else "repassez-la « en négociation » (avec un motif) pour la modifier")
         raise Conflict(f"Seule une convention signée ou résiliée se corrige ; celle-ci est « {label} » : {advice}.")
 
@@ -234,7 +233,7 @@ def _signature_problems(convention: Convention, changes: dict) -> list[str]:
         problems.append("indiquez la date de signature")
     elif convention.signed_on > today:
         problems.append("la date de signature ne peut pas être dans le futur")
-    if convention.status == lifecycle.RESILIEE:
+    if convention.status == Status.RESILIEE:
         if convention.terminated_on is None:
             problems.append("indiquez la date d'effet de la résiliation")
         elif convention.signed_on is not None and convention.terminated_on < convention.signed_on:

@@ -22,6 +22,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from registry.conventions import lifecycle
 from registry.conventions.models import PARTY_PARTNER, Convention, ConventionParty
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.scope import visible_conventions, visible_hospitals
 from registry.extensions import db
@@ -68,7 +69,7 @@ class ScopedForm(FrenchForm):
 class ConventionFilterForm(ScopedForm):
     q = StringField("Recherche", description="Référence, intitulé ou nom d'un partenaire", validators=[
         Optional(), Length(max=100, message="Le texte recherché ne peut dépasser 100 caractères : il est ignoré.")])
-    statut = SelectField("Statut", choices=options(lifecycle.STATUS_LABELS.items(), "Tous les statuts"),
+    statut = SelectField("Statut", choices=options([(status, status.label) for status in Status], "Tous les statuts"),
                          validators=[Optional()], invalid_choice_message="Statut inconnu : le filtre est ignoré.")
     etat = SelectField("État", choices=options(STATE_CHOICES, "Tous les états"), validators=[Optional()],
                        invalid_choice_message="État inconnu : le filtre est ignoré.")
@@ -198,7 +199,7 @@ def sql_filtered(criteria: Criteria) -> Select:
     if criteria.status:
         query = query.where(Convention.status == criteria.status)
     if criteria.state:  # only a signed (or terminated) convention has a state
-        query = query.where(Convention.status.in_((lifecycle.SIGNEE, lifecycle.RESILIEE)))
+        query = query.where(Convention.was_signed_clause())
     if criteria.hospital_id:
         query = query.where(Convention.hospital_id == criteria.hospital_id)
     if criteria.partner_id:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from registry.conventions import lifecycle
 from registry.conventions.models import Convention, ConventionParty
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.errors import DomainError
 from registry.extensions import db
@@ -53,9 +54,9 @@ def candidates_query(at: date, scope_select: Select | None = None) -> Select:
             .outerjoin(successor, Convention.superseded_by.of_type(successor))
             .where(Convention.parent_id.is_(None),
                    Convention.effective_date.is_not(None), Convention.duration_months.is_not(None),
-                   or_(Convention.status == lifecycle.SIGNEE,
-                       and_(Convention.status == lifecycle.RESILIEE, Convention.terminated_on > at)),
-                   or_(successor.id.is_(None), successor.status != lifecycle.SIGNEE))
+                   or_(Convention.status.in_(Status.having("active")),
+                       and_(Convention.status == Status.RESILIEE, Convention.terminated_on > at)),
+                   or_(successor.id.is_(None), successor.status.not_in(Status.having("active"))))
             .options(contains_eager(Convention.superseded_by.of_type(successor)),
                      joinedload(Convention.hospital).joinedload(HospitalProfile.organisation),
                      selectinload(Convention.parties).joinedload(ConventionParty.organisation)))

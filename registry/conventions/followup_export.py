@@ -6,6 +6,7 @@ from flask import Response
 
 from registry.conventions import lifecycle
 from registry.conventions.followup import ENDING, EXPIRED, TO_RENEW, FollowUp
+from registry.conventions.statuses import Status
 from registry.core.spreadsheets import XLSX, csv_bytes, xlsx_bytes
 
 SECTION_LABELS = {ENDING: "Arrive à échéance", TO_RENEW: "À renouveler", EXPIRED: "Expirée"}
@@ -20,13 +21,13 @@ def rows(sections: dict[str, list[FollowUp]]) -> list[list]:
     for section, followups in sections.items():
         for row in followups:
             convention = row.convention
-            tacit = bool(convention.tacit_renewal) and convention.status == lifecycle.SIGNEE
+            tacit = convention.renews_tacitly
             lines.append([
                 SECTION_LABELS[section], convention.reference, convention.title, convention.hospital.finess_et,
                 convention.hospital.name, " ; ".join(party.organisation.display_name for party in convention.partners),
                 row.end, row.days_left, row.notice_deadline if tacit else None, "oui" if tacit else "non",
                 lifecycle.STATE_LABELS.get(row.state, row.state),
-                convention.terminated_on if convention.status == lifecycle.RESILIEE else None])
+                convention.terminated_on if convention.status == Status.RESILIEE else None])
     return lines
 
 

@@ -7,17 +7,12 @@ events and audit entries. docs/lifecycle.md explains each rule and the readings 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from registry.conventions.statuses import Status
 from registry.core.errors import Conflict
 from registry.documents.context import add_months, end_date
 
-BROUILLON, EN_NEGOCIATION, A_SIGNER, SIGNEE, RESILIEE = STATUSES = (
-    "brouillon", "en_negociation", "a_signer", "signee", "resiliee")
-STATUS_LABELS = {BROUILLON: "Brouillon", EN_NEGOCIATION: "En négociation", A_SIGNER: "À signer",
-                 SIGNEE: "Signée", RESILIEE: "Résiliée"}
-#: Fields, clauses, parties and dates can change (and drafts be rendered) only in these statuses.
-EDITABLE_STATUSES = (BROUILLON, EN_NEGOCIATION)
-#: A convention that never reached signature is deleted rather than terminated (docs/lifecycle.md).
-DELETABLE_STATUSES = EDITABLE_STATUSES
+#: Short names for the stored statuses, declared once in statuses.py (label, badge, flags).
+BROUILLON, EN_NEGOCIATION, A_SIGNER, SIGNEE, RESILIEE = STATUSES = tuple(Status)
 
 #: Derived states (never stored), computed from the dates and the day asked about.
 EN_VIGUEUR, A_RENOUVELER, EXPIREE, PAS_ENCORE_EN_VIGUEUR = STATES = (
@@ -34,8 +29,8 @@ class TransitionRefused(Conflict):
 
 @dataclass(frozen=True)
 class Transition:
-    source: str
-    target: str
+    source: Status
+    target: Status
     #: The action's French label, for the convention page's buttons.
     label: str
     #: A comment is required (the reason for going back, the reason for terminating).
@@ -73,7 +68,7 @@ def possible_transitions(convention) -> list[Transition]:
 def refusal_reasons(convention, target: str, *, comment: str | None, on: date | None,
                     today: date) -> list[str]:
     """Everything that keeps ``convention`` from going to ``target``, in French; empty when allowed."""
-    if target not in STATUSES:
+    if not Status.known(target):
         return [f"statut inconnu : « {target} »"]
     rule = rule_for(convention.status, target)
     if rule is None:
@@ -91,20 +86,20 @@ def refusal_reasons(convention, target: str, *, comment: str | None, on: date | 
         reasons.append("déposez la copie signée")
     if rule.needs_date:
         reasons += _date_problems(convention, target, on, today)
-    if convention.parent_id is not None and target == SIGNEE and convention.parent.status != SIGNEE:
+    if convention.parent_id is not None and target == SIGNEE and not Status(convention.parent.status).active:
         reasons.append("la convention principale n'est pas (ou plus) signée")
     return reasons
 
 
 def _not_in_table(source: str, target: str) -> str:
     if source == target:
-        return f"la convention est déjà « {STATUS_LABELS[source]} »"
-    targets = [STATUS_LABELS[rule.target] for rule in TRANSITIONS if rule.source == source]
+        return f"la convention est déjà « {Status(source).label} »"
+    targets = [rule.target.label for rule in TRANSITIONS if rule.source == source]
     allowed = ("aucun changement de statut n'est possible depuis ce statut" if not targets else
                "depuis ce statut : " + ", ".join(f"« {label} »" for label in dict.fromkeys(targets)))
-    if source in DELETABLE_STATUSES and target == RESILIEE:
+    if Status(source).deletable and target == RESILIEE:
         allowed = "une convention jamais signée ne se résilie pas : supprimez-la"
-    return f"passage de « {STATUS_LABELS[source]} » à « {STATUS_LABELS[target]} » impossible ({allowed})"
+    return f"passage de « {Status(source).label} » à « {Status(target).label} » impossible ({allowed})"
 
 
 def _date_problems(convention, target: str, on: date | None, today: date) -> list[str]:
@@ -124,13 +119,13 @@ def _date_problems(convention, target: str, on: date | None, today: date) -> lis
 def ensure_transition(convention, target: str, *, comment: str | None, on: date | None, today: date) -> Transition:
     reasons = refusal_reasons(convention, target, comment=comment, on=on, today=today)
     if reasons:
-        label = STATUS_LABELS.get(target, target)
+        label = Status.label_of(target)
         raise TransitionRefused(f"Passage à « {label} » refusé : " + " ; ".join(reasons) + ".", details=reasons)
     return rule_for(convention.status, target)
 
 
 def ensure_editable(convention) -> None:
-    if convention.status not in EDITABLE_STATUSES:
+    if not Status(convention.status).editable:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer » : "
                        "repassez-la « en négociation » (avec un motif) pour la modifier.")
 
@@ -183,7 +178,7 @@ def end_on(convention, at: date) -> date | None:
 
 def state_on(convention, at: date) -> str | None:
     """en_vigueur, a_renouveler, expiree, pas_encore_en_vigueur or resiliee; None before signature."""
-    if convention.status not in (SIGNEE, RESILIEE):
+    if not Status(convention.status).signed:
         return None
     if convention.status == RESILIEE and convention.terminated_on <= at:
         return RESILIEE
@@ -197,6 +192,6 @@ def state_on(convention, at: date) -> str | None:
         return EN_VIGUEUR
     if end < at:
         return EXPIREE
-    if convention.status == SIGNEE and at >= renewal_window_opens(end, convention.notice_months):
+    if Status(convention.status).active and at >= renewal_window_opens(end, convention.notice_months):
         return A_RENOUVELER
     return EN_VIGUEUR

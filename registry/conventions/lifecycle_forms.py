@@ -11,6 +11,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField, Validati
 from wtforms.validators import Length, NumberRange, Optional
 
 from registry.conventions import lifecycle
+from registry.conventions.statuses import Status
 from registry.core.dates import FIRST_DAY, LAST_DAY
 from registry.core.vocabulary import LEGAL_BASES
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
@@ -20,10 +21,10 @@ from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
 COMMENT_MAX = 2000
 #: What the transition's fields are called, by target status: (date label, date help, reason label).
 WORDING = {
-    lifecycle.SIGNEE: ("Date de signature", "Le jour où la dernière partie a signé ; pas dans le futur.", None),
-    lifecycle.RESILIEE: ("Date d'effet de la résiliation",
-                         "Premier jour où la convention n'est plus en vigueur.", "Motif de la résiliation"),
-    lifecycle.EN_NEGOCIATION: (None, None, "Motif du retour en négociation"),
+    Status.SIGNEE: ("Date de signature", "Le jour où la dernière partie a signé ; pas dans le futur.", None),
+    Status.RESILIEE: ("Date d'effet de la résiliation",
+                      "Premier jour où la convention n'est plus en vigueur.", "Motif de la résiliation"),
+    Status.EN_NEGOCIATION: (None, None, "Motif du retour en négociation"),
 }
 
 

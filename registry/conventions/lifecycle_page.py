@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from registry.audit.models import AuditLog
-from registry.conventions import lifecycle
-from registry.conventions.editing import CORRECTABLE_STATUSES, CORRECTION_ACTION, REASON_KEY, change_history
+from registry.conventions.editing import CORRECTION_ACTION, REASON_KEY, change_history
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
                                                   SupersedeForm, TransmissionForm, review_forms, transition_form)
 from registry.conventions.models import (COPY_CONFIRMED, COPY_DISCARDED, COPY_SET_ASIDE, KIND_SIGNED, Convention,
                                          ConventionDocument)
 from registry.conventions.routes import bp
 from registry.conventions.signed_copies import copy_alerts, may_attach_copy
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.french import PARIS, french_date, french_datetime
 from registry.extensions import db
@@ -33,7 +33,7 @@ VERDICT_CLASSES = {labels.ALTERED: "text-bg-danger", labels.MODIFIED: "text-bg-d
                    labels.CERT_REVOKED: "text-bg-warning", labels.UNREADABLE: "text-bg-warning",
                    labels.INTACT_UNTRUSTED: "text-bg-info", labels.INTACT_TRUSTED: "text-bg-success"}
 REVIEW_EVENTS = {COPY_CONFIRMED: "confirmée malgré l'alerte de signature", COPY_DISCARDED: "écartée définitivement"}
-EVENT_DATE_LABELS = {lifecycle.SIGNEE: "signée le", lifecycle.RESILIEE: "résiliation à compter du"}
+EVENT_DATE_LABELS = {Status.SIGNEE: "signée le", Status.RESILIEE: "résiliation à compter du"}
 
 
 @dataclass
@@ -208,15 +208,15 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
                      error=failure.message if failure else None)
     if not can_edit:
         return page
-    page.may_edit = not convention.is_avenant and convention.status in lifecycle.EDITABLE_STATUSES
-    page.may_correct = not convention.is_avenant and convention.status in CORRECTABLE_STATUSES
+    page.may_edit = not convention.is_avenant and convention.status.editable
+    page.may_correct = not convention.is_avenant and convention.status.correctable
     for copy in page.set_aside_copies:
         version = copy.document.version
         fresh = review_forms(version, formdata=None)
         copy.confirm_form = form_for(f"confirmer-v{version}", lambda: fresh[0])
         copy.discard_form = form_for(f"ecarter-v{version}", lambda: fresh[1])
     page.may_edit_avenant = (convention.is_avenant and convention.template_version_id is not None
-                             and convention.status in lifecycle.EDITABLE_STATUSES)
+                             and convention.status.editable)
     page.transitions = [form_for(f"statut-{rule.target}", lambda rule=rule: transition_form(rule, formdata=None))
                         for rule in convention.possible_transitions()]
     if may_attach_copy(convention):
@@ -224,17 +224,17 @@ def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
         page.copy_form.file.description = (
             f"Le PDF signé, {page.max_upload_mb} Mo au plus. Son contenu est vérifié (PDF complet et lisible) "
             "ainsi que ses signatures électroniques ; une copie déjà déposée reste dans l'historique.")
-    if not convention.is_avenant and convention.status == lifecycle.SIGNEE:
+    if not convention.is_avenant and convention.status.active:
         page.avenant_form = form_for("avenant", lambda: AvenantForm(formdata=None))
-    if convention.status in lifecycle.DELETABLE_STATUSES and not convention.avenants:
+    if convention.status.deletable and not convention.avenants:
         page.abandon_form = form_for("abandon", lambda: AbandonForm(formdata=None))
     if convention.template_version_id is None and not convention.is_avenant:
         page.legal_bases_form = form_for("fondements", lambda: LegalBasesForm(
             formdata=None, data={"legal_bases": list(convention.legal_bases or ())}))
-    if convention.status in (lifecycle.SIGNEE, lifecycle.RESILIEE):
+    if convention.status.signed:
         page.transmission_form = form_for("transmission", lambda: TransmissionForm(
             formdata=None, data={"date": convention.transmitted_to_ars_on}))
-    if not convention.is_avenant and convention.status != lifecycle.RESILIEE:
+    if not convention.is_avenant and convention.status != Status.RESILIEE:
         candidates = _replaceable(convention)
         if candidates:
             page.supersede_form = form_for("remplacement", lambda: SupersedeForm(formdata=None))
@@ -256,13 +256,13 @@ def _replaceable(convention: Convention) -> list[Convention]:
     return list(db.session.scalars(select(Convention).where(
         Convention.hospital_id == convention.hospital_id, Convention.id != convention.id,
         Convention.parent_id.is_(None), Convention.superseded_by_id.is_(None),
-        Convention.status.in_((lifecycle.SIGNEE, lifecycle.RESILIEE))).order_by(Convention.reference)))
+        Convention.was_signed_clause()).order_by(Convention.reference)))
 
 
 def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[TimelineEntry]:
     """The creation, every transition, every edit or correction and every signed copy deposited, oldest first."""
     entries = [TimelineEntry(convention.created_at, convention.created_by.label if convention.created_by else "—",
-                             "Création", target=lifecycle.BROUILLON)]
+                             "Création", target=Status.BROUILLON)]
     entries += [TimelineEntry(event.at, event.actor_label, "Changement de statut", event.from_status,
                               event.to_status, event.comment,
                               f"{EVENT_DATE_LABELS.get(event.to_status, 'date :')} {french_date(event.date)}"

@@ -22,6 +22,7 @@ from registry.conventions.models import COPY_SET_ASIDE, Convention
 from registry.conventions.routes import bp
 from registry.conventions.signed_copies import (PDF, attach_signed_copy, confirm_signed_copy, discard_signed_copy,
                                                 find_signed_copy, set_aside_notice)
+from registry.conventions.statuses import Status
 from registry.conventions.transitions import create_avenant, delete_unsigned_convention, supersede, transition
 from registry.conventions.transmission import record_ars_transmission, set_legal_bases
 from registry.core.french import french_date
@@ -59,7 +60,7 @@ def change_status(convention_id: int, to: str):
     form = transition_form(rule) if rule else TransitionForm(prefix=to)
 
     def done(event):
-        flash(f"La convention {convention.reference} est maintenant « {lifecycle.STATUS_LABELS[to]} ».", "success")
+        flash(f"La convention {convention.reference} est maintenant « {Status(to).label} ».", "success")
         return _page(convention, "cycle")
     return _run(convention_id, f"statut-{to}", form, lambda: transition(
         convention, to, actor=current_user._get_current_object(), comment=form.comment.data, date=form.date.data),

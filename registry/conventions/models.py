@@ -3,12 +3,13 @@
 import datetime as dt
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, or_, text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (JSON, Boolean, CheckConstraint, ColumnElement, Date, DateTime, ForeignKey, Integer, String,
+                        Text, TypeDecorator, UniqueConstraint, or_, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.accounts.models import User
 from registry.conventions import lifecycle
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.models import TimestampMixin, utcnow
 from registry.documents.models import TemplateVersion
@@ -16,8 +17,6 @@ from registry.extensions import db
 from registry.hospitals.models import HospitalProfile
 from registry.organisations.models import Organisation
 
-STATUS_DRAFT = lifecycle.BROUILLON
-STATUSES = lifecycle.STATUSES
 PARTY_HOSPITAL = "hospital"
 PARTY_PARTNER = "partner"
 KIND_DRAFT = "draft"
@@ -37,6 +36,23 @@ COPY_DISCARDED = "rejetee"
 USABLE_REVIEWS = (None, COPY_CONFIRMED)
 
 
+def _sql_list(statuses) -> str:
+    return ", ".join(f"'{status}'" for status in statuses)
+
+
+class StatusColumn(TypeDecorator):
+    """A status stored as its plain code (VARCHAR), read back as a ``Status`` member so its flags are at hand."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else str(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Status(value)
+
+
 class ReferenceCounter(db.Model):
     """The last reference number given per hospital and year; incremented in the creating transaction."""
 
@@ -52,12 +68,13 @@ class Convention(TimestampMixin, db.Model):
     __tablename__ = "conventions"
     __table_args__ = (
         UniqueConstraint("hospital_id", "year", "number", "amendment_number"),
-        CheckConstraint("status IN (" + ", ".join(f"'{status}'" for status in STATUSES) + ")", name="status"),
+        CheckConstraint(f"status IN ({_sql_list(Status)})", name="status"),
         CheckConstraint("(parent_id IS NULL AND amendment_number = 0)"
                         " OR (parent_id IS NOT NULL AND amendment_number > 0)", name="avenant_number"),
-        CheckConstraint("status NOT IN ('signee', 'resiliee') OR signed_on IS NOT NULL", name="signed_on"),
-        CheckConstraint("status <> 'resiliee' OR (terminated_on IS NOT NULL AND termination_reason IS NOT NULL)",
-                        name="termination"),
+        CheckConstraint(f"status NOT IN ({_sql_list(Status.having('signed'))}) OR signed_on IS NOT NULL",
+                        name="signed_on"),
+        CheckConstraint(f"status <> '{Status.RESILIEE}'"
+                        " OR (terminated_on IS NOT NULL AND termination_reason IS NOT NULL)", name="termination"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,8 +84,8 @@ class Convention(TimestampMixin, db.Model):
     year: Mapped[int]
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
-    #: Stored status (brouillon, en_negociation, a_signer, signee, resiliee); in force / expired are derived.
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    #: Stored status (statuses.Status: brouillon … resiliee); in force / expired are derived.
+    status: Mapped[Status] = mapped_column(StatusColumn(), default=Status.BROUILLON)
     #: The template version it is drafted from; null for a convention drafted elsewhere and registered.
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"))
     #: Optional clauses ticked (codes of the template's manifest).
@@ -118,6 +135,22 @@ class Convention(TimestampMixin, db.Model):
         back_populates="supersedes", remote_side="Convention.id", foreign_keys=[superseded_by_id])
     supersedes: Mapped[list["Convention"]] = relationship(
         back_populates="superseded_by", foreign_keys=[superseded_by_id], order_by="Convention.id")
+
+    @validates("status")
+    def _as_status(self, key: str, value: str) -> Status | str:
+        """A status set in Python is a ``Status`` at once, as one read back is; an unknown code is left for the
+        database's CHECK constraint to refuse."""
+        return Status(value) if Status.known(value) else value
+
+    @classmethod
+    def was_signed_clause(cls, model=None) -> ColumnElement[bool]:
+        """SQL: the convention (or the aliased ``model``) was signed: ``Status.signed``."""
+        return (model if model is not None else cls).status.in_(Status.having("signed"))
+
+    @property
+    def renews_tacitly(self) -> bool:
+        """Under tacit renewal and still active (signed, not terminated): its period's end is no end."""
+        return bool(self.tacit_renewal) and Status(self.status).active
 
     @property
     def partners(self) -> list["ConventionParty"]:
@@ -169,9 +202,9 @@ class Convention(TimestampMixin, db.Model):
         rule = lifecycle.ensure_transition(self, target, comment=comment, on=on, today=today)
         comment = (comment or "").strip() or None
         source = self.status
-        if target == lifecycle.SIGNEE:
+        if target == Status.SIGNEE:
             self.signed_on = on
-        elif target == lifecycle.RESILIEE:
+        elif target == Status.RESILIEE:
             self.terminated_on, self.termination_reason = on, comment
         self.status = target
         event = ConventionEvent(
@@ -181,10 +214,10 @@ class Convention(TimestampMixin, db.Model):
         return event
 
     def sign(self, on: dt.date, *, actor=None) -> "ConventionEvent":
-        return self.apply_transition(lifecycle.SIGNEE, actor=actor, on=on)
+        return self.apply_transition(Status.SIGNEE, actor=actor, on=on)
 
     def terminate(self, on: dt.date, reason: str, *, actor=None) -> "ConventionEvent":
-        return self.apply_transition(lifecycle.RESILIEE, actor=actor, on=on, comment=reason)
+        return self.apply_transition(Status.RESILIEE, actor=actor, on=on, comment=reason)
 
     def end_on(self, at: dt.date | None = None) -> dt.date | None:
         """Last day in force as seen on ``at`` (default today): derived, never stored."""

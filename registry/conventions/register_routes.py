@@ -12,7 +12,6 @@ import io
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from registry.conventions import lifecycle
 from registry.conventions.bulk_import import (COLUMNS, MAX_ROWS, SPREADSHEET_MAX_BYTES, ImportRefused,
                                               PdfArchive, check_stock, import_stock, model_csv, model_xlsx,
                                               read_spreadsheet)
@@ -21,6 +20,7 @@ from registry.conventions.register_forms import PICK_AGAIN, HeldImportForm, Impo
 from registry.conventions.routes import _preselected, bp
 from registry.conventions.services import last_signatories, register_convention
 from registry.conventions.signed_copies import attach_signed_copy, set_aside_notice, stock_set_aside_notice
+from registry.conventions.statuses import Status
 from registry.conventions.stock_jobs import enqueue_stock_import
 from registry.conventions.transitions import transition
 from registry.core import clock, holding
@@ -77,7 +77,7 @@ def register_existing(finess: str):
                 title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data,
                 actor=actor)
             copy = attach_signed_copy(convention, form.signed_copy_bytes, actor=actor)
-            transition(convention, lifecycle.SIGNEE, actor=actor, date=form.signed_on.data)
+            transition(convention, Status.SIGNEE, actor=actor, date=form.signed_on.data)
             return convention, copy
         registered, error = commit_or_error(register_signed)
         if error is None:

@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from registry.conventions.forms import convention_form, initial_data
-from registry.conventions.lifecycle import STATUS_LABELS
 from registry.conventions.services import create_convention, generate_draft, last_signatories, rank_templates
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
@@ -22,9 +22,13 @@ from registry.core.transaction import commit_or_error
 bp = Blueprint("conventions", __name__)
 
 
+#: Templates read a status's label, badge and flags from the enum: ``ConventionStatus(convention.status).bundled``.
+bp.add_app_template_global(Status, "ConventionStatus")
+
+
 @bp.app_template_filter("convention_status")
 def convention_status(code: str) -> str:
-    return STATUS_LABELS.get(code, code)
+    return Status.label_of(code)
 
 
 def _preselected(hospital: HospitalProfile) -> Partnership | None:
@@ -83,3 +87,4 @@ from registry.conventions import register_routes  # noqa: E402,F401
 from registry.conventions import edit_routes  # noqa: E402,F401
 from registry.conventions import version_routes  # noqa: E402,F401
 from registry.conventions import avenant_routes  # noqa: E402,F401
+from registry.conventions.statuses import Status

@@ -8,10 +8,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from registry.audit.services import record_audit
 from registry.conventions.context import AVENANT_TEMPLATE, convention_context
-from registry.conventions.lifecycle import EDITABLE_STATUSES
-from registry.conventions.models import (KIND_DRAFT, PARTY_HOSPITAL, PARTY_PARTNER, STATUS_DRAFT, Convention,
+from registry.conventions.models import (KIND_DRAFT, PARTY_HOSPITAL, PARTY_PARTNER, Convention,
                                          ConventionDocument, ConventionParty)
 from registry.conventions.references import format_reference, next_number
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.french import french_join
@@ -143,7 +143,7 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
     _refuse_if(problems)
     convention = Convention(
         reference="", hospital=hospital, title=_title(title, version.name, partnerships),
-        status=STATUS_DRAFT, template_version=version, clauses=clauses,
+        status=Status.BROUILLON, template_version=version, clauses=clauses,
         fields=fields, partner_types=partner_types, themes=document_themes, legal_bases=document_bases,
         effective_date=effective_date, duration_months=duration_months, tacit_renewal=tacit_renewal,
         notice_months=notice_months, created_by_id=actor.id if actor is not None else None)
@@ -165,7 +165,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     if convention.template_version is None:
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
     lock_row(convention)  # concurrent drafts number their versions one after the other
-    if convention.status not in EDITABLE_STATUSES:
+    if not convention.status.editable:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
     context = convention_context(convention, generated_on=today or clock.today())
     try:
@@ -270,7 +270,7 @@ def register_convention(hospital: HospitalProfile, *, partnerships: list[Partner
     _refuse_if(problems)
     convention = Convention(
         reference="", hospital=hospital, title=_title(title, "Convention", partnerships),
-        status=STATUS_DRAFT, template_version=None, clauses=[], fields={}, partner_types=partner_types,
+        status=Status.BROUILLON, template_version=None, clauses=[], fields={}, partner_types=partner_types,
         themes=themes, legal_bases=legal_bases, effective_date=effective_date, duration_months=duration_months,
         tacit_renewal=tacit_renewal, notice_months=notice, created_by_id=actor.id if actor is not None else None)
     _attach_parties(convention, hospital, partnerships, signatories)

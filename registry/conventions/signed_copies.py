@@ -16,9 +16,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from registry.audit.services import record_audit
-from registry.conventions import lifecycle
 from registry.conventions.models import (COPY_CONFIRMED, COPY_DISCARDED, COPY_SET_ASIDE, KIND_SIGNED, Convention,
                                          ConventionDocument)
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.errors import Conflict, DomainError, NotFound
 from registry.core.storage import document_store
@@ -27,9 +27,6 @@ from registry.extensions import db
 from registry.signatures.alerts import alert_reasons, count_label, counts
 
 PDF = "application/pdf"
-#: A copy can be attached while the convention is being signed, once signed (a better copy), or, for a
-#: convention drafted elsewhere, from the start (it goes straight to « signée »).
-ATTACHABLE_STATUSES = (lifecycle.A_SIGNER, lifecycle.SIGNEE)
 
 
 @lru_cache(maxsize=4)
@@ -52,17 +49,20 @@ def check_signed_copy(data: bytes) -> dict:
 
 
 def may_attach_copy(convention: Convention) -> bool:
-    """Whether the convention's status lets a signed copy be attached (a registered one also in « brouillon »)."""
-    registered = convention.template_version_id is None and convention.status == lifecycle.BROUILLON
-    return convention.status in ATTACHABLE_STATUSES or registered
+    """Whether the convention's status lets a signed copy be attached (``Status.attachable``: while being signed,
+    once signed for a better copy), or, for a convention drafted elsewhere, from « brouillon » (it goes straight
+    to « signée »)."""
+    registered = convention.template_version_id is None and convention.status == Status.BROUILLON
+    return convention.status.attachable or registered
 
 
 def attach_signed_copy(convention: Convention, data: bytes, *, actor=None) -> ConventionDocument:
     """Check and store a signed PDF as the convention's newest signed copy; the caller commits."""
     lock_row(convention)  # concurrent uploads number their versions one after the other
     if not may_attach_copy(convention):
-        raise Conflict("La copie signée se dépose quand la convention est « à signer » ou « signée » "
-                       f"(elle est « {lifecycle.STATUS_LABELS.get(convention.status, convention.status)} »).")
+        allowed = " ou ".join(f"« {status.label.lower()} »" for status in Status.having("attachable"))
+        raise Conflict(f"La copie signée se dépose quand la convention est {allowed} "
+                       f"(elle est « {convention.status.label} »).")
     report = check_signed_copy(data)
     sha256, size = document_store().store(data)  # the bytes exist before any row names them
     version = (db.session.scalar(select(func.max(ConventionDocument.version)).where(

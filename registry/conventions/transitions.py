@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from registry.audit.services import record_audit
-from registry.conventions import lifecycle
-from registry.conventions.lifecycle import STATUS_LABELS, TransitionRefused
+from registry.conventions.lifecycle import TransitionRefused
 from registry.conventions.models import Convention, ConventionEvent, ConventionParty
+from registry.conventions.statuses import Status
 from registry.core.errors import Conflict, DomainError
 from registry.core.transaction import lock_row
 from registry.extensions import db
@@ -28,7 +28,7 @@ def transition(convention: Convention, to: str, *, actor=None, comment: str | No
     source = convention.status
     event = convention.apply_transition(to, actor=actor, comment=comment, on=date, today=today)
     db.session.flush()
-    summary = (f"Convention {convention.reference} : {STATUS_LABELS[source]} → {STATUS_LABELS[to]}"
+    summary = (f"Convention {convention.reference} : {Status(source).label} → {Status(to).label}"
                + (f" ({event.comment})" if event.comment else ""))
     record_audit("convention.transition", convention, summary[:500], hospital=convention.hospital, actor=actor,
                  changes={"status": [source, to],
@@ -38,7 +38,7 @@ def transition(convention: Convention, to: str, *, actor=None, comment: str | No
 
 def terminate(convention: Convention, *, on: date, reason: str, actor=None) -> ConventionEvent:
     """Résiliation: ``on`` is the day it takes effect (no longer in force from that day), ``reason`` is kept."""
-    return transition(convention, lifecycle.RESILIEE, actor=actor, comment=reason, date=on)
+    return transition(convention, Status.RESILIEE, actor=actor, comment=reason, date=on)
 
 
 def supersede(old: Convention, new: Convention, *, actor=None) -> None:
@@ -56,9 +56,9 @@ def supersede(old: Convention, new: Convention, *, actor=None) -> None:
         problems.append("les deux conventions doivent être du même hôpital")
     if old.superseded_by_id is not None and old.superseded_by_id != new.id:
         problems.append(f"la convention {old.reference} est déjà remplacée par {old.superseded_by.reference}")
-    if old.status not in (lifecycle.SIGNEE, lifecycle.RESILIEE):
+    if not old.status.signed:
         problems.append(f"la convention {old.reference} n'a jamais été signée : supprimez-la plutôt")
-    if new.status == lifecycle.RESILIEE:
+    if new.status == Status.RESILIEE:
         problems.append(f"la convention {new.reference} est résiliée")
     if _replaces(old, new):
         problems.append(f"la convention {old.reference} est déjà remplacée, directement ou non, "
@@ -89,7 +89,7 @@ def amendable_problems(convention: Convention) -> list[str]:
     problems = []
     if convention.is_avenant:
         problems.append("un avenant se rattache à la convention principale, pas à un autre avenant")
-    if convention.status != lifecycle.SIGNEE:
+    if not convention.status.active:
         problems.append("seule une convention signée (et non résiliée) peut recevoir un avenant")
     return problems
 
@@ -126,7 +126,7 @@ def create_avenant(convention: Convention, title: str, *, effective_date: date |
                for party in convention.parties]
     avenant = Convention(
         reference=f"{convention.reference}-A{number}", hospital_id=convention.hospital_id, year=convention.year,
-        number=convention.number, amendment_number=number, title=title, status=lifecycle.BROUILLON,
+        number=convention.number, amendment_number=number, title=title, status=Status.BROUILLON,
         template_version=None, clauses=[], fields={}, partner_types=[], themes=[], effective_date=effective_date,
         duration_months=None, tacit_renewal=False, notice_months=0, parties=parties,
         created_by_id=actor.id if actor is not None else None)
@@ -144,10 +144,10 @@ def delete_unsigned_convention(convention: Convention, *, reason: str, actor=Non
     Its reference number is not given again; its stored drafts stay in the store (never deleted).
     """
     problems = []
-    if convention.status not in lifecycle.DELETABLE_STATUSES:
-        problems.append(f"une convention « {STATUS_LABELS[convention.status]} » ne se supprime pas"
-                        + (" : repassez-la en négociation d'abord" if convention.status == lifecycle.A_SIGNER
-                           else " : résiliez-la" if convention.status == lifecycle.SIGNEE else ""))
+    if not convention.status.deletable:
+        problems.append(f"une convention « {convention.status.label} » ne se supprime pas"
+                        + (" : repassez-la en négociation d'abord" if convention.status == Status.A_SIGNER
+                           else " : résiliez-la" if convention.status == Status.SIGNEE else ""))
     if convention.avenants:
         problems.append("elle a des avenants")
     if not (reason or "").strip():

@@ -9,7 +9,6 @@ A drafted convention's legal bases are its template's and do not change here.
 from datetime import date
 
 from registry.audit.services import record_audit
-from registry.conventions import lifecycle
 from registry.conventions.models import Convention
 from registry.core import clock
 from registry.core.errors import DomainError
@@ -24,7 +23,7 @@ def transmission_problems(convention: Convention, on: date | None, today: date) 
     if on is None:
         return ["indiquez la date de transmission à l'ARS"]
     problems = []
-    if convention.status not in (lifecycle.SIGNEE, lifecycle.RESILIEE):
+    if not convention.status.signed:
         problems.append("seule une convention signée se transmet à l'ARS")
     elif convention.signed_on is not None and on < convention.signed_on:
         problems.append(f"la transmission ne peut précéder la signature ({french_date(convention.signed_on)})")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from registry.conventions import lifecycle
 from registry.conventions.models import Convention
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.french import french_date, french_duration
 from registry.core.geography import region_label
@@ -30,7 +31,7 @@ def convention_state(convention: Convention) -> str:
     state = convention.state_on(clock.today())
     if state is not None:
         return lifecycle.STATE_LABELS.get(state, state)
-    return lifecycle.STATUS_LABELS.get(convention.status, convention.status)
+    return Status.label_of(convention.status)
 
 
 def convention_entry(convention: Convention) -> dict:

@@ -18,10 +18,10 @@ stored status and every derived state, and give the compliance dashboard a mix o
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from registry.conventions import lifecycle
 from registry.conventions.models import Convention
 from registry.conventions.services import Signatory, create_convention, generate_draft, register_convention
 from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.statuses import Status
 from registry.conventions.transitions import create_avenant, supersede, terminate, transition
 from registry.conventions.transmission import record_ars_transmission
 from registry.core import clock
@@ -116,7 +116,7 @@ def _copy(convention: Convention, *, on: date, electronic: bool) -> bytes:
 def _sign(convention: Convention, on: date, actor, *, electronic: bool = False, sent_after: int | None = None):
     """Attach the signed copy and record the signature on ``on``; sent to the ARS ``sent_after`` days later."""
     attach_signed_copy(convention, _copy(convention, on=on, electronic=electronic), actor=actor)
-    transition(convention, lifecycle.SIGNEE, actor=actor, date=on)
+    transition(convention, Status.SIGNEE, actor=actor, date=on)
     if sent_after is not None:
         record_ars_transmission(convention, min(on + timedelta(days=sent_after), clock.today()), actor=actor)
     return convention
@@ -150,19 +150,19 @@ def _drafted(scene: DemoScene, hospital: str, keys: tuple[str, ...], template: s
         title=title, signatories=scene.signatories(hospital, keys), actor=actor)
     generate_draft(convention, actor=actor, today=drafted_on)
     for target in _path_to(status):
-        if target == lifecycle.SIGNEE:
+        if target == Status.SIGNEE:
             _sign(convention, signed_on, actor, electronic=True, sent_after=sent_after)
             continue
         transition(convention, target, actor=actor)
-        if target == lifecycle.EN_NEGOCIATION:  # the partners' remarks make a second draft
+        if target == Status.EN_NEGOCIATION:  # the partners' remarks make a second draft
             generate_draft(convention, actor=actor, today=min(drafted_on + timedelta(days=21), scene.today))
     return convention
 
 
 def _path_to(status: str) -> list[str]:
     """The statuses a drafted convention goes through from « brouillon » to ``status``."""
-    order = [lifecycle.EN_NEGOCIATION, lifecycle.A_SIGNER, lifecycle.SIGNEE]
-    return [] if status == lifecycle.BROUILLON else order[:order.index(status) + 1]
+    order = [Status.EN_NEGOCIATION, Status.A_SIGNER, Status.SIGNEE]
+    return [] if status == Status.BROUILLON else order[:order.index(status) + 1]
 
 
 def load_demo_conventions(scene: DemoScene) -> Convention:
@@ -181,7 +181,7 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
     # L6111-3-2, drafted in the application, signed electronically, sent to the ARS; an avenant since.
     signed = scene.months_ago(34, first=False)
     partners = _drafted(scene, ist, ("210013611", "210006078"), "l6111_3_2", effective=scene.months_ago(33),
-                        duration=60, tacit=False, status=lifecycle.SIGNEE, drafted_on=signed - timedelta(days=75),
+                        duration=60, tacit=False, status=Status.SIGNEE, drafted_on=signed - timedelta(days=75),
                         clauses=("retour_domicile", "exercice_mixte"), signed_on=signed, sent_after=9,
                         partner_types=["cpts", "centre_sante"],
                         fields={**PARTNERS_FIELDS, "follow_up_body": FOLLOW_UP_BODIES[1]},
@@ -197,7 +197,7 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
                       legal_bases=["L6111-3-3"], effective=add_months(ends, -60) + timedelta(days=1), duration=60,
                       tacit=False, signed_on=add_months(ends, -60) - timedelta(days=20), sent_after=30)
     successor = _drafted(scene, ist, ("210986089",), "l6111_3_3", effective=ends + timedelta(days=1), duration=60,
-                         tacit=False, status=lifecycle.A_SIGNER, drafted_on=today - timedelta(days=70),
+                         tacit=False, status=Status.A_SIGNER, drafted_on=today - timedelta(days=70),
                          fields=GHT_FIELDS, clauses=("consultations_avancees", "telemedecine", "plateau_technique"))
     supersede(ght, successor, actor=actor)
     # EHPAD: five years without tacit renewal, expired four months ago; its successor is in negotiation.
@@ -206,7 +206,7 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
                         effective=scene.months_ago(64), duration=60, tacit=False,
                         signed_on=scene.months_ago(64) - timedelta(days=12))
     new_ehpad = _drafted(scene, ist, ("210781456",), "ehpad", effective=scene.months_ago(-2), duration=36,
-                          status=lifecycle.EN_NEGOCIATION, drafted_on=today - timedelta(days=45),
+                          status=Status.EN_NEGOCIATION, drafted_on=today - timedelta(days=45),
                           clauses=("hebergement_temporaire",))
     supersede(ehpad, new_ehpad, actor=actor)
     # HAD: yearly tacit renewal, terminated two months ago; the new one is signed and applies next month.
@@ -217,7 +217,7 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
     terminate(had, on=scene.months_ago(2), actor=actor,
               reason="Remplacée par une convention d'HAD avec admissions directes, rédigée dans le registre.")
     new_had = _drafted(scene, ist, ("210003059",), "had", effective=scene.months_ago(-1), duration=36,
-                       status=lifecycle.SIGNEE, drafted_on=today - timedelta(days=80), clauses=("entrees_directes",),
+                       status=Status.SIGNEE, drafted_on=today - timedelta(days=80), clauses=("entrees_directes",),
                        signed_on=today - timedelta(days=12))
     supersede(had, new_had, actor=actor)
     # SSR: yearly tacit renewal, the current period ends in five months: « à renouveler ».
@@ -233,10 +233,10 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
                 signed_on=scene.months_ago(26) - timedelta(days=14))
     # USLD in negotiation (two drafts), DAC in draft.
     _drafted(scene, ist, ("210986386",), "ssr_usld", effective=scene.months_ago(-3), duration=36,
-             status=lifecycle.EN_NEGOCIATION, drafted_on=today - timedelta(days=40), partner_types=["usld"],
+             status=Status.EN_NEGOCIATION, drafted_on=today - timedelta(days=40), partner_types=["usld"],
              fields={"partner_activity": "soins de longue durée (USLD)"})
     _drafted(scene, ist, ("dac_21",), "dac", effective=scene.months_ago(-3), duration=36,
-             status=lifecycle.BROUILLON, drafted_on=today - timedelta(days=6))
+             status=Status.BROUILLON, drafted_on=today - timedelta(days=6))
     return partners
 
 
@@ -250,7 +250,7 @@ def _auxonne(scene: DemoScene) -> None:
     # L6111-3-3 drafted in the application, signed electronically and sent: « satisfait ».
     signed = scene.months_ago(11, first=False)
     _drafted(scene, aux, ("210986089",), "l6111_3_3", effective=scene.months_ago(10), duration=60, tacit=False,
-             status=lifecycle.SIGNEE, drafted_on=signed - timedelta(days=60), signed_on=signed, sent_after=14,
+             status=Status.SIGNEE, drafted_on=signed - timedelta(days=60), signed_on=signed, sent_after=14,
              fields=GHT_FIELDS, clauses=("consultations_avancees", "telemedecine"))
 
 
@@ -268,6 +268,6 @@ def _lormes(scene: DemoScene) -> None:
                 tacit=True, signed_on=scene.months_ago(18) - timedelta(days=3))
     # L6111-3-2: the year after the listing is long over and the draft is still in negotiation: « manquant ».
     _drafted(scene, lormes, ("580006849", "580006617"), "l6111_3_2", effective=scene.months_ago(-2), duration=60,
-             tacit=False, status=lifecycle.EN_NEGOCIATION, drafted_on=scene.today - timedelta(days=30),
+             tacit=False, status=Status.EN_NEGOCIATION, drafted_on=scene.today - timedelta(days=30),
              partner_types=["cpts", "msp"],
              fields={**PARTNERS_FIELDS, "follow_up_body": FOLLOW_UP_BODIES[0]})

@@ -29,6 +29,7 @@ from registry.compliance.rules import CURRENT
 from registry.compliance.verdicts import NOT_TRANSMITTED
 from registry.conventions import lifecycle
 from registry.conventions.followup import candidates_query
+from registry.conventions.statuses import Status
 from registry.core.errors import DomainError
 from registry.core.scope import visible_conventions, visible_hospitals
 from registry.extensions import db
@@ -101,7 +102,7 @@ def convention_deadlines(convention, at: date) -> list[tuple[str, date, date]]:
     end = convention.end_on(at)
     if end is None:
         return []
-    if convention.status == lifecycle.RESILIEE:  # under tacit renewal, the period's end is no end: the termination is
+    if convention.status == Status.RESILIEE:  # under tacit renewal, the period's end is no end: the termination is
         last = convention.terminated_on - timedelta(days=1)
         last = last if convention.tacit_renewal else min(end, last)
         return [(END, last, last)]

@@ -10,7 +10,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from registry.conventions.lifecycle import STATE_LABELS, STATUS_LABELS
+from registry.conventions.lifecycle import STATE_LABELS
+from registry.conventions.statuses import Status
 from registry.core.french import french_date
 from registry.cpom.annex import TEMPLATE, annex_filename, context, render_annex
 from registry.cpom.annex_template import build_template
@@ -72,7 +73,7 @@ def test_linked_conventions_with_their_own_state_and_the_source(held_out, annex)
 
     assert any(cell.startswith(f"{statutory.reference} – CPTS DU PAYS BEAUNOIS – "
                                f"{STATE_LABELS[statutory.state_on()]} (transmise à l'ARS le ") for cell in cells)
-    assert f"{draft.reference} – MAISON MEDICALE DE GARDE – {STATUS_LABELS['en_negociation']}" in cells
+    assert f"{draft.reference} – MAISON MEDICALE DE GARDE – {Status.EN_NEGOCIATION.label}" in cells
     assert cells.count("Aucune convention liée.") == len(held_out.cpoms.beaune.engagements) - 2
     assert "Registre des conventions (application)" in cells
     assert any(cell.startswith("Déclaration de l'établissement") for cell in cells)

@@ -11,6 +11,7 @@ from registry.compliance.adapter import evaluate_hospitals
 from registry.conventions import lifecycle
 from registry.conventions.followup import expiring
 from registry.conventions.models import Convention, ConventionDocument, ConventionEvent
+from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.vocabulary import PARTNER_TYPES
 from registry.cpom.models import Cpom, CpomDeclaration
@@ -137,7 +138,7 @@ def test_demo_pages_show_conventions_in_several_states_to_each_role(app, runner)
     for role in ("hospital", "admin"):
         page = _page(app, *accounts[role], f"/hopitaux/{IS_SUR_TILLE}")
         assert all(reference in page for reference in references)
-        assert all(label in page for label in lifecycle.STATUS_LABELS.values()), role
+        assert all(status.label in page for status in Status), role
         followup = _page(app, *accounts[role], "/conventions/echeances")
         assert sum(reference in followup for reference in references) >= 3
 

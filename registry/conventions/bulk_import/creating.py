@@ -3,13 +3,13 @@ per row register_convention → attach_signed_copy → « signée ». It flushes
 once, so a failure on any row leaves nothing behind (all or nothing).
 """
 
-from registry.conventions import lifecycle
 from registry.conventions.bulk_import.archive import PdfArchive
 from registry.conventions.bulk_import.checking import ImportPlan
 from registry.conventions.bulk_import.rows import Row
 from registry.conventions.models import Convention
 from registry.conventions.services import register_convention
 from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.statuses import Status
 from registry.conventions.transitions import transition
 from registry.conventions.transmission import record_ars_transmission
 from registry.core.errors import DomainError
@@ -55,7 +55,7 @@ def _create(hospital, row: Row, partnerships: dict, archive: PdfArchive, actor) 
     if problem:
         raise DomainError(problem)
     attach_signed_copy(convention, data, actor=actor)
-    transition(convention, lifecycle.SIGNEE, actor=actor, date=row.signed_on)
+    transition(convention, Status.SIGNEE, actor=actor, date=row.signed_on)
     if row.transmitted_on is not None:
         record_ars_transmission(convention, row.transmitted_on, actor=actor)
     return convention
