@@ -12,17 +12,16 @@ import io
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from registry.conventions import lifecycle
 from registry.conventions.bulk_import import (COLUMNS, MAX_ROWS, SPREADSHEET_MAX_BYTES, ImportRefused,
                                               PdfArchive, check_stock, import_stock, model_csv, model_xlsx,
                                               read_spreadsheet)
 from registry.conventions.models import COPY_SET_ASIDE
 from registry.conventions.register_forms import PICK_AGAIN, HeldImportForm, ImportForm, register_form
 from registry.conventions.routes import _preselected, bp
-from registry.conventions.services import last_signatories, register_convention
-from registry.conventions.signed_copies import attach_signed_copy, set_aside_notice, stock_set_aside_notice
+from registry.conventions.registering import register_signed
+from registry.conventions.services import last_signatories
+from registry.conventions.signed_copies import set_aside_notice, stock_set_aside_notice
 from registry.conventions.stock_jobs import enqueue_stock_import
-from registry.conventions.transitions import transition
 from registry.core import clock, holding
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
@@ -68,20 +67,16 @@ def register_existing(finess: str):
     if form.validate_on_submit():
         actor = current_user._get_current_object()
         chosen = [p for p in hospital.partnerships if p.id in form.partners.data]
-
-        def register_signed():  # one transaction: a refused copy or signature leaves no convention behind
-            convention = register_convention(
-                hospital, partnerships=chosen, partner_types=form.partner_types.data, themes=form.themes.data,
-                effective_date=form.effective_date.data, duration_months=form.duration_months.data,
-                tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
-                title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data,
-                actor=actor)
-            copy = attach_signed_copy(convention, form.signed_copy_bytes, actor=actor)
-            transition(convention, lifecycle.SIGNEE, actor=actor, date=form.signed_on.data)
-            return convention, copy
-        registered, error = commit_or_error(register_signed)
+        terms = dict(partnerships=chosen, partner_types=form.partner_types.data, themes=form.themes.data,
+                     effective_date=form.effective_date.data, duration_months=form.duration_months.data,
+                     tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
+                     title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data)
+        # one transaction: a refused copy or signature leaves no convention behind
+        registered, error = commit_or_error(lambda: register_signed(
+            hospital, terms, form.signed_copy_bytes, signed_on=form.signed_on.data, actor=actor,
+            report=form.signature_report))
         if error is None:
-            convention, copy = registered
+            convention, copy = registered.convention, registered.copy
             if copy.review == COPY_SET_ASIDE:
                 flash(f"La convention {convention.reference} est enregistrée comme signée, mais sa copie est mise à "
                       f"l'écart. {set_aside_notice(copy)}", "danger")
