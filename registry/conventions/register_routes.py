@@ -17,7 +17,7 @@ from registry.conventions.bulk_import import (COLUMNS, MAX_ROWS, SPREADSHEET_MAX
                                               read_spreadsheet)
 from registry.conventions.models import COPY_SET_ASIDE
 from registry.conventions.register_forms import PICK_AGAIN, HeldImportForm, ImportForm, register_form
-from registry.conventions.routes import _preselected, bp
+from registry.conventions.preselection import preselected_partnership
 from registry.conventions.registering import register_signed
 from registry.conventions.services import last_signatories
 from registry.conventions.signed_copies import set_aside_notice, stock_set_aside_notice
@@ -41,8 +41,7 @@ def _max_pdf_bytes() -> int:
     return int(current_app.config["MAX_UPLOAD_MB"]) * MIB
 
 
-@bp.url_value_preprocessor
-def _allow_a_larger_stock(endpoint, values):
+def allow_a_larger_stock(endpoint, values):
     """The stock upload may exceed MAX_CONTENT_LENGTH: raised here, the only hook that runs before the CSRF
     check reads the request body, for that one endpoint and a signed-in user only (an anonymous body is read no
     further than the usual limit)."""
@@ -52,11 +51,10 @@ def _allow_a_larger_stock(endpoint, values):
 
 # --- One convention -------------------------------------------------------------------------------------------
 
-@bp.route("/hopitaux/<finess>/conventions/enregistrer", methods=["GET", "POST"])
 @signed_in
 def register_existing(finess: str):
     hospital = get_hospital(finess, for_edit=True)
-    partnership = _preselected(hospital)
+    partnership = preselected_partnership(hospital)
     data = None if request.method == "POST" else {
         "partners": [partnership.id] if partnership else [], "notice_months": 3,
         **{f"signataire_{organisation_id}_{part}": value
@@ -159,7 +157,6 @@ def _preview(hospital, held: holding.Held, *, error: str | None = None, status: 
 
 # --- The stock: pages -----------------------------------------------------------------------------------------
 
-@bp.route("/hopitaux/<finess>/conventions/import", methods=["GET", "POST"])
 @signed_in
 def import_upload(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -175,7 +172,6 @@ def import_upload(finess: str):
                            archive_mb=ARCHIVE_UPLOAD_FACTOR * _max_pdf_bytes() // MIB)
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/apercu")
 @signed_in
 def import_preview(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -186,7 +182,6 @@ def import_preview(finess: str):
     return _preview(hospital, held)
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/confirmer", methods=["POST"])
 @signed_in
 def import_confirm(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -227,7 +222,6 @@ def _confirm(hospital, held: holding.Held, *, actor, progress=None) -> tuple[lis
         return commit_or_error(lambda: import_stock(hospital, plan, archive, actor=actor, progress=progress))
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/abandonner", methods=["POST"])
 @signed_in
 def import_abandon(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -238,7 +232,6 @@ def import_abandon(finess: str):
     return redirect(url_for("hospitals.show", finess=finess, _anchor="conventions"))
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/modele.csv")
 @signed_in
 def import_model_csv(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -246,7 +239,6 @@ def import_model_csv(finess: str):
                      download_name="modele-import-conventions.csv")
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/modele.xlsx")
 @signed_in
 def import_model_xlsx(finess: str):
     hospital = get_hospital(finess, for_edit=True)
