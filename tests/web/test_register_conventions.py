@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from registry import signatures
 from registry.audit.models import AuditLog
-from registry.conventions import register_routes, registering
+from registry.conventions import register_routes, registering, stock_confirmation
 from registry.conventions.bulk_import import COLUMN_NAMES
 from registry.conventions.lifecycle import TransitionRefused
 from registry.conventions.models import KIND_SIGNED, ConventionDocument, ConventionEvent
@@ -378,7 +378,7 @@ def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, d
         upload(each, drafting, spreadsheet, archive)
         tokens.append(token_of(each, drafting))
     checked = threading.Barrier(2, timeout=3)
-    real_check = register_routes.check_stock
+    real_check = stock_confirmation.check_stock
 
     def check_then_wait_for_the_other(*args, **kwargs):
         plan = real_check(*args, **kwargs)
@@ -388,7 +388,7 @@ def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, d
             pass
         return plan
 
-    monkeypatch.setattr(register_routes, "check_stock", check_then_wait_for_the_other)
+    monkeypatch.setattr(stock_confirmation, "check_stock", check_then_wait_for_the_other)
     db.session.commit()
     url, responses = import_url(drafting, "/confirmer"), {}
 
