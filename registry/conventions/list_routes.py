@@ -3,6 +3,7 @@ partner, hospital, end date, text), sorted by end date; the queries are in filte
 
 from flask import render_template, request
 
+from registry.bundles.routes import bundle_offer
 from registry.conventions.filters import ConventionFilterForm, hospital_choices, list_conventions, partner_choices
 from registry.core.access import signed_in
 
@@ -14,4 +15,5 @@ def index():
     form.set_partners(partner_choices())
     form.validate()  # invalid filters are ignored and named above the list
     conventions = list_conventions(form.criteria())
-    return render_template("conventions/list.html", form=form, conventions=conventions)
+    return render_template("conventions/list.html", form=form, conventions=conventions,
+                           offer=bundle_offer(hospital=form.valid("hopital")))

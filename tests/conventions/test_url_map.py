@@ -1,5 +1,6 @@
-"""The conventions blueprint's URL map is the one in registry/conventions/urls.py, and route modules never import
-one another (what two pages share lives in non-route modules)."""
+"""The conventions blueprint's URL map is the one in registry/conventions/urls.py, route modules never import
+one another (what two pages share lives in non-route modules), and the convention pages' data is loaded by their
+routes, not by query helpers called while a template renders."""
 
 import ast
 from pathlib import Path
@@ -31,8 +32,21 @@ def test_route_modules_declare_no_url_and_import_no_other_route_module():
         imported = set()
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.ImportFrom) and node.module:
-                imported.add(node.module.rsplit(".", 1)[-1])
-                imported.update(alias.name for alias in node.names)
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
             elif isinstance(node, ast.Import):
-                imported.update(alias.name.rsplit(".", 1)[-1] for alias in node.names)
-        assert not (imported & names), f"{path.name} imports {imported & names}"
+                imported.update(alias.name for alias in node.names)
+        siblings = {f"registry.conventions.{name}" for name in names}
+        assert not (imported & siblings), f"{path.name} imports {imported & siblings}"
+
+
+#: Template globals that query the database; the convention pages get their results from their routes instead.
+QUERYING_GLOBALS = ("convention_lifecycle", "partner_upload", "bundle_offer")
+
+
+def test_convention_templates_call_no_querying_helper(app):
+    folder = Path(app.root_path) / "templates" / "conventions"
+    for template in folder.glob("*.html"):
+        called = [name for name in QUERYING_GLOBALS if f"{name}(" in template.read_text()]
+        assert not called, f"{template.name} calls {called}"
+    assert not {"convention_lifecycle", "partner_upload"} & set(app.jinja_env.globals)
