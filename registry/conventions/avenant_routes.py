@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from registry.conventions.avenant_forms import avenant_form, initial_data
 from registry.conventions.avenants import AVENANT_TEMPLATE, MAX_ARTICLES, edit_avenant, prepare_avenant
+from registry.conventions.context import amended_articles
 from registry.conventions.edit_forms import current_values
 from registry.conventions.services import generate_draft
 from registry.conventions.transitions import amendable_problems
