@@ -74,7 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.audit import routes as journal_routes
     from registry.bundles import routes as bundles_routes
     from registry.compliance import routes as compliance_routes
-    from registry.conventions import routes as conventions_routes
+    from registry.conventions import urls as conventions_urls
     from registry.cpom import campaign_routes, management_routes  # noqa: F401  (pages on cpom_routes.bp)
     from registry.cpom import import_routes as cpom_import_routes
     from registry.cpom import routes as cpom_routes
@@ -91,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
         journal_routes.bp,
         organisations_routes.bp,
         hospitals_routes.bp,
-        conventions_routes.bp,
+        conventions_urls.bp,
         templates_admin_routes.bp,
         compliance_routes.bp,
         bundles_routes.bp,

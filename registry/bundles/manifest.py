@@ -21,7 +21,6 @@ from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.french import PARIS
 from registry.core.vocabulary import PARTNER_TYPES
-from registry.hospitals.models import HospitalProfile
 
 MANIFEST_JSON, MANIFEST_CSV, CONFORMITE_CSV, README = "manifest.json", "manifest.csv", "conformite.csv", "LISEZMOI.txt"
 #: manifest.json's "format": changes when a field changes meaning.

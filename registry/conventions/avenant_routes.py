@@ -15,7 +15,6 @@ from registry.conventions.avenant_forms import avenant_form, initial_data
 from registry.conventions.avenants import AVENANT_TEMPLATE, MAX_ARTICLES, edit_avenant, prepare_avenant
 from registry.conventions.context import amended_articles
 from registry.conventions.edit_forms import current_values
-from registry.conventions.routes import bp
 from registry.conventions.services import generate_draft
 from registry.conventions.transitions import amendable_problems
 from registry.core.access import signed_in
@@ -24,16 +23,8 @@ from registry.core.scope import get_convention
 from registry.core.transaction import commit_or_error
 from registry.documents.manifest import parse_manifest
 from registry.documents.versions import current_version
-from registry.hospitals.partner_routes import ID
 
 
-@bp.app_template_filter("amended_articles")
-def amended_articles_filter(convention) -> list[dict]:
-    """The articles an avenant rewrites, for its page (``[{"number", "text"}]``)."""
-    return amended_articles(convention)
-
-
-@bp.route(f"/conventions/<{ID}:convention_id>/avenants/nouveau", methods=["GET", "POST"])
 @signed_in
 def prepare_avenant_page(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -66,7 +57,6 @@ def prepare_avenant_page(convention_id: int):
     return _page(convention, version, form, error), status
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/avenant/modifier", methods=["GET", "POST"])
 @signed_in
 def edit_avenant_page(convention_id: int):
     avenant = get_convention(convention_id, for_edit=True)

@@ -9,19 +9,17 @@ import io
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
+from registry.conventions.convention_page import render_convention_page
 from registry.conventions.models import Convention, ConventionDocument
 from registry.conventions.pdf_previews import cached_pdf, draft_pdf, enqueue_conversion
 from registry.conventions.preview import PDF_UNAVAILABLE, PreviewUnavailable, docx_to_html, soffice
-from registry.conventions.routes import bp
-from registry.conventions.services import convention_drafts, generate_draft, get_draft
+from registry.conventions.services import generate_draft, get_draft
 from registry.core.access import signed_in
-from registry.core.french import french_duration
-from registry.core.scope import can_edit_hospital, get_convention
+from registry.core.scope import get_convention
 from registry.core.storage import document_store
-from registry.documents.context import end_date
 from registry.extensions import db
-from registry.hospitals.partner_routes import ID
 from registry.jobs import queue as jobs
+
 
 def _draft(convention: Convention, version: int) -> ConventionDocument:
     document = get_draft(convention, version)
@@ -30,24 +28,11 @@ def _draft(convention: Convention, version: int) -> ConventionDocument:
     return document
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>")
 @signed_in
 def show(convention_id: int):
-    convention = get_convention(convention_id)
-    can_edit = can_edit_hospital(convention.hospital)
-    ends = (end_date(convention.effective_date, convention.duration_months)
-            if convention.effective_date and convention.duration_months else None)
-    manifest = convention.template_version.manifest if convention.template_version else {}
-    clauses = [c["label"] for c in manifest.get("clauses", []) if c["code"] in (convention.clauses or [])]
-    return render_template("conventions/show.html", convention=convention, drafts=convention_drafts(convention),
-                           end_date=ends, clauses=clauses, can_edit=can_edit,
-                           duration=french_duration(convention.duration_months) if convention.duration_months else None,
-                           can_draft=can_edit and convention.template_version is not None
-                           and convention.status.editable,
-                           pdf_unavailable=None if soffice() else PDF_UNAVAILABLE)
+    return render_convention_page(convention_id)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/projets", methods=["POST"])
 @signed_in
 def new_draft(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -57,7 +42,6 @@ def new_draft(convention_id: int):
     return redirect(url_for("conventions.show", convention_id=convention.id, _anchor="projets"))
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/projets/<{ID}:version>.docx")
 @signed_in
 def download_draft(convention_id: int, version: int):
     document = _draft(get_convention(convention_id), version)
@@ -65,7 +49,6 @@ def download_draft(convention_id: int, version: int):
                      download_name=document.filename, etag=document.sha256)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/projets/<{ID}:version>/apercu")
 @signed_in
 def preview_draft(convention_id: int, version: int):
     convention = get_convention(convention_id)
@@ -75,7 +58,6 @@ def preview_draft(convention_id: int, version: int):
                            pdf_unavailable=None if soffice() else PDF_UNAVAILABLE)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/projets/<{ID}:version>.pdf")
 @signed_in
 def pdf_draft(convention_id: int, version: int):
     document = _draft(get_convention(convention_id), version)

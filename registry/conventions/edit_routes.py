@@ -12,12 +12,10 @@ from flask_login import current_user
 from registry.conventions.edit_forms import correction_form, edit_form, form_changes
 from registry.conventions.editing import correct_convention, edit_convention, ensure_correctable
 from registry.conventions.models import Convention
-from registry.conventions.routes import bp
 from registry.core.access import signed_in
 from registry.core.errors import Conflict
 from registry.core.scope import get_convention
 from registry.core.transaction import commit_or_error
-from registry.hospitals.partner_routes import ID
 
 
 def _main_convention(convention_id: int) -> Convention:
@@ -34,7 +32,6 @@ def _done(convention: Convention, changes: dict, message: str):
     return redirect(url_for("conventions.show", convention_id=convention.id, _anchor="historique"))
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/modifier", methods=["GET", "POST"])
 @signed_in
 def edit(convention_id: int):
     convention = _main_convention(convention_id)
@@ -52,7 +49,6 @@ def edit(convention_id: int):
                            correcting=False), status
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/corriger", methods=["GET", "POST"])
 @signed_in
 def correct(convention_id: int):
     convention = _main_convention(convention_id)

@@ -8,7 +8,6 @@ from registry.conventions import followup_export
 from registry.conventions.filters import FollowUpForm, hospital_choices
 from registry.conventions.followup import followup_sections
 from registry.conventions.models import Convention
-from registry.conventions.routes import bp
 from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.scope import visible_conventions
@@ -27,7 +26,6 @@ def _followup():
     return form, hospital, today, followup_sections(form.days, today, scope)
 
 
-@bp.route("/conventions/echeances", methods=["GET"])
 @signed_in
 def followup():
     form, hospital, today, sections = _followup()
@@ -35,7 +33,6 @@ def followup():
                            sections=sections)
 
 
-@bp.route("/conventions/echeances/export", methods=["GET"])
 @signed_in
 def followup_download():
     """The page's list (same window and hospital) as ``?format=csv`` (default) or ``?format=xlsx``."""

@@ -1,8 +1,9 @@
 """What the convention page shows of the lifecycle: the derived state, the forms of the allowed actions (editors
 only), the signed copies with their signature report in French, and the timeline from the creation.
 
-show.html asks ``convention_lifecycle(convention, can_edit)``; the action routes (lifecycle_routes.py) put a
-refused form in ``g.lifecycle_refusal`` so that the page shows it again with its message and typed values.
+The page's route computes ``convention_lifecycle(convention, can_edit, failure=...)`` (convention_page.py) and
+passes it to show.html as ``life``; after a refusal the action routes (lifecycle_routes.py) pass the refused form
+so that the page shows it again with its message and typed values.
 Constant queries whatever the number of events, copies or avenants (tested).
 """
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -20,7 +21,6 @@ from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, Lega
                                                   SupersedeForm, TransmissionForm, review_forms, transition_form)
 from registry.conventions.models import (COPY_CONFIRMED, COPY_DISCARDED, COPY_SET_ASIDE, KIND_SIGNED, Convention,
                                          ConventionDocument)
-from registry.conventions.routes import bp
 from registry.conventions.signed_copies import copy_alerts, may_attach_copy
 from registry.conventions.statuses import Status
 from registry.core import clock
@@ -193,9 +193,7 @@ class Lifecycle:
         return self.failed is not None and self.failed not in shown
 
 
-@bp.app_template_global("convention_lifecycle")
-def convention_lifecycle(convention: Convention, can_edit: bool) -> Lifecycle:
-    failure = g.get("lifecycle_refusal")
+def convention_lifecycle(convention: Convention, can_edit: bool, *, failure: "Refusal | None" = None) -> Lifecycle:
 
     def form_for(key: str, make):
         return failure.form if failure and failure.key == key else make()

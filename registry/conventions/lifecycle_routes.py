@@ -8,18 +8,16 @@ and commits; a refusal (TransitionRefused, SignedCopyRejected, any DomainError) 
 shown again, answering 422, with the French message beside the form that was sent and what was typed kept.
 """
 
-from flask import current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.conventions import lifecycle
-from registry.conventions.lifecycle_page import Refusal  # also registers the page's template global
-from registry.conventions.draft_routes import show
+from registry.conventions.lifecycle_page import Refusal
+from registry.conventions.convention_page import render_convention_page
 from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, LegalBasesForm, SignedCopyForm,
                                                   SupersedeForm, TransitionForm, TransmissionForm, review_forms,
                                                   transition_form)
 from registry.conventions.models import COPY_SET_ASIDE, Convention
-from registry.conventions.routes import bp
 from registry.conventions.signed_copies import (PDF, attach_signed_copy, confirm_signed_copy, discard_signed_copy,
                                                 find_signed_copy, set_aside_notice)
 from registry.conventions.statuses import Status
@@ -31,7 +29,6 @@ from registry.core.errors import FRENCH_STATUS
 from registry.core.scope import get_convention
 from registry.core.storage import document_store
 from registry.core.transaction import commit_or_error
-from registry.hospitals.partner_routes import ID
 
 
 def _page(convention: Convention, anchor: str):
@@ -40,8 +37,7 @@ def _page(convention: Convention, anchor: str):
 
 def _refused(convention_id: int, key: str, form, error: str | None):
     """The convention page again, with the refusal beside the form that was sent (nothing was changed)."""
-    g.lifecycle_refusal = Refusal(key, form, error)
-    return show(convention_id), 422
+    return render_convention_page(convention_id, refusal=Refusal(key, form, error)), 422
 
 
 def _run(convention_id: int, key: str, form, action, done):
@@ -52,7 +48,6 @@ def _run(convention_id: int, key: str, form, action, done):
     return _refused(convention_id, key, form, error) if error else done(result)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/statut/<to>", methods=["POST"])
 @signed_in
 def change_status(convention_id: int, to: str):
     convention = get_convention(convention_id, for_edit=True)
@@ -67,7 +62,6 @@ def change_status(convention_id: int, to: str):
         done)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/transmission-ars", methods=["POST"])
 @signed_in
 def record_transmission(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -80,7 +74,6 @@ def record_transmission(convention_id: int):
         convention, form.date.data, actor=current_user._get_current_object()), done)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/fondements", methods=["POST"])
 @signed_in
 def correct_legal_bases(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -93,7 +86,6 @@ def correct_legal_bases(convention_id: int):
         convention, form.legal_bases.data, actor=current_user._get_current_object()), done)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/copies-signees", methods=["POST"])
 @signed_in
 def upload_signed_copy(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -109,7 +101,6 @@ def upload_signed_copy(convention_id: int):
         convention, form.file.data.read(), actor=current_user._get_current_object()), done)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/copies-signees/<{ID}:version>/confirmation", methods=["POST"])
 @signed_in
 def confirm_set_aside_copy(convention_id: int, version: int):
     """A copy set aside by its signature check confirmed despite the alert, with a mandatory reason (audited)."""
@@ -118,7 +109,6 @@ def confirm_set_aside_copy(convention_id: int, version: int):
                    "marquée comme telle.", "warning")
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/copies-signees/<{ID}:version>/rejet", methods=["POST"])
 @signed_in
 def discard_set_aside_copy(convention_id: int, version: int):
     return _decide(convention_id, version, "ecarter", discard_signed_copy,
@@ -139,7 +129,6 @@ def _decide(convention_id: int, version: int, verb: str, decision, message: str,
         document, form.reason.data, actor=current_user._get_current_object()), done)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/copies-signees/<{ID}:version>.pdf")
 @signed_in
 def download_signed_copy(convention_id: int, version: int):
     convention = get_convention(convention_id)
@@ -148,7 +137,6 @@ def download_signed_copy(convention_id: int, version: int):
                      download_name=document.filename, etag=document.sha256)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/avenants", methods=["POST"])
 @signed_in
 def new_avenant(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -163,7 +151,6 @@ def new_avenant(convention_id: int):
         actor=current_user._get_current_object()), done)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/abandon", methods=["POST"])
 @signed_in
 def abandon(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -179,7 +166,6 @@ def abandon(convention_id: int):
         convention, reason=form.reason.data, actor=current_user._get_current_object()), done)
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/remplacement", methods=["POST"])
 @signed_in
 def record_supersession(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -200,7 +186,6 @@ def record_supersession(convention_id: int):
 UPLOAD_ANCHORS = {"conventions.upload_signed_copy": "copie-signee", "conventions.receive_version": "projets"}
 
 
-@bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
     """A signed copy or a partner's version over MAX_UPLOAD_MB, refused before any view reads it: a French page
     naming the limit and leading back to the convention. The blueprint's other uploads keep the plain 413 page."""

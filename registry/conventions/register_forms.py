@@ -34,8 +34,10 @@ class RegisterConventionFormBase(ConventionFormBase):
                     "contenu et ses signatures électroniques.")
     submit = SubmitField("Enregistrer la convention signée")
 
-    #: The signed copy's bytes once read and checked (validate_signed_copy).
+    #: The signed copy's bytes once read and checked (validate_signed_copy), and the check's report (reused when
+    #: the copy is attached: the PDF is verified once).
     signed_copy_bytes: bytes | None = None
+    signature_report: dict | None = None
     signature_label: str | None = None
 
     def validate_signed_on(self, field):
@@ -49,7 +51,7 @@ class RegisterConventionFormBase(ConventionFormBase):
             report = check_signed_copy(data)
         except SignedCopyRejected as error:
             raise ValidationError(error.message) from None
-        self.signed_copy_bytes, self.signature_label = data, report["label"]
+        self.signed_copy_bytes, self.signature_report, self.signature_label = data, report, report["label"]
 
 
 def register_form(hospital: HospitalProfile, *, data: dict | None = None,

@@ -12,52 +12,44 @@ import io
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from registry.conventions.bulk_import import (COLUMNS, MAX_ROWS, SPREADSHEET_MAX_BYTES, ImportRefused,
-                                              PdfArchive, check_stock, import_stock, model_csv, model_xlsx,
-                                              read_spreadsheet)
+from registry.conventions.bulk_import import (COLUMNS, MAX_ROWS, MIB, SPREADSHEET_MAX_BYTES, ImportRefused,
+                                              PdfArchive, model_csv, model_xlsx, read_spreadsheet)
 from registry.conventions.models import COPY_SET_ASIDE
 from registry.conventions.register_forms import PICK_AGAIN, HeldImportForm, ImportForm, register_form
-from registry.conventions.routes import _preselected, bp
-from registry.conventions.services import last_signatories, register_convention
-from registry.conventions.signed_copies import attach_signed_copy, set_aside_notice, stock_set_aside_notice
-from registry.conventions.statuses import Status
+from registry.conventions.preselection import preselected_partnership
+from registry.conventions.registering import register_signed
+from registry.conventions.services import last_signatories
+from registry.conventions.signed_copies import set_aside_notice, stock_set_aside_notice
+from registry.conventions.stock_confirmation import (ARCHIVE, SPREADSHEET, checked_stock, confirm_stock, held_key,
+                                                     max_pdf_bytes)
 from registry.conventions.stock_jobs import enqueue_stock_import
-from registry.conventions.transitions import transition
-from registry.core import clock, holding
+from registry.core import holding
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
-from registry.core.transaction import commit_or_error, lock_row
+from registry.core.transaction import commit_or_error
 from registry.jobs import queue as jobs
 
-MIB = 1024 * 1024
 #: The stock's ZIP may weigh this many times the largest signed copy (MAX_UPLOAD_MB).
 ARCHIVE_UPLOAD_FACTOR = 10
-SPREADSHEET, ARCHIVE = "tableur", "archive.zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_WAITING = ("Cet import n'attend plus de confirmation (déjà confirmé, abandonné, remplacé par un dépôt plus "
                "récent ou expiré) : rien n'a été enregistré. Déposez à nouveau le tableur et l'archive.")
 
 
-def _max_pdf_bytes() -> int:
-    return int(current_app.config["MAX_UPLOAD_MB"]) * MIB
-
-
-@bp.url_value_preprocessor
-def _allow_a_larger_stock(endpoint, values):
-    """The stock upload may exceed MAX_CONTENT_LENGTH: raised here, the only hook that runs before the CSRF
-    check reads the request body, for that one endpoint and a signed-in user only (an anonymous body is read no
-    further than the usual limit)."""
+def allow_a_larger_stock(endpoint, values):
+    """The stock upload may exceed MAX_CONTENT_LENGTH: raised here (the blueprint's url_value_preprocessor, added
+    in urls.py), the only hook that runs before the CSRF check reads the request body, for that one endpoint and a
+    signed-in user only (an anonymous body is read no further than the usual limit)."""
     if endpoint == "conventions.import_upload" and request.method == "POST" and current_user.is_authenticated:
-        request.max_content_length = ARCHIVE_UPLOAD_FACTOR * _max_pdf_bytes() + SPREADSHEET_MAX_BYTES + MIB
+        request.max_content_length = ARCHIVE_UPLOAD_FACTOR * max_pdf_bytes() + SPREADSHEET_MAX_BYTES + MIB
 
 
 # --- One convention -------------------------------------------------------------------------------------------
 
-@bp.route("/hopitaux/<finess>/conventions/enregistrer", methods=["GET", "POST"])
 @signed_in
 def register_existing(finess: str):
     hospital = get_hospital(finess, for_edit=True)
-    partnership = _preselected(hospital)
+    partnership = preselected_partnership(hospital)
     data = None if request.method == "POST" else {
         "partners": [partnership.id] if partnership else [], "notice_months": 3,
         **{f"signataire_{organisation_id}_{part}": value
@@ -68,20 +60,16 @@ def register_existing(finess: str):
     if form.validate_on_submit():
         actor = current_user._get_current_object()
         chosen = [p for p in hospital.partnerships if p.id in form.partners.data]
-
-        def register_signed():  # one transaction: a refused copy or signature leaves no convention behind
-            convention = register_convention(
-                hospital, partnerships=chosen, partner_types=form.partner_types.data, themes=form.themes.data,
-                effective_date=form.effective_date.data, duration_months=form.duration_months.data,
-                tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
-                title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data,
-                actor=actor)
-            copy = attach_signed_copy(convention, form.signed_copy_bytes, actor=actor)
-            transition(convention, Status.SIGNEE, actor=actor, date=form.signed_on.data)
-            return convention, copy
-        registered, error = commit_or_error(register_signed)
+        terms = dict(partnerships=chosen, partner_types=form.partner_types.data, themes=form.themes.data,
+                     effective_date=form.effective_date.data, duration_months=form.duration_months.data,
+                     tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
+                     title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data)
+        # one transaction: a refused copy or signature leaves no convention behind
+        registered, error = commit_or_error(lambda: register_signed(
+            hospital, terms, form.signed_copy_bytes, signed_on=form.signed_on.data, actor=actor,
+            report=form.signature_report))
         if error is None:
-            convention, copy = registered
+            convention, copy = registered.convention, registered.copy
             if copy.review == COPY_SET_ASIDE:
                 flash(f"La convention {convention.reference} est enregistrée comme signée, mais sa copie est mise à "
                       f"l'écart. {set_aside_notice(copy)}", "danger")
@@ -95,10 +83,6 @@ def register_existing(finess: str):
 
 # --- The stock: uploads held between the preview and the confirmation (core.holding) --------------------------
 
-def _key(hospital) -> str:
-    return f"conventions-import-{hospital.id}"
-
-
 def _hold(hospital, upload: ImportForm) -> dict:
     """Keep the uploads under a new token named in the session when both can be read; else {field: message}."""
     spreadsheet, archive = upload.spreadsheet.data.read(SPREADSHEET_MAX_BYTES + 1), upload.archive.data
@@ -111,17 +95,17 @@ def _hold(hospital, upload: ImportForm) -> dict:
         read_spreadsheet(spreadsheet)
     except ImportRefused as refusal:
         errors["spreadsheet"] = refusal.message
-    held = holding.put(_key(hospital), {ARCHIVE: archive, SPREADSHEET: spreadsheet}, hospital_id=hospital.id,
+    held = holding.put(held_key(hospital), {ARCHIVE: archive, SPREADSHEET: spreadsheet}, hospital_id=hospital.id,
                        spreadsheet=_display_name(upload.spreadsheet.data.filename),
                        archive=_display_name(archive.filename))
     try:
-        PdfArchive(held.source(ARCHIVE), max_entry_bytes=_max_pdf_bytes()).close()
+        PdfArchive(held.source(ARCHIVE), max_entry_bytes=max_pdf_bytes()).close()
     except ImportRefused as refusal:
         errors["archive"] = refusal.message
     if errors:
         holding.discard(held)
         return errors
-    holding.keep(_key(hospital), held)  # one waiting import per hospital and user: the new one replaces it
+    holding.keep(held_key(hospital), held)  # one waiting import per hospital and user: the new one replaces it
     return {}
 
 
@@ -131,7 +115,7 @@ def _display_name(filename: str | None) -> str:
 
 def _held(hospital, token: str | None = None) -> holding.Held | None:
     """The import waiting in this user's session for this hospital (and, when given, with this token)."""
-    held = holding.waiting(_key(hospital), token)
+    held = holding.waiting(held_key(hospital), token)
     return held if held is not None and held.meta.get("hospital_id") == hospital.id else None
 
 
@@ -141,20 +125,9 @@ def _held_by_form(hospital) -> holding.Held | None:
     return _held(hospital, form.token.data or "") if form.validate_on_submit() else None
 
 
-def _checked(hospital, held: holding.Held):
-    """(archive, plan) of held uploads; the caller closes the archive."""
-    sheet = read_spreadsheet(held.read(SPREADSHEET))
-    archive = PdfArchive(held.source(ARCHIVE), max_entry_bytes=_max_pdf_bytes())
-    try:
-        return archive, check_stock(hospital, sheet, archive, today=clock.today())
-    except BaseException:
-        archive.close()
-        raise
-
-
 def _preview(hospital, held: holding.Held, *, error: str | None = None, status: int = 200):
     try:
-        archive, plan = _checked(hospital, held)
+        archive, plan = checked_stock(hospital, held)
         archive.close()
     except ImportRefused as refusal:
         plan, error = None, refusal.message
@@ -164,7 +137,6 @@ def _preview(hospital, held: holding.Held, *, error: str | None = None, status: 
 
 # --- The stock: pages -----------------------------------------------------------------------------------------
 
-@bp.route("/hopitaux/<finess>/conventions/import", methods=["GET", "POST"])
 @signed_in
 def import_upload(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -176,11 +148,10 @@ def import_upload(finess: str):
         for name, message in errors.items():
             form[name].errors.append(message)
     return render_template("conventions/import.html", hospital=hospital, form=form, columns=COLUMNS,
-                           waiting=_held(hospital), max_rows=MAX_ROWS, pdf_mb=_max_pdf_bytes() // MIB,
-                           archive_mb=ARCHIVE_UPLOAD_FACTOR * _max_pdf_bytes() // MIB)
+                           waiting=_held(hospital), max_rows=MAX_ROWS, pdf_mb=max_pdf_bytes() // MIB,
+                           archive_mb=ARCHIVE_UPLOAD_FACTOR * max_pdf_bytes() // MIB)
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/apercu")
 @signed_in
 def import_preview(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -191,7 +162,6 @@ def import_preview(finess: str):
     return _preview(hospital, held)
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/confirmer", methods=["POST"])
 @signed_in
 def import_confirm(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -204,13 +174,13 @@ def import_confirm(finess: str):
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
     created = None
     try:
-        created, error = _confirm(hospital, held, actor=current_user._get_current_object())
+        created, error = confirm_stock(hospital, held, actor=current_user._get_current_object())
     finally:
         if created is None:  # refused, or failed: the uploads wait again for a corrected confirmation
             held.unclaim()
     if error is not None:
         return _preview(hospital, held, error=error, status=422)
-    holding.release(_key(hospital), held)
+    holding.release(held_key(hospital), held)
     flash(f"{len(created)} conventions enregistrées comme signées, avec leur copie signée." if len(created) > 1
           else "1 convention enregistrée comme signée, avec sa copie signée.", "success")
     if aside := stock_set_aside_notice(created):
@@ -218,32 +188,16 @@ def import_confirm(finess: str):
     return redirect(url_for("hospitals.show", finess=finess, _anchor="conventions"))
 
 
-def _confirm(hospital, held: holding.Held, *, actor, progress=None) -> tuple[list | None, str | None]:
-    """Check the held uploads again (the registry may have changed since the preview), then import all."""
-    lock_row(hospital)  # two confirmations of one hospital's stock, one at a time: the second re-check sees the first
-    try:
-        archive, plan = _checked(hospital, held)
-    except ImportRefused as refusal:
-        return None, refusal.message
-    with archive:
-        if not plan.ready:
-            return None, (f"Import refusé : {len(plan.rows_with_problems)} ligne(s) à corriger. "
-                          "Rien n'a été enregistré.")
-        return commit_or_error(lambda: import_stock(hospital, plan, archive, actor=actor, progress=progress))
-
-
-@bp.route("/hopitaux/<finess>/conventions/import/abandonner", methods=["POST"])
 @signed_in
 def import_abandon(finess: str):
     hospital = get_hospital(finess, for_edit=True)
     held = _held_by_form(hospital)
     if held is not None:
-        holding.release(_key(hospital), held)
+        holding.release(held_key(hospital), held)
     flash("Import abandonné : rien n'a été enregistré.", "info")
     return redirect(url_for("hospitals.show", finess=finess, _anchor="conventions"))
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/modele.csv")
 @signed_in
 def import_model_csv(finess: str):
     hospital = get_hospital(finess, for_edit=True)
@@ -251,7 +205,6 @@ def import_model_csv(finess: str):
                      download_name="modele-import-conventions.csv")
 
 
-@bp.route("/hopitaux/<finess>/conventions/import/modele.xlsx")
 @signed_in
 def import_model_xlsx(finess: str):
     hospital = get_hospital(finess, for_edit=True)

@@ -5,55 +5,35 @@ Drafting loads the hospital with get_hospital(for_edit=True): 404 outside the us
 """
 
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from registry.conventions.forms import convention_form, initial_data
+from registry.conventions.preselection import preselected_partnership
 from registry.conventions.services import create_convention, generate_draft, last_signatories, rank_templates
-from registry.conventions.statuses import Status
 from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.scope import get_hospital
 from registry.documents.manifest import parse_manifest
 from registry.documents.versions import current_version, latest_versions
-from registry.hospitals.models import HospitalProfile, Partnership
 from registry.core.transaction import commit_or_error
 
-bp = Blueprint("conventions", __name__)
 
-
-#: Templates read a status's label, badge and flags from the enum: ``ConventionStatus(convention.status).bundled``.
-bp.add_app_template_global(Status, "ConventionStatus")
-
-
-@bp.app_template_filter("convention_status")
-def convention_status(code: str) -> str:
-    return Status.label_of(code)
-
-
-def _preselected(hospital: HospitalProfile) -> Partnership | None:
-    """The partnership named by ``?partenariat=<id>``, when it is one of this hospital's."""
-    wanted = request.args.get("partenariat", type=int)
-    return next((p for p in hospital.partnerships if p.id == wanted), None)
-
-
-@bp.route("/hopitaux/<finess>/conventions/nouvelle")
 @signed_in
 def choose_template(finess: str):
     hospital = get_hospital(finess, for_edit=True)
-    partnership = _preselected(hospital)
+    partnership = preselected_partnership(hospital)
     templates = rank_templates(latest_versions(), partnership.partner_types if partnership else ())
     return render_template("conventions/choose.html", hospital=hospital, partnership=partnership,
                            templates=templates)
 
 
-@bp.route("/hopitaux/<finess>/conventions/nouvelle/<code>", methods=["GET", "POST"])
 @signed_in
 def new_convention(finess: str, code: str):
     hospital = get_hospital(finess, for_edit=True)
     version = current_version(code)  # an unknown template is a 404 page
     manifest = parse_manifest(version.manifest)
-    partnership = _preselected(hospital)
+    partnership = preselected_partnership(hospital)
     data = None if request.method == "POST" else initial_data(
         manifest, hospital, partnership=partnership, signatories=last_signatories(hospital), today=clock.today())
     form = convention_form(manifest, hospital, data=data)
@@ -79,12 +59,3 @@ def new_convention(finess: str, code: str):
     return render_template("conventions/form.html", hospital=hospital, version=version, manifest=manifest,
                            form=form, error=error, partnership=partnership)
 
-
-from registry.conventions import draft_routes  # noqa: E402,F401  (routes registered on the same blueprint)
-from registry.conventions import followup_routes, list_routes  # noqa: E402,F401
-from registry.conventions import lifecycle_routes  # noqa: E402,F401
-from registry.conventions import register_routes  # noqa: E402,F401
-from registry.conventions import edit_routes  # noqa: E402,F401
-from registry.conventions import version_routes  # noqa: E402,F401
-from registry.conventions import avenant_routes  # noqa: E402,F401
-from registry.conventions.statuses import Status

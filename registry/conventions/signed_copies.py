@@ -9,6 +9,7 @@ one, or none, until a user of the hospital confirms it with a reason (it may the
 discards it. A PDF without any electronic signature (a scan) raises no alert.
 """
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,11 @@ def check_signed_copy(data: bytes) -> dict:
             "signature_count": signed, "timestamp_count": stamps, "count_label": count_label(reports)}
 
 
+def is_report_of(report: dict | None, data: bytes) -> bool:
+    """Whether ``report`` is a check_signed_copy report of exactly these bytes."""
+    return bool(report) and (report.get("pdf") or {}).get("sha256") == hashlib.sha256(data).hexdigest()
+
+
 def may_attach_copy(convention: Convention) -> bool:
     """Whether the convention's status lets a signed copy be attached (``Status.attachable``: while being signed,
     once signed for a better copy), or, for a convention drafted elsewhere, from « brouillon » (it goes straight
@@ -56,14 +62,20 @@ def may_attach_copy(convention: Convention) -> bool:
     return convention.status.attachable or registered
 
 
-def attach_signed_copy(convention: Convention, data: bytes, *, actor=None) -> ConventionDocument:
-    """Check and store a signed PDF as the convention's newest signed copy; the caller commits."""
+def attach_signed_copy(convention: Convention, data: bytes, *, actor=None, report: dict | None = None
+                       ) -> ConventionDocument:
+    """Check and store a signed PDF as the convention's newest signed copy; the caller commits.
+
+    ``report``, when given, is check_signed_copy's report already computed for ``data`` in this request: it is
+    reused when it names the same bytes (SHA-256), so the PDF is not parsed and verified twice.
+    """
     lock_row(convention)  # concurrent uploads number their versions one after the other
     if not may_attach_copy(convention):
         allowed = " ou ".join(f"« {status.label.lower()} »" for status in Status.having("attachable"))
         raise Conflict(f"La copie signée se dépose quand la convention est {allowed} "
                        f"(elle est « {convention.status.label} »).")
-    report = check_signed_copy(data)
+    if not is_report_of(report, data):
+        report = check_signed_copy(data)
     sha256, size = document_store().store(data)  # the bytes exist before any row names them
     version = (db.session.scalar(select(func.max(ConventionDocument.version)).where(
         ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_SIGNED)) or 0) + 1

@@ -11,6 +11,7 @@ from flask import url_for
 
 from registry.accounts.models import User
 from registry.conventions.signed_copies import stock_set_aside_notice
+from registry.conventions.stock_confirmation import confirm_stock
 from registry.core import holding
 from registry.core.errors import DomainError
 from registry.core.scope import can_edit_hospital
@@ -36,8 +37,6 @@ def enqueue_stock_import(hospital, user, token: str):
 
 @task
 def confirm_stock_import(*, hospital_id: int, user_id: int, token: str, done_url: str) -> dict:
-    from registry.conventions.register_routes import _confirm
-
     held = holding.claimed(token)
     if held is None:
         raise DomainError(NOTHING_WAITING)
@@ -49,7 +48,7 @@ def confirm_stock_import(*, hospital_id: int, user_id: int, token: str, done_url
     report(0, 0, "Nouvelle vérification du tableur et des copies signées…")
     created = None
     try:
-        created, error = _confirm(hospital, held, actor=user,
+        created, error = confirm_stock(hospital, held, actor=user,
                                   progress=lambda done, total: report(done, total, "Enregistrement des conventions…"))
     finally:
         if created is None:  # refused, or failed: the uploads wait again for a corrected confirmation

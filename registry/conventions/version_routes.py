@@ -7,45 +7,20 @@ beside the form, and stores nothing. Downloads are audited by registry/audit/dow
 """
 
 import io
-from typing import NamedTuple
 
-from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from registry.conventions.draft_routes import show
-from registry.conventions.draft_versions import (ACCEPTED_VIEW, compare_drafts, may_receive_version,
-                                                 receive_partner_version, version_label)
-from registry.conventions.routes import bp
+from registry.conventions.convention_page import FORM_PREFIX, PartnerUpload, render_convention_page
+from registry.conventions.draft_versions import ACCEPTED_VIEW, compare_drafts, receive_partner_version, version_label
 from registry.conventions.services import DOCX, convention_drafts
 from registry.conventions.version_forms import PartnerVersionForm
 from registry.core.access import signed_in
 from registry.core.errors import DomainError
-from registry.core.scope import can_edit_hospital, get_convention
+from registry.core.scope import get_convention
 from registry.core.transaction import commit_or_error
-from registry.hospitals.partner_routes import ID
-
-FORM_PREFIX = "partenaire"
 
 
-class PartnerUpload(NamedTuple):
-    form: PartnerVersionForm
-    #: The domain's refusal (the file's content, the status), shown above the form; None otherwise.
-    error: str | None = None
-
-
-@bp.app_template_global()
-def partner_upload(convention) -> PartnerUpload | None:
-    """The upload form the page shows (the refused one, with its errors, after a refusal); None when the user
-    may not upload or the status does not allow it."""
-    refused = g.get("partner_upload_refusal")
-    if refused is not None:
-        return refused
-    if not may_receive_version(convention) or not can_edit_hospital(convention.hospital):
-        return None
-    return PartnerUpload(PartnerVersionForm(prefix=FORM_PREFIX, formdata=None))
-
-
-@bp.route(f"/conventions/<{ID}:convention_id>/projets/recus", methods=["POST"])
 @signed_in
 def receive_version(convention_id: int):
     convention = get_convention(convention_id, for_edit=True)
@@ -58,8 +33,7 @@ def receive_version(convention_id: int):
         if error is None:
             flash(f"La version reçue du partenaire est enregistrée : projet v{document.version}.", "success")
             return redirect(url_for("conventions.show", convention_id=convention.id, _anchor="projets"))
-    g.partner_upload_refusal = PartnerUpload(form, error)
-    return show(convention_id), 422
+    return render_convention_page(convention_id, upload_refused=PartnerUpload(form, error)), 422
 
 
 def _versions_asked() -> tuple[int, int]:
@@ -69,7 +43,6 @@ def _versions_asked() -> tuple[int, int]:
     return old, new
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/projets/comparaison")
 @signed_in
 def compare_versions(convention_id: int):
     convention = get_convention(convention_id)
@@ -80,7 +53,6 @@ def compare_versions(convention_id: int):
                            old_label=version_label(comparison.old), new_label=version_label(comparison.new))
 
 
-@bp.route(f"/conventions/<{ID}:convention_id>/projets/comparaison/v<{ID}:old>-v<{ID}:new>.docx")
 @signed_in
 def download_comparison(convention_id: int, old: int, new: int):
     comparison = compare_drafts(get_convention(convention_id), old, new)

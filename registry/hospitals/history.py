@@ -10,7 +10,7 @@ from registry.core.access import signed_in
 from registry.core.french import french_date
 from registry.core.scope import get_hospital
 from registry.core.vocabulary import (ACTIVITIES, EQUIPMENT, GHT_SELF, LEGAL_BASES, LEGAL_STATUSES, PARTNER_TYPES,
-                                      REMOVAL_GROUNDS, THEMES, labels)
+                                      REMOVAL_GROUNDS, THEMES)
 from registry.extensions import db
 from registry.hospitals.routes import bp
 

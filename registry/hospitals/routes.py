@@ -11,12 +11,10 @@ from registry.conventions.followup import followup_counts
 from registry.conventions.models import Convention
 from registry.conventions.services import hospital_conventions
 from registry.core.access import require, signed_in
-from registry.core.errors import DomainError
 from registry.core.transaction import commit_or_error  # noqa: F401  (re-exported for the partner views)
 from registry.core.scope import (can_edit_hospital, can_label, get_hospital, get_organisation, visible_conventions,
                                  visible_hospitals)
 from registry.core.vocabulary import PARTNER_TYPES
-from registry.extensions import db
 from registry.hospitals.forms import ProfileForm, split_codes
 from registry.hospitals.services import (hospital_departements, partner_counts, partners_by_type, profile_of,
                                          profile_values, set_hospital_profile, without_stale_confirmations)

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from registry.conventions import bulk_import
+from registry.conventions import bulk_import, registering
 from registry.conventions.bulk_import import (COLUMN_NAMES, ImportRefused, PdfArchive, check_stock, import_stock,
                                               model_csv, model_xlsx, read_spreadsheet)
 from registry.conventions.models import Convention, ConventionEvent, ReferenceCounter
@@ -477,14 +477,14 @@ def test_a_failure_on_any_row_leaves_nothing_once_rolled_back(app, hospital_with
     rows = [values(chu, fichier_pdf="a.pdf"),
             values(ehpad, finess_partenaires=newcomer.finess_et, types_partenaires="ehpad", fichier_pdf="b.pdf")]
     plan, archive = plan_of(hospital, rows, {"a.pdf": pdf(1), "b.pdf": pdf(2)})
-    real_transition, calls = bulk_import.creating.transition, []
+    real_transition, calls = registering.transition, []
 
     def failing_second(convention, *args, **kwargs):
         calls.append(convention.reference)
         if len(calls) == 2:
             raise DomainError("refus simulé")
         return real_transition(convention, *args, **kwargs)
-    monkeypatch.setattr(bulk_import.creating, "transition", failing_second)
+    monkeypatch.setattr(registering, "transition", failing_second)
     with archive, pytest.raises(DomainError, match="Ligne 3 : refus simulé"):
         import_stock(hospital, plan, archive)
     db.session.rollback()

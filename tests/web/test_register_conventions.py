@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from pypdf import PdfWriter
 from sqlalchemy import func, select
 
+from registry import signatures
 from registry.audit.models import AuditLog
-from registry.conventions import register_routes
+from registry.conventions import register_routes, registering, stock_confirmation
 from registry.conventions.bulk_import import COLUMN_NAMES
 from registry.conventions.lifecycle import TransitionRefused
 from registry.conventions.models import KIND_SIGNED, ConventionDocument, ConventionEvent
@@ -87,7 +88,7 @@ def test_a_bad_pdf_creates_nothing_consumes_no_reference_and_keeps_the_values(cl
 def test_a_refusal_after_the_convention_is_numbered_rolls_everything_back(client, drafting, login, monkeypatch):
     def refuse(convention, *args, **kwargs):
         raise TransitionRefused("Passage à « Signée » refusé : refus simulé.")
-    monkeypatch.setattr(register_routes, "transition", refuse)
+    monkeypatch.setattr(registering, "transition", refuse)
     login(drafting.staff)
     response = client.post(register_url(drafting), data=register_values(drafting, pdf()),
                            content_type="multipart/form-data")
@@ -95,6 +96,16 @@ def test_a_refusal_after_the_convention_is_numbered_rolls_everything_back(client
     assert conventions() == [] and references_used() == 0
     assert db.session.scalar(select(func.count(ConventionDocument.id))) == 0
     assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action.like("convention.%"))) == 0
+
+
+def test_the_form_verifies_the_signed_copy_once(client, drafting, login, monkeypatch):
+    calls, real = [], signatures.verify_signatures
+    monkeypatch.setattr(signatures, "verify_signatures", lambda data, **kw: calls.append(data) or real(data, **kw))
+    login(drafting.staff)
+    response = client.post(register_url(drafting), data=register_values(drafting, signed_pdf(make_identity())),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and len(conventions()) == 1
+    assert len(calls) == 1  # in the form's validation; the copy attached reuses that report
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -169,9 +180,22 @@ def test_confirming_a_clean_stock_creates_every_convention_signed(client, drafti
     assert all(len(c.signed_copies) == 1 and c.events[0].actor_id == drafting.staff.id for c in created)
     assert "2 conventions enregistrées comme signées" in text(client.get(response.headers["Location"]))
     assert held_folders(app) == []
+    assert [c.signed_copies[0].signature_report["label"] for c in created] == [
+        "signature manuscrite (copie numérisée)", "intègre, certificat non vérifié"]
     again = client.post(import_url(drafting, "/confirmer"), data={"token": token})  # a second click
     assert again.status_code == 302 and len(conventions()) == 2
     assert register_routes.NOT_WAITING in text(client.get(again.headers["Location"]))
+
+
+def test_the_confirmation_verifies_each_pdf_once_after_the_hold(client, drafting, login, monkeypatch):
+    login(drafting.staff)
+    upload(client, drafting, *stock(drafting))
+    token = token_of(client, drafting)  # the preview verified both PDFs
+    calls, real = [], signatures.verify_signatures
+    monkeypatch.setattr(signatures, "verify_signatures", lambda data, **kw: calls.append(data) or real(data, **kw))
+    assert client.post(import_url(drafting, "/confirmer"), data={"token": token}).status_code == 302
+    assert len(conventions()) == 2
+    assert len(calls) == 2  # checked again after the hold, once each; the import reuses those reports
 
 
 def test_confirming_when_one_row_is_bad_is_refused_and_creates_nothing(client, drafting, login, app):
@@ -354,7 +378,7 @@ def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, d
         upload(each, drafting, spreadsheet, archive)
         tokens.append(token_of(each, drafting))
     checked = threading.Barrier(2, timeout=3)
-    real_check = register_routes.check_stock
+    real_check = stock_confirmation.check_stock
 
     def check_then_wait_for_the_other(*args, **kwargs):
         plan = real_check(*args, **kwargs)
@@ -364,7 +388,7 @@ def test_two_concurrent_confirmations_of_the_same_stock_create_it_once(client, d
             pass
         return plan
 
-    monkeypatch.setattr(register_routes, "check_stock", check_then_wait_for_the_other)
+    monkeypatch.setattr(stock_confirmation, "check_stock", check_then_wait_for_the_other)
     db.session.commit()
     url, responses = import_url(drafting, "/confirmer"), {}
 

@@ -7,8 +7,8 @@ their signed PDFs (docs/registering-conventions.md gives the columns, the limits
   a real PDF, duplicates) and returns an ``ImportPlan``: what would be created and each row's problems. It
   writes nothing;
 - ``import_stock(hospital, plan, archive)`` creates everything of a plan without problems: the partners to add,
-  then per row register_convention → attach_signed_copy → « signée ». It flushes and never commits: the caller
-  commits once, so a failure on any row leaves nothing behind (all or nothing).
+  then per row registering.register_signed (register_convention → attach_signed_copy → « signée »). It
+  flushes and never commits: the caller commits once, so a failure on any row leaves nothing behind.
 
 The modules, in the order of an import:
 
@@ -25,13 +25,13 @@ The modules, in the order of an import:
 
 The names below are re-exported for callers. They are bindings, not the modules' own variables: to change a
 limit or a function in a test, patch the module that reads it at run time (``limits.MAX_ROWS``,
-``creating.transition``), never this package.
+``registering.transition``), never this package.
 """
 
 from registry.conventions.bulk_import.archive import SYSTEM_FILES, ArchiveEntry, PdfArchive
 from registry.conventions.bulk_import.checking import ImportPlan, check_stock
 from registry.conventions.bulk_import.columns import COLUMN_NAMES, COLUMNS, DATE_HELP, REQUIRED_COLUMNS, Column
-from registry.conventions.bulk_import.creating import ADDED_PARTNER_NOTE, import_stock, transition
+from registry.conventions.bulk_import.creating import ADDED_PARTNER_NOTE, import_stock
 from registry.conventions.bulk_import.errors import ImportRefused
 from registry.conventions.bulk_import.limits import (ARCHIVE_MAX_UNCOMPRESSED, MAX_ENTRIES, MAX_RATIO, MAX_ROWS, MIB,
                                                      SPREADSHEET_MAX_BYTES, XLSX_MAX_UNCOMPRESSED)
@@ -45,5 +45,5 @@ __all__ = [
     "MAX_RATIO", "MAX_ROWS", "MIB", "NO", "REQUIRED_COLUMNS", "SEPARATORS", "SPREADSHEET_MAX_BYTES", "SYSTEM_FILES",
     "XLSX_MAX_UNCOMPRESSED", "YES", "ArchiveEntry", "Column", "ImportPlan", "ImportRefused", "NewPartner",
     "PartnerLine", "PdfArchive", "Row", "Sheet", "check_stock", "import_stock", "model_csv", "model_values",
-    "model_xlsx", "parse_row", "read_spreadsheet", "transition",
+    "model_xlsx", "parse_row", "read_spreadsheet",
 ]

@@ -69,7 +69,7 @@ def _check_files(rows: list[Row], archive: PdfArchive) -> set[str]:
         except SignedCopyRejected as error:
             row.problems.append(f"« {entry.name} » : {error.message}")
             continue
-        row.entry, row.sha256 = entry, report["pdf"]["sha256"]
+        row.entry, row.sha256, row.report = entry, report["pdf"]["sha256"], report
         row.signature_label, row.warnings = report["label"], report["pdf"]["warnings"]
         row.alerts = copy_alerts(report)
     return set(first_use)

@@ -1,17 +1,19 @@
 """Creating the stock: ``import_stock`` creates everything of a plan without problems: the partners to add, then
-per row register_convention → attach_signed_copy → « signée ». It flushes and never commits: the caller commits
-once, so a failure on any row leaves nothing behind (all or nothing).
+per row registering.register_signed (register_convention → attach_signed_copy → « signée », then the ARS
+transmission date). It flushes and never commits: the caller commits once, so a failure on any row leaves nothing
+behind (all or nothing).
+
+Each row's PDF is verified once at import: the plan's check (check_stock, run again by the confirmation after the
+hold, in the same request or job) keeps each row's report, and register_signed reuses it for the same bytes. The
+preview's check is not reused: the confirmation comes later (another request or a worker), when the registry,
+the held files or the trust roots may have changed, and a signature's verdict is judged at the time of the check.
 """
 
 from registry.conventions.bulk_import.archive import PdfArchive
 from registry.conventions.bulk_import.checking import ImportPlan
 from registry.conventions.bulk_import.rows import Row
 from registry.conventions.models import Convention
-from registry.conventions.services import register_convention
-from registry.conventions.signed_copies import attach_signed_copy
-from registry.conventions.statuses import Status
-from registry.conventions.transitions import transition
-from registry.conventions.transmission import record_ars_transmission
+from registry.conventions.registering import register_signed
 from registry.core.errors import DomainError
 from registry.hospitals.services import add_partner
 
@@ -46,16 +48,13 @@ def _create(hospital, row: Row, partnerships: dict, archive: PdfArchive, actor) 
     signatories = {hospital.organisation_id: row.hospital_signatory}
     signatories.update({line.organisation.id: signatory
                         for line, signatory in zip(row.partners, row.partner_signatories)})
-    convention = register_convention(
-        hospital, partnerships=[partnerships[line.organisation.id] for line in row.partners],
-        partner_types=row.partner_types, themes=row.themes, effective_date=row.effective_date,
-        duration_months=row.duration_months, tacit_renewal=row.tacit_renewal, notice_months=row.notice_months,
-        title=row.title or None, signatories=signatories, legal_bases=row.legal_bases, actor=actor)
+    terms = dict(
+        partnerships=[partnerships[line.organisation.id] for line in row.partners], partner_types=row.partner_types,
+        themes=row.themes, effective_date=row.effective_date, duration_months=row.duration_months,
+        tacit_renewal=row.tacit_renewal, notice_months=row.notice_months, title=row.title or None,
+        signatories=signatories, legal_bases=row.legal_bases)
     data, problem = archive.read(row.entry)
     if problem:
         raise DomainError(problem)
-    attach_signed_copy(convention, data, actor=actor)
-    transition(convention, Status.SIGNEE, actor=actor, date=row.signed_on)
-    if row.transmitted_on is not None:
-        record_ars_transmission(convention, row.transmitted_on, actor=actor)
-    return convention
+    return register_signed(hospital, terms, data, signed_on=row.signed_on, actor=actor, report=row.report,
+                           transmitted_on=row.transmitted_on).convention

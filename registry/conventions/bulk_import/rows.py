@@ -55,6 +55,8 @@ class Row:
     entry: "ArchiveEntry | None" = None
     sha256: str | None = None
     signature_label: str | None = None
+    #: The signed copy's check (check_signed_copy), reused when the row is imported from the same plan.
+    report: dict | None = None
     warnings: list[str] = field(default_factory=list)
     #: Why the row's PDF will be set aside once imported (its signature check raised an alert); [] otherwise.
     alerts: list[str] = field(default_factory=list)
