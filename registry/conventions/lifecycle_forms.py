@@ -11,7 +11,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField, Validati
 from wtforms.validators import Length, NumberRange, Optional
 
 from registry.conventions import lifecycle
-from registry.conventions.statuses import Status
+from registry.conventions.statuses import arrival
 from registry.core.dates import FIRST_DAY, LAST_DAY
 from registry.core.vocabulary import LEGAL_BASES
 from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
@@ -20,14 +20,6 @@ from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
 #: Dates the registry stores (the API accepts the same range).
 COMMENT_MAX = 2000
 #: What the transition's fields are called, by target status: (date label, date help, reason label).
-WORDING = {
-    Status.SIGNEE: ("Date de signature", "Le jour où la dernière partie a signé ; pas dans le futur.", None),
-    Status.RESILIEE: ("Date d'effet de la résiliation",
-                      "Premier jour où la convention n'est plus en vigueur.", "Motif de la résiliation"),
-    Status.EN_NEGOCIATION: (None, None, "Motif du retour en négociation"),
-}
-
-
 def _stored_date(form, field):
     if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
         raise ValidationError("Indiquez une date entre 1900 et 2199.")
@@ -61,14 +53,14 @@ class TransitionForm(FrenchForm):
 
 def transition_form(rule: lifecycle.Transition, **kwargs) -> TransitionForm:
     """The form of one allowed transition, its fields prefixed by the target (several forms share the page)."""
-    date_label, date_help, reason_label = WORDING.get(rule.target, (None, None, None))
+    words = arrival(rule.target)
     form = TransitionForm(prefix=rule.target, **kwargs)
     form.rule = rule
     if rule.needs_date:
-        form.date.label.text, form.date.description = date_label, date_help
+        form.date.label.text, form.date.description = words.date_label, words.date_help
         form.date.flags.required = True
     if rule.needs_reason:
-        form.comment.label.text = reason_label
+        form.comment.label.text = words.reason_label
         form.comment.flags.required = True
     return form
 

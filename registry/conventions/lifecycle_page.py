@@ -22,7 +22,7 @@ from registry.conventions.lifecycle_forms import (AbandonForm, AvenantForm, Lega
 from registry.conventions.models import (COPY_CONFIRMED, COPY_DISCARDED, COPY_SET_ASIDE, KIND_SIGNED, Convention,
                                          ConventionDocument)
 from registry.conventions.signed_copies import copy_alerts, may_attach_copy
-from registry.conventions.statuses import Status
+from registry.conventions.statuses import Status, arrival
 from registry.core import clock
 from registry.core.french import PARIS, french_date, french_datetime
 from registry.extensions import db
@@ -33,7 +33,6 @@ VERDICT_CLASSES = {labels.ALTERED: "text-bg-danger", labels.MODIFIED: "text-bg-d
                    labels.CERT_REVOKED: "text-bg-warning", labels.UNREADABLE: "text-bg-warning",
                    labels.INTACT_UNTRUSTED: "text-bg-info", labels.INTACT_TRUSTED: "text-bg-success"}
 REVIEW_EVENTS = {COPY_CONFIRMED: "confirmée malgré l'alerte de signature", COPY_DISCARDED: "écartée définitivement"}
-EVENT_DATE_LABELS = {Status.SIGNEE: "signée le", Status.RESILIEE: "résiliation à compter du"}
 
 
 @dataclass
@@ -263,7 +262,7 @@ def _timeline(convention: Convention, copies: list[ConventionDocument]) -> list[
                              "Création", target=Status.BROUILLON)]
     entries += [TimelineEntry(event.at, event.actor_label, "Changement de statut", event.from_status,
                               event.to_status, event.comment,
-                              f"{EVENT_DATE_LABELS.get(event.to_status, 'date :')} {french_date(event.date)}"
+                              f"{arrival(event.to_status).event_date} {french_date(event.date)}"
                               if event.date else None) for event in convention.events]
     entries += [TimelineEntry(copy.created_at, copy.created_by.label if copy.created_by else "—",
                               f"Copie signée v{copy.version} déposée"

@@ -6,6 +6,7 @@ asks about a status is a flag here (docs/lifecycle.md, « Adding a status »). N
 application: the compliance checker reads it too.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 #: The flags a status may carry; each one names a question the code asks about a status.
@@ -67,3 +68,29 @@ class Status(StrEnum):
         """The French label of ``code``, or the code itself when it is unknown (an old export, a typo in a URL)."""
         status = cls._value2member_map_.get(code)
         return status.label if status is not None else code
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The words of a transition's form and of the timeline for the status it reaches (``lifecycle.TRANSITIONS``
+    says whether the transition asks for a date or a reason)."""
+
+    date_label: str | None = None
+    date_help: str | None = None
+    reason_label: str | None = None
+    #: How the convention's timeline introduces the event's date (« signée le 3 mars 2026 »).
+    event_date: str = "date :"
+
+
+ARRIVALS = {
+    Status.SIGNEE: Arrival("Date de signature", "Le jour où la dernière partie a signé ; pas dans le futur.",
+                           event_date="signée le"),
+    Status.RESILIEE: Arrival("Date d'effet de la résiliation", "Premier jour où la convention n'est plus en vigueur.",
+                             "Motif de la résiliation", event_date="résiliation à compter du"),
+    Status.EN_NEGOCIATION: Arrival(reason_label="Motif du retour en négociation"),
+}
+
+
+def arrival(status: str) -> Arrival:
+    """The words for reaching ``status`` (empty ones for a status reached without a date or reason)."""
+    return ARRIVALS.get(status, Arrival())

@@ -89,3 +89,26 @@ def test_renews_tacitly_only_while_active():
     convention.status = Status.RESILIEE
     assert not convention.renews_tacitly
     assert not Convention(status=Status.SIGNEE, tacit_renewal=False).renews_tacitly
+
+
+def test_every_transition_asking_for_a_date_or_a_reason_has_its_words():
+    """A new transition to a status needs the status's words in ARRIVALS, and nothing in the forms or pages."""
+    from registry.conventions.statuses import arrival
+
+    for rule in lifecycle.TRANSITIONS:
+        words = arrival(rule.target)
+        if rule.needs_date:
+            assert words.date_label and words.date_help and words.event_date != "date :", rule
+        if rule.needs_reason:
+            assert words.reason_label, rule
+
+
+def test_the_transition_forms_and_the_timeline_use_the_arrival_words(app):
+    from registry.conventions.lifecycle_forms import transition_form
+
+    with app.test_request_context():
+        termination = transition_form(lifecycle.rule_for(S, R), formdata=None)
+        assert termination.date.label.text == "Date d'effet de la résiliation"
+        assert termination.comment.label.text == "Motif de la résiliation"
+        back = transition_form(lifecycle.rule_for(A, N), formdata=None)
+        assert back.comment.label.text == "Motif du retour en négociation"
