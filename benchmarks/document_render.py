@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from registry.conventions.terms import ConventionTerms, Signatory  # noqa: E402
 from registry.documents.cache import default_cache  # noqa: E402
 from registry.documents.render import render_with_docxtpl  # noqa: E402
 from registry.documents.text import document_text  # noqa: E402
@@ -35,7 +36,7 @@ def make_convention(app):
     """A hospital, a second-recours partner and a convention drafted from the shipped template."""
     from registry.core.migrations import upgrade
 
-    from registry.conventions.services import Signatory, create_convention
+    from registry.conventions.services import create_convention
     from registry.documents.versions import sync_shipped_templates
     from registry.extensions import db
     from registry.hospitals.models import HospitalProfile, Partnership
@@ -53,10 +54,10 @@ def make_convention(app):
     db.session.flush()
     manifest_fields = {"specialties": ["Cardiologie", "Gériatrie"], "administrative_court": "Dijon",
                        "signing_place": "Is-sur-Tille", "ght_name": "GHT 21-52"}
-    convention = create_convention(
-        hospital, partnerships=[partnership], template_code=TEMPLATE, effective_date=date(2027, 1, 1),
-        duration_months=60, fields=manifest_fields, clauses=["telemedecine", "plateau_technique"],
-        signatories={hospital_org.id: Signatory("Marie Durand", "Directrice")})
+    convention = create_convention(hospital, ConventionTerms(partnerships=[partnership],
+        effective_date=date(2027, 1, 1), duration_months=60,
+        signatories={hospital_org.id: Signatory("Marie Durand", "Directrice")}),
+        template_code=TEMPLATE, fields=manifest_fields, clauses=["telemedecine", "plateau_technique"])
     db.session.commit()
     return convention
 

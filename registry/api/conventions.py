@@ -10,8 +10,9 @@ from registry.api.blueprint import MAX_ID, ApiBlueprint, load_json
 from registry.api.convention_schemas import HOSPITAL_PARTY, ConventionInput, ConventionSchema
 from registry.api.fields import FrenchSchema, String, valid_finess
 from registry.conventions.models import ConventionDocument
-from registry.conventions.services import (DOCX, Signatory, create_convention, generate_draft, get_draft,
+from registry.conventions.services import (DOCX, create_convention, generate_draft, get_draft,
                                            register_convention)
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core.access import signed_in
 from registry.core.errors import DomainError, NotFound
 from registry.core.scope import get_convention, get_hospital
@@ -61,20 +62,17 @@ class ConventionCreate(MethodView):
         hospital = get_hospital(load_json(HospitalOnly)["hospital"], for_edit=True)
         payload = load_json(ConventionInput)
         partnerships = partnerships_of(hospital, payload["partners"])
-        common = {key: payload.get(key) for key in ("partner_types", "themes", "effective_date", "duration_months",
-                                                    "tacit_renewal", "notice_months", "title", "legal_bases")}
-        common.update(partnerships=partnerships, actor=current_user,
-                      signatories=signatories_of(hospital, partnerships, payload["signatories"]))
+        terms = terms_of(payload, partnerships, signatories_of(hospital, partnerships, payload["signatories"]))
         if "template" in payload:
             check_template_code(payload["template"])
-            convention = create_convention(hospital, template_code=payload["template"], clauses=payload["clauses"],
-                                           fields=payload["fields"], **common)
+            convention = create_convention(hospital, terms, template_code=payload["template"],
+                                           clauses=payload["clauses"], fields=payload["fields"], actor=current_user)
         else:
             if payload["clauses"] or payload["fields"]:
                 raise invalid("« clauses » et « fields » demandent un modèle (« template »).",
                               {key: ["sans modèle, ce champ doit être vide"]
                                for key in ("clauses", "fields") if payload[key]})
-            convention = register_convention(hospital, **common)
+            convention = register_convention(hospital, terms, actor=current_user)
         db.session.commit()
         return convention
 
@@ -163,6 +161,17 @@ def partnerships_of(hospital: HospitalProfile, refs: list) -> list[Partnership]:
         names = ", ".join(f"« {refs[int(i)]} »" for i in unknown)
         raise invalid(f"partenaire inconnu de cet hôpital : {names}.", {"partners": unknown})
     return list(dict.fromkeys(by_ref[ref] for ref in refs))
+
+
+#: The payload's keys that are a convention's terms (ConventionTerms' fields, partners and signatories aside).
+TERMS_KEYS = ("partner_types", "themes", "effective_date", "duration_months", "tacit_renewal", "notice_months",
+              "title", "legal_bases")
+
+
+def terms_of(payload: dict, partnerships: list[Partnership], signatories: dict) -> ConventionTerms:
+    """The terms a ``POST /conventions`` payload gives."""
+    return ConventionTerms(partnerships=partnerships, signatories=signatories,
+                           **{key: payload.get(key) for key in TERMS_KEYS})
 
 
 def signatories_of(hospital: HospitalProfile, partnerships: list[Partnership], items: list[dict]) -> dict:

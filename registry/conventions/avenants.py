@@ -13,7 +13,7 @@ from datetime import date
 from registry.conventions.context import ARTICLES_KEY, AVENANT_TEMPLATE, amended_articles, convention_context
 from registry.conventions.editing import edit_convention
 from registry.conventions.models import Convention
-from registry.conventions.services import Signatory
+from registry.conventions.terms import Signatory
 from registry.conventions.transitions import avenant_problems, create_avenant
 from registry.core import clock
 from registry.core.errors import DomainError

@@ -18,9 +18,9 @@ from registry.audit.models import AuditLog
 from registry.audit.services import record_audit
 from registry.conventions.context import ARTICLES_KEY, convention_context
 from registry.conventions.models import PARTY_HOSPITAL, PARTY_PARTNER, Convention, ConventionParty
-from registry.conventions.services import (TITLE_LENGTH, Signatory, _notice, partnership_problems,
-                                           terms_problems)
+from registry.conventions.services import TITLE_LENGTH, _notice, partnership_problems, terms_problems
 from registry.conventions.statuses import Status
+from registry.conventions.terms import Signatory
 from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.french import french_date

@@ -11,7 +11,7 @@ from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringF
                      ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from registry.conventions.services import Signatory
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core.french import french_date
 from registry.core.vocabulary import PARTNER_TYPES, THEMES
 from registry.documents.manifest import Manifest, ManifestField
@@ -118,6 +118,17 @@ class ConventionFormBase(FrenchForm):
     def signatories(self) -> dict[int, Signatory]:
         return {organisation_id: Signatory(*(f.data or "" for f in self.signatory_fields(organisation_id)))
                 for organisation_id in self.signatory_organisations}
+
+    def terms(self, partnerships) -> ConventionTerms:
+        """The convention's terms as entered, signed by ``partnerships`` (a drafted convention's form has no themes
+        nor legal bases: they are its template's)."""
+        themes, bases = getattr(self, "themes", None), getattr(self, "legal_bases", None)
+        return ConventionTerms(
+            partnerships=partnerships, effective_date=self.effective_date.data,
+            duration_months=self.duration_months.data, partner_types=self.partner_types.data,
+            themes=themes.data if themes is not None else [], tacit_renewal=self.tacit_renewal.data,
+            notice_months=self.notice_months.data, title=self.title.data, signatories=self.signatories(),
+            legal_bases=bases.data if bases is not None else [])
 
 
 def convention_form(manifest: Manifest, hospital: HospitalProfile, *, data: dict | None = None):

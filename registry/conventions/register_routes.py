@@ -60,13 +60,9 @@ def register_existing(finess: str):
     if form.validate_on_submit():
         actor = current_user._get_current_object()
         chosen = [p for p in hospital.partnerships if p.id in form.partners.data]
-        terms = dict(partnerships=chosen, partner_types=form.partner_types.data, themes=form.themes.data,
-                     effective_date=form.effective_date.data, duration_months=form.duration_months.data,
-                     tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
-                     title=form.title.data, signatories=form.signatories(), legal_bases=form.legal_bases.data)
         # one transaction: a refused copy or signature leaves no convention behind
         registered, error = commit_or_error(lambda: register_signed(
-            hospital, terms, form.signed_copy_bytes, signed_on=form.signed_on.data, actor=actor,
+            hospital, form.terms(chosen), form.signed_copy_bytes, signed_on=form.signed_on.data, actor=actor,
             report=form.signature_report))
         if error is None:
             convention, copy = registered.convention, registered.copy

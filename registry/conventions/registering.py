@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.conventions.statuses import Status
+from registry.conventions.terms import ConventionTerms
 from registry.conventions.models import Convention, ConventionDocument
 from registry.conventions.services import register_convention
 from registry.conventions.signed_copies import attach_signed_copy
@@ -29,14 +30,14 @@ class Registered:
     copy: ConventionDocument
 
 
-def register_signed(hospital, terms: dict, pdf: bytes, *, signed_on: date, actor=None, report: dict | None = None,
-                    transmitted_on: date | None = None) -> Registered:
-    """Create a signed convention from ``terms`` (register_convention's keyword arguments) with its signed PDF.
+def register_signed(hospital, terms: ConventionTerms, pdf: bytes, *, signed_on: date, actor=None,
+                    report: dict | None = None, transmitted_on: date | None = None) -> Registered:
+    """Create a signed convention on ``terms`` with its signed PDF.
 
     ``report`` is check_signed_copy's report of ``pdf`` when the caller has one (reused, not computed again).
     Flushes; the caller commits.
     """
-    convention = register_convention(hospital, actor=actor, **terms)
+    convention = register_convention(hospital, terms, actor=actor)
     copy = attach_signed_copy(convention, pdf, actor=actor, report=report)
     transition(convention, Status.SIGNEE, actor=actor, date=signed_on)
     if transmitted_on is not None:

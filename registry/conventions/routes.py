@@ -43,12 +43,8 @@ def new_convention(finess: str, code: str):
         chosen = [p for p in hospital.partnerships if p.id in form.partners.data]
 
         def create_and_draft():  # one transaction: a draft that cannot be rendered leaves no convention behind
-            convention = create_convention(
-                hospital, partnerships=chosen, template_code=version.code, clauses=form.clauses.data,
-                fields=form.template_values(), partner_types=form.partner_types.data,
-                effective_date=form.effective_date.data, duration_months=form.duration_months.data,
-                tacit_renewal=form.tacit_renewal.data, notice_months=form.notice_months.data,
-                title=form.title.data, signatories=form.signatories(), actor=actor)
+            convention = create_convention(hospital, form.terms(chosen), template_code=version.code,
+                                           clauses=form.clauses.data, fields=form.template_values(), actor=actor)
             generate_draft(convention, actor=actor)
             return convention
         convention, error = commit_or_error(create_and_draft)

@@ -1,6 +1,5 @@
 """Convention operations: create a convention from a template, render its drafts. They flush; callers commit."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from registry.conventions.models import (KIND_DRAFT, PARTY_HOSPITAL, PARTY_PARTN
                                          ConventionDocument, ConventionParty)
 from registry.conventions.references import format_reference, next_number
 from registry.conventions.statuses import Status
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core import clock
 from registry.core.errors import Conflict, DomainError
 from registry.core.french import french_join
@@ -29,12 +29,6 @@ from registry.organisations.models import Organisation
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Longest title the column holds; a default title built from many partners' names is cut there.
 TITLE_LENGTH = 300
-
-
-@dataclass
-class Signatory:
-    name: str = ""
-    title: str = ""
 
 
 def _problems(hospital, *, partnerships, partner_types, themes, duration_months, effective_date,
@@ -104,15 +98,11 @@ def _notice(value) -> int | None:
     return months if 0 <= months <= 24 and not isinstance(value, bool) else None
 
 
-def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnership], template_code: str,
-                      clauses: list[str] = (), fields: dict | None = None, partner_types: list[str] | None = None,
-                      themes: list[str] = (), effective_date: date | None, duration_months: int,
-                      tacit_renewal: bool = True, notice_months: int = 3, title: str | None = None,
-                      signatories: dict[int, Signatory] | None = None, legal_bases: list[str] = (),
-                      actor=None) -> Convention:
-    """A convention in « brouillon » drafted from the current version of a template.
+def create_convention(hospital: HospitalProfile, terms: ConventionTerms, *, template_code: str,
+                      clauses: list[str] = (), fields: dict | None = None, actor=None) -> Convention:
+    """A convention in « brouillon » drafted from the current version of a template, on ``terms``.
 
-    ``signatories`` maps an organisation id to who signs for it. Values are checked against the template's
+    ``terms.signatories`` maps an organisation id to who signs for it. Values are checked against the template's
     manifest here, so that every later draft can be rendered. Its legal bases are the template's, and its themes
     those of the articles it contains (the template's own, and those of the optional clauses ticked): they follow
     the document, never a declaration.
@@ -122,12 +112,14 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
                           "la convention signée qu'il modifie.")
     version = current_version(template_code)
     manifest = parse_manifest(version.manifest)
+    partnerships, themes, effective_date = terms.partnerships, terms.themes, terms.effective_date
+    duration_months, legal_bases = terms.duration_months, terms.legal_bases
     clauses = list(dict.fromkeys(clauses or ()))
-    partner_types = list(dict.fromkeys(partner_types or manifest.partner_types))
+    partner_types = list(dict.fromkeys(terms.partner_types or manifest.partner_types))
     document_themes = list(manifest.themes_for(set(clauses)))
     document_bases = list(manifest.legal_bases)
     fields = dict(fields or {})
-    notice_months = _notice(fields.pop("notice_months", notice_months))
+    notice_months = _notice(fields.pop("notice_months", terms.notice_months))
     problems = _problems(hospital, partnerships=partnerships, partner_types=partner_types, themes=themes,
                          duration_months=duration_months, effective_date=effective_date,
                          notice_months=notice_months)
@@ -142,12 +134,12 @@ def create_convention(hospital: HospitalProfile, *, partnerships: list[Partnersh
                         + (", ".join(document_bases) or "aucun") + ")")
     _refuse_if(problems)
     convention = Convention(
-        reference="", hospital=hospital, title=_title(title, version.name, partnerships),
+        reference="", hospital=hospital, title=_title(terms.title, version.name, partnerships),
         status=Status.BROUILLON, template_version=version, clauses=clauses,
         fields=fields, partner_types=partner_types, themes=document_themes, legal_bases=document_bases,
-        effective_date=effective_date, duration_months=duration_months, tacit_renewal=tacit_renewal,
+        effective_date=effective_date, duration_months=duration_months, tacit_renewal=terms.tacit_renewal,
         notice_months=notice_months, created_by_id=actor.id if actor is not None else None)
-    _attach_parties(convention, hospital, partnerships, signatories)
+    _attach_parties(convention, hospital, partnerships, terms.signatories)
     try:  # checked before numbering, so that a refused convention consumes no reference
         convention_context(convention, generated_on=clock.today())
     except ContextError as error:
@@ -246,20 +238,18 @@ def last_signatories(hospital: HospitalProfile) -> dict[int, Signatory]:
     return {**suggested, **{organisation_id: Signatory(name or "", title or "") for organisation_id, name, title in rows}}
 
 
-def register_convention(hospital: HospitalProfile, *, partnerships: list[Partnership], partner_types: list[str],
-                        themes: list[str], effective_date: date | None, duration_months: int,
-                        tacit_renewal: bool = True, notice_months: int = 3, title: str | None = None,
-                        signatories: dict[int, Signatory] | None = None, legal_bases: list[str] = (),
-                        actor=None) -> Convention:
-    """Record a convention drafted elsewhere (signed before the hospital used the application), in « brouillon ».
+def register_convention(hospital: HospitalProfile, terms: ConventionTerms, *, actor=None) -> Convention:
+    """Record a convention drafted elsewhere (signed before the hospital used the application), in « brouillon »,
+    on ``terms``.
 
     It has no template and gets no drafts; its dates may lie in the past. Its partner types and themes are
     required (declared by the hospital: the pages say so); its legal bases (L6111-3-2...) are what the
     statutory rules count.
     """
-    partner_types, themes = list(dict.fromkeys(partner_types or ())), list(dict.fromkeys(themes or ()))
-    legal_bases = list(dict.fromkeys(legal_bases or ()))
-    notice = _notice(notice_months)
+    partnerships, effective_date, duration_months = terms.partnerships, terms.effective_date, terms.duration_months
+    partner_types, themes = list(dict.fromkeys(terms.partner_types or ())), list(dict.fromkeys(terms.themes or ()))
+    legal_bases = list(dict.fromkeys(terms.legal_bases or ()))
+    notice = _notice(terms.notice_months)
     problems = _problems(hospital, partnerships=partnerships, partner_types=partner_types, themes=themes,
                          duration_months=duration_months, effective_date=effective_date, notice_months=notice,
                          legal_bases=legal_bases)
@@ -269,11 +259,12 @@ def register_convention(hospital: HospitalProfile, *, partnerships: list[Partner
         problems.append("indiquez au moins un thème couvert par la convention")
     _refuse_if(problems)
     convention = Convention(
-        reference="", hospital=hospital, title=_title(title, "Convention", partnerships),
+        reference="", hospital=hospital, title=_title(terms.title, "Convention", partnerships),
         status=Status.BROUILLON, template_version=None, clauses=[], fields={}, partner_types=partner_types,
         themes=themes, legal_bases=legal_bases, effective_date=effective_date, duration_months=duration_months,
-        tacit_renewal=tacit_renewal, notice_months=notice, created_by_id=actor.id if actor is not None else None)
-    _attach_parties(convention, hospital, partnerships, signatories)
+        tacit_renewal=terms.tacit_renewal, notice_months=notice,
+        created_by_id=actor.id if actor is not None else None)
+    _attach_parties(convention, hospital, partnerships, terms.signatories)
     _number_and_add(convention, hospital)
     record_audit("convention.register", convention,
                  f"Convention {convention.reference} enregistrée (rédigée hors de l'application) : "

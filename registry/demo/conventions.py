@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from registry.conventions.models import Convention
-from registry.conventions.services import Signatory, create_convention, generate_draft, register_convention
+from registry.conventions.services import create_convention, generate_draft, register_convention
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.conventions.signed_copies import attach_signed_copy
 from registry.conventions.statuses import Status
 from registry.conventions.transitions import create_avenant, supersede, terminate, transition
@@ -128,11 +129,10 @@ def _registered(scene: DemoScene, hospital: str, keys: tuple[str, ...], *, title
     """A convention signed before the application, registered with its scanned copy (the registration form's
     three steps)."""
     actor = scene.actor(hospital)
-    convention = register_convention(
-        scene.hospitals[hospital], partnerships=scene.partnerships(hospital, keys), partner_types=list(partner_types),
-        themes=list(themes), effective_date=effective, duration_months=duration, tacit_renewal=tacit,
-        notice_months=notice, title=title, signatories=scene.signatories(hospital, keys),
-        legal_bases=list(legal_bases), actor=actor)
+    convention = register_convention(scene.hospitals[hospital], ConventionTerms(
+        partnerships=scene.partnerships(hospital, keys), partner_types=list(partner_types), themes=list(themes),
+        effective_date=effective, duration_months=duration, tacit_renewal=tacit, notice_months=notice, title=title,
+        signatories=scene.signatories(hospital, keys), legal_bases=list(legal_bases)), actor=actor)
     return _sign(convention, signed_on, actor, sent_after=sent_after)
 
 
@@ -144,10 +144,11 @@ def _drafted(scene: DemoScene, hospital: str, keys: tuple[str, ...], template: s
     negotiation, then « à signer », then signed electronically on ``signed_on``."""
     actor = scene.actor(hospital)
     convention = create_convention(
-        scene.hospitals[hospital], partnerships=scene.partnerships(hospital, keys), template_code=template,
-        clauses=list(clauses), fields={"notice_months": 3, "signing_place": SIGNING_PLACES[hospital], **(fields or {})},
-        partner_types=partner_types, effective_date=effective, duration_months=duration, tacit_renewal=tacit,
-        title=title, signatories=scene.signatories(hospital, keys), actor=actor)
+        scene.hospitals[hospital], ConventionTerms(
+            partnerships=scene.partnerships(hospital, keys), partner_types=partner_types, effective_date=effective,
+            duration_months=duration, tacit_renewal=tacit, title=title, signatories=scene.signatories(hospital, keys)),
+        template_code=template, clauses=list(clauses),
+        fields={"notice_months": 3, "signing_place": SIGNING_PLACES[hospital], **(fields or {})}, actor=actor)
     generate_draft(convention, actor=actor, today=drafted_on)
     for target in _path_to(status):
         if target == Status.SIGNEE:

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.conventions.models import Convention
-from registry.conventions.services import Signatory, register_convention
+from registry.conventions.services import register_convention
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core.errors import DomainError
 from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
@@ -60,12 +61,11 @@ def test_the_ars_registers_nothing(client, world, partners):  # noqa: F811
 
 
 def test_the_service_records_the_parties_and_numbers_per_year(world, partners):  # noqa: F811
-    first = register_convention(world.own, partnerships=[partners.chu, partners.ehpad],
-                                partner_types=["second_recours", "ehpad", "ehpad"], themes=["orientation"],
-                                effective_date=date(2018, 6, 1), duration_months=36,
-                                signatories={partners.chu.partner_id: Signatory("Paul Martin", "Directeur")})
-    second = register_convention(world.own, partnerships=[partners.chu], partner_types=["second_recours"],
-                                 themes=["orientation"], effective_date=date(2018, 9, 1), duration_months=12)
+    first = register_convention(world.own, ConventionTerms(partnerships=[partners.chu, partners.ehpad],
+        partner_types=["second_recours", "ehpad", "ehpad"], themes=["orientation"], effective_date=date(2018, 6, 1),
+        duration_months=36, signatories={partners.chu.partner_id: Signatory("Paul Martin", "Directeur")}))
+    second = register_convention(world.own, ConventionTerms(partnerships=[partners.chu],
+        partner_types=["second_recours"], themes=["orientation"], effective_date=date(2018, 9, 1), duration_months=12))
     assert (first.reference, second.reference) == (f"{world.own.finess_et}-2018-001",
                                                    f"{world.own.finess_et}-2018-002")
     assert first.template_version is None and first.partner_types == ["second_recours", "ehpad"]
@@ -86,12 +86,12 @@ def test_the_service_refuses_incomplete_conventions(world, partners, overrides, 
     values = {"partnerships": [partners.chu], "partner_types": ["second_recours"], "themes": ["orientation"],
               "effective_date": date(2018, 6, 1), "duration_months": 36, **overrides}
     with pytest.raises(DomainError, match=message):
-        register_convention(world.own, **values)
+        register_convention(world.own, ConventionTerms(**values))
     db.session.rollback()
     assert db.session.scalar(select(func.count(Convention.id))) == 0
 
 
 def test_the_service_refuses_another_hospitals_partner(world, partners):  # noqa: F811
     with pytest.raises(DomainError, match="n'est pas partenaire de cet hôpital"):
-        register_convention(world.own, partnerships=[partners.elsewhere], partner_types=["ehpad"],
-                            themes=["orientation"], effective_date=date(2018, 6, 1), duration_months=36)
+        register_convention(world.own, ConventionTerms(partnerships=[partners.elsewhere], partner_types=["ehpad"],
+            themes=["orientation"], effective_date=date(2018, 6, 1), duration_months=36))

@@ -16,6 +16,7 @@ from registry.conventions.models import KIND_SIGNED, PARTY_HOSPITAL, PARTY_PARTN
     ConventionParty
 from registry.conventions.references import format_reference, next_number
 from registry.conventions.services import create_convention, generate_draft, register_convention
+from registry.conventions.terms import ConventionTerms
 from registry.conventions.transitions import transition
 from registry.core.storage import document_store
 from registry.extensions import db
@@ -117,9 +118,9 @@ def drafted_convention(hospital, partnership, *, actor=None, status: str = lifec
                        template_code: str = "ehpad", fields: dict | None = None, effective_date: date = EFFECTIVE,
                        duration_months: int = DURATION_MONTHS) -> Convention:
     """A convention from a shipped template (« ehpad » unless told) with one draft, walked to ``status``."""
-    convention = create_convention(
-        hospital, partnerships=[partnership], template_code=template_code, effective_date=effective_date,
-        duration_months=duration_months, fields=dict(EHPAD_FIELDS if fields is None else fields), actor=actor)
+    convention = create_convention(hospital, ConventionTerms(partnerships=[partnership], effective_date=effective_date,
+        duration_months=duration_months),
+        template_code=template_code, fields=dict(EHPAD_FIELDS if fields is None else fields), actor=actor)
     generate_draft(convention, actor=actor)
     walk(convention, status, actor=actor)
     return convention
@@ -127,9 +128,9 @@ def drafted_convention(hospital, partnership, *, actor=None, status: str = lifec
 
 def registered(hospital, partnership, *, actor=None) -> Convention:
     """A convention registered through the service, in « brouillon »: it can be registered signed at once."""
-    return register_convention(hospital, partnerships=[partnership], partner_types=["ehpad"],
-                               themes=["retour_domicile"], effective_date=EFFECTIVE,
-                               duration_months=DURATION_MONTHS, actor=actor)
+    return register_convention(hospital, ConventionTerms(partnerships=[partnership], partner_types=["ehpad"],
+        themes=["retour_domicile"], effective_date=EFFECTIVE, duration_months=DURATION_MONTHS),
+        actor=actor)
 
 
 def walk(convention: Convention, status: str, *, actor=None) -> Convention:

@@ -10,7 +10,8 @@ from registry.conventions import lifecycle
 from registry.conventions.avenants import AmendedArticle, prepare_avenant
 from registry.conventions.context import ARTICLES_KEY, AVENANT_TEMPLATE, convention_context
 from registry.conventions.models import Convention
-from registry.conventions.services import Signatory, create_convention, generate_draft, rank_templates
+from registry.conventions.services import create_convention, generate_draft, rank_templates
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.conventions.transitions import transition
 from registry.core.errors import DomainError
 from registry.core.storage import document_store
@@ -60,8 +61,9 @@ def test_the_shipped_avenant_template_passes_the_upload_validation(app):
 def test_the_avenant_template_is_not_offered_for_a_convention(drafting):  # noqa: F811
     assert AVENANT_TEMPLATE not in [version.code for version, _ in rank_templates(latest_versions(), ["ehpad"])]
     with pytest.raises(DomainError, match="préparez l'avenant depuis la page"):
-        create_convention(drafting.hospital, partnerships=[drafting.chu], template_code=AVENANT_TEMPLATE,
-                          effective_date=TODAY, duration_months=12, fields={"signing_place": "Dijon"})
+        create_convention(drafting.hospital, ConventionTerms(partnerships=[drafting.chu], effective_date=TODAY,
+            duration_months=12),
+            template_code=AVENANT_TEMPLATE, fields={"signing_place": "Dijon"})
 
 
 # --- prepare_avenant -----------------------------------------------------------------------------------------------

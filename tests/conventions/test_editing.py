@@ -8,7 +8,8 @@ from sqlalchemy import select
 from registry.audit.models import AuditLog
 from registry.conventions import lifecycle
 from registry.conventions.editing import correct_convention, edit_convention
-from registry.conventions.services import Signatory, generate_draft
+from registry.conventions.services import generate_draft
+from registry.conventions.terms import Signatory
 from registry.core.errors import Conflict, DomainError
 from registry.core.storage import document_store
 from registry.extensions import db

@@ -15,6 +15,7 @@ from registry.conventions.lifecycle import (A_RENOUVELER, A_SIGNER, BROUILLON, E
                                             PAS_ENCORE_EN_VIGUEUR, RESILIEE, SIGNEE, STATUSES, TransitionRefused)
 from registry.conventions.models import Convention, ConventionEvent
 from registry.conventions.services import create_convention, generate_draft
+from registry.conventions.terms import ConventionTerms
 from registry.conventions.transitions import (create_avenant, delete_unsigned_convention, supersede, terminate,
                                               transition)
 from registry.core.errors import Conflict, DomainError
@@ -43,8 +44,9 @@ def _in_status(convention: Convention, status: str) -> Convention:
 
 
 def _templated(hospital, partnerships):
-    return create_convention(hospital, partnerships=partnerships, template_code="second_recours",
-                             effective_date=EFFECTIVE, duration_months=36, fields=dict(FIELDS))
+    return create_convention(hospital, ConventionTerms(partnerships=partnerships, effective_date=EFFECTIVE,
+        duration_months=36),
+        template_code="second_recours", fields=dict(FIELDS))
 
 
 # --- Every pair of statuses ------------------------------------------------------------------------------------

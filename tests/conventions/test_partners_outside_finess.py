@@ -5,7 +5,8 @@ import re
 
 from docx import Document
 
-from registry.conventions.services import Signatory, create_convention, generate_draft, last_signatories
+from registry.conventions.services import create_convention, generate_draft, last_signatories
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core.storage import document_store
 from registry.extensions import db
 from registry.organisations.services import create_external_partner
@@ -37,8 +38,9 @@ def test_draft_names_the_head_office_identifiers_and_representative(shipped_temp
                                                                     make_partnership):
     hospital, _, _ = hospital_with_partners
     cpts = _cpts(make_partnership, hospital)
-    convention = create_convention(hospital, partnerships=[cpts], template_code="second_recours",
-                                   effective_date=EFFECTIVE, duration_months=36, fields=dict(FIELDS))
+    convention = create_convention(hospital, ConventionTerms(partnerships=[cpts], effective_date=EFFECTIVE,
+        duration_months=36),
+        template_code="second_recours", fields=dict(FIELDS))
     block = _partner_block(_draft_text(convention))
     assert block.startswith("CPTS du Haut Auxois, SIRET n° 81234567800013, RNA n° W212001234, "
                             "dont le siège est situé 3 rue de la Gare, 21120 Is-sur-Tille, "
@@ -49,9 +51,9 @@ def test_draft_names_the_head_office_identifiers_and_representative(shipped_temp
 def test_signatory_given_for_the_convention_wins(shipped_templates, hospital_with_partners, make_partnership):
     hospital, _, _ = hospital_with_partners
     cpts = _cpts(make_partnership, hospital)
-    convention = create_convention(hospital, partnerships=[cpts], template_code="second_recours",
-                                   effective_date=EFFECTIVE, duration_months=36, fields=dict(FIELDS),
-                                   signatories={cpts.partner_id: Signatory("Dr Luc Petit", "vice-président")})
+    convention = create_convention(hospital, ConventionTerms(partnerships=[cpts], effective_date=EFFECTIVE,
+        duration_months=36, signatories={cpts.partner_id: Signatory("Dr Luc Petit", "vice-président")}),
+        template_code="second_recours", fields=dict(FIELDS))
     assert "ayant pour signataire Dr Luc Petit, vice-président" in _partner_block(_draft_text(convention))
 
 
@@ -59,8 +61,9 @@ def test_unknown_details_stay_to_complete(shipped_templates, hospital_with_partn
     hospital, _, _ = hospital_with_partners
     cpts = _cpts(make_partnership, hospital, commune=None, address=None, departement="21", rna=None,
                  representative_name=None, representative_title=None)
-    convention = create_convention(hospital, partnerships=[cpts], template_code="second_recours",
-                                   effective_date=EFFECTIVE, duration_months=36, fields=dict(FIELDS))
+    convention = create_convention(hospital, ConventionTerms(partnerships=[cpts], effective_date=EFFECTIVE,
+        duration_months=36),
+        template_code="second_recours", fields=dict(FIELDS))
     block = _partner_block(_draft_text(convention))
     assert "siège" not in block and "ayant pour signataire ………, ………" in block
 

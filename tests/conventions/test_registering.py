@@ -12,6 +12,7 @@ from registry.conventions.bulk_import import import_stock
 from registry.conventions.models import COPY_SET_ASIDE, Convention, ConventionDocument
 from registry.conventions.registering import register_signed
 from registry.conventions.signed_copies import check_signed_copy
+from registry.conventions.terms import ConventionTerms
 from registry.core.errors import DomainError
 from registry.extensions import db
 from tests.conventions.lifecycle_helpers import signed_pdf, tampered_pdf
@@ -30,11 +31,11 @@ def verifications(monkeypatch) -> list[int]:
     return calls
 
 
-def terms_of(partnership, **overrides) -> dict:
+def terms_of(partnership, **overrides) -> ConventionTerms:
     terms = dict(partnerships=[partnership], partner_types=["second_recours"], themes=["telemedecine"],
                  effective_date=date(2019, 1, 1), duration_months=36, title="Convention de télémédecine")
     terms.update(overrides)
-    return terms
+    return ConventionTerms(**terms)
 
 
 def audit_actions() -> list[str]:

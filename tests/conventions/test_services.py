@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from registry.audit.models import AuditLog
 from registry.conventions.models import Convention, ConventionDocument, ReferenceCounter
 from registry.conventions.references import next_number
-from registry.conventions.services import Signatory, create_convention, generate_draft
+from registry.conventions.services import create_convention, generate_draft
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core.errors import Conflict, DomainError
 from registry.core.storage import document_store
 from registry.extensions import db
@@ -19,10 +20,12 @@ FIELDS = {"specialties": ["Cardiologie", "Gériatrie"], "administrative_court": 
 
 
 def _create(hospital, partnerships=None, **overrides):
+    """create_convention with this file's defaults; ``overrides`` names terms or the call's own arguments."""
     values = {"partnerships": partnerships, "template_code": "second_recours", "effective_date": EFFECTIVE,
               "duration_months": 36, "fields": dict(FIELDS)}
     values.update(overrides)
-    return create_convention(hospital, **values)
+    terms = {key: values.pop(key) for key in list(values) if key in ConventionTerms.__dataclass_fields__}
+    return create_convention(hospital, ConventionTerms(**terms), **values)
 
 
 def _text(data: bytes) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from registry.conventions.models import ConventionDocument
 from registry.conventions.services import create_convention, register_convention
 from registry.conventions.signed_copies import attach_signed_copy
+from registry.conventions.terms import ConventionTerms
 from registry.conventions.transitions import transition
 from registry.core.errors import Conflict
 from registry.core.storage import document_store
@@ -77,19 +78,18 @@ def test_oversized_copy_is_refused(to_sign):
 
 def test_no_copy_on_a_draft_drafted_here(shipped_templates, hospital_with_partners):
     hospital, chu, _ = hospital_with_partners
-    convention = create_convention(hospital, partnerships=[chu], template_code="second_recours",
-                                   effective_date=EFFECTIVE, duration_months=12,
-                                   fields={"specialties": ["Cardiologie"], "administrative_court": "Dijon",
-                                           "signing_place": "Dijon"})
+    convention = create_convention(hospital, ConventionTerms(partnerships=[chu], effective_date=EFFECTIVE,
+        duration_months=12),
+        template_code="second_recours",
+        fields={"specialties": ["Cardiologie"], "administrative_court": "Dijon", "signing_place": "Dijon"})
     with pytest.raises(Conflict, match="à signer"):
         attach_signed_copy(convention, pdf_factory.blank_pdf())
 
 
 def test_registered_convention_goes_straight_to_signee(hospital_with_partners):
     hospital, chu, _ = hospital_with_partners
-    convention = register_convention(hospital, partnerships=[chu], partner_types=["second_recours"],
-                                     themes=["orientation", "telemedecine"], effective_date=date(2019, 3, 1),
-                                     duration_months=60)
+    convention = register_convention(hospital, ConventionTerms(partnerships=[chu], partner_types=["second_recours"],
+        themes=["orientation", "telemedecine"], effective_date=date(2019, 3, 1), duration_months=60))
     attach_signed_copy(convention, pdf_factory.blank_pdf())
     transition(convention, "signee", actor=None, date=date(2019, 2, 15))
     assert convention.status == "signee" and convention.signed_on == date(2019, 2, 15)

@@ -15,6 +15,7 @@ from registry import create_app
 from registry.conventions import lifecycle
 from registry.conventions.models import ConventionDocument
 from registry.conventions.services import create_convention, generate_draft
+from registry.conventions.terms import ConventionTerms
 from registry.conventions.transitions import create_avenant, transition
 from registry.core.storage import document_store
 from registry.cpom.avenants import record_avenant
@@ -37,8 +38,9 @@ FIELDS = {"specialties": ["Cardiologie"], "administrative_court": "Dijon", "sign
 def registry_data(shipped_templates, hospital_with_partners):
     """Conventions with drafts, a signed copy, events, an avenant and audit entries; every document stored."""
     hospital, chu, ehpad = hospital_with_partners
-    convention = create_convention(hospital, partnerships=[chu, ehpad], template_code="second_recours",
-                                   effective_date=date(2027, 1, 1), duration_months=36, fields=dict(FIELDS))
+    convention = create_convention(hospital, ConventionTerms(partnerships=[chu, ehpad], effective_date=date(2027, 1, 1),
+        duration_months=36),
+        template_code="second_recours", fields=dict(FIELDS))
     generate_draft(convention)
     transition(convention, lifecycle.EN_NEGOCIATION)
     generate_draft(convention)

@@ -29,9 +29,10 @@ def test_a_swelling_text_is_refused(app):
     assert [p.code for p in problems] == ["render_limit"] and "64 Mo" in problems[0].message
 
 
-@pytest.mark.parametrize("app_config", [{"RENDER_TIMEOUT_SECONDS": 3}])
+@pytest.mark.parametrize("app_config", [{"RENDER_TIMEOUT_SECONDS": 5}])
 def test_the_server_answers_while_a_template_loops(app, client, make_user, login):
-    """The upload of the looping template is refused in seconds; meanwhile another request is served."""
+    """The upload of the looping template is refused in seconds; meanwhile another request is served (answered
+    before the upload is: measured against it, not against a fixed delay, as a loaded machine slows both)."""
     import io
 
     from tests.factories import PASSWORD
@@ -47,6 +48,7 @@ def test_the_server_answers_while_a_template_loops(app, client, make_user, login
             answers["upload"] = uploader.post("/administration/modeles/televerser", data={
                 "document": (io.BytesIO(make_docx([ENDLESS])), "boucle.docx"),
                 "manifest_text": __import__("json").dumps(manifest())}, content_type="multipart/form-data")
+            answers["upload_answered"] = time.monotonic()
 
     from registry.extensions import db
     db.session.commit()
@@ -63,5 +65,6 @@ def test_the_server_answers_while_a_template_loops(app, client, make_user, login
     worker.join(30)
     assert not worker.is_alive()
     body = answers["upload"].get_data(as_text=True)
-    assert answers["upload"].status_code in (200, 422) and "temps de rendu autorisé (3 s)" in body
-    assert answered_while_looping < 3 <= time.monotonic() - started < 15
+    assert answers["upload"].status_code in (200, 422) and "temps de rendu autorisé (5 s)" in body
+    upload_took = answers["upload_answered"] - started
+    assert answered_while_looping < upload_took and 5 <= upload_took < 20

@@ -45,14 +45,7 @@ def import_stock(hospital, plan: ImportPlan, archive: PdfArchive, *, actor=None,
 
 
 def _create(hospital, row: Row, partnerships: dict, archive: PdfArchive, actor) -> Convention:
-    signatories = {hospital.organisation_id: row.hospital_signatory}
-    signatories.update({line.organisation.id: signatory
-                        for line, signatory in zip(row.partners, row.partner_signatories)})
-    terms = dict(
-        partnerships=[partnerships[line.organisation.id] for line in row.partners], partner_types=row.partner_types,
-        themes=row.themes, effective_date=row.effective_date, duration_months=row.duration_months,
-        tacit_renewal=row.tacit_renewal, notice_months=row.notice_months, title=row.title or None,
-        signatories=signatories, legal_bases=row.legal_bases)
+    terms = row.terms(hospital, [partnerships[line.organisation.id] for line in row.partners])
     data, problem = archive.read(row.entry)
     if problem:
         raise DomainError(problem)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from registry.conventions.bulk_import.columns import DATE_HELP
 from registry.conventions.bulk_import.spreadsheet import column_key
-from registry.conventions.services import TITLE_LENGTH, Signatory
+from registry.conventions.services import TITLE_LENGTH
+from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core.french import french_join
 from registry.core.vocabulary import LEGAL_BASES, PARTNER_TYPES, THEMES
 from registry.organisations.identifiers import finess_problem
@@ -66,6 +67,17 @@ class Row:
         """The title the convention will have (register_convention's default when the cell is empty)."""
         names = french_join([p.organisation.display_name for p in self.partners])
         return (self.title or f"Convention – {names}")[:TITLE_LENGTH]
+
+    def terms(self, hospital, partnerships: list) -> ConventionTerms:
+        """The row's terms, signed for the hospital and for each of ``partnerships`` (the row's partners' in order)."""
+        signatories = {hospital.organisation_id: self.hospital_signatory}
+        signatories.update({line.organisation.id: signatory
+                            for line, signatory in zip(self.partners, self.partner_signatories)})
+        return ConventionTerms(
+            partnerships=partnerships, partner_types=self.partner_types, themes=self.themes,
+            effective_date=self.effective_date, duration_months=self.duration_months,
+            tacit_renewal=self.tacit_renewal, notice_months=self.notice_months, title=self.title or None,
+            signatories=signatories, legal_bases=self.legal_bases)
 
 
 def parse_row(line: int, cells: dict, *, today: date) -> Row:
