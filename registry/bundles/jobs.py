@@ -2,7 +2,6 @@
 day, same reader, so the same bytes and manifest), stored whole in the document store and downloaded from its
 job page; progress is the number of signed copies added to the ZIP."""
 
-import uuid
 from datetime import date
 
 from registry.accounts.models import User
@@ -24,8 +23,7 @@ def enqueue_bundle(scope: BundleScope, user):
     Asked again while it waits or runs, the same job is shown rather than a second one started."""
     check_scope(scope, user)
     at = clock.today()
-    key = f"bundle/{user.id}/{scope.kind}/{scope.code}/{','.join(map(str, scope.ids))}/{at.isoformat()}"
-    job_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    job_id = jobs.stable_id("bundle", user.id, scope.kind, scope.code, ",".join(map(str, scope.ids)), at.isoformat())
     existing = jobs.fetch(job_id)
     if existing is not None and jobs.state(existing) in (jobs.WAITING, jobs.RUNNING):
         return existing

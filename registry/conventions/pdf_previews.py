@@ -12,7 +12,6 @@ the worker and the web server then share the instance folder (docs/deploiement.m
 
 import os
 import tempfile
-import uuid
 from pathlib import Path
 
 from flask import current_app
@@ -69,7 +68,7 @@ def enqueue_conversion(document, user):
 
     from registry.jobs import queue as jobs
 
-    job_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"draft-pdf/{user.id}/{document.id}/{document.sha256}"))
+    job_id = jobs.stable_id("draft-pdf", user.id, document.id, document.sha256)
     existing = jobs.fetch(job_id)
     if existing is not None and jobs.state(existing) in (jobs.WAITING, jobs.RUNNING):
         return existing

@@ -6,6 +6,7 @@ may ask twice): it reads the database afresh and stores its result in the conten
 """
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,6 +72,12 @@ def connection() -> Redis:
 
 def queue() -> Queue:
     return Queue(current_app.config["JOB_QUEUE"], connection=connection())
+
+
+def stable_id(*parts) -> str:
+    """The id of the one job ``parts`` name (asked twice, the same job), within this application's queue: two
+    applications sharing a Redis under different JOB_QUEUE names never take each other's jobs."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join([current_app.config["JOB_QUEUE"], *map(str, parts)])))
 
 
 def enqueue(kind: str, function, arguments: dict, *, owner_id: int | None, label: str,

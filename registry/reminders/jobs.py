@@ -4,7 +4,6 @@ and each run schedules the next day's before sending. A day's run has an id of i
 starting, or a run retried, never schedule a day twice; ``remind`` records each reminder it sends, so a second
 run the same day sends nothing."""
 
-import uuid
 from datetime import datetime, time, timedelta
 
 from flask import current_app
@@ -40,7 +39,7 @@ def next_run(after: datetime, at: time) -> datetime:
 
 
 def _job_id(day) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"reminders/{current_app.config['JOB_QUEUE']}/{day.isoformat()}"))
+    return jobs.stable_id("reminders", day.isoformat())
 
 
 def schedule_daily_reminders(*, after: datetime | None = None) -> str | None:

@@ -79,3 +79,16 @@ def test_without_redis_url_there_is_no_job_page(app, client, login, make_user):
     app.config["REDIS_URL"] = None
     login(make_user("admin"))
     assert client.get("/taches/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_a_jobs_stable_id_belongs_to_its_queue(app):
+    """The same work asked in two applications sharing a Redis (two JOB_QUEUE names, or two test runs at once)
+    gets two jobs, never one the other could read or delete."""
+    from registry.jobs.queue import stable_id
+
+    with app.app_context():
+        app.config["JOB_QUEUE"] = "registre-a"
+        first, again = stable_id("bundle", 1, "region", "27"), stable_id("bundle", 1, "region", "27")
+        app.config["JOB_QUEUE"] = "registre-b"
+        other = stable_id("bundle", 1, "region", "27")
+    assert first == again and other != first
