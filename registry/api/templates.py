@@ -6,8 +6,8 @@ from flask_login import current_user
 from webargs.flaskparser import abort
 
 from registry.api.blueprint import ApiBlueprint
-from registry.api.convention_schemas import (TemplateCheck, TemplateList, TemplateStored, TemplateUploadQuery,
-                                             template_values)
+from registry.api.template_schemas import (TemplateCheck, TemplateList, TemplateStored, TemplateUploadQuery,
+                                           template_values)
 from registry.core.access import roles, signed_in
 from registry.documents.problems import Problem
 from registry.documents.uploads import check_template, read_manifest, rejected, store_template
