@@ -8,17 +8,24 @@ from flask import logging as flask_logging
 
 from registry import config as config_layers
 from registry.core import sqlite
+from registry.core.application import RegistryApp
 from registry.extensions import bootstrap, csrf, db, limiter, login_manager
 
 
-def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+def create_app(test_config: dict | None = None, instance_path: str | None = None, *,
+               defer_web_part: bool = False) -> Flask:
+    """The application. ``defer_web_part``: register the pages and the API when first needed (a command's start-up,
+    core/application.py) rather than now (a server)."""
+    app = RegistryApp(__name__, instance_relative_config=True, instance_path=instance_path)
     load_config(app, test_config)
     quiet_libraries()
     register_extensions(app)
-    register_blueprints(app)
+    if not defer_web_part:
+        register_blueprints(app)
     register_hooks(app)
     register_commands(app)
+    if defer_web_part:  # armed last: the steps above read the template environment, which would register it
+        app.defer_web_part(register_blueprints)
     return app
 
 

@@ -59,6 +59,7 @@ def worker_command(burst: bool):
         raise click.ClickException(error.message) from None
     if scheduled:
         click.echo(f"Rappels quotidiens programmés : prochain envoi le {scheduled}.")
+    app.load_web_part()  # the tasks build URLs: registered once here rather than in every forked work horse
     db.engine.dispose()  # each work horse opens its own connections; none is shared across a fork
     worker = make_worker(app)
     worker.work(burst=burst, with_scheduler=True)
