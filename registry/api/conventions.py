@@ -109,11 +109,13 @@ class DraftCreate(MethodView):
         if request.mimetype == "multipart/form-data":
             return draft_versions.receive_upload(convention)
         draft = generate_draft(convention, actor=current_user)
-        db.session.commit()
+        # The answer is made before the commit, which would expire the rows it reads (a new transaction to read
+        # them again); a commit that fails answers an error instead.
         response = docx_answer(draft)
         response.status_code = 201
         response.headers["Location"] = url_for("api_conventions.DraftItem", convention_id=convention.id,
                                                version=draft.version)
+        db.session.commit()
         return response
 
 

@@ -16,9 +16,10 @@ AVENANT_TEMPLATE = "avenant"
 ARTICLES_KEY = "amended_articles"
 
 
-def _party(party: ConventionParty):
+def _party(party: ConventionParty, profile=None):
+    """``profile``: the party's hôpital de proximité profile when the caller has it (else looked up)."""
     representative = Representative(*party.signatory)
-    return party_from_organisation(party.organisation, representative=representative)
+    return party_from_organisation(party.organisation, representative=representative, profile=profile)
 
 
 def territory_of(convention: Convention) -> dict:
@@ -36,7 +37,7 @@ def convention_context(convention: Convention, *, generated_on: date) -> dict:
     hospital = next(party for party in convention.parties if party.role == "hospital")
     avenant = convention.is_avenant  # its term is its parent's: no duration of its own
     return build_context(
-        manifest, reference=convention.reference, hospital=_party(hospital),
+        manifest, reference=convention.reference, hospital=_party(hospital, convention.hospital),
         partners=[_party(party) for party in convention.partners],
         effective_date=convention.effective_date, duration_months=None if avenant else convention.duration_months,
         tacit_renewal=convention.tacit_renewal, territory=territory_of(convention), generated_on=generated_on,

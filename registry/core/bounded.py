@@ -5,6 +5,10 @@ child process can be. The child is forked (it shares what the parent has loaded,
 and costs a few milliseconds), caps its own address space, runs the function and sends its result or its exception
 back through a pipe. Past the deadline the parent kills it and raises ``LimitExceeded``.
 
+``run_bounded`` forks a child per call. ``run_resident`` keeps its children between calls (a few per process, each
+running one call at a time): a call then costs two messages instead of a fork, which matters where the work itself
+is short (a draft's render takes a few milliseconds, the fork and exit of a server process more).
+
 The function must not use the parent's database connections (give it plain data) and its result must pickle.
 """
 
@@ -12,6 +16,8 @@ import multiprocessing
 import os
 import pickle
 import resource
+import signal
+import threading
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -54,21 +60,168 @@ def run_bounded(function, *args, seconds: float, memory_mb: int):
 
 
 def _child(writer, memory_mb: int, function, args) -> None:
+    _default_signals()
+    _cap_memory(memory_mb)
+    _send(writer, _outcome(function, args))
+    writer.close()
+
+
+def _default_signals() -> None:
+    """A forked child inherits its parent's Python signal handlers (a server's: SIGTERM asks for a graceful stop
+    that this child would never make): it takes the system's defaults, so that a signal ends it."""
+    for number in signal.valid_signals():
+        if callable(signal.getsignal(number)):
+            signal.signal(number, signal.SIG_DFL)
+
+
+def _cap_memory(memory_mb: int) -> None:
+    """Cap this (forked) process at what its parent had mapped, shared after the fork, plus ``memory_mb``."""
     if memory_mb:
         with open("/proc/self/statm") as statm:
-            mapped = int(statm.read().split()[0]) * _PAGE  # what the parent had mapped, shared after the fork
+            mapped = int(statm.read().split()[0]) * _PAGE
         limit = mapped + memory_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _outcome(function, args) -> tuple[str, object]:
     try:
-        message = ("ok", function(*args))
+        return ("ok", function(*args))
     except MemoryError:
-        message = ("memory", None)
+        return ("memory", None)
     except BaseException as exc:  # noqa: BLE001 - whatever the work raised goes back to the parent
-        message = ("error", exc)
+        return ("error", exc)
+
+
+def _send(connection, message) -> None:
     try:
-        writer.send(message)
+        connection.send(message)
     except (pickle.PicklingError, TypeError, AttributeError):
-        writer.send(("error", RuntimeError(str(message[1]))))
+        connection.send(("error", RuntimeError(str(message[1]))))
     except MemoryError:
-        writer.send(("memory", None))
-    writer.close()
+        connection.send(("memory", None))
+
+class ChildOutdated(Exception):
+    """Raised by work run in a resident child forked before what the work needs existed (a template prepared since):
+    ``run_resident`` retires that child and runs the work again in a child forked now."""
+
+
+class _Resident:
+    """A child forked once and kept: it runs the calls sent to it one after the other, under the same memory cap, so
+    that each call costs a message each way rather than a fork (a fork of a server process and its exit cost more
+    than a draft's render)."""
+
+    def __init__(self, memory_mb: int, siblings: list["_Resident"]):
+        context = multiprocessing.get_context("fork")
+        self.connection, child_end = context.Pipe()
+        others = [sibling.connection for sibling in siblings]
+        self.process = context.Process(target=_serve, args=(child_end, self.connection, others, memory_mb),
+                                       daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def call(self, function, args, seconds: float, memory_mb: int):
+        """``(outcome, value)`` of the call; LimitExceeded (the child killed) past the deadline or the memory cap."""
+        self.connection.send((function, args))
+        if not self.connection.poll(seconds):
+            self.close()
+            raise LimitExceeded("time", seconds)
+        try:
+            return self.connection.recv()
+        except EOFError:  # the child died without a word: the kernel refused it memory
+            self.close()
+            raise LimitExceeded("memory", memory_mb) from None
+
+    def close(self) -> None:
+        self.connection.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _serve(connection, parent_end, siblings, memory_mb: int) -> None:
+    # This child holds copies of the parent's ends of its pipe and of its siblings': closed, so that each child sees
+    # the end of its pipe when the parent goes, whatever its siblings do.
+    for end in (parent_end, *siblings):
+        end.close()
+    _default_signals()
+    _cap_memory(memory_mb)
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        outcome = _outcome(function, args)
+        _send(connection, outcome)
+        if outcome[0] == "memory":  # past the cap once: not trusted with more work
+            return
+
+
+class _ResidentPool:
+    """The idle resident children of this process, by memory cap; a process forked from this one starts its own."""
+
+    def __init__(self, keep: int = 4):
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._idle: dict[int, list[_Resident]] = {}
+        self._all: list[_Resident] = []
+
+    def take(self, memory_mb: int) -> _Resident:
+        with self._lock:
+            if self._pid != os.getpid():  # inherited through a fork: those children are the parent's
+                self._pid, self._idle, self._all = os.getpid(), {}, []
+            idle = self._idle.setdefault(memory_mb, [])
+            while idle:
+                child = idle.pop()
+                if child.process.is_alive():
+                    return child
+                self._all.remove(child)
+                child.close()
+            self._all = [child for child in self._all if child.process.is_alive()]
+            child = _Resident(memory_mb, self._all)
+            self._all.append(child)
+            return child
+
+    def give_back(self, child: _Resident, memory_mb: int) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(memory_mb, [])
+            if len(idle) < self.keep and self._pid == os.getpid():
+                idle.append(child)
+                return
+        self.retire(child)
+
+    def retire(self, child: _Resident) -> None:
+        child.close()
+        with self._lock:
+            if child in self._all:
+                self._all.remove(child)
+
+
+_POOL = _ResidentPool()
+
+
+def run_resident(function, *args, seconds: float, memory_mb: int):
+    """As ``run_bounded``, in a resident child of this process (forked on first need, then kept). ``function`` and
+    ``args`` are sent to it pickled, so they must pickle (a module's function, plain data); ``function`` may raise
+    ``ChildOutdated`` to be run once more in a child forked now."""
+    for attempt in (1, 2):
+        child = _POOL.take(memory_mb)
+        try:
+            outcome, value = child.call(function, args, seconds, memory_mb)
+        except LimitExceeded:
+            _POOL.retire(child)
+            raise
+        except BaseException:
+            _POOL.retire(child)  # interrupted mid-call: its answer would be read by the next caller
+            raise
+        if outcome == "memory":
+            _POOL.retire(child)
+            raise LimitExceeded("memory", memory_mb)
+        if outcome == "error" and isinstance(value, ChildOutdated) and attempt == 1:
+            _POOL.retire(child)
+            continue
+        _POOL.give_back(child, memory_mb)
+        if outcome == "ok":
+            return value
+        raise value
+    raise AssertionError("unreachable")  # the second attempt returns or raises

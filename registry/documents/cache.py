@@ -37,9 +37,17 @@ class TemplateCache:
 
     def get(self, data: bytes, name: str | None = None):
         """The prepared template for these bytes, prepared now if needed (once, even under concurrency)."""
+        return self._get(hashlib.sha256(data).hexdigest(), data, name)
+
+    def key(self, data: bytes, name: str | None = None) -> str:
+        """The SHA-256 these bytes are kept under, prepared now if needed (as ``get``)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        self._get(sha256, data, name)
+        return sha256
+
+    def _get(self, sha256: str, data: bytes, name: str | None):
         from registry.documents.prepare import prepare_template
 
-        sha256 = hashlib.sha256(data).hexdigest()
         prepared = self._lookup(sha256)
         if prepared is None:
             with self._lock:
@@ -54,6 +62,10 @@ class TemplateCache:
         if name is not None:
             self._rename(name, sha256)
         return prepared
+
+    def prepared(self, sha256: str):
+        """The prepared template kept under this SHA-256, or None."""
+        return self._lookup(sha256)
 
     def _store(self, sha256: str, prepared) -> None:
         with self._lock:

@@ -82,6 +82,11 @@ def read_entry(archive: zipfile.ZipFile, name: str, limits: Limits = DEFAULT_LIM
     return data
 
 
+#: zlib's fastest level: a draft's parts are XML, which it already shrinks five- to tenfold; the default level (6)
+#: saves a tenth more bytes for twice the time, a fifth of a draft's render.
+COMPRESS_LEVEL = 1
+
+
 def write_package(entries) -> bytes:
     """A zip of ``(name, bytes)`` pairs in the order given, with fixed timestamps and attributes."""
     buffer = io.BytesIO()
@@ -91,5 +96,5 @@ def write_package(entries) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=COMPRESS_LEVEL)
     return buffer.getvalue()

@@ -18,7 +18,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from flask import current_app, has_app_context
 
-from registry.core.bounded import LimitExceeded, run_bounded
+from registry.core.bounded import ChildOutdated, LimitExceeded, run_bounded, run_resident
 from registry.documents.cache import TemplateCache, default_cache
 from registry.documents.package import write_package
 from registry.documents.prepare import PartSource, PreparedTemplate, fill, paragraph_at
@@ -128,9 +128,23 @@ def render_convention(template: str | Path | bytes, context: dict, *, cache: Tem
     The template is prepared once per SHA-256 and kept in ``cache`` (the process-wide one by default); ``name``
     (the template's code) lets a new version of a template evict the previous one. Raises ``PackageError``
     when the file is not a Word package and ``RenderError`` (with its located problem) when it cannot be filled.
+
+    Through the process-wide cache, the render runs in a resident child (core/bounded.py), which holds the prepared
+    templates it inherited; through another cache, in a child forked for this render.
     """
-    prepared = (default_cache() if cache is None else cache).get(read_template(template), name=name)
-    return bounded(render_prepared, prepared, context, properties)
+    data = read_template(template)
+    if cache is None or cache is default_cache():
+        sha256 = default_cache().key(data, name=name)  # prepared here, where it stays for children forked later
+        return bounded(_render_inherited, sha256, context, properties, resident=True)
+    return bounded(render_prepared, cache.get(data, name=name), context, properties)
+
+
+def _render_inherited(sha256: str, context: dict, properties: DocumentProperties) -> bytes:
+    """In a resident child: the render of a template its parent had prepared before forking it."""
+    prepared = default_cache().prepared(sha256)
+    if prepared is None:
+        raise ChildOutdated(sha256)
+    return render_prepared(prepared, context, properties)
 
 
 def render_limits() -> tuple[float, int]:
@@ -139,12 +153,13 @@ def render_limits() -> tuple[float, int]:
     return float(config.get("RENDER_TIMEOUT_SECONDS", 20)), int(config.get("RENDER_MEMORY_MB", 512))
 
 
-def bounded(function, *args):
+def bounded(function, *args, resident: bool = False):
     """``function(*args)`` (a render of a template) in a child process under render_limits(): a template that loops
-    for ever or swells beyond reason is stopped, refused with a RenderError, and the server goes on."""
+    for ever or swells beyond reason is stopped, refused with a RenderError, and the server goes on. ``resident``:
+    in a child kept between renders (``function`` and ``args`` must then pickle)."""
     seconds, megabytes = render_limits()
     try:
-        return run_bounded(function, *args, seconds=seconds, memory_mb=megabytes)
+        return (run_resident if resident else run_bounded)(function, *args, seconds=seconds, memory_mb=megabytes)
     except LimitExceeded as exc:
         message = (f"Le modèle a dépassé le temps de rendu autorisé ({seconds:g} s) : une boucle sans fin ou "
                    "beaucoup trop longue ? Le rendu a été arrêté, rien n'a été produit."

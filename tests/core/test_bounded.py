@@ -1,11 +1,19 @@
-"""run_bounded: a child process with a deadline and a memory cap; its result, its exception, or LimitExceeded."""
+"""run_bounded and run_resident: a child process with a deadline and a memory cap; its result, its exception, or
+LimitExceeded."""
 
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from registry.core.bounded import LimitExceeded, run_bounded
+from registry.core.bounded import ChildOutdated, LimitExceeded, run_bounded, run_resident
 from registry.documents.problems import Problem, RenderError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _square(n):
@@ -46,3 +54,95 @@ def test_the_work_s_own_exception_comes_back_whole():
     with pytest.raises(RenderError) as caught:
         run_bounded(_refuse, seconds=10, memory_mb=256)
     assert caught.value.problem.code == "render_error" and caught.value.problem.part == "document"
+
+
+# run_resident: the same, in children kept between calls.
+
+_MARK = {"ready": False}
+
+
+def _pid():
+    return os.getpid()
+
+
+def _pid_when_ready():
+    if not _MARK["ready"]:
+        raise ChildOutdated("forked before the mark")
+    return os.getpid()
+
+
+def test_a_resident_child_serves_one_call_after_another():
+    first = run_resident(_pid, seconds=10, memory_mb=256)
+    assert first != os.getpid()
+    assert run_resident(_square, 12, seconds=10, memory_mb=256) == 144
+    assert run_resident(_pid, seconds=10, memory_mb=256) == first
+
+
+def test_a_resident_child_past_its_limits_is_replaced():
+    before = run_resident(_pid, seconds=10, memory_mb=96)
+    with pytest.raises(LimitExceeded) as caught:
+        run_resident(_forever, seconds=1, memory_mb=96)
+    assert caught.value.kind == "time"
+    with pytest.raises(LimitExceeded) as caught:
+        run_resident(_swell, seconds=20, memory_mb=96)
+    assert caught.value.kind == "memory"
+    after = run_resident(_pid, seconds=10, memory_mb=96)
+    assert after != before
+
+
+def test_a_resident_child_s_exception_comes_back_and_the_child_stays():
+    child = run_resident(_pid, seconds=10, memory_mb=256)
+    with pytest.raises(RenderError) as caught:
+        run_resident(_refuse, seconds=10, memory_mb=256)
+    assert caught.value.problem.code == "render_error"
+    assert run_resident(_pid, seconds=10, memory_mb=256) == child
+
+
+def test_an_outdated_child_is_retired_and_the_work_runs_in_a_child_forked_now():
+    _MARK["ready"] = False
+    outdated = run_resident(_pid, seconds=10, memory_mb=128)
+    _MARK["ready"] = True
+    try:
+        assert run_resident(_pid_when_ready, seconds=10, memory_mb=128) not in (outdated, os.getpid())
+    finally:
+        _MARK["ready"] = False
+
+
+def test_a_forked_process_starts_its_own_children():
+    parents_child = run_resident(_pid, seconds=10, memory_mb=256)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the forked test process)
+        try:
+            os.write(writer, str(run_resident(_pid, seconds=10, memory_mb=256)).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    answer = os.read(reader, 64)
+    os.close(reader)
+    os.waitpid(pid, 0)
+    assert int(answer) not in (parents_child, pid, os.getpid())
+    assert run_resident(_pid, seconds=10, memory_mb=256) == parents_child
+
+
+def test_resident_children_end_with_their_parent_even_killed():
+    code = ("import os, sys, time; from registry.core.bounded import run_resident; "
+            "print(run_resident(os.getpid, seconds=10, memory_mb=64), run_resident(os.getpid, seconds=10, memory_mb=80),"
+            " flush=True); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    children = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(set(children)) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie has ended: only its reaping is left
+    except FileNotFoundError:
+        return False

@@ -159,3 +159,18 @@ def test_line_breaks_and_tabs_in_values_become_word_breaks_as_with_docxtpl(libra
         "word/document.xml"]
     body = parts_of(ours)["word/document.xml"].decode()
     assert "03 80 50 00 00</w:t><w:br/>" in body and "<w:tab/>" in body
+
+
+def test_through_the_process_cache_a_resident_child_renders_old_and_new_templates_alike(cache):
+    """The server's path: the process-wide cache, rendered in a resident child (core/bounded.run_resident). A
+    template prepared after the child was forked is rendered by a child forked then."""
+    import uuid
+
+    from registry.documents.cache import default_cache
+
+    context = {"reference": "R-1"}
+    first = make_docx([f"Premier {uuid.uuid4().hex} : {{{{ reference }}}}"])
+    assert render_convention(first, context) == render_convention(first, context, cache=cache)
+    second = make_docx([f"Second {uuid.uuid4().hex} : {{{{ reference }}}}"])  # prepared after the child's fork
+    assert render_convention(second, context) == render_convention(second, context, cache=cache)
+    assert default_cache().prepared(default_cache().key(second)) is not None
