@@ -82,7 +82,7 @@ def test_with_the_certificate_trusted_every_mail_goes_after_starttls(runner, reg
 def test_an_untrusted_certificate_stops_the_run_with_nothing_sent(runner, region, tls_smtp, smtp_port):
     result = runner.invoke(args=["remind"])
     assert result.exit_code == 1
-    assert f"Serveur SMTP 127.0.0.1:{smtp_port} injoignable (" in result.output
+    assert f"Serveur SMTP 127.0.0.1:{smtp_port} : connexion chiffrée (STARTTLS) refusée (" in result.output
     assert "CERTIFICATE_VERIFY_FAILED" in result.output
     assert "Aucun rappel n'a été envoyé ni enregistré." in result.output
     assert tls_smtp.messages == [] and _sent_count() == 0
