@@ -17,7 +17,7 @@ from registry.conventions.models import Convention
 from registry.core import clock
 from registry.core.storage import document_store
 from registry.cpom.assessment import COMPARATORS
-from registry.cpom.catalogue import NOMBRE, POURCENTAGE, RATIO, catalogue_of
+from registry.cpom.catalogue import NOMBRE, POURCENTAGE, RATIO, catalogue_of, spec_of
 from registry.cpom.errors import refuse
 from registry.cpom.models import Cpom, CpomAvenant, CpomCatalogue, CpomDeclaration, CpomEngagement
 from registry.cpom.proofs import check_proof
@@ -169,4 +169,4 @@ def link_conventions(engagement: CpomEngagement, convention_ids, *, actor=None) 
     db.session.flush()
     references = ", ".join(convention.reference or str(convention.id) for convention in linked) or "aucune"
     record_audit("cpom.conventions", engagement, f"CPOM {engagement.cpom_id} : conventions liées à « "
-                 f"{engagement.indicator} » : {references}", hospital=first_site(engagement.cpom), actor=actor)
+                 f"{spec_of(engagement).label} » : {references}", hospital=first_site(engagement.cpom), actor=actor)

@@ -79,7 +79,8 @@ def change_sentence(field: str, before, after) -> str:
             [f"retrait de {_words(removed, vocabulary)}"] if removed else [])
         if parts:
             return " ; ".join(parts)
-        return "déclarés : aucun" if before is None else "ordre modifié"  # None → []: equipment declared as none
+        # None → []: a list declared empty (no equipment, no commune), said without a word whose gender would vary
+        return "liste vide enregistrée" if before is None else "ordre modifié"
     if _empty(before):
         return f"{_word(after, vocabulary)} (ajout)"
     if _empty(after):

@@ -52,6 +52,10 @@ class Mailer:
         except smtplib.SMTPAuthenticationError as error:
             self._close()
             raise MailError(f"Serveur SMTP {_server()} : identifiants refusés ({_reason(error)}).") from error
+        except ssl.SSLError as error:  # before OSError, its base: the server answered, its certificate did not pass
+            self._close()
+            raise MailError(f"Serveur SMTP {_server()} : connexion chiffrée (STARTTLS) refusée ({_reason(error)}).") \
+                from error
         except (OSError, smtplib.SMTPException) as error:
             self._close()
             raise MailError(f"Serveur SMTP {_server()} injoignable ({_reason(error)}).") from error

@@ -9,6 +9,7 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
+from registry.cpom.catalogue import spec_of
 from registry.cpom.models import Cpom, CpomAvenant, CpomEvaluation, CpomTargetChange
 from registry.extensions import db
 from tests.clock import TODAY
@@ -98,6 +99,9 @@ def test_conventions_are_linked_to_an_engagement(client, scene, cpom, login):
                 {"engagement": str(target.id), "conventions": str(convention.id)})
     assert done.status_code == 302
     assert convention.reference in text(client.get(f"/hopitaux/{scene.hdp.finess_et}/cpom"))
+    history = text(client.get(f"/hopitaux/{scene.hdp.finess_et}"))  # its latest changes: the label, not the code
+    assert f"conventions liées à « {spec_of(target).label} » : {convention.reference}" in history
+    assert "convention_l6111_3_2" not in history
 
 
 def test_another_site_of_the_legal_entity(client, scene, cpom, login, make_organisation, make_hospital):

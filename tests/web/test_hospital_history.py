@@ -38,7 +38,9 @@ def test_changes_read_as_sentences(client, scene, login):
 def test_changes_the_summary_already_states_are_not_repeated(app):
     assert audit_changes({"status": ["brouillon", "en_negociation"], "date": [None, "2026-06-01"]}) == [
         ("Date de signature ou d'effet", "1er juin 2026 (ajout)")]
-    assert audit_changes({"own_equipment": [None, []]}) == [("Équipements propres (déclarés)", "déclarés : aucun")]
+    empty = "liste vide enregistrée"
+    assert audit_changes({"own_equipment": [None, []]}) == [("Équipements propres (déclarés)", empty)]
+    assert audit_changes({"territory_communes": [None, []]}) == [("Communes du territoire", empty)]
     assert audit_changes({"themes": [["a", "b"], ["b", "a"]]}) == [("Thèmes", "ordre modifié")]
     assert audit_changes(None) == []
 
