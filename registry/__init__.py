@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from registry.accounts import sessions
     from registry.audit import downloads
+    from registry.compliance import warming
     from registry.core import access, errors, headers, hygiene, templating
 
     login_manager.user_loader(sessions.load_user)
@@ -127,6 +128,7 @@ def register_hooks(app: Flask) -> None:
     downloads.register(app)
     errors.register_error_handlers(app)
     templating.register(app)
+    warming.register(app)
 
 
 def register_commands(app: Flask) -> None:

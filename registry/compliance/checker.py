@@ -11,7 +11,7 @@ from registry.compliance.matching import Assessment, assess
 from registry.compliance.requirements import (A_RISQUE, BY_CONVENTIONS, BY_CPOM, BY_EQUIPMENT, BY_STATUTORY, MANQUANT,
                                               NON_EVALUE, NON_REQUIS, SATISFAIT, Requirement)
 from registry.compliance.rules import CURRENT, RuleSet
-from registry.compliance.standing import EN_VIGUEUR, PREND_FIN
+from registry.compliance.standing import EN_VIGUEUR, PREND_FIN, Standing, standing
 from registry.compliance.verdicts import NOT_TRANSMITTED, Verdict
 from registry.compliance.wording import quoted
 from registry.core import clock
@@ -30,13 +30,15 @@ def evaluate(hospital: HospitalFacts, conventions: list[ConventionFacts], at: da
     """One verdict per requirement of ``ruleset``, in its order, for ``hospital`` on ``at`` (default today)."""
     at = at or clock.today()
     conventions = sorted(conventions, key=lambda convention: convention.reference)
+    standings = {convention.reference: standing(convention, at, ruleset.risk_window_days)
+                 for convention in conventions}  # once per convention, whatever the requirements asking
     verdicts: dict[str, Verdict] = {}
     for requirement in sorted(ruleset.requirements, key=lambda r: r.evaluation == BY_CPOM):
         if requirement.evaluation == BY_CPOM:
             result = _by_cpom(requirement, verdicts, hospital, at)
         else:
             evaluator = EVALUATORS[requirement.evaluation]
-            result = evaluator(requirement, hospital, conventions, at, ruleset.risk_window_days)
+            result = evaluator(requirement, hospital, conventions, at, standings)
         if requirement.when_absent is not None and result.verdict == MANQUANT:
             verdict, sentence = requirement.when_absent
             result = replace(result, verdict=verdict, reason=sentence + result.reason)
@@ -48,7 +50,7 @@ def evaluate(hospital: HospitalFacts, conventions: list[ConventionFacts], at: da
 
 
 def _by_conventions(requirement: Requirement, hospital: HospitalFacts, conventions, at: date,
-                    window_days: int) -> Assessment:
+                    standings: dict[str, Standing]) -> Assessment:
     """A convention meets it; or an activity the hospital runs itself, once the ARS has confirmed it, meets it or
     makes it unnecessary. An activity only declared leaves it « non évalué » when no convention meets it."""
     waived = sorted(requirement.waived_by_activities & hospital.confirmed_activities)
@@ -59,7 +61,7 @@ def _by_conventions(requirement: Requirement, hospital: HospitalFacts, conventio
     if met:
         return Assessment(SATISFAIT, "Satisfait par l'activité exercée au sein de l'hôpital : "
                                      f"{french_join(quoted(met, ACTIVITIES))} ({CONFIRMED}).")
-    result = assess(requirement.routes, hospital, conventions, at, window_days)
+    result = assess(requirement.routes, hospital, conventions, at, standings)
     declared = sorted((requirement.waived_by_activities | requirement.met_by_activities)
                       & hospital.internal_activities)
     if declared and result.verdict != SATISFAIT:
@@ -70,7 +72,7 @@ def _by_conventions(requirement: Requirement, hospital: HospitalFacts, conventio
 
 
 def _by_equipment(requirement: Requirement, hospital: HospitalFacts, conventions, at: date,
-                  window_days: int) -> Assessment:
+                  standings: dict[str, Standing]) -> Assessment:
     """Each equipment the hospital does not have itself (as the ARS confirmed) must be reached under a convention;
     when none is, a declaration not yet confirmed, or no declaration at all, leaves it « non évalué »."""
     confirmed = hospital.confirmed_equipment
@@ -87,7 +89,7 @@ def _by_equipment(requirement: Requirement, hospital: HospitalFacts, conventions
     for route in dict.fromkeys(need.route for need in needs):
         route_needs = [need for need in needs if need.route == route]
         labels = french_join([need.label.lower() for need in route_needs])
-        part = assess((route,), hospital, conventions, at, window_days)
+        part = assess((route,), hospital, conventions, at, standings)
         verdict = part.verdict
         if verdict == MANQUANT:
             unconfirmed = [need.label.lower() for need in route_needs if declared and need.code in declared]
@@ -106,7 +108,7 @@ def _by_equipment(requirement: Requirement, hospital: HospitalFacts, conventions
 
 
 def _by_statutory(requirement: Requirement, hospital: HospitalFacts, conventions, at: date,
-                  window_days: int) -> Assessment:
+                  standings: dict[str, Standing]) -> Assessment:
     """A convention the law asks for within a delay after the listing, sent to the ARS (L6111-3-2, L6111-3-3):
     docs/interface.md's readings, with the deadline and what is missing in the reason."""
     article = f"Article {requirement.citation.article}"
@@ -125,7 +127,7 @@ def _by_statutory(requirement: Requirement, hospital: HospitalFacts, conventions
              f"(le {french_date(listed)}), soit au plus tard le {french_date(deadline)}. " if deadline else
              f"{article} : convention à conclure dans un délai d'un an à compter de l'inscription sur la liste, dont "
              "la date n'est pas enregistrée. ")
-    part = assess(requirement.routes, hospital, conventions, at, window_days)
+    part = assess(requirement.routes, hospital, conventions, at, standings)
     in_force = [item for item in part.evidence if item.state in IN_FORCE]
     if in_force:
         best = next(c for c in conventions if c.reference == in_force[0].reference)

@@ -95,12 +95,13 @@ def _kind_of(partner: PartnerFacts, kinds: tuple[str, ...]) -> str:
 
 
 def assess(routes: tuple[Route, ...], hospital: HospitalFacts, conventions: list[ConventionFacts], at: date,
-           window_days: int) -> Assessment:
-    """The verdict the routes give on ``at``: satisfait, a_risque or manquant, with reason and evidence."""
+           standings: dict[str, st.Standing]) -> Assessment:
+    """The verdict the routes give on ``at``: satisfait, a_risque or manquant, with reason and evidence.
+    ``standings``: each convention's standing on ``at``, by reference (computed once per evaluation)."""
     candidates: dict[str, Candidate] = {}
     discards: dict[str, list[str]] = {}
     for convention in conventions:
-        standing = st.standing(convention, at, window_days)
+        standing = standings[convention.reference]
         if standing.state == st.INEXISTANTE:
             continue
         for route in routes:
