@@ -158,7 +158,7 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
     """What the form shows first: the template's defaults and what the registry already knows."""
     data = {"partners": [partnership.id] if partnership else [], "effective_date": first_of_next_month(today),
             "duration_months": 36, "tacit_renewal": True, "notice_months": 3,
-            "partner_types": list(manifest.partner_types),
+            "partner_types": _types_of(manifest, partnership),
             "clauses": [c.code for c in manifest.clauses if c.default]}
     known = {"signing_place": signing_place_of(hospital), "listing_decision": _listing_decision(hospital)}
     for spec in manifest.fields:
@@ -168,6 +168,13 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
         data[f"signataire_{organisation_id}_nom"] = signatory.name
         data[f"signataire_{organisation_id}_qualite"] = signatory.title
     return data
+
+
+def _types_of(manifest: Manifest, partnership: Partnership | None) -> list[str]:
+    """The template's partner types, or only those the pre-selected partner plays for the hospital (a single MSP
+    is not ticked as a CPTS and a centre de santé as well)."""
+    played = [code for code in manifest.partner_types if partnership and code in partnership.partner_types]
+    return played or list(manifest.partner_types)
 
 
 def signing_place_of(hospital: HospitalProfile) -> str:
