@@ -7,7 +7,7 @@ convention attribute fills the template's field, so it is shown once.
 
 from datetime import date
 
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField,
+from wtforms import (BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField,
                      ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -16,9 +16,8 @@ from registry.core.french import french_date
 from registry.core.vocabulary import PARTNER_TYPES, THEMES
 from registry.documents.manifest import Manifest, ManifestField
 from registry.documents.wording import long_city
-from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 from registry.hospitals.models import HospitalProfile, Partnership
-from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
+from registry.organisations.forms import DayField, FrenchForm, MultiCheckboxField, options
 
 REQUIRED = "Ce champ est obligatoire."
 LIST_HELP = "Une valeur par ligne."
@@ -52,7 +51,7 @@ def _manifest_field(spec: ManifestField):
     if spec.type in ("date", "int"):  # InputRequired keeps the « invalid » message of a value that does not parse
         presence = InputRequired(REQUIRED) if spec.required else Optional()
         if spec.type == "date":
-            return DateField(format=DATE_FORMATS, validators=[presence], invalid_value_message=INVALID_DATE, **kwargs)
+            return DayField(validators=[presence], **kwargs)
         return IntegerField(validators=[presence, in_range(0, None, "Indiquez un nombre positif.")], **kwargs)
     presence = DataRequired(REQUIRED) if spec.required else Optional()
     if spec.type == "choice":
@@ -74,8 +73,7 @@ class ConventionFormBase(FrenchForm):
     partners = MultiCheckboxField("Partenaires signataires", coerce=int,
                                   validators=[DataRequired("Choisissez au moins un partenaire.")],
                                   invalid_choice_message="Ce partenaire n'est pas un partenaire de l'hôpital.")
-    effective_date = DateField("Date d'effet", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)],
-                               invalid_value_message=INVALID_DATE)
+    effective_date = DayField("Date d'effet", validators=[InputRequired(REQUIRED)])
     duration_months = IntegerField("Durée (en mois)", validators=[
         InputRequired(REQUIRED), in_range(1, 240, "Entre 1 et 240 mois.")])
     tacit_renewal = BooleanField("Renouvellement par tacite reconduction")
