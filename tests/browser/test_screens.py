@@ -2,8 +2,8 @@
 wider than the window (tables scroll inside their card); at 1280, 1366 and 1920 px the compliance dashboard's
 filters stay inside their card, its selects show their whole option and its count tables and the convention list
 need no sideways scroll; its charts' labels keep their 12 px on a phone and a laptop; every outline button's text
-has a contrast of 4.5:1 at least on what lies behind it. The data is the demo region's, seen by its three demo
-accounts.
+has a contrast of 4.5:1 at least on what lies behind it; each page has its own title and the keyboard's focus a
+solid ring. The data is the demo region's, seen by its three demo accounts.
 
 ``GUIDE_SCREENSHOTS=1`` also saves what the window shows of each page as docs/guide/images/<page>-<width>.png,
 the user guide's illustrations (docs/guide/README.md); an ordinary run writes nothing.
@@ -301,3 +301,31 @@ def test_outline_buttons_text_has_enough_contrast(demo_screens, live_server, bro
         if found := page.evaluate(LOW_CONTRAST):
             low[screen.path] = found
     assert seen > 20 and not low, low
+
+
+#: The focused element's outline: style, width in px and colour.
+FOCUS_RING = """() => { const style = getComputedStyle(document.activeElement);
+  return [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor]; }"""
+
+
+def test_each_page_has_its_own_title_and_keyboard_focus_shows_a_solid_ring(demo_screens, live_server, browser_page):
+    page = browser_page
+    titles, role = {}, None
+    for screen in demo_screens:
+        if screen.role != role:
+            sign_in(page, live_server, screen.role)
+            role = screen.role
+        page.goto(live_server + screen.path)
+        titles[screen.path] = page.title()
+    site = " · Registre des hôpitaux de proximité"
+    own = {path: title.removesuffix(site) for path, title in titles.items() if title.endswith(site)}
+    assert own.keys() == titles.keys(), titles
+    assert len(set(own.values())) == len(own) and "Registre" not in own.values(), own  # none left to the default
+
+    page.goto(live_server + "/conformite")  # the ARS's, the last account visited
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('btn-outline-primary')"):
+            break
+    style, width, colour = page.evaluate(FOCUS_RING)
+    assert (style, colour) == ("solid", "rgb(29, 53, 87)") and width >= 2
