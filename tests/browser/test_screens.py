@@ -1,9 +1,10 @@
 """Every main page fits its screen: on a phone (390 px), a laptop (1280 px) and a wide screen (1920 px) no page is
 wider than the window (tables scroll inside their card); at 1280, 1366 and 1920 px the compliance dashboard's
 filters stay inside their card, its selects show their whole option and its count tables and the convention list
-need no sideways scroll; its charts' labels keep their 12 px on a phone and a laptop; every outline button's text
-has a contrast of 4.5:1 at least on what lies behind it; each page has its own title and the keyboard's focus a
-solid ring. The data is the demo region's, seen by its three demo accounts.
+need no sideways scroll, and each account's menu holds on one line; the charts' labels keep their 12 px on a phone
+and a laptop; every outline button's text has a contrast of 4.5:1 at least on what lies behind it; each page has
+its own title and the keyboard's focus a solid ring. The data is the demo region's, seen by its three demo
+accounts.
 
 ``GUIDE_SCREENSHOTS=1`` also saves what the window shows of each page as docs/guide/images/<page>-<width>.png,
 the user guide's illustrations (docs/guide/README.md); an ordinary run writes nothing.
@@ -246,7 +247,17 @@ def test_the_compliance_dashboard_and_the_list_fit_a_laptop(width, demo_screens,
             found.append("page wider than the window")
         if found:
             problems[path] = found
+    for role in ("ars", "hospital", "admin"):  # each account's menu on one line, its own entries included
+        if role != "ars":
+            sign_in(page, live_server, role)
+        if len(rows := page.evaluate(MENU_ROWS)) != 1:
+            problems[f"menu of {role}"] = rows
     assert not problems, problems
+
+
+#: The distinct heights at which the header's brand and menu entries sit (one: the menu holds on one line).
+MENU_ROWS = """() => [...new Set(Array.from(document.querySelectorAll('header nav .navbar-brand, header nav .nav-link'),
+  (el) => Math.round(el.getBoundingClientRect().top)))]"""
 
 
 #: The smallest label of each chart as drawn on the screen (its font size times the SVG's scale), in px.
