@@ -46,9 +46,10 @@ worker: init-db
 	$(FLASK) worker
 
 # Debian's packages the tests and the documents need: Chromium drives the browser tests (Playwright cannot
-# download its own browser here), LibreOffice converts drafts to PDF, Pango lets WeasyPrint lay out PDF reports.
+# download its own browser here; chromium-l10n gives it French words and date formats), LibreOffice converts
+# drafts to PDF, Pango lets WeasyPrint lay out PDF reports.
 # Installed with apt-get when missing and possible; without them the tests that need them skip with the reason.
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+SYSTEM_PACKAGES := chromium chromium-l10n libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \

@@ -13,6 +13,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Se connecter")
 
 
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField("Adresse électronique", validators=[
+        DataRequired("Indiquez votre adresse électronique."),
+        AccountEmail()])
+    submit = SubmitField("Recevoir un lien par courriel")
+
+
 class NewPasswordForm(FlaskForm):
     """A new password, twice (a one-time link from an administrator)."""
 

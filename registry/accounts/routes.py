@@ -5,10 +5,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from registry.accounts import sessions
+from registry.accounts import forgotten, sessions
 from registry.accounts.administration import password_link as find_password_link
 from registry.accounts.administration import use_password_link
-from registry.accounts.forms import LoginForm, NewPasswordForm, PasswordChangeForm
+from registry.accounts.forms import ForgottenPasswordForm, LoginForm, NewPasswordForm, PasswordChangeForm
 from registry.accounts.models import ROLE_HOSPITAL
 from registry.accounts.services import authenticate, change_password
 from registry.core.access import public, signed_in
@@ -53,6 +53,23 @@ def login():
         flash("Adresse électronique ou mot de passe incorrect. Après 10 essais erronés, le compte est verrouillé "
               "15 minutes.", "danger")
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/connexion/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def forgotten_password():
+    """A one-time link by e-mail, where the mails can be sent; the same answer whether the account exists or not."""
+    if not forgotten.available():
+        return render_template("accounts/forgotten.html", form=None)
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        forgotten.request_link(form.email.data, client=request.remote_addr)
+        flash(f"Si un compte actif a l'adresse {form.email.data.strip()}, un courriel vient de lui être envoyé avec "
+              f"un lien pour choisir un nouveau mot de passe, valable {current_app.config['PASSWORD_LINK_HOURS']} "
+              "heures. Pensez à regarder dans les indésirables.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgotten.html", form=form)
 
 
 @bp.route("/deconnexion", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from registry.core.dates import FIRST_DAY, LAST_DAY, RANGE_MESSAGE
 from registry.organisations.identifiers import finess_problem
 
 _COMMON = {
@@ -37,8 +38,15 @@ class Boolean(fields.Boolean):
 
 
 class Date(fields.Date):
+    """A day; one the client sends lies within the days the registry stores (core.dates), unless the field has
+    validators of its own."""
+
     default_error_messages = {**_COMMON, "invalid": "date invalide (format attendu : AAAA-MM-JJ)",
                               "format": "date « {input} » impossible à formater"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=FIRST_DAY, max=LAST_DAY, error=RANGE_MESSAGE))
+        super().__init__(**kwargs)
 
 
 class List(fields.List):

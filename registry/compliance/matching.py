@@ -67,7 +67,11 @@ def match(route: Route, convention: ConventionFacts, standing: st.Standing,
             return None
         return Discarded(convention.reference, "ne couvre pas " + wording.theme_groups(missing))
     players = [partner for partner in convention.partners if partner.partner_types & set(kinds)]
-    players = players or list(convention.partners)
+    if not players:
+        if kinds and any(partner.partner_types for partner in convention.partners):
+            # a type ticked on the convention that none of its parties plays for the hospital proves nothing
+            return Discarded(convention.reference, wording.no_party_of(kinds))
+        players = list(convention.partners)  # parties the hospital no longer records: their types are unknown
     if route.also_types:
         players = [partner for partner in players if route.also_types <= partner.partner_types]
         if not players:

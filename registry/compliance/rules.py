@@ -22,7 +22,9 @@ COMMON_READINGS = (
     "satisfaite.",
     "Une convention compte pour chaque type de partenaire qu'elle déclare (par exemple EHPAD et SSR/SMR) : une "
     "même convention peut satisfaire plusieurs exigences. Le partenaire qui tient un type est celui des "
-    "signataires dont le partenariat porte ce type ; si aucun ne le porte, tous les signataires partenaires.",
+    "signataires dont le partenariat porte ce type ; si aucun ne le porte, la convention ne compte pas à ce titre "
+    "(un type coché sans partenaire qui le tienne ne prouve rien), sauf quand plus aucun de ses signataires n'est "
+    "enregistré comme partenaire de l'hôpital : leurs types étant alors inconnus, tous les signataires comptent.",
     "Les thèmes sont ceux de la convention : pour une convention rédigée dans l'application, ceux des articles "
     "qu'elle contient ; pour une convention enregistrée, ceux que l'hôpital a déclarés (à vérifier sur la copie "
     "signée). L'application ne lit pas le texte signé.",

@@ -55,6 +55,12 @@ def route_phrase(route: Route) -> str:
     return " ".join(words)
 
 
+def no_party_of(partner_types) -> str:
+    """Why a convention that declares a type counts for nothing when none of its parties plays it."""
+    kinds = or_join([NOUNS[code][1] for code in sorted(partner_types)])
+    return f"déclarée pour le type {kinds}, que ne joue aucune de ses parties pour l'hôpital"
+
+
 def location(partner: PartnerFacts) -> str:
     places = ([f"commune {partner.commune_code}"] if partner.commune_code else []) + (
         [f"département {partner.departement}"] if partner.departement else [])

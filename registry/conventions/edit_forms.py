@@ -4,7 +4,7 @@ the ``changes`` that registry/conventions/editing.py takes."""
 
 from datetime import date
 
-from wtforms import DateField, SubmitField, TextAreaField
+from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from registry.conventions.editing import REASON_LENGTH
@@ -13,7 +13,7 @@ from registry.conventions.models import PARTY_PARTNER, Convention
 from registry.conventions.register_forms import RegisterConventionFormBase, register_form
 from registry.conventions.statuses import Status
 from registry.documents.manifest import parse_manifest
-from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
+from registry.organisations.forms import DayField
 
 SAVE = "Enregistrer les modifications"
 
@@ -32,8 +32,7 @@ class CorrectionFormBase(RegisterConventionFormBase):
     terminated convention) and the reason, required."""
 
     signed_copy = None
-    terminated_on = DateField("Date d'effet de la résiliation", format=DATE_FORMATS,
-                              validators=[InputRequired(REQUIRED)], invalid_value_message=INVALID_DATE)
+    terminated_on = DayField("Date d'effet de la résiliation", validators=[InputRequired(REQUIRED)])
     termination_reason = TextAreaField("Motif de la résiliation", render_kw={"rows": 2}, validators=[
         DataRequired(REQUIRED), Length(max=2000, message="2 000 caractères au plus.")])
     reason = TextAreaField("Motif de la correction", render_kw={"rows": 2}, validators=[

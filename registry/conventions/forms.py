@@ -7,7 +7,7 @@ convention attribute fills the template's field, so it is shown once.
 
 from datetime import date
 
-from wtforms import (BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField,
+from wtforms import (BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField,
                      ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -16,9 +16,8 @@ from registry.core.french import french_date
 from registry.core.vocabulary import PARTNER_TYPES, THEMES
 from registry.documents.manifest import Manifest, ManifestField
 from registry.documents.wording import long_city
-from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 from registry.hospitals.models import HospitalProfile, Partnership
-from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
+from registry.organisations.forms import DayField, FrenchForm, MultiCheckboxField, options
 
 REQUIRED = "Ce champ est obligatoire."
 LIST_HELP = "Une valeur par ligne."
@@ -52,7 +51,7 @@ def _manifest_field(spec: ManifestField):
     if spec.type in ("date", "int"):  # InputRequired keeps the « invalid » message of a value that does not parse
         presence = InputRequired(REQUIRED) if spec.required else Optional()
         if spec.type == "date":
-            return DateField(format=DATE_FORMATS, validators=[presence], invalid_value_message=INVALID_DATE, **kwargs)
+            return DayField(validators=[presence], **kwargs)
         return IntegerField(validators=[presence, in_range(0, None, "Indiquez un nombre positif.")], **kwargs)
     presence = DataRequired(REQUIRED) if spec.required else Optional()
     if spec.type == "choice":
@@ -74,8 +73,7 @@ class ConventionFormBase(FrenchForm):
     partners = MultiCheckboxField("Partenaires signataires", coerce=int,
                                   validators=[DataRequired("Choisissez au moins un partenaire.")],
                                   invalid_choice_message="Ce partenaire n'est pas un partenaire de l'hôpital.")
-    effective_date = DateField("Date d'effet", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)],
-                               invalid_value_message=INVALID_DATE)
+    effective_date = DayField("Date d'effet", validators=[InputRequired(REQUIRED)])
     duration_months = IntegerField("Durée (en mois)", validators=[
         InputRequired(REQUIRED), in_range(1, 240, "Entre 1 et 240 mois.")])
     tacit_renewal = BooleanField("Renouvellement par tacite reconduction")
@@ -158,7 +156,7 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
     """What the form shows first: the template's defaults and what the registry already knows."""
     data = {"partners": [partnership.id] if partnership else [], "effective_date": first_of_next_month(today),
             "duration_months": 36, "tacit_renewal": True, "notice_months": 3,
-            "partner_types": list(manifest.partner_types),
+            "partner_types": _types_of(manifest, partnership),
             "clauses": [c.code for c in manifest.clauses if c.default]}
     known = {"signing_place": signing_place_of(hospital), "listing_decision": _listing_decision(hospital)}
     for spec in manifest.fields:
@@ -168,6 +166,13 @@ def initial_data(manifest: Manifest, hospital: HospitalProfile, *, partnership: 
         data[f"signataire_{organisation_id}_nom"] = signatory.name
         data[f"signataire_{organisation_id}_qualite"] = signatory.title
     return data
+
+
+def _types_of(manifest: Manifest, partnership: Partnership | None) -> list[str]:
+    """The template's partner types, or only those the pre-selected partner plays for the hospital (a single MSP
+    is not ticked as a CPTS and a centre de santé as well)."""
+    played = [code for code in manifest.partner_types if partnership and code in partnership.partner_types]
+    return played or list(manifest.partner_types)
 
 
 def signing_place_of(hospital: HospitalProfile) -> str:

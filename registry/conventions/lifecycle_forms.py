@@ -7,27 +7,19 @@ the transition table's flags, not from a second copy of the rules.
 """
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from registry.conventions import lifecycle
 from registry.conventions.statuses import arrival
-from registry.core.dates import FIRST_DAY, LAST_DAY
 from registry.core.vocabulary import LEGAL_BASES
-from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
-from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
+from registry.organisations.forms import DayField, FrenchForm, MultiCheckboxField, options
 
 #: Dates the registry stores (the API accepts the same range).
 COMMENT_MAX = 2000
 #: What the transition's fields are called, by target status: (date label, date help, reason label).
-def _stored_date(form, field):
-    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-        raise ValidationError("Indiquez une date entre 1900 et 2199.")
-
-
-def _date_field(label: str, description: str = "") -> DateField:
-    return DateField(label, format=DATE_FORMATS, validators=[Optional(), _stored_date],
-                     invalid_value_message=INVALID_DATE, description=description)
+def _date_field(label: str, description: str = "") -> DayField:
+    return DayField(label, validators=[Optional()], description=description)
 
 
 class Needed:

@@ -3,16 +3,15 @@
 
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, StringField, SubmitField, ValidationError
+from wtforms import HiddenField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 from registry.conventions.forms import REQUIRED, ConventionFormBase
 from registry.conventions.signed_copies import check_signed_copy
 from registry.core import clock
 from registry.core.vocabulary import LEGAL_BASES
-from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
 from registry.hospitals.models import HospitalProfile
-from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
+from registry.organisations.forms import DayField, FrenchForm, MultiCheckboxField, options
 from registry.signatures import SignedCopyRejected
 
 #: Said beside the file field whenever the form comes back: browsers never send a chosen file twice.
@@ -25,8 +24,7 @@ class RegisterConventionFormBase(ConventionFormBase):
     clauses = None
     legal_bases = MultiCheckboxField("Fondement juridique", choices=options(LEGAL_BASES.items()),
                                      invalid_choice_message="Fondement inconnu.")
-    signed_on = DateField("Date de signature", format=DATE_FORMATS, validators=[InputRequired(REQUIRED)],
-                          invalid_value_message=INVALID_DATE,
+    signed_on = DayField("Date de signature", validators=[InputRequired(REQUIRED)],
                           description="La date de la dernière signature, pas dans le futur.")
     signed_copy = FileField("Copie signée (PDF)", validators=[
         FileRequired("Déposez la copie signée de la convention (PDF).")],

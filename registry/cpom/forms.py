@@ -7,15 +7,14 @@ engagement, so that their fields and CSRF tokens never collide.
 """
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, FloatField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from registry.cpom import workflow
 from registry.cpom.assessment import COMPARATORS
 from registry.cpom.catalogue import LISTE
-from registry.hospitals.forms import DATE_FORMATS, INVALID_DATE
-from registry.organisations.forms import FrenchForm, MultiCheckboxField, options
+from registry.organisations.forms import INVALID_DATE, DayField, FrenchForm, MultiCheckboxField, options
 
 COMMENT_MAX = 4000
 #: How a target's comparator reads on the page.
@@ -46,9 +45,9 @@ def _number(label: str, description: str = "") -> DecimalCommaField:
                              render_kw={"inputmode": "decimal"})
 
 
-def _date(label: str, description: str = "", required: bool = True) -> DateField:
-    return DateField(label, format=DATE_FORMATS, invalid_value_message=INVALID_DATE, description=description,
-                     validators=[InputRequired(INVALID_DATE) if required else Optional()])
+def _date(label: str, description: str = "", required: bool = True) -> DayField:
+    return DayField(label, description=description,
+                    validators=[InputRequired(INVALID_DATE) if required else Optional()])
 
 
 def _comment(label: str) -> TextAreaField:

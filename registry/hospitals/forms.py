@@ -2,20 +2,17 @@
 
 import re
 
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.core.geography import is_departement
 from registry.core.vocabulary import ACTIVITIES, EQUIPMENT, GHT_SELF, LEGAL_STATUSES, REMOVAL_GROUNDS, THEMES
 from registry.organisations.communes import CommuneError, find_commune, resolve_commune
-from registry.organisations.forms import (FrenchForm, MultiCheckboxField, departement_choices, options,
+from registry.organisations.forms import (DayField, FrenchForm, MultiCheckboxField, departement_choices, options,
                                           partner_type_choices)
 from registry.organisations.identifiers import finess_problem
 from registry.organisations.services import EXTERNAL_PARTNER_FIELDS
 
-INVALID_DATE = "Date invalide : utilisez le format JJ/MM/AAAA."
-#: The date input sends ISO dates; a browser without it lets people type French ones.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -35,8 +32,7 @@ class ProfileForm(FrenchForm):
     """The hospital's profile: the ARS's part (listing, legal facts, confirmations) and the hospital's (territory,
     declarations). The page shows each side only to whoever may change it; the route keeps the other as it is."""
 
-    listed_on = DateField("Date de l'arrêté d'inscription sur la liste", format=DATE_FORMATS, validators=[Optional()],
-                          invalid_value_message=INVALID_DATE)
+    listed_on = DayField("Date de l'arrêté d'inscription sur la liste", validators=[Optional()])
     decision_ref = StringField("Référence de l'arrêté du directeur général de l'ARS",
                                description="Par exemple : arrêté DOS/ASPU/2022-118 fixant la liste des hôpitaux de "
                                            "proximité de la région",
@@ -47,8 +43,7 @@ class ProfileForm(FrenchForm):
                            invalid_choice_message="Choix inconnu.")
     ght_finess = StringField("Numéro FINESS de l'établissement support", description="Établissement ou entité "
                              "juridique, 9 caractères", validators=[Optional(), Length(max=9, message="9 caractères.")])
-    removed_on = DateField("Date du retrait de la liste", format=DATE_FORMATS, validators=[Optional()],
-                           invalid_value_message=INVALID_DATE)
+    removed_on = DayField("Date du retrait de la liste", validators=[Optional()])
     removal_ground = SelectField("Motif du retrait (article R6111-25, III)",
                                  choices=options(REMOVAL_GROUNDS.items(), blank="—"), default="", invalid_choice_message="Motif inconnu.")
     confirmed_activities = MultiCheckboxField("Activités déclarées que l'ARS confirme",
@@ -112,8 +107,7 @@ class PartnershipFields(FrenchForm):
                                        invalid_choice_message="Type de partenaire inconnu.")
     themes = MultiCheckboxField("Thèmes du partenariat", choices=options(THEMES.items()),
                                 invalid_choice_message="Thème inconnu.")
-    started_on = DateField("Date de début", format=DATE_FORMATS, validators=[Optional()],
-                           invalid_value_message=INVALID_DATE)
+    started_on = DayField("Date de début", validators=[Optional()])
     notes = TextAreaField("Notes", validators=[Length(max=2000, message="2 000 caractères au plus.")],
                           render_kw={"rows": 3})
 
@@ -123,8 +117,7 @@ class AddPartnershipForm(PartnershipFields):
 
 
 class EditPartnershipForm(PartnershipFields):
-    ended_on = DateField("Date de fin", format=DATE_FORMATS, validators=[Optional()],
-                           invalid_value_message=INVALID_DATE)
+    ended_on = DayField("Date de fin", validators=[Optional()])
     submit = SubmitField("Enregistrer le partenariat")
 
     def validate_ended_on(self, field):

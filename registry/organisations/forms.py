@@ -1,11 +1,13 @@
-"""Registry forms: the establishment search (a GET form) and the French base form every page form uses."""
+"""Registry forms: the establishment search (a GET form), the French base form every page form uses and its day
+field."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.i18n import get_translations
-from wtforms.validators import Length, Optional, Regexp, ValidationError
+from wtforms.validators import Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from registry.core.dates import FIRST_DAY, LAST_DAY
 from registry.core.geography import DEPARTEMENTS, departement_label
 from registry.core.vocabulary import PARTNER_TYPES
 from registry.organisations.identifiers import finess_problem
@@ -19,6 +21,28 @@ class FrenchForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return FRENCH
+
+
+INVALID_DATE = "Date invalide : utilisez le format JJ/MM/AAAA."
+#: The date input sends ISO dates; a browser without it lets people type French ones.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+OUT_OF_RANGE = f"Indiquez une date entre {FIRST_DAY.year} et {LAST_DAY.year}."
+
+
+class DayField(DateField):
+    """A day a user records (ISO or JJ/MM/AAAA), within the days the registry stores (core.dates): a year 1 or 9999
+    is refused with the field's other errors, never saved nor left to break date arithmetic later."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", DATE_FORMATS)
+        kwargs.setdefault("invalid_value_message", INVALID_DATE)
+        kwargs["render_kw"] = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(),
+                               **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
+            raise StopValidation(OUT_OF_RANGE)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -153,6 +153,8 @@ def test_access_is_checked_before_the_body(client, world):
     ({"partner_finess": EHPAD, "partner_types": "ehpad"}, "partner_types"),
     ({"partner_finess": EHPAD, "partner_types": ["ehpad"], "themes": ["chirurgie"]}, "themes"),
     ({"partner_finess": EHPAD, "partner_types": ["ehpad"], "started_on": "hier"}, "started_on"),
+    ({"partner_finess": EHPAD, "partner_types": ["ehpad"], "started_on": "0001-01-01"}, "started_on"),
+    ({"partner_finess": EHPAD, "partner_types": ["ehpad"], "started_on": "9999-12-31"}, "started_on"),
     ({"partner_finess": "21000000X", "partner_types": ["ehpad"]}, "partner_finess"),
     ({"partner_finess": 210000001, "partner_types": ["ehpad"]}, "partner_finess"),
     ({"partner": {**CPTS, "departement": "ZZ"}, "partner_types": ["cpts"]}, "partner"),

@@ -13,7 +13,11 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+                 "--disable-sync", "--no-first-run", "--lang=fr-FR"]
+#: The browser's own words and formats in French, as a French user's browser shows them (date fields as
+#: jj/mm/aaaa, « Choisir un fichier »): the guide's screenshots are taken with them. Needs Debian's chromium-l10n
+#: (`make browser`); without it the browser falls back to English.
+CHROMIUM_ENV = {"LANGUAGE": "fr"}
 
 
 @pytest.fixture
@@ -40,7 +44,8 @@ def browser_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                             env={**os.environ, **CHROMIUM_ENV})
         context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         try:

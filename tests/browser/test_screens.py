@@ -1,7 +1,10 @@
 """Every main page fits its screen: on a phone (390 px), a laptop (1280 px) and a wide screen (1920 px) no page is
 wider than the window (tables scroll inside their card); at 1280, 1366 and 1920 px the compliance dashboard's
 filters stay inside their card, its selects show their whole option and its count tables and the convention list
-need no sideways scroll. The data is the demo region's, seen by its three demo accounts.
+need no sideways scroll, and each account's menu holds on one line; the charts' labels keep their 12 px on a phone
+and a laptop; every outline button's text has a contrast of 4.5:1 at least on what lies behind it; each page has
+its own title and the keyboard's focus a solid ring. The data is the demo region's, seen by its three demo
+accounts.
 
 ``GUIDE_SCREENSHOTS=1`` also saves what the window shows of each page as docs/guide/images/<page>-<width>.png,
 the user guide's illustrations (docs/guide/README.md); an ordinary run writes nothing.
@@ -244,4 +247,96 @@ def test_the_compliance_dashboard_and_the_list_fit_a_laptop(width, demo_screens,
             found.append("page wider than the window")
         if found:
             problems[path] = found
+    for role in ("ars", "hospital", "admin"):  # each account's menu on one line, its own entries included
+        if role != "ars":
+            sign_in(page, live_server, role)
+        if len(rows := page.evaluate(MENU_ROWS)) != 1:
+            problems[f"menu of {role}"] = rows
     assert not problems, problems
+
+
+#: The distinct heights at which the header's brand and menu entries sit (one: the menu holds on one line).
+MENU_ROWS = """() => [...new Set(Array.from(document.querySelectorAll('header nav .navbar-brand, header nav .nav-link'),
+  (el) => Math.round(el.getBoundingClientRect().top)))]"""
+
+
+#: The smallest label of each chart as drawn on the screen (its font size times the SVG's scale), in px.
+CHART_LABELS = """() => Array.from(document.querySelectorAll('.chart-box svg[viewBox]')).map((svg) => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...Array.from(svg.querySelectorAll('text'), (t) => parseFloat(getComputedStyle(t).fontSize)))
+    * scale; })"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_compliance_charts_labels_stay_readable(width, demo_screens, live_server, browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
+    sign_in(page, live_server, "ars")
+    page.goto(live_server + "/conformite")
+    sizes = page.evaluate(CHART_LABELS)
+    assert len(sizes) == 2 and min(sizes) >= 11, sizes  # per requirement and per département
+
+
+#: Each visible outline button whose text has less than 4.5:1 against the colour behind it (the backgrounds of its
+#: ancestors composed over white), with the ratio.
+LOW_CONTRAST = """() => {
+  const rgba = (c) => { const p = c.match(/[\\d.]+/g).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const luminance = (rgb) => 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
+  const behind = (el) => { const layers = [];
+    for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.unshift(c); if (c[3] >= 1) break; } }
+    return layers.reduce((rgb, c) => rgb.map((v, i) => c[i] * c[3] + v * (1 - c[3])), [255, 255, 255]); };
+  const low = [];
+  for (const el of document.querySelectorAll('main [class*="btn-outline-"]')) {
+    if (!el.getBoundingClientRect().width || !el.textContent.trim()) continue;
+    const [a, b] = [luminance(rgba(getComputedStyle(el).color)), luminance(behind(el))].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    if (ratio < 4.5) low.push(el.textContent.trim() + ' ' + ratio.toFixed(2) + ':1');
+  }
+  return low;
+}"""
+
+
+def test_outline_buttons_text_has_enough_contrast(demo_screens, live_server, browser_page):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": HEIGHTS[1280]})
+    low, role, seen = {}, None, 0
+    for screen in demo_screens:
+        if screen.role != role:
+            sign_in(page, live_server, screen.role)
+            role = screen.role
+        page.goto(live_server + screen.path)
+        seen += page.locator("main [class*=btn-outline-]").count()
+        if found := page.evaluate(LOW_CONTRAST):
+            low[screen.path] = found
+    assert seen > 20 and not low, low
+
+
+#: The focused element's outline: style, width in px and colour.
+FOCUS_RING = """() => { const style = getComputedStyle(document.activeElement);
+  return [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor]; }"""
+
+
+def test_each_page_has_its_own_title_and_keyboard_focus_shows_a_solid_ring(demo_screens, live_server, browser_page):
+    page = browser_page
+    titles, role = {}, None
+    for screen in demo_screens:
+        if screen.role != role:
+            sign_in(page, live_server, screen.role)
+            role = screen.role
+        page.goto(live_server + screen.path)
+        titles[screen.path] = page.title()
+    site = " · Registre des hôpitaux de proximité"
+    own = {path: title.removesuffix(site) for path, title in titles.items() if title.endswith(site)}
+    assert own.keys() == titles.keys(), titles
+    assert len(set(own.values())) == len(own) and "Registre" not in own.values(), own  # none left to the default
+
+    page.goto(live_server + "/conformite")  # the ARS's, the last account visited
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('btn-outline-primary')"):
+            break
+    style, width, colour = page.evaluate(FOCUS_RING)
+    assert (style, colour) == ("solid", "rgb(29, 53, 87)") and width >= 2

@@ -231,6 +231,20 @@ def test_coordination_shown_by_any_partner_with_the_coordination_theme():
     assert result.verdict == "satisfait"
 
 
+def test_a_type_ticked_on_the_convention_that_no_party_plays_proves_nothing():
+    """A primary-care convention with one MSP, its form's three types left ticked: it meets the 1° through the MSP,
+    never the 3° as if a CPTS were a party."""
+    msp = partner("MSP du Pays de Tille", "msp")
+    drafted = convention("C-1", msp, themes=CARE_THEMES, partner_types={"cpts", "msp", "centre_sante"})
+    verdicts = {v.code: v for v in evaluate(hospital(), [drafted], AT)}
+
+    assert verdicts["1_premier_recours"].verdict == "satisfait"
+    assert verdicts["3_coordination"].verdict == "manquant"
+    assert [(d.reference, d.why) for d in verdicts["3_coordination"].discarded] == [
+        ("C-1", "déclarée pour le type CPTS, que ne joue aucune de ses parties pour l'hôpital")]
+    assert verdict("recommande_coordination", conventions=[drafted]).verdict == "non_requis"
+
+
 def test_coordination_missing_without_such_a_partnership():
     result = verdict("3_coordination", conventions=[convention("C-1", CHU_DIJON, themes=SECOND_RECOURS_THEMES)])
 

@@ -85,6 +85,21 @@ def test_the_form_is_prefilled_from_the_registry(client, drafting, login):
     assert '<option value="soins de longue durée (USLD)">' in choice
 
 
+def test_the_partner_types_ticked_first_are_those_the_chosen_partner_plays(client, drafting, login,
+                                                                           make_partnership, make_organisation):
+    msp = make_partnership(drafting.hospital, make_organisation(name="MSP DU PAYS DE TILLE", category_code="603"),
+                           partner_types=["msp"])
+    login(drafting.staff)
+
+    def ticked(query: str) -> list[str]:
+        body = page(client.get(form_url(drafting, "premier_recours") + query))
+        return re.findall(r'name="partner_types" value="(\w+)" checked', body)
+
+    assert ticked(f"?partenariat={msp.id}") == ["msp"]
+    assert ticked("") == ["cpts", "msp", "centre_sante"]  # no partner chosen yet: the template's types
+    assert ticked(f"?partenariat={drafting.chu.id}") == ["cpts", "msp", "centre_sante"]  # none it plays
+
+
 def test_valid_values_create_the_convention_and_its_first_draft(client, drafting, login):
     login(drafting.staff)
     response = client.post(form_url(drafting, "second_recours"), data=form_values(
