@@ -18,6 +18,7 @@ from registry.compliance.rules import CURRENT, RULESETS
 from registry.core import clock
 from registry.core.access import signed_in
 from registry.core.errors import DomainError, NotFound
+from registry.core.french import french_date
 from registry.core.geography import departement_label
 from registry.core.scope import can_edit_hospital, get_hospital, visible_hospitals
 from registry.documents.versions import latest_versions
@@ -171,8 +172,16 @@ def _suggestions(result: HospitalCompliance, ruleset=CURRENT) -> dict[str, str]:
 
 
 @bp.app_template_global("deadline_words")
-def deadline_words(deadline, at) -> str:
-    """« 120 jours restants », « dernier jour », « dépassée de 15 jours »."""
+def deadline_words(item, at) -> str:
+    """How a verdict stands with its legal deadline: « respectée (convention signée le 3 mars 2023) », « convention
+    signée le 9 juin 2024, après l'échéance », or while none is signed « 120 jours restants », « dernier jour »,
+    « dépassée de 15 jours »."""
+    deadline = item.deadline
+    signed = min((evidence.signed_on for evidence in item.evidence if evidence.signed_on is not None), default=None)
+    if signed is not None:
+        if signed <= deadline:
+            return f"respectée : convention signée le {french_date(signed)}"
+        return f"convention signée le {french_date(signed)}, après l'échéance"
     days = (deadline - at).days
     if days > 0:
         return f"{days} jour{'s' if days > 1 else ''} restant{'s' if days > 1 else ''}"

@@ -3,7 +3,7 @@ the hospital its declarations), the statutory conventions' deadline on the hospi
 set switch, the dashboard's « non transmise » filter, and the ARS transmission on the convention page."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from registry.documents.context import add_months
 from registry.extensions import db
@@ -144,3 +144,20 @@ def test_a_registered_convention_s_legal_bases_are_corrected_on_its_page(client,
 
     login(scene.ars)
     assert "Enregistrer le fondement" not in page(client.get(f"/conventions/{convention.id}"))
+
+
+def test_a_statutory_deadline_met_by_a_signed_convention_is_said_respected_not_overdue():
+    from types import SimpleNamespace
+
+    from registry.compliance.routes import deadline_words
+
+    deadline, today = date(2023, 5, 2), date(2026, 12, 2)
+
+    def item(*signed):
+        return SimpleNamespace(deadline=deadline, evidence=[SimpleNamespace(signed_on=day) for day in signed])
+
+    assert deadline_words(item(date(2023, 3, 3), None), today) == "respectée : convention signée le 3 mars 2023"
+    assert deadline_words(item(date(2024, 6, 9)), today) == "convention signée le 9 juin 2024, après l'échéance"
+    assert deadline_words(item(None), today) == "dépassée de 1310 jours"
+    assert deadline_words(item(), date(2023, 5, 1)) == "1 jour restant"
+    assert deadline_words(item(), deadline) == "dernier jour"
