@@ -8,10 +8,12 @@ from datetime import date
 
 from registry.audit.services import record_audit
 from registry.core import clock
+from registry.core.french import french_date
 from registry.cpom.catalogue import spec_of
 from registry.cpom.errors import refuse
 from registry.cpom.models import Cpom, CpomAvenant, CpomEngagement, CpomTargetChange
 from registry.cpom.services import first_site, target_problems
+from registry.cpom.wording import target_text
 from registry.extensions import db
 
 
@@ -38,8 +40,8 @@ def record_avenant(cpom: Cpom, *, signed_on: date | None, effective_on: date | N
     if effective_on is None:
         problems.append("indiquez la date d'effet de l'avenant")
     elif not cpom.effective_on <= effective_on <= cpom.ends_on:
-        problems.append(f"la date d'effet doit tomber pendant le CPOM ({cpom.effective_on.isoformat()} – "
-                        f"{cpom.ends_on.isoformat()})")
+        problems.append(f"la date d'effet doit tomber pendant le CPOM ({french_date(cpom.effective_on)} – "
+                        f"{french_date(cpom.ends_on)})")
     if not (object or "").strip():
         problems.append("indiquez l'objet de l'avenant")
     refuse("Avenant refusé", problems)
@@ -48,7 +50,7 @@ def record_avenant(cpom: Cpom, *, signed_on: date | None, effective_on: date | N
                           object=object.strip(), created_by_id=getattr(actor, "id", None))
     db.session.add(avenant)
     db.session.flush()
-    record_audit("cpom.avenant", cpom, f"CPOM {cpom.id} : avenant n° {number} du {signed_on.isoformat()} "
+    record_audit("cpom.avenant", cpom, f"CPOM {cpom.id} : avenant n° {number} du {french_date(signed_on)} "
                  f"enregistré", hospital=first_site(cpom), actor=actor)
     return avenant
 
@@ -80,17 +82,16 @@ def change_target(engagement: CpomEngagement, avenant: CpomAvenant | None, *, co
     db.session.add(change)
     db.session.flush()
     record_audit("cpom.target", engagement, f"CPOM {engagement.cpom_id} : cible de « {spec.label} » changée par "
-                 f"l'avenant n° {avenant.number} : {_shown(change, 'before')} → {_shown(change, 'after')}",
+                 f"l'avenant n° {avenant.number} : {_shown(change, 'before', spec)} → "
+                 f"{_shown(change, 'after', spec)}",
                  hospital=first_site(engagement.cpom), actor=actor)
     return change
 
 
-def _shown(change: CpomTargetChange, side: str) -> str:
-    if not getattr(change, f"applicable_{side}"):
-        return "non applicable"
-    value = getattr(change, f"value_{side}")
-    comparator = getattr(change, f"comparator_{side}")
-    return comparator if comparator == "present" else f"{comparator} {'à négocier' if value is None else value}"
+def _shown(change: CpomTargetChange, side: str, spec) -> str:
+    """One side of the change as the pages write a target: « ≤ 0,2 », « à négocier », « non applicable »."""
+    return target_text(Target(getattr(change, f"comparator_{side}"), getattr(change, f"value_{side}"),
+                              getattr(change, f"applicable_{side}")), spec)
 
 
 def target_for(engagement: CpomEngagement, year: int) -> Target:

@@ -13,6 +13,7 @@ from registry.conventions import lifecycle
 from registry.conventions.models import Convention
 from registry.core import clock
 from registry.core.errors import Conflict
+from registry.core.french import french_date
 from registry.core.storage import document_store
 from registry.core.transaction import lock_row
 from registry.cpom import workflow
@@ -23,6 +24,7 @@ from registry.cpom.errors import refuse
 from registry.cpom.models import Cpom, CpomDeclaration, CpomEngagement, CpomProof
 from registry.cpom.proofs import check_proof
 from registry.cpom.services import first_site
+from registry.cpom.wording import declared_words
 from registry.extensions import db
 
 
@@ -63,7 +65,7 @@ def declare(engagement: CpomEngagement, year: int, *, value=None, numerator=None
     declaration.declared_by_id, declaration.declared_at = actor_id, clock.now()
     db.session.flush()
     record_audit("cpom.declare", declaration, f"CPOM {engagement.cpom_id} : « {spec.label} » {year} déclaré : "
-                 f"{_shown(value)}", hospital=_hospital(engagement), actor=actor,
+                 f"{declared_words(spec, value, declaration)}", hospital=_hospital(engagement), actor=actor,
                  changes={"value": [None, _shown(value)]})
     return declaration
 
@@ -108,7 +110,8 @@ def _value_problems(spec, value, numerator, denominator, items) -> list[str]:
 
 
 def _shown(value) -> str:
-    """A declared value as the audit trail writes it: « oui », « non », « — » or the number or text."""
+    """A declared value as the audit trail's machine changes keep it: « oui », « non », « — » or the number or
+    text (the summary reads it as the pages do, ``wording.declared_words``)."""
     if value is None or isinstance(value, bool):
         return {None: "—", True: "oui", False: "non"}[value]
     return str(value)
@@ -151,7 +154,7 @@ def request_proof(engagement: CpomEngagement, year: int, *, due: date | None, ac
     declaration.status, declaration.proof_due = workflow.PREUVE_DEMANDEE, due
     db.session.flush()
     record_audit("cpom.proof_request", declaration, f"CPOM {engagement.cpom_id} : preuve demandée pour {year} avant "
-                 f"le {due.isoformat()}", hospital=_hospital(engagement), actor=actor)
+                 f"le {french_date(due)}", hospital=_hospital(engagement), actor=actor)
     return declaration
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from registry.audit.services import record_audit
 from registry.conventions.bulk_import.spreadsheet import Layout, read_spreadsheet
+from registry.core.geography import region_label
 from registry.cpom.catalogue import DECLARATION, KINDS, LISTE, REGISTRY_PROVED, Indicator
 from registry.cpom.errors import refuse
 from registry.cpom.models import CpomCatalogue
@@ -101,8 +102,9 @@ def load_catalogue(region: str, name: str, source: str, plan: CataloguePlan, *, 
                               loaded_by_id=getattr(actor, "id", None))
     db.session.add(catalogue)
     db.session.flush()
-    record_audit("cpom.catalogue", catalogue, f"Catalogue CPOM « {catalogue.name} » chargé pour la région {region} "
-                 f"({len(plan.indicators)} engagements)", actor=actor)
+    record_audit("cpom.catalogue", catalogue, f"Catalogue CPOM « {catalogue.name} » chargé pour la région "
+                 f"{region_label(region)} ({len(plan.indicators)} engagement{'s' if len(plan.indicators) > 1 else ''})",
+                 actor=actor)
     return catalogue
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from registry.audit.services import record_audit
 from registry.core import clock
+from registry.core.french import french_date
 from registry.cpom.assessment import ATTEINT, NON_APPLICABLE, NON_ATTEINT, NON_EVALUABLE
 from registry.cpom.campaign import year_state
 from registry.cpom.errors import refuse
@@ -75,7 +76,7 @@ def record_evaluation(cpom: Cpom, *, kind: str, held_on: date | None, minutes: s
                                 created_by_id=getattr(actor, "id", None))
     db.session.add(evaluation)
     db.session.flush()
-    record_audit("cpom.evaluation", cpom, f"CPOM {cpom.id} : {KIND_LABELS[kind].lower()} du {held_on.isoformat()} "
+    record_audit("cpom.evaluation", cpom, f"CPOM {cpom.id} : {KIND_LABELS[kind].lower()} du {french_date(held_on)} "
                  f"({first}–{last})", hospital=first_site(cpom), actor=actor)
     return evaluation
 

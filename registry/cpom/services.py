@@ -15,6 +15,7 @@ from sqlalchemy import select
 from registry.audit.services import record_audit
 from registry.conventions.models import Convention
 from registry.core import clock
+from registry.core.french import french_date
 from registry.core.storage import document_store
 from registry.cpom.assessment import COMPARATORS
 from registry.cpom.catalogue import NOMBRE, POURCENTAGE, RATIO, catalogue_of, spec_of
@@ -63,7 +64,7 @@ def create_cpom(hospital: HospitalProfile, *, signed_on: date | None, effective_
         cpom.sites.append(site)
     db.session.add(cpom)
     db.session.flush()
-    record_audit("cpom.create", cpom, f"CPOM de {cpom.name} du {effective_on.isoformat()} enregistré",
+    record_audit("cpom.create", cpom, f"CPOM de {cpom.name} du {french_date(effective_on)} enregistré",
                  hospital=hospital, actor=actor)
     return cpom
 

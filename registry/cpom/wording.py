@@ -1,7 +1,11 @@
 """How the CPOM pages, exports and documents write numbers, values and targets in French (one place for each)."""
 
-from registry.cpom.avenants import Target
+from typing import TYPE_CHECKING
+
 from registry.cpom.catalogue import LISTE, OUI_NON, POURCENTAGE, RATIO, TEXTE, Indicator, spec_of
+
+if TYPE_CHECKING:  # avenants writes its audit summaries with this module's wording
+    from registry.cpom.avenants import Target
 
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 
@@ -25,7 +29,7 @@ def shown_value(value) -> str:
     return str(value)
 
 
-def target_text(target: Target, spec: Indicator) -> str:
+def target_text(target: "Target", spec: Indicator) -> str:
     """« ≤ 0,2 », « ≥ 5 % de l'effectif… », « oui », « au moins une action », « à négocier », « non applicable »."""
     if not target.applicable:
         return "non applicable"
@@ -38,15 +42,21 @@ def target_text(target: Target, spec: Indicator) -> str:
 
 
 def value_words(state) -> str:
-    """A year's value as the page reads it: « Oui », « 0,25 (250 / 1 000) », the actions ticked, the text."""
-    spec, declaration = spec_of(state.engagement), state.declaration
+    """A year's value as the page reads it: « Oui », « 0,25 (250 / 1000) », « 2,5 % (1 / 40) », the actions
+    ticked, the text."""
+    return declared_words(spec_of(state.engagement), state.value, state.declaration)
+
+
+def declared_words(spec: Indicator, value, declaration=None) -> str:
+    """``value`` of an engagement of ``spec`` (with its numerator and denominator or ticked actions, from
+    ``declaration``) as the pages and the audit trail read it."""
     if spec.kind == LISTE and declaration is not None:
         return ", ".join(declaration.items) or "aucune action"
-    if state.value is None:
+    if value is None:
         return "—"
-    if isinstance(state.value, bool):
-        return "Oui" if state.value else "Non"
-    words = french_number(state.value)
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    words = french_number(value) + (" %" if spec.kind == POURCENTAGE else "")
     if spec.kind in (RATIO, POURCENTAGE) and declaration is not None and declaration.numerator is not None:
         words += f" ({french_number(declaration.numerator)} / {french_number(declaration.denominator)})"
-    return words + (" %" if spec.kind == POURCENTAGE else "")
+    return words

@@ -51,6 +51,24 @@ SIGNATORIES = {
     "mmg_tille": ("Dr Thomas Henry", "Président de l'association"),
     "dac_21": ("Émilie Gauthier", "Directrice du DAC"),
 }
+#: What empowers each signatory of a drafted demo convention (the templates' « pouvoir de signer »), keyed as above.
+SIGNING_BASES = {
+    "210987582": "en sa qualité de directrice, représentante légale de l'établissement (article L. 6143-7 du code "
+                 "de la santé publique)",
+    "210987640": "en sa qualité de directeur, représentant légal de l'établissement (article L. 6143-7 du code de "
+                 "la santé publique)",
+    "580972610": "délégation de signature du directeur de l'établissement",
+    "210986089": "en sa qualité de directeur général, représentant légal du centre hospitalier universitaire "
+                 "(article L. 6143-7 du code de la santé publique)",
+    "210013611": "statuts de l'association, en sa qualité de président",
+    "580006849": "statuts de l'association, en sa qualité de présidente",
+    "580006617": "statuts de la société interprofessionnelle de soins ambulatoires, en sa qualité de gérant",
+    "210006078": "délégation de signature du représentant légal de l'organisme gestionnaire du centre de santé",
+    "210781456": "délégation de signature du représentant légal de l'organisme gestionnaire de l'EHPAD",
+    "210003059": "délégation de signature du représentant légal de l'organisme gestionnaire de l'HAD",
+    "210986386": "en sa qualité de directrice, représentante légale de l'établissement",
+    "dac_21": "délégation de signature du président de l'association porteuse du DAC",
+}
 FOLLOW_UP_BODIES = ("la commission médicale d'établissement ou la conférence médicale de l'hôpital de proximité",
                     "l'instance de gouvernance de la communauté professionnelle territoriale de santé partie à la "
                     "convention")
@@ -100,6 +118,12 @@ class DemoScene:
         return {organisation.id: Signatory(*SIGNATORIES[key]) for key, organisation in organisations
                 if key in SIGNATORIES}
 
+    def signing_bases(self, hospital: str, partnerships) -> dict:
+        """The templates' fields for the signatories' power: the hospital's, then the partners' in their order."""
+        key_of = {organisation.id: key for key, organisation in self.partners.items()}
+        return {"signing_basis_hospital": SIGNING_BASES.get(hospital, ""),
+                "signing_basis_partners": [SIGNING_BASES.get(key_of.get(p.partner_id), "") for p in partnerships]}
+
 
 def _copy(convention: Convention, *, on: date, electronic: bool) -> bytes:
     """The signed copy of ``convention``: a scan of a paper signature, or a PDF signed electronically on ``on``."""
@@ -142,13 +166,14 @@ def _drafted(scene: DemoScene, hospital: str, keys: tuple[str, ...], template: s
              partner_types=None) -> Convention:
     """A convention drafted from a shipped template and taken to ``status``: one draft, a second one once in
     negotiation, then « à signer », then signed electronically on ``signed_on``."""
-    actor = scene.actor(hospital)
+    actor, partnerships = scene.actor(hospital), scene.partnerships(hospital, keys)
     convention = create_convention(
         scene.hospitals[hospital], ConventionTerms(
-            partnerships=scene.partnerships(hospital, keys), partner_types=partner_types, effective_date=effective,
+            partnerships=partnerships, partner_types=partner_types, effective_date=effective,
             duration_months=duration, tacit_renewal=tacit, title=title, signatories=scene.signatories(hospital, keys)),
         template_code=template, clauses=list(clauses),
-        fields={"notice_months": 3, "signing_place": SIGNING_PLACES[hospital], **(fields or {})}, actor=actor)
+        fields={"notice_months": 3, "signing_place": SIGNING_PLACES[hospital],
+                **scene.signing_bases(hospital, partnerships), **(fields or {})}, actor=actor)
     generate_draft(convention, actor=actor, today=drafted_on)
     for target in _path_to(status):
         if target == Status.SIGNEE:

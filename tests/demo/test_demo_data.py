@@ -1,6 +1,8 @@
+import io
 from collections import Counter
 from datetime import date
 
+import docx
 import pytest
 
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from registry.conventions.followup import expiring
 from registry.conventions.models import Convention, ConventionDocument, ConventionEvent
 from registry.conventions.statuses import Status
 from registry.core import clock
+from registry.core.storage import document_store
 from registry.core.vocabulary import PARTNER_TYPES
 from registry.cpom.models import Cpom, CpomDeclaration
 from registry.demo.loader import ACCOUNTS
@@ -152,3 +155,26 @@ def test_demo_pages_show_conventions_in_several_states_to_each_role(app, runner)
     assert hospitals_with("manquant") == {LORMES}
     dashboard = _page(app, *accounts["ars"], "/conformite")
     assert "AUXONNE" in dashboard.upper() and "non transmise" in dashboard
+
+
+def _draft_text(document: ConventionDocument) -> str:
+    word = docx.Document(io.BytesIO(document_store().read(document.sha256)))
+    return "\n".join([p.text for p in word.paragraphs] +
+                     [cell.text for table in word.tables for row in table.rows for cell in row.cells])
+
+
+def test_demo_drafts_say_what_empowers_each_signatory(runner):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    drafts = [document for convention in db.session.scalars(select(Convention)) for document in convention.drafts]
+    assert len(drafts) >= 8
+    for draft in drafts:
+        text = _draft_text(draft)
+        parties = text[:text.index("VISAS")]  # the parties, each with its signatory and the basis of its power
+        assert parties.count("pouvoir de signer : ") == len(draft.convention.parties), draft.filename
+        assert "………" not in parties, (draft.filename, parties)
+    ist = next(draft for draft in drafts if draft.convention.template_version.code == "l6111_3_2"
+               and draft.convention.hospital.organisation.finess_et == IS_SUR_TILLE)
+    parties = _draft_text(ist)
+    assert ("Claire Morel, Directrice (pouvoir de signer : en sa qualité de directrice, représentante légale de "
+            "l'établissement (article L. 6143-7 du code de la santé publique))") in parties
+    assert "(pouvoir de signer : statuts de l'association, en sa qualité de président)" in parties

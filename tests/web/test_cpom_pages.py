@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.core import clock
+from registry.core.french import french_date
 from registry.cpom import campaign, services
 from registry.cpom.models import Cpom, CpomDeclaration, CpomEngagement, CpomProof
 from registry.extensions import db
@@ -205,7 +206,7 @@ def test_a_refused_engagement_changes_nothing(client, scene, cpom, login, fields
 def test_an_engagement_already_in_the_cpom_is_no_longer_offered(client, scene, cpom, login):
     login(scene.ars)
     body = page(client.get(f"/hopitaux/{scene.hdp.finess_et}/cpom"))
-    offered = re.findall(rf'<option value="([a-z0-9_]+)"', body.split(f'id="engagement-{cpom.id}-indicator"')[1]
+    offered = re.findall(r'<option value="([a-z0-9_]+)"', body.split(f'id="engagement-{cpom.id}-indicator"')[1]
                          .split("</select>")[0])
     assert "ph_centres_sante" in offered and "admissions_urgences" not in offered
 
@@ -348,6 +349,10 @@ def test_the_ars_asks_for_proof_and_a_missed_due_date_shows_late(client, scene, 
     stored = declaration(cpom, "admissions_urgences")
     assert (stored.status, stored.proof_due) == ("preuve_demandee", due)
     assert "Preuve demandée" in text(client.get(response.headers["Location"]))
+    for path in ("", "/historique"):  # the latest changes and the history say it in French
+        trail = text(client.get(f"/hopitaux/{scene.hdp.finess_et}{path}"))
+        assert f"preuve demandée pour {YEAR} avant le {french_date(due)}" in trail
+        assert f"« Taux d'admission via les urgences » {YEAR} déclaré : 0,25 (250 / 1000)" in trail
     with clock.travel(due + timedelta(days=1)):
         login(scene.ars)  # the session of eleven days before has ended
         words = text(client.get(f"/hopitaux/{scene.hdp.finess_et}/cpom?annee={YEAR}"))
