@@ -244,7 +244,11 @@ def _is_sur_tille(scene: DemoScene) -> Convention:
               reason="Remplacée par une convention d'HAD avec admissions directes, rédigée dans le registre.")
     new_had = _drafted(scene, ist, ("210003059",), "had", effective=scene.months_ago(-1), duration=36,
                        status=Status.SIGNEE, drafted_on=today - timedelta(days=80), clauses=("entrees_directes",),
-                       signed_on=today - timedelta(days=12))
+                       signed_on=today - timedelta(days=12), fields={
+                           "had_authorisation": "décision de l'ARS Bourgogne-Franche-Comté n° 2023-HAD-014 du "
+                                                "12 juin 2023 (fictive)",
+                           "had_mentions": ["Mention socle", "Mention réadaptation"],
+                           "had_on_call_number": "03 80 00 00 00"})
     supersede(had, new_had, actor=actor)
     # SSR: yearly tacit renewal, the current period ends in five months: « à renouveler ».
     period_end = today + timedelta(days=150)

@@ -178,3 +178,12 @@ def test_demo_drafts_say_what_empowers_each_signatory(runner):
     assert ("Claire Morel, Directrice (pouvoir de signer : en sa qualité de directrice, représentante légale de "
             "l'établissement (article L. 6143-7 du code de la santé publique))") in parties
     assert "(pouvoir de signer : statuts de l'association, en sa qualité de président)" in parties
+
+
+def test_the_demo_had_draft_names_its_authorisation(runner):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    had = next(document for convention in db.session.scalars(select(Convention)) for document in convention.drafts
+               if convention.template_version is not None and convention.template_version.code == "had")
+    text = _draft_text(had)
+    assert "n° 2023-HAD-014 du 12 juin 2023" in text and "Mention réadaptation" in text
+    assert "domicile suivante : ……" not in text
