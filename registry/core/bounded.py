@@ -66,6 +66,15 @@ def _child(writer, memory_mb: int, function, args) -> None:
     writer.close()
 
 
+def _close_inherited_files(keep: int) -> None:
+    """Close every file this child inherited but its pipe (and the standard streams). A child kept alive must not
+    hold its parent's files open: a client's socket would not close when the server closes it, a pipe to another
+    program would never reach its end (that program waiting for ever), its parent's end of its own pipe and its
+    siblings' would keep them from seeing their parent go."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+
+
 def _default_signals() -> None:
     """A forked child inherits its parent's Python signal handlers (a server's: SIGTERM asks for a graceful stop
     that this child would never make): it takes the system's defaults, so that a signal ends it."""
@@ -110,12 +119,10 @@ class _Resident:
     that each call costs a message each way rather than a fork (a fork of a server process and its exit cost more
     than a draft's render)."""
 
-    def __init__(self, memory_mb: int, siblings: list["_Resident"]):
+    def __init__(self, memory_mb: int):
         context = multiprocessing.get_context("fork")
         self.connection, child_end = context.Pipe()
-        others = [sibling.connection for sibling in siblings]
-        self.process = context.Process(target=_serve, args=(child_end, self.connection, others, memory_mb),
-                                       daemon=True)
+        self.process = context.Process(target=_serve, args=(child_end, memory_mb), daemon=True)
         self.process.start()
         child_end.close()
 
@@ -138,13 +145,10 @@ class _Resident:
         self.process.join()
 
 
-def _serve(connection, parent_end, siblings, memory_mb: int) -> None:
-    # This child holds copies of the parent's ends of its pipe and of its siblings': closed, so that each child sees
-    # the end of its pipe when the parent goes, whatever its siblings do.
-    for end in (parent_end, *siblings):
-        end.close()
+def _serve(connection, memory_mb: int) -> None:
     _default_signals()
     _cap_memory(memory_mb)
+    _close_inherited_files(keep=connection.fileno())
     while True:
         try:
             function, args = connection.recv()
@@ -164,23 +168,18 @@ class _ResidentPool:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._idle: dict[int, list[_Resident]] = {}
-        self._all: list[_Resident] = []
 
     def take(self, memory_mb: int) -> _Resident:
         with self._lock:
             if self._pid != os.getpid():  # inherited through a fork: those children are the parent's
-                self._pid, self._idle, self._all = os.getpid(), {}, []
+                self._pid, self._idle = os.getpid(), {}
             idle = self._idle.setdefault(memory_mb, [])
             while idle:
                 child = idle.pop()
                 if child.process.is_alive():
                     return child
-                self._all.remove(child)
                 child.close()
-            self._all = [child for child in self._all if child.process.is_alive()]
-            child = _Resident(memory_mb, self._all)
-            self._all.append(child)
-            return child
+        return _Resident(memory_mb)
 
     def give_back(self, child: _Resident, memory_mb: int) -> None:
         with self._lock:
@@ -188,13 +187,7 @@ class _ResidentPool:
             if len(idle) < self.keep and self._pid == os.getpid():
                 idle.append(child)
                 return
-        self.retire(child)
-
-    def retire(self, child: _Resident) -> None:
         child.close()
-        with self._lock:
-            if child in self._all:
-                self._all.remove(child)
 
 
 _POOL = _ResidentPool()
@@ -209,16 +202,16 @@ def run_resident(function, *args, seconds: float, memory_mb: int):
         try:
             outcome, value = child.call(function, args, seconds, memory_mb)
         except LimitExceeded:
-            _POOL.retire(child)
+            child.close()
             raise
         except BaseException:
-            _POOL.retire(child)  # interrupted mid-call: its answer would be read by the next caller
+            child.close()  # interrupted mid-call: its answer would be read by the next caller
             raise
         if outcome == "memory":
-            _POOL.retire(child)
+            child.close()
             raise LimitExceeded("memory", memory_mb)
         if outcome == "error" and isinstance(value, ChildOutdated) and attempt == 1:
-            _POOL.retire(child)
+            child.close()
             continue
         _POOL.give_back(child, memory_mb)
         if outcome == "ok":

@@ -146,3 +146,20 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[1][0] != "Z"  # a zombie has ended: only its reaping is left
     except FileNotFoundError:
         return False
+
+
+def test_a_resident_child_keeps_none_of_its_parent_s_files_open():
+    """A pipe the parent closes reaches its end at once, though a resident child was forked while it was open (a
+    client's socket, a browser driver's pipe: the other side would wait for ever)."""
+    import select
+
+    reader, writer = os.pipe()
+    try:
+        assert run_resident(_pid, seconds=10, memory_mb=200) != os.getpid()  # forked now, the pipe open
+    finally:
+        os.close(writer)
+    ready, _, _ = select.select([reader], [], [], 5)
+    try:
+        assert ready and os.read(reader, 1) == b""  # the end of the pipe: nobody else holds its writing end
+    finally:
+        os.close(reader)
