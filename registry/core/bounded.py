@@ -109,6 +109,7 @@ def _send(connection, message) -> None:
     except MemoryError:
         connection.send(("memory", None))
 
+
 class ChildOutdated(Exception):
     """Raised by work run in a resident child forked before what the work needs existed (a template prepared since):
     ``run_resident`` retires that child and runs the work again in a child forked now."""
@@ -201,11 +202,8 @@ def run_resident(function, *args, seconds: float, memory_mb: int):
         child = _POOL.take(memory_mb)
         try:
             outcome, value = child.call(function, args, seconds, memory_mb)
-        except LimitExceeded:
+        except BaseException:  # past a limit, or interrupted mid-call (its answer would reach the next caller)
             child.close()
-            raise
-        except BaseException:
-            child.close()  # interrupted mid-call: its answer would be read by the next caller
             raise
         if outcome == "memory":
             child.close()
