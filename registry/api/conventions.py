@@ -10,7 +10,7 @@ from registry.api.blueprint import MAX_ID, ApiBlueprint, load_json
 from registry.api.convention_schemas import HOSPITAL_PARTY, ConventionInput, ConventionSchema
 from registry.api.fields import FrenchSchema, String, valid_finess
 from registry.conventions.models import ConventionDocument
-from registry.conventions.services import (DOCX, create_convention, generate_draft, get_draft,
+from registry.conventions.services import (DOCX, DRAFT_LOADING, create_convention, generate_draft, get_draft,
                                            register_convention)
 from registry.conventions.terms import ConventionTerms, Signatory
 from registry.core.access import signed_in
@@ -105,7 +105,7 @@ class DraftCreate(MethodView):
         convention est « brouillon » ou « en négociation » ; la réponse (201) décrit la version (origin
         « received »). Réservé aux administrateurs et aux utilisateurs de l'hôpital.
         """
-        convention = get_convention(convention_id, for_edit=True)
+        convention = get_convention(convention_id, for_edit=True, options=DRAFT_LOADING)
         if request.mimetype == "multipart/form-data":
             return draft_versions.receive_upload(convention)
         draft = generate_draft(convention, actor=current_user)

@@ -13,7 +13,7 @@ from registry.conventions.convention_page import render_convention_page
 from registry.conventions.models import Convention, ConventionDocument
 from registry.conventions.pdf_previews import cached_pdf, draft_pdf, enqueue_conversion
 from registry.conventions.preview import PDF_UNAVAILABLE, PreviewUnavailable, docx_to_html, soffice
-from registry.conventions.services import generate_draft, get_draft
+from registry.conventions.services import DRAFT_LOADING, generate_draft, get_draft
 from registry.core.access import signed_in
 from registry.core.scope import get_convention
 from registry.core.storage import document_store
@@ -35,7 +35,7 @@ def show(convention_id: int):
 
 @signed_in
 def new_draft(convention_id: int):
-    convention = get_convention(convention_id, for_edit=True)
+    convention = get_convention(convention_id, for_edit=True, options=DRAFT_LOADING)
     document = generate_draft(convention, actor=current_user._get_current_object())  # Conflict: 409 page
     db.session.commit()
     flash(f"Le projet v{document.version} est produit.", "success")

@@ -150,6 +150,13 @@ def create_convention(hospital: HospitalProfile, terms: ConventionTerms, *, temp
     return convention
 
 
+#: Loader options for a convention about to be drafted (``core.scope.get_convention(..., options=...)``): what
+#: its context reads, its hospital, template version, parties and their profiles, in the convention's query.
+DRAFT_LOADING = (joinedload(Convention.hospital), joinedload(Convention.template_version),
+                 joinedload(Convention.parties).joinedload(ConventionParty.organisation)
+                 .joinedload(Organisation.hospital_profile).lazyload(HospitalProfile.organisation))
+
+
 def generate_draft(convention: Convention, *, actor=None, today: date | None = None) -> ConventionDocument:
     """Render a new draft version, store its bytes (before the row), keep its context snapshot and SHA-256."""
     from registry.documents.render import render_convention  # docx, docxtpl: loaded by the first draft

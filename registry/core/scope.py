@@ -80,11 +80,13 @@ def visible_conventions(user=None) -> Select:
     return select(Convention).where(Convention.hospital_id.in_(hospitals))
 
 
-def get_convention(convention_id: int, *, for_edit: bool = False):
-    """Load a convention through the user's scope: 404 out of scope, 403 when read-only for the user."""
+def get_convention(convention_id: int, *, for_edit: bool = False, options=()):
+    """Load a convention through the user's scope: 404 out of scope, 403 when read-only for the user.
+    ``options``: loader options for what the caller reads next (conventions.services.DRAFT_LOADING)."""
     from registry.conventions.models import Convention
 
-    convention = db.session.scalar(visible_conventions().where(Convention.id == convention_id))
+    query = visible_conventions().where(Convention.id == convention_id).options(*options)
+    convention = db.session.scalars(query).unique().first()
     if convention is None:
         abort(404)
     if for_edit and not can_edit_hospital(convention.hospital):

@@ -190,12 +190,7 @@ def _profile_of(organisation):
 
     if not isinstance(organisation, Organisation) or organisation.id is None:
         return None
-    from sqlalchemy import select
-
-    from registry.extensions import db
-    from registry.hospitals.models import HospitalProfile
-
-    return db.session.scalar(select(HospitalProfile).where(HospitalProfile.organisation_id == organisation.id))
+    return organisation.hospital_profile
 
 
 def party_from_organisation(organisation, *, representative: Representative | None = None, profile=None,

@@ -3,7 +3,7 @@
 from datetime import date
 
 from sqlalchemy import JSON, Date, Float, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.core.geography import departement_label, region_label
 from registry.core.models import TimestampMixin
@@ -71,6 +71,11 @@ class Organisation(TimestampMixin, db.Model):
     #: Partner types chosen by hand for an organisation outside FINESS (a CPTS, an MMG...).
     manual_partner_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
+
+    #: Its hôpital de proximité profile when it is one, else None (read only: the profile holds the link). Loaded
+    #: on first access, or with the organisation where a query asks for it (a draft's parties).
+    hospital_profile = relationship("HospitalProfile", primaryjoin="HospitalProfile.organisation_id == Organisation.id",
+                                    foreign_keys="HospitalProfile.organisation_id", viewonly=True, uselist=False)
 
     @property
     def partner_types(self) -> list[str]:

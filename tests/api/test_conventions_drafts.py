@@ -93,3 +93,23 @@ def test_a_convention_drafted_elsewhere_gets_no_draft(client, world, partners): 
                          "conflict")
     assert "hors de l'application" in error["message"]
     assert drafts() == 0
+
+
+def test_a_draft_reads_its_convention_in_one_query_whatever_its_partners(client, world, partners, convention,
+                                                                        count_queries):
+    """The hospital, template version, parties and their profiles come with the convention (DRAFT_LOADING): one
+    partner more is no statement more. PostgreSQL re-reads the convention under a lock (core.transaction.lock_row),
+    which reloads its parties on access: the count is SQLite's."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL re-reads the convention under a lock")
+    one_partner = client.post(URL, json=payload(world, partners), headers=world.headers["hospital"]).get_json()["id"]
+    counts = []
+    for convention_id in (one_partner, convention.id):  # one partner, then two
+        db.session.expire_all()
+        with count_queries() as statements:
+            assert client.post(f"{URL}/{convention_id}/drafts", headers=world.headers["hospital"]).status_code == 201
+        counts.append(len([statement for statement in statements if not statement.startswith("BEGIN")]))
+        reads = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+        assert not [read for read in reads if read.split("FROM", 1)[1].lstrip().startswith(
+            ("hospital_profiles", "template_versions", "convention_parties"))], reads
+    assert counts[0] == counts[1]
