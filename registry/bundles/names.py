@@ -24,7 +24,9 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9" + re.escape(PUNCTUATION) + r"]")
 
 def fold(text: str) -> str:
     """The text in plain ASCII: accents dropped, ligatures spelt out, any other character a space."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").translate(LIGATURES))
+    if (text or "").isascii():  # nothing to decompose nor to spell out
+        return _UNSAFE.sub(" ", text or "")
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
     kept = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _UNSAFE.sub(" ", kept)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from registry.accounts.models import ROLE_ADMIN
 from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument, ConventionParty
@@ -155,6 +155,20 @@ def signed_copies(scope: BundleScope, user) -> Select:
 
 #: Signed copies read from the database at a time while a bundle is gathered (each batch also loads its parties).
 BATCH = 250
+#: Columns a bundle never reads, left in the database: their JSON would be decoded a thousand times for nothing
+#: (a hospital's, once per row of the join). Read anyway, one would be loaded on access, a query per row, which
+#: the constant query count of tests/bundles/test_contents.py forbids.
+UNREAD_CONVENTION = (Convention.clauses, Convention.fields, Convention.themes, Convention.legal_bases,
+                     Convention.termination_reason)
+UNREAD_DOCUMENT = (ConventionDocument.context, ConventionDocument.comment)
+UNREAD_HOSPITAL = (HospitalProfile.territory_departements, HospitalProfile.territory_communes,
+                   HospitalProfile.internal_activities, HospitalProfile.confirmed_activities,
+                   HospitalProfile.own_equipment, HospitalProfile.confirmed_equipment)
+UNREAD_ORGANISATION = (Organisation.manual_partner_types, Organisation.notes)
+
+
+def _deferred(columns: tuple) -> tuple:
+    return tuple(defer(column) for column in columns)
 
 
 def load_signed_copies(scope: BundleScope, user) -> Iterator[tuple[Convention, ConventionDocument]]:
@@ -163,9 +177,13 @@ def load_signed_copies(scope: BundleScope, user) -> Iterator[tuple[Convention, C
     the caller keeps what it needs of each row and lets the entities go."""
     query = (signed_copies(scope, user)
              .join(Convention.hospital).join(HospitalProfile.organisation)
-             .options(contains_eager(Convention.hospital).contains_eager(HospitalProfile.organisation),
-                      selectinload(Convention.parties).joinedload(ConventionParty.organisation),
-                      joinedload(Convention.parent))
+             .options(contains_eager(Convention.hospital).options(*_deferred(UNREAD_HOSPITAL)),
+                      contains_eager(Convention.hospital).contains_eager(HospitalProfile.organisation)
+                      .options(*_deferred(UNREAD_ORGANISATION)),
+                      selectinload(Convention.parties).selectinload(ConventionParty.organisation)
+                      .options(*_deferred(UNREAD_ORGANISATION)),
+                      joinedload(Convention.parent).options(*_deferred(UNREAD_CONVENTION)),
+                      *_deferred(UNREAD_CONVENTION + UNREAD_DOCUMENT))
              .execution_options(yield_per=BATCH))
     for convention, document in db.session.execute(query):
         yield convention, document
