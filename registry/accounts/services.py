@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.emails import email_problem
@@ -134,7 +135,9 @@ def create_token(user: User, days: int | None = None, label: str | None = None) 
 def user_for_token(token: str) -> User | None:
     if not token:
         return None
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
+    # The user and the organisations its scope reads come with the token: one query per API request.
+    api_token = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)).options(
+        joinedload(ApiToken.user).joinedload(User.organisations))).unique().first()
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
     if clock.has_passed(api_token.expires_at):

@@ -60,3 +60,15 @@ def test_writes_need_no_csrf_token(client, world, make_organisation):
     response = client.post(f"{HOSPITALS}/{world.own.finess_et}/partners", headers=world.headers["hospital"],
                            json={"partner_finess": partner.finess_et, "partner_types": ["ehpad"]})
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+def test_the_token_its_user_and_their_organisations_are_read_in_one_statement(app, world, count_queries):
+    from registry.accounts.services import user_for_token
+
+    token = world.headers["hospital"]["Authorization"].removeprefix("Bearer ")
+    db.session.expire_all()
+    with count_queries() as statements:
+        user = user_for_token(token)
+        organisations = [organisation.finess_et for organisation in user.organisations]
+    assert organisations == [world.own.finess_et]
+    assert len([statement for statement in statements if not statement.startswith("BEGIN")]) == 1
