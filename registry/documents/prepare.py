@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, TemplateSyntaxError
 
-from registry.documents.package import DEFAULT_LIMITS, Limits, PackageError, open_package
+from registry.documents.package import DEFAULT_LIMITS, Limits, PackageError, PackedEntry, open_package, pack_entry
 from registry.documents.patching import patch_xml
 from registry.documents.problems import Problem, RenderError, french_jinja_message
 from registry.documents.sandbox import ENVIRONMENT
@@ -76,6 +76,8 @@ class TemplateSources:
     #: The document element with an empty body at ``body_index``: the body's rendered tree goes there.
     shell: object = None
     body_index: int = 0
+    #: The entries no render changes (neither a part nor the core properties), compressed once.
+    packed: dict[str, PackedEntry] = field(default_factory=dict)
 
 
 @dataclass
@@ -151,8 +153,11 @@ def load_sources(data: bytes, limits: Limits = DEFAULT_LIMITS) -> TemplateSource
         raise
     except Exception as exc:  # python-docx raises many kinds of errors on a malformed package
         raise PackageError(f"Word ne peut pas ouvrir ce document : {type(exc).__name__} {exc}".strip())
+    rendered = {part.entry for part in parts} | {properties_entry}
+    packed = {name: pack_entry(name, blob) for name, blob in entries if name not in rendered}
     return TemplateSources(sha256=hashlib.sha256(data).hexdigest(), parts=parts, properties=properties,
-                           properties_entry=properties_entry, entries=entries, shell=shell, body_index=body_index)
+                           properties_entry=properties_entry, entries=entries, shell=shell, body_index=body_index,
+                           packed=packed)
 
 
 def syntax_problem(exc: TemplateSyntaxError, part: PartSource) -> Problem:

@@ -112,7 +112,7 @@ def render_prepared(prepared: PreparedTemplate, context: dict,
     entries = dict(sources.entries)
     rendered[sources.properties_entry] = _core_properties(prepared, entries[sources.properties_entry], context,
                                                           properties)
-    return write_package((name, rendered.get(name, blob)) for name, blob in sources.entries)
+    return write_package(sources.packed.get(name) or (name, rendered.get(name, blob)) for name, blob in sources.entries)
 
 
 def read_template(template: str | Path | bytes) -> bytes:

@@ -89,6 +89,26 @@ def test_two_renders_are_byte_identical(library, code):
     assert "2000-01-01T00:00:00Z" in core and "<cp:revision>1</cp:revision>" in core
 
 
+
+@pytest.mark.parametrize("code", CODES)
+def test_parts_packed_once_give_the_bytes_compressing_them_again_would(library, code, monkeypatch):
+    """A template's unchanged parts are compressed when it is prepared and copied into every render
+    (documents.package.PackedEntry): the draft is byte for byte the one compressing every part gives."""
+    from registry.documents import prepare
+
+    template = library.get(code)
+    context = convention_context(template)
+    packed_cache = TemplateCache()
+    packed = render_convention(template.read(), context, cache=packed_cache)
+    assert packed_cache.get(template.read()).sources.packed  # the shipped templates have unchanged parts
+    monkeypatch.setattr(prepare, "pack_entry", lambda name, data: None)  # prepared without: nothing is packed
+    plain_cache = TemplateCache()
+    plain = render_convention(template.read(), context, cache=plain_cache)
+    assert not any(plain_cache.get(template.read()).sources.packed.values())
+    assert packed == plain
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        assert archive.testzip() is None
+
 def test_core_properties_are_the_ones_asked_for(library, cache):
     template = library.get("ehpad")
     properties = DocumentProperties(created=datetime(2026, 11, 20, 9, 30),
