@@ -174,13 +174,16 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
         raise DomainError(f"Le projet n'a pas pu être produit : {error}") from error
     sha256, size = document_store().store(data)
     version = next_draft_version(convention)
+    # By its id, not through the convention's collection: the flush then writes one row, not the convention and
+    # its relationships' bookkeeping; the collection, when loaded, is read again on its next use.
     document = ConventionDocument(
-        convention=convention, kind=KIND_DRAFT, version=version, sha256=sha256, size=size,
+        convention_id=convention.id, kind=KIND_DRAFT, version=version, sha256=sha256, size=size,
         filename=f"{convention.reference} projet v{version}.docx", media_type=DOCX,
         template_version_id=convention.template_version_id, context=context,
         created_by_id=actor.id if actor is not None else None)
     db.session.add(document)
     db.session.flush()
+    db.session.expire(convention, ["documents"])
     record_audit("convention.draft", document, f"Projet v{version} de la convention {convention.reference} produit",
                  hospital=convention.hospital, actor=actor)
     return document
