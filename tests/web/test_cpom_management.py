@@ -15,7 +15,7 @@ from registry.extensions import db
 from tests.clock import TODAY
 from tests.conventions.builders import make_convention
 from tests.web.conftest import text
-from tests.web.test_cpom_pages import PDF, YEAR, cpom, engagement  # noqa: F401  (cpom: a fixture)
+from tests.web.cpom_scene import PDF, YEAR, cpom, engagement  # noqa: F401  (cpom: a fixture)
 
 
 def url(scene, cpom, tail) -> str:
