@@ -4,7 +4,6 @@ constant memory, and hostile names kept inside their folders."""
 import struct
 import tracemalloc
 import zipfile
-from datetime import date
 from functools import partial
 
 import pytest

@@ -1,7 +1,6 @@
 """The convention page, its drafts as versions, the hospital and partner pages' lists, and who may do what."""
 
 import hashlib
-import re
 
 import pytest
 
