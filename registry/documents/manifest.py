@@ -230,13 +230,19 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _unstorable(value) -> bool:
-    """Whether a manifest holds text no database stores (NUL, lone UTF-16 surrogate)."""
-    if isinstance(value, dict):
-        return any(_unstorable(key) or _unstorable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_unstorable(item) for item in value)
-    if isinstance(value, str):
-        return _UNSTORABLE.search(value) is not None
+    """Whether a manifest holds text no database stores (NUL, lone UTF-16 surrogate), in its keys or values at any
+    depth (walked with a list, not recursion: every draft's context checks its template's manifest)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 
