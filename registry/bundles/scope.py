@@ -160,7 +160,7 @@ BATCH = 250
 #: the constant query count of tests/bundles/test_contents.py forbids.
 UNREAD_CONVENTION = (Convention.clauses, Convention.fields, Convention.themes, Convention.legal_bases,
                      Convention.termination_reason)
-UNREAD_DOCUMENT = (ConventionDocument.context, ConventionDocument.comment)
+UNREAD_DOCUMENT = (ConventionDocument.comment,)  # and its context, deferred by the model
 UNREAD_HOSPITAL = (HospitalProfile.territory_departements, HospitalProfile.territory_communes,
                    HospitalProfile.internal_activities, HospitalProfile.confirmed_activities,
                    HospitalProfile.own_equipment, HospitalProfile.confirmed_equipment)

@@ -272,8 +272,9 @@ class ConventionDocument(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(120))
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"))
-    #: For a draft: the exact context it was rendered from, so it can be explained and rendered again.
-    context: Mapped[dict | None] = mapped_column(JSON)
+    #: For a draft: the exact context it was rendered from, so it can be explained and rendered again. Loaded when
+    #: read, not with the row: a convention's page, answer or bundle lists its documents, never their contexts.
+    context: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     #: For a signed copy: the content check and every electronic signature's report, as checked on upload.
     signature_report: Mapped[dict | None] = mapped_column(JSON)
     #: For a draft: ORIGIN_GENERATED (rendered from the template) or ORIGIN_RECEIVED (uploaded, kept as sent).
