@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from types import MappingProxyType, SimpleNamespace
 
-from sqlalchemy import Select, Text, bindparam, cast, func, select
+from sqlalchemy import Integer, Select, Text, bindparam, cast, func, select, type_coerce
 
 from registry.compliance.checker import evaluate
 from registry.compliance.facts import ConventionFacts, CpomFacts, HospitalFacts, PartnerFacts
@@ -108,10 +108,10 @@ class HospitalRows:
     #: Each row below starts with the hospital id.
     #: (_, partnership id, partner organisation id, partner types (JSON text), *place), by id.
     partnerships: tuple = ()
-    #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date (texts),
+    #: (_, id, reference, status (its code), partner types, themes (JSON texts), signed_on, effective_date (texts),
     #: duration_months, tacit_renewal, terminated_on, created_at (texts), legal bases (JSON text),
     #: transmitted_to_ars_on (text), registered (no template: declared themes), current copy's review, a copy set
-    #: aside), by id. Dates are read as text: parsing
+    #: aside (the three flags as the driver returns them: 0/1 or booleans)), by id. Dates are read as text: parsing
     #: ten thousand of them on every request cost more than the checker's memo saves; they are parsed on a miss.
     conventions: tuple = ()
     #: (_, convention id, organisation id) of every partner party, in the parties' order.
@@ -166,6 +166,12 @@ def _collector_paused():
             gc.enable()
 
 
+def _driver_value(flag):
+    """A boolean column or condition read as the driver returns it (SQLite's 0/1 without SQLAlchemy's conversion to
+    bool, which costs a call per row): for a column only tested for truth."""
+    return type_coerce(flag, Integer)
+
+
 #: The hospitals' ids, bound as one expanding parameter: one statement whatever their number.
 _IDS = bindparam("hospital_ids", expanding=True)
 #: Built once: the statements below only change by the ids they are given.
@@ -182,13 +188,16 @@ _CURRENT_COPY_REVIEW = (select(func.coalesce(ConventionDocument.review, ""))
 _COPY_SET_ASIDE = (select(ConventionDocument.id)
                    .where(ConventionDocument.convention_id == Convention.id, ConventionDocument.kind == KIND_SIGNED,
                           ConventionDocument.review == COPY_SET_ASIDE).correlate(Convention).exists())
-_CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.reference, Convention.status,
+#: Every column is read as the driver returns it, with no conversion per row: the status as its code (ConventionFacts
+#: makes it a Status), the three flags as SQLite's 0/1 or PostgreSQL's booleans (only their truth is read).
+_CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.reference, cast(Convention.status, Text),
                        cast(Convention.partner_types, Text), cast(Convention.themes, Text),
                        cast(Convention.signed_on, Text), cast(Convention.effective_date, Text),
-                       Convention.duration_months, Convention.tacit_renewal, cast(Convention.terminated_on, Text),
-                       cast(Convention.created_at, Text), cast(Convention.legal_bases, Text),
-                       cast(Convention.transmitted_to_ars_on, Text), Convention.template_version_id.is_(None),
-                       _CURRENT_COPY_REVIEW, _COPY_SET_ASIDE)
+                       Convention.duration_months, _driver_value(Convention.tacit_renewal),
+                       cast(Convention.terminated_on, Text), cast(Convention.created_at, Text),
+                       cast(Convention.legal_bases, Text), cast(Convention.transmitted_to_ars_on, Text),
+                       _driver_value(Convention.template_version_id.is_(None)), _CURRENT_COPY_REVIEW,
+                       _driver_value(_COPY_SET_ASIDE))
                 .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None)).order_by(Convention.id))
 _CPOMS = (select(CpomSite.hospital_id, Cpom.id, cast(Cpom.effective_on, Text), Cpom.duration_years,
                  select(func.count(CpomEngagement.id)).where(CpomEngagement.cpom_id == Cpom.id,
