@@ -121,6 +121,11 @@ class HospitalRows:
     #: (_, CPOM id, effective_on (text), duration in years, applicable engagements) of the CPOMs covering it.
     cpoms: tuple = ()
 
+    def __hash__(self) -> int:
+        """The hospital's id: equal rows have equal hashes, and the memo's hit is decided by comparing every row
+        (__eq__), so hashing the thirty thousand values too would only cost time on every request."""
+        return hash(self.hospital[0])
+
 
 def filter_hospitals(scope: Select, *, region: str | None = None, departement: str | None = None,
                      finess_et: str | None = None) -> Select:
