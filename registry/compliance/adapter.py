@@ -227,10 +227,10 @@ def load_rows(hospitals: Select) -> list[HospitalRows]:
     if not found:
         return []
     ids = {"hospital_ids": [row[0] for row in found]}
-    partnerships = _grouped(connection.execute(_PARTNERSHIPS, ids))
-    conventions = _grouped(connection.execute(_CONVENTIONS, ids))
-    parties = _grouped(connection.execute(_PARTIES, ids))
-    cpoms = _grouped(connection.execute(_CPOMS, ids))
+    partnerships = _grouped(connection, _PARTNERSHIPS, ids)
+    conventions = _grouped(connection, _CONVENTIONS, ids)
+    parties = _grouped(connection, _PARTIES, ids)
+    cpoms = _grouped(connection, _CPOMS, ids)
     strangers = _strangers(connection, partnerships, parties)
     return [HospitalRows(tuple(row), partnerships.get(row[0], ()), conventions.get(row[0], ()),
                          parties.get(row[0], ()), strangers.get(row[0], ()), cpoms.get(row[0], ())) for row in found]
@@ -254,13 +254,34 @@ def _strangers(connection, partnerships: dict, parties: dict) -> dict[int, tuple
     return {hospital_id: tuple(rows) for hospital_id, rows in grouped.items()}
 
 
-def _grouped(result) -> dict[int, tuple]:
-    """Rows whose first column is a hospital id, grouped by it, each group a tuple of rows (kept as returned:
-    plain tuples, because they are compared as memo keys and a Row's comparison is slow)."""
+def _grouped(connection, statement: Select, parameters: dict) -> dict[int, tuple]:
+    """The rows of a statement whose first column is a hospital id, grouped by it, each group a tuple of rows (kept
+    as returned: plain tuples, because they are compared as memo keys and a Row's comparison is slow)."""
     groups: dict[int, list] = {}
-    for row in map(tuple, result.all()):
+    for row in _plain_rows(connection, statement, parameters):
         groups.setdefault(row[0], []).append(row)
     return {hospital_id: tuple(rows) for hospital_id, rows in groups.items()}
+
+
+def _plain_rows(connection, statement: Select, parameters: dict) -> list[tuple]:
+    """A statement's rows as tuples: the driver's own when SQLAlchemy converts none of its columns (the statements
+    above read dates as text and flags as the driver returns them), which spares making a Row of each row and then
+    a tuple of the Row; otherwise the converted Rows, made tuples."""
+    result = connection.execute(statement, parameters)
+    if _converted(statement, connection.dialect):
+        return list(map(tuple, result.all()))
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+@lru_cache(maxsize=32)
+def _converted(statement: Select, dialect) -> bool:
+    """Whether SQLAlchemy converts what the driver returns for one of the statement's columns (a date, a boolean
+    on SQLite, a status...)."""
+    return any(column.type.dialect_impl(dialect).result_processor(dialect, None) is not None
+               for column in statement.selected_columns)
 
 
 @lru_cache(maxsize=8)
