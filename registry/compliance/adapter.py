@@ -279,7 +279,8 @@ def _plain_rows(connection, statement: Select, parameters: dict) -> list[tuple]:
 @lru_cache(maxsize=32)
 def _converted(statement: Select, dialect) -> bool:
     """Whether SQLAlchemy converts what the driver returns for one of the statement's columns (a date, a boolean
-    on SQLite, a status...)."""
+    on SQLite, a status...). Asked without the driver's column type, which only numeric types read (on PostgreSQL):
+    the statements above have none."""
     return any(column.type.dialect_impl(dialect).result_processor(dialect, None) is not None
                for column in statement.selected_columns)
 
