@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from types import MappingProxyType, SimpleNamespace
 
-from sqlalchemy import Select, Text, bindparam, cast, func, select
+from sqlalchemy import Integer, Select, Text, bindparam, cast, func, select, type_coerce
 
 from registry.compliance.checker import evaluate
 from registry.compliance.facts import ConventionFacts, CpomFacts, HospitalFacts, PartnerFacts
@@ -108,10 +108,10 @@ class HospitalRows:
     #: Each row below starts with the hospital id.
     #: (_, partnership id, partner organisation id, partner types (JSON text), *place), by id.
     partnerships: tuple = ()
-    #: (_, id, reference, status, partner types, themes (JSON texts), signed_on, effective_date (texts),
+    #: (_, id, reference, status (its code), partner types, themes (JSON texts), signed_on, effective_date (texts),
     #: duration_months, tacit_renewal, terminated_on, created_at (texts), legal bases (JSON text),
     #: transmitted_to_ars_on (text), registered (no template: declared themes), current copy's review, a copy set
-    #: aside), by id. Dates are read as text: parsing
+    #: aside (the three flags as the driver returns them: 0/1 or booleans)), by id. Dates are read as text: parsing
     #: ten thousand of them on every request cost more than the checker's memo saves; they are parsed on a miss.
     conventions: tuple = ()
     #: (_, convention id, organisation id) of every partner party, in the parties' order.
@@ -120,6 +120,11 @@ class HospitalRows:
     strangers: tuple = ()
     #: (_, CPOM id, effective_on (text), duration in years, applicable engagements) of the CPOMs covering it.
     cpoms: tuple = ()
+
+    def __hash__(self) -> int:
+        """The hospital's id: equal rows have equal hashes, and the memo's hit is decided by comparing every row
+        (__eq__), so hashing the thirty thousand values too would only cost time on every request."""
+        return hash(self.hospital[0])
 
 
 def filter_hospitals(scope: Select, *, region: str | None = None, departement: str | None = None,
@@ -166,6 +171,12 @@ def _collector_paused():
             gc.enable()
 
 
+def _driver_value(flag):
+    """A boolean column or condition read as the driver returns it (SQLite's 0/1 without SQLAlchemy's conversion to
+    bool, which costs a call per row): for a column only tested for truth."""
+    return type_coerce(flag, Integer)
+
+
 #: The hospitals' ids, bound as one expanding parameter: one statement whatever their number.
 _IDS = bindparam("hospital_ids", expanding=True)
 #: Built once: the statements below only change by the ids they are given.
@@ -182,13 +193,16 @@ _CURRENT_COPY_REVIEW = (select(func.coalesce(ConventionDocument.review, ""))
 _COPY_SET_ASIDE = (select(ConventionDocument.id)
                    .where(ConventionDocument.convention_id == Convention.id, ConventionDocument.kind == KIND_SIGNED,
                           ConventionDocument.review == COPY_SET_ASIDE).correlate(Convention).exists())
-_CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.reference, Convention.status,
+#: Every column is read as the driver returns it, with no conversion per row: the status as its code (ConventionFacts
+#: makes it a Status), the three flags as SQLite's 0/1 or PostgreSQL's booleans (only their truth is read).
+_CONVENTIONS = (select(Convention.hospital_id, Convention.id, Convention.reference, cast(Convention.status, Text),
                        cast(Convention.partner_types, Text), cast(Convention.themes, Text),
                        cast(Convention.signed_on, Text), cast(Convention.effective_date, Text),
-                       Convention.duration_months, Convention.tacit_renewal, cast(Convention.terminated_on, Text),
-                       cast(Convention.created_at, Text), cast(Convention.legal_bases, Text),
-                       cast(Convention.transmitted_to_ars_on, Text), Convention.template_version_id.is_(None),
-                       _CURRENT_COPY_REVIEW, _COPY_SET_ASIDE)
+                       Convention.duration_months, _driver_value(Convention.tacit_renewal),
+                       cast(Convention.terminated_on, Text), cast(Convention.created_at, Text),
+                       cast(Convention.legal_bases, Text), cast(Convention.transmitted_to_ars_on, Text),
+                       _driver_value(Convention.template_version_id.is_(None)), _CURRENT_COPY_REVIEW,
+                       _driver_value(_COPY_SET_ASIDE))
                 .where(Convention.hospital_id.in_(_IDS), Convention.parent_id.is_(None)).order_by(Convention.id))
 _CPOMS = (select(CpomSite.hospital_id, Cpom.id, cast(Cpom.effective_on, Text), Cpom.duration_years,
                  select(func.count(CpomEngagement.id)).where(CpomEngagement.cpom_id == Cpom.id,
@@ -213,10 +227,10 @@ def load_rows(hospitals: Select) -> list[HospitalRows]:
     if not found:
         return []
     ids = {"hospital_ids": [row[0] for row in found]}
-    partnerships = _grouped(connection.execute(_PARTNERSHIPS, ids))
-    conventions = _grouped(connection.execute(_CONVENTIONS, ids))
-    parties = _grouped(connection.execute(_PARTIES, ids))
-    cpoms = _grouped(connection.execute(_CPOMS, ids))
+    partnerships = _grouped(connection, _PARTNERSHIPS, ids)
+    conventions = _grouped(connection, _CONVENTIONS, ids)
+    parties = _grouped(connection, _PARTIES, ids)
+    cpoms = _grouped(connection, _CPOMS, ids)
     strangers = _strangers(connection, partnerships, parties)
     return [HospitalRows(tuple(row), partnerships.get(row[0], ()), conventions.get(row[0], ()),
                          parties.get(row[0], ()), strangers.get(row[0], ()), cpoms.get(row[0], ())) for row in found]
@@ -240,13 +254,35 @@ def _strangers(connection, partnerships: dict, parties: dict) -> dict[int, tuple
     return {hospital_id: tuple(rows) for hospital_id, rows in grouped.items()}
 
 
-def _grouped(result) -> dict[int, tuple]:
-    """Rows whose first column is a hospital id, grouped by it, each group a tuple of rows (kept as returned:
-    plain tuples, because they are compared as memo keys and a Row's comparison is slow)."""
+def _grouped(connection, statement: Select, parameters: dict) -> dict[int, tuple]:
+    """The rows of a statement whose first column is a hospital id, grouped by it, each group a tuple of rows (kept
+    as returned: plain tuples, because they are compared as memo keys and a Row's comparison is slow)."""
     groups: dict[int, list] = {}
-    for row in map(tuple, result.all()):
+    for row in _plain_rows(connection, statement, parameters):
         groups.setdefault(row[0], []).append(row)
     return {hospital_id: tuple(rows) for hospital_id, rows in groups.items()}
+
+
+def _plain_rows(connection, statement: Select, parameters: dict) -> list[tuple]:
+    """A statement's rows as tuples: the driver's own when SQLAlchemy converts none of its columns (the statements
+    above read dates as text and flags as the driver returns them), which spares making a Row of each row and then
+    a tuple of the Row; otherwise the converted Rows, made tuples."""
+    result = connection.execute(statement, parameters)
+    if _converted(statement, connection.dialect):
+        return list(map(tuple, result.all()))
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+@lru_cache(maxsize=32)
+def _converted(statement: Select, dialect) -> bool:
+    """Whether SQLAlchemy converts what the driver returns for one of the statement's columns (a date, a boolean
+    on SQLite, a status...). Asked without the driver's column type, which only numeric types read (on PostgreSQL):
+    the statements above have none."""
+    return any(column.type.dialect_impl(dialect).result_processor(dialect, None) is not None
+               for column in statement.selected_columns)
 
 
 @lru_cache(maxsize=8)

@@ -5,11 +5,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from registry.compliance.adapter import (HospitalRows, evaluate_hospitals, facts_of, filter_hospitals,
-                                         load_rows)
+from sqlalchemy import select
+
+from registry.compliance.adapter import (_CONVENTIONS, _CPOMS, _PARTIES, _PARTNERSHIPS, HospitalRows, _converted,
+                                         _plain_rows, evaluate_hospitals, facts_of, filter_hospitals, load_rows)
 from registry.compliance.facts import ConventionFacts, PartnerFacts
 from registry.compliance.rules import R6111_26_2016
 from registry.conventions.lifecycle import period_end
+from registry.conventions.models import Convention
+from registry.conventions.statuses import Status
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
 from tests.compliance.builders import AT, ruleset_of
@@ -259,6 +263,20 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_hospitals(make_h
 
     assert len(evaluate_all()) == 13
     assert len(few) == len(many) == 5  # hospitals, partnerships, conventions, parties, CPOMs
+
+
+def test_the_grouped_rows_are_the_drivers_tuples_and_a_converted_column_is_still_converted(semur):
+    make_convention(semur.hospital, semur.ehpad, tacit_renewal=True)
+    db.session.commit()
+    connection = db.session.connection()
+
+    assert not any(_converted(statement, connection.dialect)
+                   for statement in (_PARTNERSHIPS, _CONVENTIONS, _PARTIES, _CPOMS))
+    [convention] = rows_of(semur.hospital).conventions
+    assert type(convention) is tuple
+    assert convention[3] == "signee" and convention[6].startswith("2025-06-01") and convention[9]
+    [(signed_on, status)] = _plain_rows(connection, select(Convention.signed_on, Convention.status), {})
+    assert signed_on == date(2025, 6, 1) and status is Status.SIGNEE
 
 
 def test_a_party_outside_the_partnerships_costs_one_more_query_whatever_the_number(semur, make_organisation,
