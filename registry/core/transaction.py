@@ -20,7 +20,11 @@ def commit_or_error(action):
 
 def lock_row(instance) -> None:
     """Re-read ``instance``'s row under a lock until the transaction ends (PostgreSQL), so that a concurrent
-    request doing the same waits, then reads what this one wrote. SQLite runs one writer at a time anyway."""
+    request doing the same waits, then reads what this one wrote. SQLite runs one writer at a time anyway.
+
+    The re-read loads what the instance was loaded with (a draft's convention: its hospital, parties... by outer
+    joins, core.scope.get_convention's options); only the instance's own table is locked (FOR UPDATE OF), which
+    PostgreSQL allows beside outer joins."""
     db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.refresh(instance, with_for_update=True)
+        db.session.refresh(instance, with_for_update={"of": type(instance)})
