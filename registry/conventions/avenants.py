@@ -77,7 +77,9 @@ def prepare_avenant(convention: Convention, *, title: str, effective_date: date 
     if problems:
         raise DomainError("Avenant refusé : " + " ; ".join(problems) + ".", details=problems)
     avenant = create_avenant(convention, title, effective_date=effective_date, actor=actor)
-    avenant.template_version = version
+    # The column too, not only the relationship: the checks that read it (possible transitions, an edit) may come
+    # before any flush gives it its value.
+    avenant.template_version, avenant.template_version_id = version, version.id
     avenant.legal_bases = list(parse_manifest(version.manifest).legal_bases)
     avenant.fields = {**fields, ARTICLES_KEY: [{"number": a.number.strip(), "text": a.text.strip()}
                                                for a in articles]}

@@ -163,7 +163,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
 
     if convention.template_version is None:
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
-    lock_row(convention)  # concurrent drafts number their versions one after the other
+    lock_row(convention, DRAFT_LOADING)  # concurrent drafts number their versions one after the other
     if not convention.status.editable:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
     context = convention_context(convention, generated_on=today or clock.today())
