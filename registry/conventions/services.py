@@ -154,7 +154,7 @@ def create_convention(hospital: HospitalProfile, terms: ConventionTerms, *, temp
 #: its context reads, its hospital, template version, parties and their profiles, in the convention's query.
 DRAFT_LOADING = (joinedload(Convention.hospital), joinedload(Convention.template_version),
                  joinedload(Convention.parties).joinedload(ConventionParty.organisation)
-                 .joinedload(Organisation.hospital_profile).lazyload(HospitalProfile.organisation))
+                 .joinedload(Organisation.hospital_profile))
 
 
 def generate_draft(convention: Convention, *, actor=None, today: date | None = None) -> ConventionDocument:
@@ -163,7 +163,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
 
     if convention.template_version is None:
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
-    lock_row(convention, DRAFT_LOADING)  # concurrent drafts number their versions one after the other
+    lock_row(convention)  # concurrent drafts number their versions one after the other
     if not convention.status.editable:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
     context = convention_context(convention, generated_on=today or clock.today())

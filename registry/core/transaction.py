@@ -1,7 +1,5 @@
 """One commit per request: form views run their service call through commit_or_error()."""
 
-from sqlalchemy import inspect, select
-
 from registry.core.errors import DomainError
 from registry.extensions import db
 
@@ -20,21 +18,13 @@ def commit_or_error(action):
     return result, None
 
 
-def lock_row(instance, options=()) -> None:
+def lock_row(instance) -> None:
     """Re-read ``instance``'s row under a lock until the transaction ends (PostgreSQL), so that a concurrent
     request doing the same waits, then reads what this one wrote. SQLite runs one writer at a time anyway.
 
-    ``options``: loader options for what the caller reads next (a draft's convention: its hospital, parties and
-    their profiles, conventions.services.DRAFT_LOADING), read in the same statement, under the lock too; without,
-    the re-read is the instance's as it was loaded (with the options it was loaded with). Either way only the
-    instance's own table is locked (FOR UPDATE OF), which PostgreSQL allows beside such options' outer joins."""
+    The re-read loads what the instance was loaded with (a draft's convention: its hospital and parties by outer
+    joins, conventions.services.DRAFT_LOADING); only the instance's own table is locked (FOR UPDATE OF), which
+    PostgreSQL allows beside outer joins."""
     db.session.flush()
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    if not options:
+    if db.session.get_bind().dialect.name == "postgresql":
         db.session.refresh(instance, with_for_update={"of": type(instance)})
-        return
-    state = inspect(instance)
-    key = [column == value for column, value in zip(state.mapper.primary_key, state.identity)]
-    db.session.execute(select(state.mapper).where(*key).options(*options).with_for_update(of=state.mapper)
-                       .execution_options(populate_existing=True)).unique().scalar_one()
