@@ -15,6 +15,11 @@ serve a stale verdict; it only spares re-evaluating the hospitals nothing change
 (benchmarks/compliance_dashboard.py: 400 hospitals, 10,000 conventions), reading the rows takes about 70 ms and
 building the facts and evaluating them about 600 ms more; the memo keeps the second part for the first request of
 the day (the day is in the key) and for hospitals whose rows changed.
+
+The first part is spared too when nothing was committed since the same call (same hospitals' select, day and rule
+set): the database's data version (core/data_version.py), read before the rows, then equals the one read before the
+rows of that call, whose results are given again. A commit anywhere, by any process, changes the version: the
+results are computed again from the rows, and the memo still spares the hospitals whose rows did not change.
 """
 
 import gc
@@ -35,6 +40,7 @@ from registry.conventions.lifecycle import period_end, renewed_by
 from registry.conventions.models import (COPY_CONFIRMED, COPY_SET_ASIDE, KIND_SIGNED, PARTY_PARTNER, Convention,
                                          ConventionDocument, ConventionParty)
 from registry.core import clock
+from registry.core.data_version import UnchangedCache, data_version
 from registry.cpom.models import Cpom, CpomEngagement, CpomSite
 from registry.documents.context import add_months
 from registry.extensions import db
@@ -57,6 +63,9 @@ _FINESS_STATUS = ("sph_code", "category_code", "source")
 #: (hospital, day) verdicts kept per rule set, least recently used dropped first: a national view on two days
 #: (about 300 hospitals each); an entry (its rows and its verdicts) weighs about 65 KB at 25 conventions a hospital.
 MEMO_SIZE = 1000
+#: The results of evaluate_hospitals by (hospitals' select, day, rule set), kept while no data changed
+#: (core/data_version.py): a request that finds nothing changed reads no rows.
+_unchanged = UnchangedCache()
 
 
 @dataclass(frozen=True)
@@ -147,11 +156,33 @@ def filter_hospitals(scope: Select, *, region: str | None = None, departement: s
 def evaluate_hospitals(hospitals: Select, at: date | None = None,
                        ruleset: RuleSet = CURRENT) -> list[HospitalCompliance]:
     """The verdicts of every hospital ``hospitals`` selects (HospitalProfile joined to its Organisation, as
-    visible_hospitals() builds it), in its order, on ``at`` (default today). Five or six queries."""
+    visible_hospitals() builds it), in its order, on ``at`` (default today). Five or six queries after the data
+    version's; that one alone when nothing was committed since the same call."""
     at = at or clock.today()
-    evaluated = _memo(ruleset)
-    with _collector_paused():
-        return [evaluated(rows, at) for rows in load_rows(hospitals)]
+    connection = db.session.connection()
+    version = data_version(connection)  # before the rows: what is kept with it was read after it
+    key = (_statement_key(hospitals, connection.dialect), at, ruleset)
+    results = _unchanged.get(version, key)
+    if results is None:
+        evaluated = _memo(ruleset)
+        with _collector_paused():
+            results = tuple(evaluated(rows, at) for rows in load_rows(hospitals))
+        _unchanged.put(version, key, results)
+    return list(results)
+
+
+def _statement_key(statement: Select, dialect) -> tuple:
+    """The hospitals' select as SQL and parameters: equal for two selects that read the same hospitals."""
+    compiled = statement.compile(dialect=dialect)
+    return compiled.string, tuple(sorted((name, tuple(value) if isinstance(value, list) else value)
+                                         for name, value in compiled.params.items()))
+
+
+def forget_results() -> None:
+    """Drop what was computed: the verdicts by rows and the results by unchanged data (tests that change the rules
+    or the checker in place)."""
+    _unchanged.clear()
+    _memo.cache_clear()
 
 
 @contextmanager

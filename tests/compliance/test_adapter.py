@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry.compliance.adapter import (_CONVENTIONS, _CPOMS, _PARTIES, _PARTNERSHIPS, HospitalRows, _converted,
                                          _plain_rows, evaluate_hospitals, facts_of, filter_hospitals, load_rows)
@@ -14,6 +14,7 @@ from registry.compliance.rules import R6111_26_2016
 from registry.conventions.lifecycle import period_end
 from registry.conventions.models import Convention
 from registry.conventions.statuses import Status
+from registry.core.data_version import STATEMENTS as VERSION_STATEMENTS
 from registry.core.scope import visible_hospitals
 from registry.extensions import db
 from tests.compliance.builders import AT, ruleset_of
@@ -262,7 +263,46 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_hospitals(make_h
         evaluate_all()
 
     assert len(evaluate_all()) == 13
-    assert len(few) == len(many) == 5  # hospitals, partnerships, conventions, parties, CPOMs
+    # the data version, then hospitals, partnerships, conventions, parties, CPOMs
+    assert len(few) == len(many) == 6 and many[0] in VERSION_STATEMENTS.values()
+
+
+def test_nothing_committed_since_the_same_call_reads_no_rows_and_gives_the_same_verdicts(semur, count_queries):
+    make_convention(semur.hospital, semur.ehpad)
+    db.session.commit()
+    first = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN)), AT)
+    with count_queries() as queries:
+        again = evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN)), AT)
+    assert again == first and again is not first
+    assert len(queries) == 1 and queries[0] in VERSION_STATEMENTS.values()
+    with count_queries() as queries:  # another day, another rule set: their own results, read from the rows
+        evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN)), date(2026, 1, 5))
+        evaluate_hospitals(filter_hospitals(visible_hospitals(ADMIN)), AT, R6111_26_2016)
+    assert len(queries) == 12
+
+
+def test_a_commit_by_another_connection_is_seen_at_once(semur):
+    convention = make_convention(semur.hospital, semur.ehpad)
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "satisfait"
+    with db.engine.connect() as other:  # another connection: another process would do the same
+        other.execute(update(Convention).where(Convention.id == convention.id)
+                      .values(status="resiliee", terminated_on=date(2026, 5, 1),
+                              termination_reason="Fin du partenariat"))
+        other.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "manquant"
+
+
+def test_a_change_not_committed_yet_is_seen_and_its_rollback_too(semur):
+    convention = make_convention(semur.hospital, semur.ehpad)
+    db.session.commit()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "satisfait"
+    convention.status, convention.terminated_on = "resiliee", date(2026, 5, 1)
+    convention.termination_reason = "Fin du partenariat"
+    db.session.flush()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "manquant"
+    db.session.rollback()
+    assert verdicts(semur.hospital)["2b_ehpad"].verdict == "satisfait"
 
 
 def test_the_grouped_rows_are_the_drivers_tuples_and_a_converted_column_is_still_converted(semur):

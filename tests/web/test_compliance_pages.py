@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import text as sa_text
 
 from registry.compliance.rules import CURRENT, R6111_26_2016
 from registry.documents.versions import sync_shipped_templates
@@ -167,6 +168,27 @@ def test_the_dashboard_runs_the_same_queries_for_2_and_20_hospitals(client, make
     assert "20 hôpitaux de proximité" in body
     assert body.count('<th scope="row">') == 20  # the table's rows (the totals' row headings have a class)
     assert len(many) == len(few), many
+
+
+def test_a_dashboard_read_again_unchanged_reads_no_rows_and_a_change_shows_at_once(client, region, login,
+                                                                                 count_queries):
+    login(region.ars)
+    client.get("/")  # the welcome message shown
+    db.session.commit()  # the test and its requests share one session: the login's transaction ends here
+    first = page(client.get(f"/conformite?at={DAY}&{OLD}"))
+    with count_queries() as again:
+        assert page(client.get(f"/conformite?at={DAY}&{OLD}")) == first
+    assert not any("FROM partnerships" in statement for statement in again)
+    assert cells(first, region.hdp.finess_et)[2] == "Satisfait"
+
+    with db.engine.connect() as other:  # another connection commits: another worker, the command line...
+        other.execute(sa_text("UPDATE conventions SET status = 'resiliee', terminated_on = '2026-05-01', "
+                              "termination_reason = 'Fin' WHERE id = :id"), {"id": region.ehpad_convention.id})
+        other.commit()
+    with count_queries() as changed:
+        body = page(client.get(f"/conformite?at={DAY}&{OLD}"))
+    assert any("FROM partnerships" in statement for statement in changed)
+    assert cells(body, region.hdp.finess_et)[2] == "Manquant"
 
 
 def test_the_table_is_paginated_and_totals_cover_every_page(client, scene, make_hospital, make_organisation,
