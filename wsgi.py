@@ -14,8 +14,6 @@ try:
     # registered when first needed: most commands never need them. A WSGI server gets them at once.
     app = create_app(defer_web_part=os.environ.get("FLASK_RUN_FROM_CLI") == "true")
 finally:
-    # What is loaded by now (modules, classes, the application) lives as long as the process: the cycle collector
-    # stops walking it at every full collection (about 50 ms each on a loaded worker), and forked workers no
-    # longer copy those pages when it would have touched them.
-    gc.freeze()
-    gc.enable()
+    from registry.core import collector
+
+    collector.settle()  # what is loaded now lives as long as the process (registry/core/collector.py)

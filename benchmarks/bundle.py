@@ -3,8 +3,8 @@
 app = registry.bundles: make_bundle() for the region, as the `bundle` command makes it (the scoped query,
       manifests, conformite.csv evaluated by the compliance adapter, LISEZMOI.txt), then the streamed ZIP consumed
       chunk by chunk into a file, in a fresh process (so its peak memory is its own; the figure is the whole
-      process's, application loaded included), whose start-up heap is frozen for the cycle collector as wsgi.py
-      freezes it
+      process's, application loaded included), whose cycle collector is settled once the application is
+      loaded, as wsgi.py settles it (registry/core/collector.py)
 raw = zipfile.ZipFile(..., ZIP_STORED).write(path, arcname) of the same stored files into a file
 
 Throughput is the PDFs' bytes per second (MB = 2**20 bytes), the best of ROUNDS alternated rounds each.
@@ -12,7 +12,6 @@ Prints ``BENCH bundle app=<MB/s> raw=<MB/s> unit=MB/s ratio=<app/raw> peak_rss_m
 at least 0.8 and peak under 100 MB. The temporary database, store and ZIPs are removed at the end.
 """
 
-import gc
 import hashlib
 import json
 import os
@@ -105,9 +104,10 @@ def run_app(workdir: Path, output: Path) -> dict:
     """In a fresh process: the region's bundle, gathered and streamed into ``output``."""
     from registry.bundles.bundle import make_bundle
     from registry.bundles.scope import BundleScope, CommandLine
+    from registry.core import collector
 
     app = _app(workdir, as_command=True)  # the actor is the command line (CommandLine below)
-    gc.freeze()  # as wsgi.py does once the application is loaded
+    collector.settle()  # as wsgi.py does once the application is loaded
     with app.app_context():
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()

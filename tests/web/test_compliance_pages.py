@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text as sa_text
 
-from registry.compliance.rules import CURRENT, R6111_26_2016
+from registry.compliance.rules import R6111_26_2016
 from registry.documents.versions import sync_shipped_templates
 from registry.extensions import db
 from tests.compliance.builders import AT
