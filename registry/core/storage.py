@@ -106,7 +106,7 @@ class DocumentStore:
         target = self.path_for(sha256)
         if target.exists():
             return sha256, len(data)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folders(target.parent)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -230,6 +230,22 @@ def _digest(chunks: Iterable[bytes]) -> str:
     for chunk in chunks:
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def _make_folders(folder: Path) -> None:
+    """Create the missing folders of ``folder``, each one's parent synced once it names it: like the file's own entry
+    (synced in its folder after the rename), a new folder's entry must be on disk before a commit refers to what it
+    holds."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir()
+        except FileExistsError:  # made meanwhile by another process, which syncs its parent too
+            pass
+        _fsync_dir(created.parent)
 
 
 def _fsync_dir(path: Path) -> None:

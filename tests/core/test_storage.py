@@ -20,6 +20,25 @@ def test_store_is_content_addressed_and_write_once(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == [sha]  # no temporary file left behind
 
 
+def test_a_new_folder_is_synced_in_its_parent_before_the_file_is_in_it(tmp_path, monkeypatch):
+    store = DocumentStore(tmp_path / "store")
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    sha, _ = store.store(b"first")
+    leaf = store.path_for(sha).parent
+    # the store's root, its shard and the leaf created, each synced in its parent; then the file, then its folder
+    folders, (file, last) = synced[:3], synced[3:]
+    assert folders == [str(tmp_path), str(tmp_path / "store"), str(leaf.parent)]
+    assert file.startswith(str(leaf / ".incoming-")) and last == str(leaf)
+
+    second = hashlib.sha256(b"second").hexdigest()
+    store.path_for(second).parent.mkdir(parents=True)
+    synced.clear()
+    store.store(b"second")  # its folders are there: the file and its folder only
+    assert len(synced) == 2 and synced[1] == str(store.path_for(second).parent)
+
+
 def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     store = DocumentStore(tmp_path)
 
