@@ -159,7 +159,7 @@ DRAFT_LOADING = (joinedload(Convention.hospital), joinedload(Convention.template
 
 def generate_draft(convention: Convention, *, actor=None, today: date | None = None) -> ConventionDocument:
     """Render a new draft version, store its bytes (before the row), keep its context snapshot and SHA-256."""
-    from registry.documents.render import render_convention  # docx, docxtpl: loaded by the first draft
+    from registry.documents.render import start_render  # docx, docxtpl: loaded by the first draft
 
     if convention.template_version is None:
         raise Conflict("Cette convention a été rédigée hors de l'application : elle n'a pas de modèle.")
@@ -167,13 +167,18 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     if not convention.status.editable:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
     context = convention_context(convention, generated_on=today or clock.today())
+    rendering = None
     try:
-        data = render_convention(template_bytes(convention.template_version), context,
+        rendering = start_render(template_bytes(convention.template_version), context,
                                  name=convention.template_version.code)
+        version = next_draft_version(convention)  # read while the render runs in its child
+        data = rendering.result()
     except RenderError as error:
         raise DomainError(f"Le projet n'a pas pu être produit : {error}") from error
+    finally:
+        if rendering is not None:
+            rendering.cancel()  # nothing once its result is read; else its child is stopped
     sha256, size = document_store().store(data)
-    version = next_draft_version(convention)
     # By its id, not through the convention's collection: the flush then writes one row, not the convention and
     # its relationships' bookkeeping; the collection, when loaded, is read again on its next use.
     document = ConventionDocument(

@@ -7,7 +7,8 @@ back through a pipe. Past the deadline the parent kills it and raises ``LimitExc
 
 ``run_bounded`` forks a child per call. ``run_resident`` keeps its children between calls (a few per process, each
 running one call at a time): a call then costs two messages instead of a fork, which matters where the work itself
-is short (a draft's render takes a few milliseconds, the fork and exit of a server process more).
+is short (a draft's render takes a few milliseconds, the fork and exit of a server process more). ``ResidentCall``
+lets the caller go on while the child works.
 
 The function must not use the parent's database connections (give it plain data) and its result must pickle.
 """
@@ -18,6 +19,7 @@ import pickle
 import resource
 import signal
 import threading
+import time
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -127,10 +129,13 @@ class _Resident:
         self.process.start()
         child_end.close()
 
-    def call(self, function, args, seconds: float, memory_mb: int):
-        """``(outcome, value)`` of the call; LimitExceeded (the child killed) past the deadline or the memory cap."""
+    def send(self, function, args) -> None:
         self.connection.send((function, args))
-        if not self.connection.poll(seconds):
+
+    def receive(self, seconds: float, wait: float, memory_mb: int):
+        """``(outcome, value)`` of the call sent, waited for ``wait`` seconds at most; LimitExceeded (the child
+        killed) past them (the call's deadline of ``seconds``) or past the memory cap."""
+        if not self.connection.poll(wait):
             self.close()
             raise LimitExceeded("time", seconds)
         try:
@@ -198,21 +203,55 @@ def run_resident(function, *args, seconds: float, memory_mb: int):
     """As ``run_bounded``, in a resident child of this process (forked on first need, then kept). ``function`` and
     ``args`` are sent to it pickled, so they must pickle (a module's function, plain data); ``function`` may raise
     ``ChildOutdated`` to be run once more in a child forked now."""
-    for attempt in (1, 2):
-        child = _POOL.take(memory_mb)
+    return ResidentCall(function, args, seconds=seconds, memory_mb=memory_mb).result()
+
+
+class ResidentCall:
+    """``run_resident`` in two steps: the call is sent to a resident child when this is made, and runs there while
+    the caller does something else (another process: on another processor when there is one); ``result()`` waits
+    for it, within ``seconds`` of its start. A call whose result will not be read must be cancelled (``cancel()``,
+    a no-op once the result is read): its child is stopped, or its answer would reach the child's next caller."""
+
+    def __init__(self, function, args: tuple, *, seconds: float, memory_mb: int):
+        self._function, self._args, self._seconds, self._memory_mb = function, args, seconds, memory_mb
+        self._child = None
+        self._send()
+
+    def _send(self) -> None:
+        """The call sent to an idle child (one forked now when there is none), its deadline counted from now."""
+        self._deadline = time.monotonic() + self._seconds
+        child = _POOL.take(self._memory_mb)
         try:
-            outcome, value = child.call(function, args, seconds, memory_mb)
-        except BaseException:  # past a limit, or interrupted mid-call (its answer would reach the next caller)
+            child.send(self._function, self._args)
+        except BaseException:
             child.close()
             raise
-        if outcome == "memory":
-            child.close()
-            raise LimitExceeded("memory", memory_mb)
-        if outcome == "error" and isinstance(value, ChildOutdated) and attempt == 1:
-            child.close()
-            continue
-        _POOL.give_back(child, memory_mb)
-        if outcome == "ok":
-            return value
-        raise value
-    raise AssertionError("unreachable")  # the second attempt returns or raises
+        self._child = child
+
+    def result(self):
+        for attempt in (1, 2):
+            child = self._child
+            try:
+                outcome, value = child.receive(self._seconds, max(self._deadline - time.monotonic(), 0),
+                                               self._memory_mb)
+            except BaseException:  # past a limit, or interrupted mid-call (its answer would reach the next caller)
+                self.cancel()
+                raise
+            self._child = None
+            if outcome == "memory":
+                child.close()
+                raise LimitExceeded("memory", self._memory_mb)
+            if outcome == "error" and isinstance(value, ChildOutdated) and attempt == 1:
+                child.close()
+                self._send()
+                continue
+            _POOL.give_back(child, self._memory_mb)
+            if outcome == "ok":
+                return value
+            raise value
+        raise AssertionError("unreachable")  # the second attempt returns or raises
+
+    def cancel(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None

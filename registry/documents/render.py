@@ -18,7 +18,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from flask import current_app, has_app_context
 
-from registry.core.bounded import ChildOutdated, LimitExceeded, run_bounded, run_resident
+from registry.core.bounded import ChildOutdated, LimitExceeded, ResidentCall, run_bounded
 from registry.documents.cache import TemplateCache, default_cache
 from registry.documents.package import write_package
 from registry.documents.prepare import PartSource, PreparedTemplate, fill, paragraph_at
@@ -132,11 +132,37 @@ def render_convention(template: str | Path | bytes, context: dict, *, cache: Tem
     Through the process-wide cache, the render runs in a resident child (core/bounded.py), which holds the prepared
     templates it inherited; through another cache, in a child forked for this render.
     """
-    data = read_template(template)
     if cache is None or cache is default_cache():
-        sha256 = default_cache().key(data, name=name)  # prepared here, where it stays for children forked later
-        return bounded(_render_inherited, sha256, context, properties, resident=True)
-    return bounded(render_prepared, cache.get(data, name=name), context, properties)
+        return start_render(template, context, properties=properties, name=name).result()
+    return bounded(render_prepared, cache.get(read_template(template), name=name), context, properties)
+
+
+class StartedRender:
+    """A render running in its resident child while the caller goes on (``start_render``): ``result()`` gives its
+    bytes or raises as ``render_convention`` would; ``cancel()`` stops a render whose result will not be read (a
+    no-op once it was)."""
+
+    def __init__(self, sha256: str, context: dict, properties: DocumentProperties):
+        self._seconds, self._megabytes = render_limits()
+        self._call = ResidentCall(_render_inherited, (sha256, context, properties), seconds=self._seconds,
+                                  memory_mb=self._megabytes)
+
+    def result(self) -> bytes:
+        try:
+            return self._call.result()
+        except LimitExceeded as exc:
+            raise _limit_error(exc, self._seconds, self._megabytes) from None
+
+    def cancel(self) -> None:
+        self._call.cancel()
+
+
+def start_render(template: str | Path | bytes, context: dict, *, properties: DocumentProperties = DEFAULT_PROPERTIES,
+                 name: str | None = None) -> StartedRender:
+    """``render_convention`` through the process-wide cache, started: the template is prepared here (RenderError
+    or PackageError at once), the render runs in a resident child while the caller does other work."""
+    sha256 = default_cache().key(read_template(template), name=name)  # prepared here, for children forked later
+    return StartedRender(sha256, context, properties)
 
 
 def _render_inherited(sha256: str, context: dict, properties: DocumentProperties) -> bytes:
@@ -153,20 +179,24 @@ def render_limits() -> tuple[float, int]:
     return float(config.get("RENDER_TIMEOUT_SECONDS", 20)), int(config.get("RENDER_MEMORY_MB", 512))
 
 
-def bounded(function, *args, resident: bool = False):
-    """``function(*args)`` (a render of a template) in a child process under render_limits(): a template that loops
-    for ever or swells beyond reason is stopped, refused with a RenderError, and the server goes on. ``resident``:
-    in a child kept between renders (``function`` and ``args`` must then pickle)."""
+def bounded(function, *args):
+    """``function(*args)`` (a render of a template) in a child process forked for it, under render_limits(): a
+    template that loops for ever or swells beyond reason is stopped, refused with a RenderError, and the server goes
+    on (``StartedRender``: the same in a resident child)."""
     seconds, megabytes = render_limits()
     try:
-        return (run_resident if resident else run_bounded)(function, *args, seconds=seconds, memory_mb=megabytes)
+        return run_bounded(function, *args, seconds=seconds, memory_mb=megabytes)
     except LimitExceeded as exc:
-        message = (f"Le modèle a dépassé le temps de rendu autorisé ({seconds:g} s) : une boucle sans fin ou "
-                   "beaucoup trop longue ? Le rendu a été arrêté, rien n'a été produit."
-                   if exc.kind == "time" else
-                   f"Le rendu du modèle a demandé plus de {megabytes} Mo de mémoire (un texte ou une boucle "
-                   "démesurés ?) : il a été arrêté, rien n'a été produit.")
-        raise RenderError(Problem(message=message, part="document", code="render_limit")) from None
+        raise _limit_error(exc, seconds, megabytes) from None
+
+
+def _limit_error(exc: LimitExceeded, seconds: float, megabytes: int) -> RenderError:
+    message = (f"Le modèle a dépassé le temps de rendu autorisé ({seconds:g} s) : une boucle sans fin ou "
+               "beaucoup trop longue ? Le rendu a été arrêté, rien n'a été produit."
+               if exc.kind == "time" else
+               f"Le rendu du modèle a demandé plus de {megabytes} Mo de mémoire (un texte ou une boucle "
+               "démesurés ?) : il a été arrêté, rien n'a été produit.")
+    return RenderError(Problem(message=message, part="document", code="render_limit"))
 
 
 def render_with_docxtpl(template: str | Path | bytes, context: dict, env=None) -> bytes:

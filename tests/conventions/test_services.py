@@ -105,6 +105,28 @@ def test_draft_is_stored_with_its_snapshot_and_hash(shipped_templates, hospital_
     assert db.session.scalar(select(func.count(ConventionDocument.id))) == 2
 
 
+def test_a_draft_failing_while_it_renders_writes_nothing_and_the_next_one_is_its_own(shipped_templates,
+                                                                                   hospital_with_partners,
+                                                                                   monkeypatch):
+    from registry.conventions import services
+
+    hospital, chu, _ = hospital_with_partners
+    convention = _create(hospital, [chu])
+    first = generate_draft(convention)
+
+    def fails(_convention):
+        raise RuntimeError("database gone")
+    monkeypatch.setattr(services, "next_draft_version", fails)  # read while the render runs in its child
+    with pytest.raises(RuntimeError, match="database gone"):
+        generate_draft(convention)
+    monkeypatch.undo()
+    convention.fields = {**convention.fields, "ght_name": "GHT Côte-d'Or Haute-Marne"}
+    second = generate_draft(convention)  # its own render, not the one given up
+    assert second.version == 2 and second.sha256 != first.sha256
+    assert "GHT Côte-d'Or Haute-Marne" in _text(document_store().read(second.sha256))
+    assert db.session.scalar(select(func.count(ConventionDocument.id))) == 2
+
+
 def test_no_draft_once_frozen_or_without_template(shipped_templates, hospital_with_partners):
     hospital, chu, _ = hospital_with_partners
     convention = _create(hospital, [chu])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.core.bounded import ChildOutdated, LimitExceeded, run_bounded, run_resident
+from registry.core.bounded import ChildOutdated, LimitExceeded, ResidentCall, run_bounded, run_resident
 from registry.documents.problems import Problem, RenderError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +106,46 @@ def test_an_outdated_child_is_retired_and_the_work_runs_in_a_child_forked_now():
         assert run_resident(_pid_when_ready, seconds=10, memory_mb=128) not in (outdated, os.getpid())
     finally:
         _MARK["ready"] = False
+
+
+def _wait_for(path: str) -> bool:
+    """Whether ``path`` appears within 10 s (made by the caller after it started the call)."""
+    deadline = time.monotonic() + 10
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_started_call_runs_while_its_caller_goes_on(tmp_path):
+    signal_file = tmp_path / "made by the caller"
+    call = ResidentCall(_wait_for, (str(signal_file),), seconds=20, memory_mb=256)
+    signal_file.touch()  # the call is waiting for this in its child: it did not hold the caller
+    assert call.result() is True
+    call.cancel()  # read: nothing to stop
+    assert run_resident(_square, 3, seconds=10, memory_mb=256) == 9
+
+
+def test_a_cancelled_call_stops_its_child_and_its_answer_reaches_no_one():
+    child = run_resident(_pid, seconds=10, memory_mb=192)
+    call = ResidentCall(_pid, (), seconds=10, memory_mb=192)
+    call.cancel()
+    with pytest.raises(ProcessLookupError):
+        for _ in range(500):  # killed, then reaped by the pool's join
+            os.kill(child, 0)
+            time.sleep(0.01)
+    assert run_resident(_square, 4, seconds=10, memory_mb=192) == 16  # a new child, not the cancelled answer
+    assert run_resident(_pid, seconds=10, memory_mb=192) != child
+
+
+def test_a_started_call_keeps_its_deadline():
+    call = ResidentCall(_forever, (), seconds=1, memory_mb=256)
+    time.sleep(1.2)  # the caller's own work took the whole deadline
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded) as caught:
+        call.result()
+    assert caught.value.kind == "time" and time.monotonic() - started < 1
 
 
 def test_a_forked_process_starts_its_own_children():
