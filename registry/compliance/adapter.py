@@ -178,13 +178,6 @@ def _statement_key(statement: Select, dialect) -> tuple:
                                          for name, value in compiled.params.items()))
 
 
-def forget_results() -> None:
-    """Drop what was computed: the verdicts by rows and the results by unchanged data (tests that change the rules
-    or the checker in place)."""
-    _unchanged.clear()
-    _memo.cache_clear()
-
-
 @contextmanager
 def _collector_paused():
     """No cyclic garbage collection while the rows are read and evaluated.
