@@ -6,6 +6,7 @@ from sqlalchemy import text
 from registry.core.data_version import DataVersion, UnchangedCache, data_version
 from registry.extensions import db
 from registry.organisations.models import Organisation
+from tests.quiet_server import while_nothing_commits
 
 
 def version():
@@ -15,12 +16,18 @@ def version():
 def test_the_version_stays_while_nothing_is_committed(make_organisation):
     make_organisation(name="EHPAD A")
     db.session.commit()
-    before = version()
+
+    def read_then_commit_nothing():
+        before = version()
+        db.session.execute(text("SELECT count(*) FROM organisations")).scalar()
+        after_reading = version()
+        db.session.commit()  # a transaction that wrote nothing
+        return before, after_reading, version()
+
+    before, after_reading, after_commit = while_nothing_commits(read_then_commit_nothing)
     assert before is not None
-    db.session.execute(text("SELECT count(*) FROM organisations")).scalar()
-    assert version() == before
-    db.session.commit()  # a transaction that wrote nothing
-    assert version() == before
+    assert after_reading == before
+    assert after_commit == before
 
 
 def test_a_commit_of_this_session_changes_the_version(make_organisation):
