@@ -126,8 +126,8 @@ class Client(threading.Thread):
             started = time.perf_counter()
             try:
                 status, _ = self.request("GET", PAGES[name])
-            except OSError:
-                status = 0
+            except OSError as error:
+                status = f"no answer ({type(error).__name__})"
             self.results.append((name, time.perf_counter() - started, status))
 
 
@@ -159,11 +159,13 @@ def wait_until_serving(port: int, process: subprocess.Popen) -> None:
     raise RuntimeError("the server did not start")
 
 
-def measure(server: str, command: list[str], env: dict) -> None:
+def measure(server: str, command: list[str], env: dict, log: Path) -> None:
+    """The load levels on one server, whose standard error goes to ``log`` (shown where a level had errors)."""
     port = free_port()
     command = [part.replace("{port}", str(port)) for part in command]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    with open(log, "wb") as server_errors:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_errors,
+                                   start_new_session=True)
     try:
         wait_until_serving(port, process)
         for clients in LEVELS:
@@ -188,9 +190,29 @@ def measure(server: str, command: list[str], env: dict) -> None:
                               for name in PAGES)
             print(f"load: {server} {clients} clients, p95 per page (ms): {pages}; median "
                   f"{statistics.median(latencies) * 1000 if latencies else 0:.0f} ms", file=sys.stderr, flush=True)
+            if errors:
+                report_errors(server, clients, results, log)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)
+
+
+#: Lines of a server's standard error that say something went wrong (gunicorn's error log, the application's).
+TROUBLE = re.compile(r"Traceback|Error|ERROR|CRITICAL|WARNING|Worker timeout|was sent|exited")
+
+
+def report_errors(server: str, clients: int, results: list, log: Path) -> None:
+    """On standard error: the answers other than 200, by page and status, and what the server said went wrong."""
+    counts: dict[tuple[str, object], int] = {}
+    for name, _, status in results:
+        if status != 200:
+            counts[name, status] = counts.get((name, status), 0) + 1
+    print(f"load: {server} {clients} clients, errors: "
+          + ", ".join(f"{name} {status} x{count}" for (name, status), count in sorted(counts.items(), key=str)),
+          file=sys.stderr, flush=True)
+    trouble = [line for line in log.read_text(errors="replace").splitlines() if TROUBLE.search(line)]
+    for line in trouble[-40:]:
+        print(f"load: {server} said: {line}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -204,8 +226,8 @@ def main() -> None:
             subprocess.run([*flask, "demo-data"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
             measure("gunicorn", [str(BIN / "gunicorn"), "--bind", "127.0.0.1:{port}", "--workers", "2",
                                  "--threads", "4", "--forwarded-allow-ips", "127.0.0.1", "wsgi:app"],
-                    {**env, "PRODUCTION": "1"})
-            measure("flask-run", [*flask, "run", "--port", "{port}"], env)
+                    {**env, "PRODUCTION": "1"}, Path(tmp) / "gunicorn.log")
+            measure("flask-run", [*flask, "run", "--port", "{port}"], env, Path(tmp) / "flask-run.log")
         finally:
             drop()
 
