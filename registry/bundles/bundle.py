@@ -15,6 +15,7 @@ from functools import partial
 from registry.audit.services import record_audit
 from registry.bundles import scope as scopes
 from registry.bundles.conformite import conformite_csv
+from registry.bundles.copies import load_signed_copies
 from registry.bundles.manifest import (CONFORMITE_CSV, MANIFEST_CSV, MANIFEST_JSON, README, BundleFile, bundle_files,
                                        manifest_csv, manifest_json)
 from registry.bundles.readme import readme
@@ -89,7 +90,7 @@ def make_bundle(scope: BundleScope, user, *, made_by: str, at: date | None = Non
     on ``at`` (default today): one query per 250 conventions for their parties, the rest fixed."""
     at = at or clock.today()
     scopes.check_scope(scope, user)
-    files = bundle_files(scopes.load_signed_copies(scope, user), at)
+    files = bundle_files(load_signed_copies(scope, user), at)
     hospitals = list(db.session.scalars(scopes.hospitals_in(scope, user)))
     per_hospital = Counter(item.record["hospital"]["finess_et"] for item in files)
     documents = {

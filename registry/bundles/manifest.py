@@ -15,7 +15,8 @@ from registry.bundles.names import safe_name, unique_names
 from registry.compliance.exports import to_csv
 from registry.core.spreadsheets import safe as safe_cell
 from registry.conventions.lifecycle import STATE_LABELS
-from registry.conventions.models import COPY_CONFIRMED, Convention, ConventionDocument
+from registry.bundles.copies import SignedCopy
+from registry.conventions.models import COPY_CONFIRMED
 from registry.conventions.signed_copies import copy_alerts
 from registry.conventions.statuses import Status
 from registry.core import clock
@@ -39,14 +40,14 @@ class BundleFile:
     record: dict
 
 
-def bundle_files(rows: Iterable[tuple[Convention, ConventionDocument]], at: date) -> list[BundleFile]:
+def bundle_files(copies: Iterable[SignedCopy], at: date) -> list[BundleFile]:
     """The files of the rows, laid out as « <département>/<FINESS> <hôpital>/<référence> <partenaires>.pdf »,
     sorted, with names made safe and unique. Only what the layout and the manifest need is kept of each row, so
     the rows may be streamed and their entities let go."""
-    gathered = sorted((_sort_key(convention), _departement(convention), convention.hospital_id,
-                       f"{convention.hospital.finess_et or 'sans FINESS'} {convention.hospital.name}",
-                       _file_name(convention), document.sha256, document.size, record(convention, document, at))
-                      for convention, document in rows)
+    gathered = sorted((_sort_key(copy), _departement(copy), copy.hospital_id,
+                       f"{copy.hospital_finess_et or 'sans FINESS'} {copy.hospital_name}",
+                       _file_name(copy), copy.sha256, copy.size, record(copy, at))
+                      for copy in copies)
     tree: dict[str, dict[int, tuple[str, list]]] = {}
     for _, departement, hospital_id, folder, *copy in gathered:
         tree.setdefault(departement, {}).setdefault(hospital_id, (folder, []))[1].append(copy)
@@ -61,43 +62,41 @@ def bundle_files(rows: Iterable[tuple[Convention, ConventionDocument]], at: date
     return files
 
 
-def _sort_key(convention: Convention) -> tuple:
-    organisation = convention.hospital.organisation
-    return (organisation.departement or "", organisation.finess_et or "", convention.hospital_id,
-            convention.reference, convention.id)
+def _sort_key(copy: SignedCopy) -> tuple:
+    return (copy.departement or "", copy.hospital_finess_et or "", copy.hospital_id, copy.reference,
+            copy.convention_id)
 
 
-def _departement(convention: Convention) -> str:
-    return safe_name(convention.hospital.organisation.departement or "", fallback="sans departement")
+def _departement(copy: SignedCopy) -> str:
+    return safe_name(copy.departement or "", fallback="sans departement")
 
 
-def _file_name(convention: Convention) -> str:
-    partners = ", ".join(party.organisation.display_name for party in convention.partners)
-    return safe_name(f"{convention.reference} {partners}", extension=".pdf")
+def _file_name(copy: SignedCopy) -> str:
+    partners = ", ".join(party.name for party in copy.partners)
+    return safe_name(f"{copy.reference} {partners}", extension=".pdf")
 
 
-def record(convention: Convention, document: ConventionDocument, at: date) -> dict:
+def record(copy: SignedCopy, at: date) -> dict:
     """The manifest.json record of a signed copy (without its path, size and SHA-256, added by the caller)."""
-    report = document.signature_report or {}
-    end = convention.end_on(at)
+    report = copy.signature_report or {}
+    terms = copy.terms
     return {
-        "reference": convention.reference,
-        "kind": convention.kind,
-        "parent_reference": convention.parent.reference if convention.parent is not None else None,
-        "title": convention.title,
-        "hospital": {"finess_et": convention.hospital.finess_et, "name": convention.hospital.name,
-                     "departement": convention.hospital.organisation.departement},
-        "parties": [{"role": party.role, "name": party.organisation.display_name,
-                     "finess_et": party.organisation.finess_et, "siret": party.organisation.siret,
-                     "rna": party.organisation.rna} for party in convention.parties],
-        "partner_types": list(convention.partner_types or []),
-        "status": convention.status,
-        "state": convention.state_on(at),
-        "signed_on": _iso(convention.signed_on),
-        "effective_date": _iso(convention.effective_date),
-        "end_date": _iso(end),
-        "terminated_on": _iso(convention.terminated_on),
-        "copy_version": document.version,
+        "reference": copy.reference,
+        "kind": copy.kind,
+        "parent_reference": copy.parent_reference,
+        "title": copy.title,
+        "hospital": {"finess_et": copy.hospital_finess_et, "name": copy.hospital_name,
+                     "departement": copy.departement},
+        "parties": [{"role": party.role, "name": party.name, "finess_et": party.finess_et, "siret": party.siret,
+                     "rna": party.rna} for party in copy.parties],
+        "partner_types": list(copy.partner_types or []),
+        "status": terms.status,
+        "state": copy.state_on(at),
+        "signed_on": _iso(terms.signed_on),
+        "effective_date": _iso(terms.effective_date),
+        "end_date": _iso(copy.end_on(at)),
+        "terminated_on": _iso(terms.terminated_on),
+        "copy_version": copy.version,
         "signature_check": {
             "label": report.get("label", NOT_CHECKED),
             "signatures": [{"signer": item.get("signer"), "signing_time": item.get("signing_time"),
@@ -105,17 +104,16 @@ def record(convention: Convention, document: ConventionDocument, at: date) -> di
         },
         # Added after format /1 (readers of /1 ignore it): null unless the copy was set aside by its signature
         # check and then confirmed by the hospital despite the alert.
-        "confirmed_despite_alert": _confirmation(document),
+        "confirmed_despite_alert": _confirmation(copy),
     }
 
 
-def _confirmation(document: ConventionDocument) -> dict | None:
-    if document.review != COPY_CONFIRMED:
+def _confirmation(copy: SignedCopy) -> dict | None:
+    if copy.review != COPY_CONFIRMED:
         return None
-    return {"reason": document.review_reason,
-            "at": clock.as_utc(document.reviewed_at).astimezone(PARIS).date().isoformat()
-            if document.reviewed_at else None,
-            "alerts": copy_alerts(document.signature_report)}
+    return {"reason": copy.review_reason,
+            "at": clock.as_utc(copy.reviewed_at).astimezone(PARIS).date().isoformat() if copy.reviewed_at else None,
+            "alerts": copy_alerts(copy.signature_report)}
 
 
 def _iso(value: date | None) -> str | None:

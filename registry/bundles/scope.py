@@ -7,14 +7,12 @@ narrows what the user may read, never widens it: a scope holding none of the use
 as anything out of the user's reach is in the rest of the application.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from registry.accounts.models import ROLE_ADMIN
-from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument, ConventionParty
+from registry.conventions.models import KIND_SIGNED, Convention, ConventionDocument
 from registry.conventions.statuses import Status
 from registry.core.errors import DomainError, NotFound
 from registry.core.geography import DEPARTEMENTS, REGIONS, departement_label, region_label
@@ -151,42 +149,6 @@ def signed_copies(scope: BundleScope, user) -> Select:
     if scope.kind == SELECTION:
         return query.where(or_(Convention.id.in_(scope.ids), Convention.parent_id.in_(scope.ids)))
     return query.where(Convention.hospital_id.in_(_hospital_ids(scope, user)))
-
-
-#: Signed copies read from the database at a time while a bundle is gathered (each batch also loads its parties).
-BATCH = 250
-#: Columns a bundle never reads, left in the database: their JSON would be decoded a thousand times for nothing
-#: (a hospital's, once per row of the join). Read anyway, one would be loaded on access, a query per row, which
-#: the constant query count of tests/bundles/test_contents.py forbids.
-UNREAD_CONVENTION = (Convention.clauses, Convention.fields, Convention.themes, Convention.legal_bases,
-                     Convention.termination_reason)
-UNREAD_DOCUMENT = (ConventionDocument.comment,)  # and its context, deferred by the model
-UNREAD_HOSPITAL = (HospitalProfile.territory_departements, HospitalProfile.territory_communes,
-                   HospitalProfile.internal_activities, HospitalProfile.confirmed_activities,
-                   HospitalProfile.own_equipment, HospitalProfile.confirmed_equipment)
-UNREAD_ORGANISATION = (Organisation.manual_partner_types, Organisation.notes)
-
-
-def _deferred(columns: tuple) -> tuple:
-    return tuple(defer(column) for column in columns)
-
-
-def load_signed_copies(scope: BundleScope, user) -> Iterator[tuple[Convention, ConventionDocument]]:
-    """The scope's signed copies with everything the manifest reads, streamed BATCH rows at a time (one query for
-    the rows, and one for the parties of each batch) so that the rows of a large scope are never all in memory:
-    the caller keeps what it needs of each row and lets the entities go."""
-    query = (signed_copies(scope, user)
-             .join(Convention.hospital).join(HospitalProfile.organisation)
-             .options(contains_eager(Convention.hospital).options(*_deferred(UNREAD_HOSPITAL)),
-                      contains_eager(Convention.hospital).contains_eager(HospitalProfile.organisation)
-                      .options(*_deferred(UNREAD_ORGANISATION)),
-                      selectinload(Convention.parties).selectinload(ConventionParty.organisation)
-                      .options(*_deferred(UNREAD_ORGANISATION)),
-                      joinedload(Convention.parent).options(*_deferred(UNREAD_CONVENTION)),
-                      *_deferred(UNREAD_CONVENTION + UNREAD_DOCUMENT))
-             .execution_options(yield_per=BATCH))
-    for convention, document in db.session.execute(query):
-        yield convention, document
 
 
 def summarise(scope: BundleScope, user) -> tuple[int, int]:

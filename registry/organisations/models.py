@@ -14,6 +14,11 @@ SOURCE_FINESS = "finess"
 SOURCE_MANUAL = "manual"
 
 
+def display_name(long_name: str | None, name: str) -> str:
+    """How an organisation is named to people: its long name when FINESS gives one, else its name."""
+    return long_name or name
+
+
 class Organisation(TimestampMixin, db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
@@ -85,7 +90,7 @@ class Organisation(TimestampMixin, db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.long_name or self.name
+        return display_name(self.long_name, self.name)
 
     @property
     def identifier(self) -> str:
