@@ -90,10 +90,17 @@ class SignedCopy:
 
 
 def _terms_columns(convention) -> tuple:
+    """The columns of ``Terms``, in its order, of ``convention`` (the model or an alias of it)."""
     return (convention.status, convention.signed_on, convention.effective_date, convention.duration_months,
             convention.tacit_renewal, convention.notice_months, convention.terminated_on)
 
 
+#: The columns of a copy's row before its own terms and its parent's (read in this order by ``_copy``).
+_COPY_COLUMNS = (Convention.id, Convention.reference, Convention.title, Convention.partner_types,
+                 Convention.hospital_id, Convention.parent_id, Organisation.finess_et, Organisation.long_name,
+                 Organisation.name, Organisation.departement, ConventionDocument.sha256, ConventionDocument.size,
+                 ConventionDocument.version, ConventionDocument.signature_report, ConventionDocument.review,
+                 ConventionDocument.review_reason, ConventionDocument.reviewed_at)
 _TERMS = len(_terms_columns(Convention))
 
 
@@ -104,13 +111,8 @@ def load_signed_copies(scope: BundleScope, user) -> Iterator[SignedCopy]:
     query = (signed_copies(scope, user)
              .join(Convention.hospital).join(HospitalProfile.organisation)
              .outerjoin(parent, parent.id == Convention.parent_id)
-             .with_only_columns(
-                 Convention.id, Convention.reference, Convention.title, Convention.partner_types,
-                 Convention.hospital_id, Convention.parent_id, *_terms_columns(Convention),
-                 Organisation.finess_et, Organisation.long_name, Organisation.name, Organisation.departement,
-                 ConventionDocument.sha256, ConventionDocument.size, ConventionDocument.version,
-                 ConventionDocument.signature_report, ConventionDocument.review, ConventionDocument.review_reason,
-                 ConventionDocument.reviewed_at, parent.reference, *_terms_columns(parent))
+             .with_only_columns(*_COPY_COLUMNS, parent.reference, *_terms_columns(Convention),
+                                *_terms_columns(parent))
              .execution_options(yield_per=BATCH))
     for batch in db.session.execute(query).partitions():
         parties = _parties([row[0] for row in batch])
@@ -119,14 +121,12 @@ def load_signed_copies(scope: BundleScope, user) -> Iterator[SignedCopy]:
 
 
 def _copy(row, parties: tuple[Party, ...]) -> SignedCopy:
-    convention_id, reference, title, partner_types, hospital_id, parent_id = row[:6]
-    terms = row[6:6 + _TERMS]
-    finess_et, long_name, name, departement, sha256, size, version, report, review, reason, reviewed_at, \
-        parent_reference = row[6 + _TERMS:18 + _TERMS]
-    parent = Terms(*row[18 + _TERMS:]) if parent_id is not None else None
+    (convention_id, reference, title, partner_types, hospital_id, parent_id, finess_et, long_name, name,
+     departement, sha256, size, version, report, review, reason, reviewed_at, parent_reference) = row[:-2 * _TERMS]
+    parent = Terms(*row[-_TERMS:]) if parent_id is not None else None
     return SignedCopy(
         convention_id=convention_id, reference=reference, parent_reference=parent_reference, title=title,
-        partner_types=partner_types, terms=Terms(*terms, parent_id=parent_id, parent=parent),
+        partner_types=partner_types, terms=Terms(*row[-2 * _TERMS:-_TERMS], parent_id=parent_id, parent=parent),
         hospital_id=hospital_id, hospital_finess_et=finess_et, hospital_name=display_name(long_name, name),
         departement=departement, parties=parties, sha256=sha256, size=size, version=version,
         signature_report=report, review=review, review_reason=reason, reviewed_at=reviewed_at)

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from hashlib import sha256
 
+from registry.bundles.copies import SignedCopy
 from registry.bundles.names import safe_name, unique_names
 from registry.compliance.exports import to_csv
 from registry.core.spreadsheets import safe as safe_cell
 from registry.conventions.lifecycle import STATE_LABELS
-from registry.bundles.copies import SignedCopy
 from registry.conventions.models import COPY_CONFIRMED
 from registry.conventions.signed_copies import copy_alerts
 from registry.conventions.statuses import Status
@@ -41,9 +41,9 @@ class BundleFile:
 
 
 def bundle_files(copies: Iterable[SignedCopy], at: date) -> list[BundleFile]:
-    """The files of the rows, laid out as « <département>/<FINESS> <hôpital>/<référence> <partenaires>.pdf »,
-    sorted, with names made safe and unique. Only what the layout and the manifest need is kept of each row, so
-    the rows may be streamed and their entities let go."""
+    """The files of the copies, laid out as « <département>/<FINESS> <hôpital>/<référence> <partenaires>.pdf »,
+    sorted, with names made safe and unique. Only what the layout and the manifest need is kept of each copy, so
+    the copies may be streamed and let go."""
     gathered = sorted((_sort_key(copy), _departement(copy), copy.hospital_id,
                        f"{copy.hospital_finess_et or 'sans FINESS'} {copy.hospital_name}",
                        _file_name(copy), copy.sha256, copy.size, record(copy, at))
