@@ -99,6 +99,15 @@ def fixed_clock():
 
 
 @pytest.fixture
+def fresh_children(monkeypatch):
+    """Resident children (core/bounded.py: renders, storing) forked from now on, so that they inherit what the test
+    patched; those forked by an earlier test would not."""
+    from registry.core import bounded
+
+    monkeypatch.setattr(bounded, "_POOL", bounded._ResidentPool())
+
+
+@pytest.fixture
 def app_config():
     """Override in a test module (or with indirect parametrisation) to change the configuration."""
     return {}

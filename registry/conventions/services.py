@@ -178,19 +178,23 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     finally:
         if rendering is not None:
             rendering.cancel()  # nothing once its result is read; else its child is stopped
-    sha256, size = document_store().store(data)
-    # By its id, not through the convention's collection: the flush then writes one row, not the convention and
-    # its relationships' bookkeeping; the collection, when loaded, is read again on its next use.
-    document = ConventionDocument(
-        convention_id=convention.id, kind=KIND_DRAFT, version=version, sha256=sha256, size=size,
-        filename=f"{convention.reference} projet v{version}.docx", media_type=DOCX,
-        template_version_id=convention.template_version_id, context=context,
-        created_by_id=actor.id if actor is not None else None)
-    db.session.add(document)
-    db.session.flush()
-    db.session.expire(convention, ["documents"])
-    record_audit("convention.draft", document, f"Projet v{version} de la convention {convention.reference} produit",
-                 hospital=convention.hospital, actor=actor)
+    # The file is written and synced while its rows are flushed; the block ends with the bytes on disk, before any
+    # commit names them.
+    with document_store().storing(data) as (sha256, size):
+        # By its id, not through the convention's collection: the flush then writes one row, not the convention and
+        # its relationships' bookkeeping; the collection, when loaded, is read again on its next use.
+        document = ConventionDocument(
+            convention_id=convention.id, kind=KIND_DRAFT, version=version, sha256=sha256, size=size,
+            filename=f"{convention.reference} projet v{version}.docx", media_type=DOCX,
+            template_version_id=convention.template_version_id, context=context,
+            created_by_id=actor.id if actor is not None else None)
+        db.session.add(document)
+        db.session.flush()
+        db.session.expire(convention, ["documents"])
+        record_audit("convention.draft", document,
+                     f"Projet v{version} de la convention {convention.reference} produit",
+                     hospital=convention.hospital, actor=actor)
+        db.session.flush()
     return document
 
 

@@ -2,11 +2,14 @@
 database (DOCUMENT_STORE = "database", for several application nodes sharing one database).
 
 Both answer the same calls: ``store(data) -> (sha256, size)`` (write-once: the same bytes stored twice keep the
-first copy), ``open``, ``read``, ``chunks``, ``exists``, ``missing``, ``verify``.
+first copy), ``storing(data)`` (the same, while the caller writes its rows), ``open``, ``read``, ``chunks``,
+``exists``, ``missing``, ``verify``.
 
 File system (``DocumentStore``, STORAGE_DIR): bytes are written to a temporary file in the same folder, fsynced,
 then renamed to their SHA-256 name; a file is never overwritten, so a database row written after ``store()``
-returns always points at complete bytes.
+returns always points at complete bytes. ``storing()`` does the same in a resident child process
+(core/bounded.py) while the caller flushes the rows that name the document, and returns once the bytes are on
+disk: before the commit.
 
 Database (``DatabaseDocumentStore``, table ``stored_documents``): the row is inserted in the caller's session and
 transaction (``INSERT ... ON CONFLICT DO NOTHING``), so the document and the row that names it
@@ -22,6 +25,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -35,6 +39,9 @@ from registry.core.storage_models import StoredDocument
 from registry.extensions import db
 
 CHUNK = 1024 * 1024
+#: How long ``storing()`` waits for its child to write and sync a document before stopping it: the disk is not
+#: answering.
+STORING_SECONDS = 120
 FILESYSTEM, DATABASE = "filesystem", "database"
 KINDS = (FILESYSTEM, DATABASE)
 #: What the file system answers when the store cannot take a document: full, read-only, or not ours to write.
@@ -93,19 +100,49 @@ class DocumentStore:
     def store(self, data: bytes) -> tuple[str, int]:
         """Store bytes; returns (sha256, size). Storing the same bytes twice keeps the first copy. A store that
         cannot write (full, read-only) raises StorageUnavailable, with a French message and a line in the log."""
-        try:
-            return self._store(data)
-        except OSError as error:
-            if error.errno not in UNAVAILABLE:
-                raise
-            current_app.logger.error("Document store %s cannot write: %s", self.root, error)
-            raise _unavailable(UNAVAILABLE[error.errno]) from None
-
-    def _store(self, data: bytes) -> tuple[str, int]:
         sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            self._write(data, sha256)
+        except OSError as error:
+            raise self._refused(error) from None
+        return sha256, len(data)
+
+    @contextmanager
+    def storing(self, data: bytes) -> Iterator[tuple[str, int]]:
+        """``store(data)`` while the block runs: the block gets ``(sha256, size)`` at once, to write the rows that
+        name the document; the file is written and synced meanwhile in a resident child process (the file, its
+        folder, and the parent of each folder made for it: a draft's request waited for these syncs one after the
+        other), and leaving the block waits for it, raising what store() would. A block that raises stops the
+        child's work: what it leaves (an interrupted write, a document no row names) is ``purge``'s."""
+        from registry.core.bounded import LimitExceeded, ResidentCall  # processes: loaded by the first draft
+
+        sha256 = hashlib.sha256(data).hexdigest()
+        call = ResidentCall(_write_in_child, (self._root, data, sha256), seconds=STORING_SECONDS, memory_mb=0)
+        try:
+            yield sha256, len(data)
+        except BaseException:
+            call.cancel()
+            raise
+        try:
+            call.result()
+        except OSError as error:
+            raise self._refused(error) from None
+        except LimitExceeded:
+            current_app.logger.error("Document store %s did not write within %s s", self.root, STORING_SECONDS)
+            raise _unavailable("le stockage ne répond pas") from None
+
+    def _refused(self, error: OSError) -> OSError:
+        """What a failed write raises: StorageUnavailable (logged) when the store cannot take documents, else the
+        error itself."""
+        if error.errno not in UNAVAILABLE:
+            return error
+        current_app.logger.error("Document store %s cannot write: %s", self.root, error)
+        return _unavailable(UNAVAILABLE[error.errno])
+
+    def _write(self, data: bytes, sha256: str) -> None:
         target = self.path_for(sha256)
         if target.exists():
-            return sha256, len(data)
+            return
         _make_folders(target.parent)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
@@ -123,7 +160,6 @@ class DocumentStore:
             if os.path.exists(temporary):
                 os.unlink(temporary)
             raise
-        return sha256, len(data)
 
     def open(self, sha256: str):
         return open(self._file_for(sha256), "rb")
@@ -171,6 +207,11 @@ class DatabaseDocumentStore:
             raise _unavailable(reason) from None
         return sha256, len(data)
 
+    @contextmanager
+    def storing(self, data: bytes) -> Iterator[tuple[str, int]]:
+        """As the file store's: here the document is a row of the caller's transaction, added at once."""
+        yield self.store(data)
+
     def open(self, sha256: str):
         return io.BytesIO(self.read(sha256))
 
@@ -207,6 +248,11 @@ class DatabaseDocumentStore:
         if row is None:
             raise FileNotFoundError(f"document {sha256} not in the database store")
         return row[0] == row[1] and _digest(self.chunks(sha256)) == sha256
+
+
+def _write_in_child(root: str, data: bytes, sha256: str) -> None:
+    """DocumentStore.storing's work, in its resident child."""
+    DocumentStore(root)._write(data, sha256)
 
 
 def insert_unless_present(model, **values) -> None:

@@ -1,5 +1,6 @@
 """POST /conventions/{id}/drafts answers a new Word draft; GET /conventions/{id}/drafts/{version} an earlier one."""
 
+import errno
 import hashlib
 
 import pytest
@@ -7,11 +8,13 @@ from sqlalchemy import func, select
 
 from registry.conventions.models import Convention, ConventionDocument
 from registry.conventions.services import DOCX
+from registry.core import storage
 from registry.documents.text import document_text
 from registry.extensions import db
 from tests.api.helpers import assert_error, audit_actions
 from tests.api.test_conventions import URL, partners, payload  # noqa: F401  (fixture)
 from tests.conventions.conftest import shipped_templates  # noqa: F401  (fixture)
+from tests.stores import filesystem_only
 
 
 @pytest.fixture
@@ -113,3 +116,22 @@ def test_a_draft_reads_its_convention_in_one_query_whatever_its_partners(client,
         assert not [read for read in reads if read.split("FROM", 1)[1].lstrip().startswith(
             ("hospital_profiles", "template_versions", "convention_parties"))], reads
     assert counts[0] == counts[1]
+
+
+@filesystem_only
+def test_a_draft_the_store_cannot_keep_answers_503_and_records_nothing(client, world, convention, fresh_children,
+                                                                       monkeypatch, caplog):
+    """The file is written in a resident child while the draft's rows are flushed (core.storage, storing): its
+    failure still reaches the user, and the rows are rolled back."""
+    def refuse(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)  # inherited by the child forked for this store
+    before = audit_actions()
+    error = assert_error(client.post(f"{URL}/{convention.id}/drafts", headers=world.headers["hospital"]), 503,
+                         "storage_unavailable")
+    assert "le disque est plein" in error["message"] and "cannot write" in caplog.text
+    db.session.expire_all()
+    assert drafts() == 0 and audit_actions() == before
+    monkeypatch.undo()  # the disk has room again: the next draft is version 1
+    response = client.post(f"{URL}/{convention.id}/drafts", headers=world.headers["hospital"])
+    assert response.status_code == 201 and response.headers["X-Draft-Version"] == "1"

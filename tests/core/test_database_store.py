@@ -61,6 +61,15 @@ def test_store_is_content_addressed_write_once_and_idempotent(app):
         store.read("../../etc/passwd")
 
 
+def test_storing_adds_the_row_to_the_caller_s_transaction_at_once(app):
+    with document_store().storing(b"%PDF-1.7 draft") as (sha, size):
+        assert (sha, size) == (hashlib.sha256(b"%PDF-1.7 draft").hexdigest(), 14)
+        assert rows() == 1  # in the transaction already: the rows naming it commit with it
+    db.session.rollback()
+    assert rows() == 0
+
+
+
 def test_a_document_lives_and_dies_with_the_callers_transaction(app):
     store = document_store()
     sha, _ = store.store(b"rolled back upload")

@@ -1,9 +1,12 @@
+import errno
 import hashlib
 import os
+import time
 
 import pytest
 
-from registry.core.storage import DocumentStore, document_store
+from registry.core import storage
+from registry.core.storage import DocumentStore, StorageUnavailable, document_store
 from tests.stores import filesystem_only
 
 
@@ -70,3 +73,80 @@ def test_only_sha256_names_are_accepted(tmp_path, name):
 @filesystem_only
 def test_store_location_comes_from_config(app):
     assert str(document_store().root) == app.config["STORAGE_DIR"]
+
+
+# storing(): the same store, written and synced in a resident child while the caller writes its rows.
+
+def test_storing_names_the_bytes_at_once_and_has_them_on_disk_when_the_block_ends(app, tmp_path):
+    store = DocumentStore(tmp_path)
+    with store.storing(b"%PDF-1.7 draft") as (sha, size):
+        assert (sha, size) == (hashlib.sha256(b"%PDF-1.7 draft").hexdigest(), 14)
+    assert store.read(sha) == b"%PDF-1.7 draft" and store.verify(sha)
+    assert [p.name for p in store.path_for(sha).parent.iterdir()] == [sha]
+    first_inode = store.path_for(sha).stat().st_ino
+    with store.storing(b"%PDF-1.7 draft") as again:
+        assert again == (sha, 14)
+    assert store.path_for(sha).stat().st_ino == first_inode  # write-once, as store()
+
+
+def test_storing_writes_and_syncs_in_another_process(app, tmp_path, fresh_children, monkeypatch):
+    synced = tmp_path / "synced-by"
+    real_fsync = os.fsync
+
+    def fsync(fd):  # inherited by the child forked for the store: says which process synced
+        with open(synced, "a") as record:
+            record.write(f"{os.getpid()}\n")
+        real_fsync(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    with DocumentStore(tmp_path / "store").storing(b"written elsewhere") as (sha, _):
+        pass
+    writers = set(synced.read_text().split())
+    assert len(writers) == 1 and writers != {str(os.getpid())}
+    assert DocumentStore(tmp_path / "store").read(sha) == b"written elsewhere"
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "le disque est plein"), (errno.EROFS, "lecture seule")])
+def test_a_store_that_cannot_write_raises_storage_unavailable_when_the_block_ends(app, tmp_path, fresh_children,
+                                                                                   monkeypatch, caplog, code, words):
+    def refuse(*args, **kwargs):
+        raise OSError(code, "refused")
+    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
+    store = DocumentStore(tmp_path)
+    ran = []
+    with pytest.raises(StorageUnavailable) as raised:
+        with store.storing(b"too much") as (sha, _):
+            ran.append(sha)  # the block runs, its rows are rolled back by the caller
+    assert ran and words in raised.value.message and not store.exists(ran[0])
+    assert "cannot write" in caplog.text
+
+
+def test_another_os_error_in_the_child_comes_back_as_it_is(app, tmp_path, fresh_children, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError(errno.EIO, "I/O error")
+    monkeypatch.setattr(storage.tempfile, "mkstemp", broken)
+    with pytest.raises(OSError) as raised:
+        with DocumentStore(tmp_path).storing(b"bytes"):
+            pass
+    assert raised.value.errno == errno.EIO and not isinstance(raised.value, StorageUnavailable)
+
+
+def test_a_disk_that_does_not_answer_stops_the_child(app, tmp_path, fresh_children, monkeypatch, caplog):
+    monkeypatch.setattr(os, "fsync", lambda fd: time.sleep(30))
+    monkeypatch.setattr(storage, "STORING_SECONDS", 0.5)
+    started = time.monotonic()
+    with pytest.raises(StorageUnavailable) as raised:
+        with DocumentStore(tmp_path).storing(b"never synced"):
+            pass
+    assert "ne répond pas" in raised.value.message and time.monotonic() - started < 10
+    assert "did not write" in caplog.text
+
+
+def test_a_block_that_raises_stops_the_store_and_raises_its_own_error(app, tmp_path, fresh_children, monkeypatch):
+    monkeypatch.setattr(os, "fsync", lambda fd: time.sleep(30))  # the child is still writing when the block fails
+    started = time.monotonic()
+    with pytest.raises(KeyError):
+        with DocumentStore(tmp_path).storing(b"abandoned"):
+            raise KeyError("the rows could not be written")
+    assert time.monotonic() - started < 10  # the child was stopped, not waited for
+    # what it leaves is an interrupted write, purge's to remove: never a document under its name
+    assert not DocumentStore(tmp_path).exists(hashlib.sha256(b"abandoned").hexdigest())
