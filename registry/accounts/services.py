@@ -2,9 +2,10 @@
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -132,12 +133,19 @@ def create_token(user: User, days: int | None = None, label: str | None = None) 
     return token
 
 
+@cache
+def _token_query():
+    """A token by its hash, with its user and the organisations the user's scope reads: one query per API request.
+    Built once (on first use, once the models are mapped): SQLAlchemy then keeps its cache key, which it would
+    compute again for a statement built per request."""
+    return select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash")).options(
+        joinedload(ApiToken.user).joinedload(User.organisations))
+
+
 def user_for_token(token: str) -> User | None:
     if not token:
         return None
-    # The user and the organisations its scope reads come with the token: one query per API request.
-    api_token = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)).options(
-        joinedload(ApiToken.user).joinedload(User.organisations))).unique().first()
+    api_token = db.session.scalars(_token_query(), {"token_hash": ApiToken.hash(token)}).unique().first()
     if api_token is None or api_token.revoked or not api_token.user.active:
         return None
     if clock.has_passed(api_token.expires_at):
