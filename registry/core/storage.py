@@ -127,8 +127,10 @@ class DocumentStore:
             call.result()
         except OSError as error:
             raise self._refused(error) from None
-        except LimitExceeded:
-            current_app.logger.error("Document store %s did not write within %s s", self.root, STORING_SECONDS)
+        except LimitExceeded as exceeded:  # past its deadline, or its process ended without a word
+            current_app.logger.error("Document store %s did not write: %s", self.root,
+                                     f"no answer within {STORING_SECONDS} s" if exceeded.kind == "time"
+                                     else "the writing process ended")
             raise _unavailable("le stockage ne répond pas") from None
 
     def _refused(self, error: OSError) -> OSError:

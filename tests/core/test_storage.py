@@ -141,6 +141,16 @@ def test_a_disk_that_does_not_answer_stops_the_child(app, tmp_path, fresh_childr
     assert "did not write" in caplog.text
 
 
+def test_a_writing_process_that_ends_without_a_word_is_a_storage_unavailable(app, tmp_path, fresh_children,
+                                                                            monkeypatch, caplog):
+    monkeypatch.setattr(os, "fsync", lambda fd: os._exit(1))  # the child forked for the store dies mid-write
+    with pytest.raises(StorageUnavailable) as raised:
+        with DocumentStore(tmp_path).storing(b"lost"):
+            pass
+    assert "ne répond pas" in raised.value.message and "the writing process ended" in caplog.text
+    assert not DocumentStore(tmp_path).exists(hashlib.sha256(b"lost").hexdigest())
+
+
 def test_a_block_that_raises_stops_the_store_and_raises_its_own_error(app, tmp_path, fresh_children, monkeypatch):
     monkeypatch.setattr(os, "fsync", lambda fd: time.sleep(30))  # the child is still writing when the block fails
     started = time.monotonic()
