@@ -167,10 +167,12 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
     if not convention.status.editable:
         raise Conflict("Les champs de la convention sont figés depuis son passage « à signer ».")
     context = convention_context(convention, generated_on=today or clock.today())
+    store = document_store()
     rendering = None
     try:
+        # The render's child stores the file it renders (a file store's writer), once it has sent the bytes back.
         rendering = start_render(template_bytes(convention.template_version), context,
-                                 name=convention.template_version.code)
+                                 name=convention.template_version.code, then=store.writer())
         version = next_draft_version(convention)  # read while the render runs in its child
         data = rendering.result()
     except RenderError as error:
@@ -180,7 +182,7 @@ def generate_draft(convention: Convention, *, actor=None, today: date | None = N
             rendering.cancel()  # nothing once its result is read; else its child is stopped
     # The file is written and synced while its rows are flushed; the block ends with the bytes on disk, before any
     # commit names them.
-    with document_store().storing(data) as (sha256, size):
+    with store.storing(data, written=rendering.follow_up) as (sha256, size):
         # By its id, not through the convention's collection: the flush then writes one row, not the convention and
         # its relationships' bookkeeping; the collection, when loaded, is read again on its next use.
         document = ConventionDocument(

@@ -8,7 +8,9 @@ back through a pipe. Past the deadline the parent kills it and raises ``LimitExc
 ``run_bounded`` forks a child per call. ``run_resident`` keeps its children between calls (a few per process, each
 running one call at a time): a call then costs two messages instead of a fork, which matters where the work itself
 is short (a draft's render takes a few milliseconds, the fork and exit of a server process more). ``ResidentCall``
-lets the caller go on while the child works.
+lets the caller go on while the child works, and can give the child a follow-up: work on the call's result, done in
+the same child once the result is sent back (a draft's render, then the storing of its bytes), while the caller
+uses that result.
 
 The function must not use the parent's database connections (give it plain data) and its result must pickle.
 """
@@ -103,13 +105,17 @@ def _outcome(function, args) -> tuple[str, object]:
         return ("error", exc)
 
 
-def _send(connection, message) -> None:
+def _send(connection, message) -> str:
+    """Send an outcome; returns its kind as sent ("error" for a result that does not pickle)."""
     try:
         connection.send(message)
     except (pickle.PicklingError, TypeError, AttributeError):
         connection.send(("error", RuntimeError(str(message[1]))))
+        return "error"
     except MemoryError:
         connection.send(("memory", None))
+        return "memory"
+    return message[0]
 
 
 class ChildOutdated(Exception):
@@ -129,8 +135,8 @@ class _Resident:
         self.process.start()
         child_end.close()
 
-    def send(self, function, args) -> None:
-        self.connection.send((function, args))
+    def send(self, function, args, then=None) -> None:
+        self.connection.send((function, args, then))
 
     def receive(self, seconds: float, wait: float, memory_mb: int):
         """``(outcome, value)`` of the call sent, waited for ``wait`` seconds at most; LimitExceeded (the child
@@ -157,12 +163,15 @@ def _serve(connection, memory_mb: int) -> None:
     _close_inherited_files(keep=connection.fileno())
     while True:
         try:
-            function, args = connection.recv()
+            function, args, then = connection.recv()
         except (EOFError, OSError):
             return
         outcome = _outcome(function, args)
-        _send(connection, outcome)
-        if outcome[0] == "memory":  # past the cap once: not trusted with more work
+        sent = _send(connection, outcome)
+        if sent == "ok" and then is not None:  # the follow-up, on the result just sent: a second answer
+            follow, extra = then
+            sent = _send(connection, _outcome(follow, (outcome[1], *extra)))
+        if sent == "memory":  # past the cap once: not trusted with more work
             return
 
 
@@ -210,11 +219,17 @@ class ResidentCall:
     """``run_resident`` in two steps: the call is sent to a resident child when this is made, and runs there while
     the caller does something else (another process: on another processor when there is one); ``result()`` waits
     for it, within ``seconds`` of its start. A call whose result will not be read must be cancelled (``cancel()``,
-    a no-op once the result is read): its child is stopped, or its answer would reach the child's next caller."""
+    a no-op once the result is read): its child is stopped, or its answer would reach the child's next caller.
 
-    def __init__(self, function, args: tuple, *, seconds: float, memory_mb: int):
+    ``then``, ``(function, args, seconds)``: a follow-up the same child runs as ``function(result, *args)`` once it
+    has sent the result back, when the call succeeded. ``result()`` then leaves it in ``follow_up``, a ``FollowUp``
+    whose ``result()`` waits for it within ``seconds`` (and which must be read or cancelled in its turn)."""
+
+    def __init__(self, function, args: tuple, *, seconds: float, memory_mb: int, then: tuple | None = None):
         self._function, self._args, self._seconds, self._memory_mb = function, args, seconds, memory_mb
+        self._then = then
         self._child = None
+        self.follow_up: FollowUp | None = None
         self._send()
 
     def _send(self) -> None:
@@ -222,7 +237,7 @@ class ResidentCall:
         self._deadline = time.monotonic() + self._seconds
         child = _POOL.take(self._memory_mb)
         try:
-            child.send(self._function, self._args)
+            child.send(self._function, self._args, self._then[:2] if self._then is not None else None)
         except BaseException:
             child.close()
             raise
@@ -238,20 +253,54 @@ class ResidentCall:
                 self.cancel()
                 raise
             self._child = None
-            if outcome == "memory":
-                child.close()
-                raise LimitExceeded("memory", self._memory_mb)
             if outcome == "error" and isinstance(value, ChildOutdated) and attempt == 1:
                 child.close()
                 self._send()
                 continue
-            _POOL.give_back(child, self._memory_mb)
-            if outcome == "ok":
+            if outcome == "ok" and self._then is not None:  # the child goes on with the follow-up
+                self.follow_up = FollowUp(child, self._then[2], self._memory_mb)
                 return value
-            raise value
+            return _answered(child, outcome, value, self._memory_mb)
         raise AssertionError("unreachable")  # the second attempt returns or raises
 
     def cancel(self) -> None:
         if self._child is not None:
             self._child.close()
             self._child = None
+
+
+class FollowUp:
+    """The follow-up of a ``ResidentCall`` (its ``then``), running in the call's child since its result came back:
+    ``result()`` waits for it within ``seconds`` of that moment; ``cancel()`` stops the child (a no-op once the
+    result is read)."""
+
+    def __init__(self, child: _Resident, seconds: float, memory_mb: int):
+        self._child, self._seconds, self._memory_mb = child, seconds, memory_mb
+        self._deadline = time.monotonic() + seconds
+
+    def result(self):
+        try:
+            outcome, value = self._child.receive(self._seconds, max(self._deadline - time.monotonic(), 0),
+                                                 self._memory_mb)
+        except BaseException:
+            self.cancel()
+            raise
+        child, self._child = self._child, None
+        return _answered(child, outcome, value, self._memory_mb)
+
+    def cancel(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
+
+def _answered(child: _Resident, outcome: str, value, memory_mb: int):
+    """A resident child's last answer to a call: its value, or the exception it raised; the child given back to the
+    pool, or stopped when it went past its memory cap."""
+    if outcome == "memory":
+        child.close()
+        raise LimitExceeded("memory", memory_mb)
+    _POOL.give_back(child, memory_mb)
+    if outcome == "ok":
+        return value
+    raise value

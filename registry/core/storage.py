@@ -2,8 +2,9 @@
 database (DOCUMENT_STORE = "database", for several application nodes sharing one database).
 
 Both answer the same calls: ``store(data) -> (sha256, size)`` (write-once: the same bytes stored twice keep the
-first copy), ``storing(data)`` (the same, while the caller writes its rows), ``open``, ``read``, ``chunks``,
-``exists``, ``missing``, ``verify``.
+first copy), ``storing(data)`` (the same, while the caller writes its rows), ``writer()`` (the same as the
+follow-up of the child process that makes the bytes, or None), ``open``, ``read``, ``chunks``, ``exists``,
+``missing``, ``verify``.
 
 File system (``DocumentStore``, STORAGE_DIR): bytes are written to a temporary file in the same folder, fsynced,
 then renamed to their SHA-256 name; a file is never overwritten, so a database row written after ``store()``
@@ -107,17 +108,27 @@ class DocumentStore:
             raise self._refused(error) from None
         return sha256, len(data)
 
+    def writer(self) -> tuple:
+        """The storing of a document as the follow-up of the resident child that makes it (``then`` of
+        core.bounded.ResidentCall): that child writes and syncs its own result while its caller goes on, without
+        sending the bytes to another process; ``storing(data, written=call.follow_up)`` then waits for it."""
+        return _write_result, (self._root,), STORING_SECONDS
+
     @contextmanager
-    def storing(self, data: bytes) -> Iterator[tuple[str, int]]:
+    def storing(self, data: bytes, *, written=None) -> Iterator[tuple[str, int]]:
         """``store(data)`` while the block runs: the block gets ``(sha256, size)`` at once, to write the rows that
         name the document; the file is written and synced meanwhile in a resident child process (the file, its
         folder, and the parent of each folder made for it: a draft's request waited for these syncs one after the
         other), and leaving the block waits for it, raising what store() would. A block that raises stops the
-        child's work: what it leaves (an interrupted write, a document no row names) is ``purge``'s."""
+        child's work: what it leaves (an interrupted write, a document no row names) is ``purge``'s.
+
+        ``written``: the follow-up (``writer()``) already storing these bytes in the child that made them; without
+        it, the bytes are sent to a child now."""
         from registry.core.bounded import LimitExceeded, ResidentCall  # processes: loaded by the first draft
 
         sha256 = hashlib.sha256(data).hexdigest()
-        call = ResidentCall(_write_in_child, (self._root, data, sha256), seconds=STORING_SECONDS, memory_mb=0)
+        call = written or ResidentCall(_write_in_child, (self._root, data, sha256), seconds=STORING_SECONDS,
+                                       memory_mb=0)
         try:
             yield sha256, len(data)
         except BaseException:
@@ -209,9 +220,14 @@ class DatabaseDocumentStore:
             raise _unavailable(reason) from None
         return sha256, len(data)
 
+    def writer(self) -> None:
+        """No follow-up: here a document is a row of the caller's transaction, which no child can write."""
+        return None
+
     @contextmanager
-    def storing(self, data: bytes) -> Iterator[tuple[str, int]]:
-        """As the file store's: here the document is a row of the caller's transaction, added at once."""
+    def storing(self, data: bytes, *, written=None) -> Iterator[tuple[str, int]]:
+        """As the file store's: here the document is a row of the caller's transaction, added at once (``written``
+        is always None: ``writer()`` gives no follow-up)."""
         yield self.store(data)
 
     def open(self, sha256: str):
@@ -255,6 +271,11 @@ class DatabaseDocumentStore:
 def _write_in_child(root: str, data: bytes, sha256: str) -> None:
     """DocumentStore.storing's work, in its resident child."""
     DocumentStore(root)._write(data, sha256)
+
+
+def _write_result(data: bytes, root: str) -> None:
+    """DocumentStore.writer's work, in the child that made ``data``."""
+    DocumentStore(root)._write(data, hashlib.sha256(data).hexdigest())
 
 
 def insert_unless_present(model, **values) -> None:

@@ -140,12 +140,17 @@ def render_convention(template: str | Path | bytes, context: dict, *, cache: Tem
 class StartedRender:
     """A render running in its resident child while the caller goes on (``start_render``): ``result()`` gives its
     bytes or raises as ``render_convention`` would; ``cancel()`` stops a render whose result will not be read (a
-    no-op once it was)."""
+    no-op once it was). ``then``: a follow-up the child runs on the bytes it rendered (core.bounded.ResidentCall),
+    in ``follow_up`` once ``result()`` has given them."""
 
-    def __init__(self, sha256: str, context: dict, properties: DocumentProperties):
+    def __init__(self, sha256: str, context: dict, properties: DocumentProperties, then: tuple | None = None):
         self._seconds, self._megabytes = render_limits()
         self._call = ResidentCall(_render_inherited, (sha256, context, properties), seconds=self._seconds,
-                                  memory_mb=self._megabytes)
+                                  memory_mb=self._megabytes, then=then)
+
+    @property
+    def follow_up(self):
+        return self._call.follow_up
 
     def result(self) -> bytes:
         try:
@@ -158,11 +163,12 @@ class StartedRender:
 
 
 def start_render(template: str | Path | bytes, context: dict, *, properties: DocumentProperties = DEFAULT_PROPERTIES,
-                 name: str | None = None) -> StartedRender:
+                 name: str | None = None, then: tuple | None = None) -> StartedRender:
     """``render_convention`` through the process-wide cache, started: the template is prepared here (RenderError
-    or PackageError at once), the render runs in a resident child while the caller does other work."""
+    or PackageError at once), the render runs in a resident child while the caller does other work; ``then``: what
+    that child does next with the bytes (a store's ``writer()``)."""
     sha256 = default_cache().key(read_template(template), name=name)  # prepared here, for children forked later
-    return StartedRender(sha256, context, properties)
+    return StartedRender(sha256, context, properties, then)
 
 
 def _render_inherited(sha256: str, context: dict, properties: DocumentProperties) -> bytes:

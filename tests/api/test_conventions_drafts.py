@@ -125,7 +125,7 @@ def test_a_draft_the_store_cannot_keep_answers_503_and_records_nothing(client, w
     failure still reaches the user, and the rows are rolled back."""
     def refuse(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)  # inherited by the child forked for this store
+    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)  # inherited by the render child, which stores the draft
     before = audit_actions()
     error = assert_error(client.post(f"{URL}/{convention.id}/drafts", headers=world.headers["hospital"]), 503,
                          "storage_unavailable")

@@ -148,6 +148,83 @@ def test_a_started_call_keeps_its_deadline():
     assert caught.value.kind == "time" and time.monotonic() - started < 1
 
 
+def _pid_and(value, *extra):
+    """A follow-up: what it was given, and the process it ran in."""
+    return value, extra, os.getpid()
+
+
+def _unpicklable(_value):
+    return lambda: None
+
+
+def test_a_follow_up_runs_in_the_same_child_on_the_result_after_it_came_back(tmp_path):
+    signal_file = tmp_path / "made by the caller"
+    call = ResidentCall(_pid, (), seconds=10, memory_mb=224, then=(_wait_then, (str(signal_file),), 20))
+    child = call.result()  # back before the follow-up could end: it waits for the caller's file
+    assert call.follow_up is not None
+    signal_file.touch()
+    assert call.follow_up.result() == (child, child)
+    call.cancel()  # read: nothing to stop
+    assert run_resident(_pid, seconds=10, memory_mb=224) == child  # the child was given back, its answers read
+
+
+def _wait_then(result, path):
+    assert _wait_for(path)
+    return result, os.getpid()
+
+
+def test_a_call_that_fails_has_no_follow_up_and_its_child_serves_the_next_call():
+    call = ResidentCall(_refuse, (), seconds=10, memory_mb=232, then=(_pid_and, (), 10))
+    with pytest.raises(RenderError):
+        call.result()
+    assert call.follow_up is None
+    assert run_resident(_square, 5, seconds=10, memory_mb=232) == 25  # no second answer was waiting in the pipe
+
+
+def test_a_result_that_does_not_pickle_has_no_follow_up():
+    call = ResidentCall(_unpicklable, (1,), seconds=10, memory_mb=240, then=(_pid_and, (), 10))
+    with pytest.raises(RuntimeError):
+        call.result()
+    assert call.follow_up is None
+    assert run_resident(_square, 6, seconds=10, memory_mb=240) == 36
+
+
+def test_a_follow_up_s_exception_comes_back_and_one_past_its_deadline_stops_the_child():
+    call = ResidentCall(_square, (3,), seconds=10, memory_mb=248, then=(_refuse_after, (), 10))
+    assert call.result() == 9
+    with pytest.raises(RenderError):
+        call.follow_up.result()
+    assert run_resident(_square, 7, seconds=10, memory_mb=248) == 49
+
+    call = ResidentCall(_pid, (), seconds=10, memory_mb=248, then=(_forever_after, (), 1))
+    child = call.result()
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded) as caught:
+        call.follow_up.result()
+    assert caught.value.kind == "time" and time.monotonic() - started < 5
+    assert run_resident(_pid, seconds=10, memory_mb=248) != child
+
+
+def test_a_cancelled_follow_up_stops_its_child():
+    call = ResidentCall(_pid, (), seconds=10, memory_mb=256, then=(_forever_after, (), 10))
+    child = call.result()
+    call.follow_up.cancel()
+    with pytest.raises(ProcessLookupError):
+        for _ in range(500):
+            os.kill(child, 0)
+            time.sleep(0.01)
+    call.follow_up.cancel()  # twice: nothing more to stop
+    assert run_resident(_square, 8, seconds=10, memory_mb=256) == 64
+
+
+def _refuse_after(_value):
+    _refuse()
+
+
+def _forever_after(_value):
+    _forever()
+
+
 def test_a_forked_process_starts_its_own_children():
     parents_child = run_resident(_pid, seconds=10, memory_mb=256)
     reader, writer = os.pipe()

@@ -6,7 +6,8 @@ import time
 import pytest
 
 from registry.core import storage
-from registry.core.storage import DocumentStore, StorageUnavailable, document_store
+from registry.core.bounded import ResidentCall, run_resident
+from registry.core.storage import DatabaseDocumentStore, DocumentStore, StorageUnavailable, document_store
 from tests.stores import filesystem_only
 
 
@@ -160,3 +161,48 @@ def test_a_block_that_raises_stops_the_store_and_raises_its_own_error(app, tmp_p
     assert time.monotonic() - started < 10  # the child was stopped, not waited for
     # what it leaves is an interrupted write, purge's to remove: never a document under its name
     assert not DocumentStore(tmp_path).exists(hashlib.sha256(b"abandoned").hexdigest())
+
+
+# writer(): the store as the follow-up of the resident child that made the bytes (a draft's render).
+
+def _made_in_child(text: str) -> bytes:
+    return f"{text} by {os.getpid()}".encode()
+
+
+def test_the_child_that_made_the_bytes_writes_and_syncs_them(app, tmp_path, fresh_children, monkeypatch):
+    synced = tmp_path / "synced-by"
+    real_fsync = os.fsync
+
+    def fsync(fd):  # inherited by the children forked after it
+        with open(synced, "a") as record:
+            record.write(f"{os.getpid()}\n")
+        real_fsync(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    store = DocumentStore(tmp_path / "store")
+    call = ResidentCall(_made_in_child, ("made",), seconds=10, memory_mb=300, then=store.writer())
+    data = call.result()
+    maker = data.decode().rsplit(" ", 1)[1]
+    with store.storing(data, written=call.follow_up) as (sha, size):
+        assert (sha, size) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert set(synced.read_text().split()) == {maker} and maker != str(os.getpid())
+    assert store.read(sha) == data and store.verify(sha)
+    assert str(run_resident(os.getpid, seconds=10, memory_mb=300)) == maker  # given back once it had written
+
+
+def test_a_follow_up_that_cannot_write_raises_storage_unavailable_when_the_block_ends(app, tmp_path, fresh_children,
+                                                                                      monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
+    store = DocumentStore(tmp_path)
+    call = ResidentCall(_made_in_child, ("too much",), seconds=10, memory_mb=300, then=store.writer())
+    data = call.result()
+    with pytest.raises(StorageUnavailable) as raised:
+        with store.storing(data, written=call.follow_up) as (sha, _):
+            pass
+    assert "le disque est plein" in raised.value.message and "cannot write" in caplog.text
+    assert not store.exists(sha)
+
+
+def test_the_database_store_has_no_follow_up(app):
+    assert DatabaseDocumentStore().writer() is None
