@@ -127,8 +127,7 @@ class DocumentStore:
         from registry.core.bounded import LimitExceeded, ResidentCall  # processes: loaded by the first draft
 
         sha256 = hashlib.sha256(data).hexdigest()
-        call = written or ResidentCall(_write_in_child, (self._root, data, sha256), seconds=STORING_SECONDS,
-                                       memory_mb=0)
+        call = written or ResidentCall(_write_result, (data, self._root), seconds=STORING_SECONDS, memory_mb=0)
         try:
             yield sha256, len(data)
         except BaseException:
@@ -268,13 +267,9 @@ class DatabaseDocumentStore:
         return row[0] == row[1] and _digest(self.chunks(sha256)) == sha256
 
 
-def _write_in_child(root: str, data: bytes, sha256: str) -> None:
-    """DocumentStore.storing's work, in its resident child."""
-    DocumentStore(root)._write(data, sha256)
-
-
 def _write_result(data: bytes, root: str) -> None:
-    """DocumentStore.writer's work, in the child that made ``data``."""
+    """The work of DocumentStore.storing and writer, in a resident child: the one sent the bytes, or the one that
+    made them."""
     DocumentStore(root)._write(data, hashlib.sha256(data).hexdigest())
 
 
