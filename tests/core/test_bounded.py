@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.core import bounded
 from registry.core.bounded import ChildOutdated, LimitExceeded, ResidentCall, run_bounded, run_resident
 from registry.documents.problems import Problem, RenderError
 
@@ -223,6 +224,48 @@ def _refuse_after(_value):
 
 def _forever_after(_value):
     _forever()
+
+
+def _processors(*_ignored):
+    return os.sched_getaffinity(0)
+
+
+def _processors_then_wait(started, go_on):
+    """Where this child may run, read while its caller goes on (until the caller makes ``go_on``)."""
+    processors = os.sched_getaffinity(0)
+    Path(started).touch()
+    assert _wait_for(go_on)
+    return processors
+
+
+TWO_PROCESSORS = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one processor: nowhere else to run")
+
+
+@TWO_PROCESSORS
+def test_a_started_call_runs_off_its_caller_s_processor_until_the_caller_waits(monkeypatch, tmp_path):
+    usable = os.sched_getaffinity(0)
+    assert bounded._current_processor() in usable
+    caller = min(usable)
+    monkeypatch.setattr(bounded, "_current_processor", lambda: caller)
+    started, go_on = tmp_path / "started", tmp_path / "go on"
+    call = ResidentCall(_processors_then_wait, (str(started), str(go_on)), seconds=20, memory_mb=216,
+                        then=(_processors, (), 10))
+    assert _wait_for(str(started))  # the caller goes on working while the child runs
+    go_on.touch()
+    assert call.result() == usable - {caller}  # meanwhile the child ran elsewhere
+    assert call.follow_up.result() == usable  # the caller waited: any processor again
+    call = ResidentCall(_pid, (), seconds=10, memory_mb=216)
+    child = call.result()
+    assert os.sched_getaffinity(child) == usable  # given back to the pool free to run anywhere
+
+
+def test_a_single_processor_or_an_ended_child_changes_nothing(monkeypatch):
+    usable = os.sched_getaffinity(0)
+    monkeypatch.setattr(bounded, "_usable_processors", lambda: {min(usable)})
+    assert run_resident(_processors, seconds=10, memory_mb=208) == usable
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    bounded._set_processors(ended.pid, usable)  # no such process any more: nothing raised
 
 
 def test_a_forked_process_starts_its_own_children():
