@@ -118,6 +118,19 @@ def test_core_properties_are_the_ones_asked_for(library, cache):
     assert "2026-11-20T09:30:00Z" in core and "Direction des affaires juridiques" in core and ">3<" in core
 
 
+def test_filled_properties_are_each_render_s_own_and_one_too_long_is_a_render_error(cache):
+    """The core properties' part is kept per filled values (render._core_properties_xml): a render with other
+    values gets its own, and python-docx's refusal (over 255 characters) is still the template's error."""
+    template = make_docx(["x"], properties={"title": "Convention {{ reference }}", "subject": "{{ title }}"})
+    first, second = ({"reference": reference, "title": "Objet"} for reference in ("2026-001", "2026-002"))
+    for context in (first, second, first):
+        core = parts_of(render_convention(template, context, cache=cache))["docProps/core.xml"].decode()
+        assert f"<dc:title>Convention {context['reference']}</dc:title>" in core and "Objet" in core
+    with pytest.raises(RenderError) as caught:
+        render_convention(template, {"reference": "x" * 300, "title": "Objet"}, cache=cache)
+    assert caught.value.problem.part == "properties" and "« title »" in caught.value.problem.message
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_cached_rendering_gives_docxtpl_own_document(library, cache, code):
     template = library.get(code)
