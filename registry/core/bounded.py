@@ -65,9 +65,9 @@ def run_bounded(function, *args, seconds: float, memory_mb: int):
 
 
 def _child(writer, memory_mb: int, function, args) -> None:
-    _default_signals()
+    take_default_signals()
     _cap_memory(memory_mb)
-    _send(writer, _outcome(function, args))
+    send_outcome(writer, _outcome(function, args))
     writer.close()
 
 
@@ -80,7 +80,7 @@ def _close_inherited_files(keep: int) -> None:
     os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
 
 
-def _default_signals() -> None:
+def take_default_signals() -> None:
     """A forked child inherits its parent's Python signal handlers (a server's: SIGTERM asks for a graceful stop
     that this child would never make): it takes the system's defaults, so that a signal ends it."""
     for number in signal.valid_signals():
@@ -106,7 +106,7 @@ def _outcome(function, args) -> tuple[str, object]:
         return ("error", exc)
 
 
-def _send(connection, message) -> str:
+def send_outcome(connection, message) -> str:
     """Send an outcome; returns its kind as sent ("error" for a result that does not pickle)."""
     try:
         connection.send(message)
@@ -207,7 +207,7 @@ def _current_processor() -> int | None:
 
 
 def _serve(connection, memory_mb: int) -> None:
-    _default_signals()
+    take_default_signals()
     _cap_memory(memory_mb)
     _close_inherited_files(keep=connection.fileno())
     while True:
@@ -216,10 +216,10 @@ def _serve(connection, memory_mb: int) -> None:
         except (EOFError, OSError):
             return
         outcome = _outcome(function, args)
-        sent = _send(connection, outcome)
+        sent = send_outcome(connection, outcome)
         if sent == "ok" and then is not None:  # the follow-up, on the result just sent: a second answer
             follow, extra = then
-            sent = _send(connection, _outcome(follow, (outcome[1], *extra)))
+            sent = send_outcome(connection, _outcome(follow, (outcome[1], *extra)))
         if sent == "memory":  # past the cap once: not trusted with more work
             return
 

@@ -7,7 +7,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from registry.finess.bulk_insert import RowInserter
-from registry.finess.report import ImportReport
 from registry.finess.rows import COORDINATE_COLUMNS, IMPORTED_COLUMNS
 from registry.organisations.models import SOURCE_FINESS, Organisation
 
@@ -23,12 +22,13 @@ class OrganisationWriter:
     """Collects rows and writes them batch by batch; the caller's transaction stays open. A context manager: the
     last batch is written when the block ends normally, and nothing else may use the session inside the block."""
 
-    def __init__(self, session: Session, report: ImportReport, now: datetime, batch_size: int = 2000):
+    def __init__(self, session: Session, now: datetime, batch_size: int = 2000):
         self.session = session
-        self.report = report
         self.now = now
         self.batch_size = batch_size
         self._batch: dict[str, dict] = {}
+        #: Rows written so far, by outcome (the import's report takes them at the end).
+        self.created = self.updated = self.unchanged = 0
         #: On a first import nothing can match, so the per-batch lookups are skipped (the importer never
         #: hands the same FINESS ET twice).
         self._lookup = session.scalar(
@@ -67,7 +67,7 @@ class OrganisationWriter:
                 continue
             merged = {**current, **values}
             if merged == current:
-                self.report.unchanged += 1
+                self.unchanged += 1
             else:
                 merged["updated_at"] = self.now
                 updates.append(merged)
@@ -76,8 +76,8 @@ class OrganisationWriter:
             self._inserter.insert(inserts)
         if updates:
             self.session.execute(update(Organisation), updates)
-        self.report.created += len(inserts)
-        self.report.updated += len(updates)
+        self.created += len(inserts)
+        self.updated += len(updates)
         self._batch.clear()
 
     def _existing(self, finess_numbers: list[str]) -> dict[str, dict]:

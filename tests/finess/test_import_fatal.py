@@ -1,6 +1,8 @@
 """Fatal problems: one French line, a non-zero exit, and nothing written."""
 
 import gzip
+import os
+import signal
 
 import pytest
 
@@ -59,6 +61,24 @@ def test_a_failure_after_rows_were_written_rolls_everything_back(runner, tmp_pat
 
     monkeypatch.setattr(importer, "record_audit", failing_audit)
     _fails(runner, write_lines(tmp_path / "changed.csv", _changed_sample()), "journal d'audit indisponible")
+    assert organisation_count() == imported_once
+    assert organisation("010000024").name == "CH DE FLEYRIAT"
+    assert organisation("010000032") is None
+
+
+def test_a_reading_process_that_dies_half_way_writes_nothing(runner, tmp_path, imported_once, monkeypatch):
+    """The rows are read in a child process (importer.read_establishments): killed while it reads, the import
+    stops with its French line and nothing is written."""
+    read = importer.read_establishments
+
+    def killed_half_way(*args, **kwargs):
+        for number, values in enumerate(read(*args, **kwargs)):
+            if number == 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield values
+
+    monkeypatch.setattr(importer, "read_establishments", killed_half_way)
+    _fails(runner, write_lines(tmp_path / "changed.csv", _changed_sample()), "la lecture du fichier s'est arrêtée")
     assert organisation_count() == imported_once
     assert organisation("010000024").name == "CH DE FLEYRIAT"
     assert organisation("010000032") is None
