@@ -45,7 +45,8 @@ class ChildStream:
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
         _widen(writer)
-        child = context.Process(target=_produce, args=(writer, self.function, self.args, self.batch), daemon=True)
+        child = context.Process(target=_produce, args=(reader, writer, self.function, self.args, self.batch),
+                                daemon=True)
         child.start()
         writer.close()
         try:
@@ -87,9 +88,11 @@ def _exit_code(child) -> int | None:
     return child.exitcode
 
 
-def _produce(writer, function, args, batch: int) -> None:
+def _produce(reader, writer, function, args, batch: int) -> None:
     """The child: run the generator, sending its items ``batch`` at a time and its progress as it comes, then the
-    items still pending and its return value or what it raised."""
+    items still pending and its return value or what it raised. It closes its copy of the pipe's reading end, so
+    that when the caller is gone (killed) its next send fails instead of waiting for ever."""
+    reader.close()
     take_default_signals()
     pending: list = []
 

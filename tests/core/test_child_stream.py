@@ -3,7 +3,10 @@ it raises raised where the stream stopped, and the child ended whenever the call
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +136,36 @@ def test_the_child_runs_ahead_of_a_busy_caller(tmp_path):
     assert marker.exists(), "the child waited for the caller"
     rest = list(stream)
     assert len(rest) == 1999 and rest[-1].startswith("001999")
+
+
+CALLER = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+from registry.core.child_stream import ChildStream
+from tests.core.test_child_stream import _pid_then_numbers
+stream = iter(ChildStream(_pid_then_numbers, batch=50))
+print(next(stream), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """Ended, or a zombie nobody reaped (the caller being dead, its child went to whoever adopts orphans)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.slow
+def test_a_child_whose_caller_was_killed_ends():
+    root = Path(__file__).resolve().parents[2]
+    with subprocess.Popen([sys.executable, "-c", CALLER, str(root)], cwd=root, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as caller:
+        pid = int(caller.stdout.readline())  # not read to its end: the child holds the same standard output
+        assert caller.wait(timeout=60) == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid), "the child went on writing into a pipe nobody reads"
