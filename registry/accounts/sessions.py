@@ -15,6 +15,11 @@ from registry.core.access import is_api_request
 from registry.extensions import db
 
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+# The last activity is written into the cookie at most once a minute. A request that changes nothing else then sends
+# no cookie back, so that a lookup still running when a form is sent (the communes' list, a job's status) cannot
+# put back a cookie without the message the form's answer has just added. A session therefore ends between
+# SESSION_IDLE_MINUTES and one minute more after the last request, never before.
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def load_user(session_id: str) -> User | None:
@@ -56,10 +61,12 @@ def expire_idle_sessions():
     now = clock.now().timestamp()
     idle = current_app.config.get("SESSION_IDLE_MINUTES")
     longest = current_app.config.get("SESSION_MAX_HOURS")
-    if (idle and now - session.get(SEEN_AT, 0) > idle * 60) or \
+    seen = session.get(SEEN_AT, 0)
+    if (idle and now - seen > idle * 60 + ACTIVITY_RESOLUTION_SECONDS) or \
             (longest and now - session.get(SIGNED_IN_AT, 0) > longest * 3600):
         logout_user()
         session.clear()
         return None
-    session[SEEN_AT] = now
+    if now - seen >= ACTIVITY_RESOLUTION_SECONDS:
+        session[SEEN_AT] = now
     return None

@@ -16,11 +16,21 @@ document.addEventListener("DOMContentLoaded", function () {
 
 // A commune field (data-communes-url) proposes the communes whose name, code or postcode starts with what is
 // typed, in its datalist; without JavaScript the server resolves the name and lists the candidates if needed.
+// Sending the form cancels the lookup under way: its answer is of no use any more.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("input[data-communes-url]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));
     var timer = null;
     var asked = "";
+    var lookup = null;
+    if (input.form) {
+      input.form.addEventListener("submit", function () {
+        window.clearTimeout(timer);
+        if (lookup) {
+          lookup.abort();
+        }
+      });
+    }
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(function () {
@@ -29,7 +39,9 @@ document.addEventListener("DOMContentLoaded", function () {
           return;
         }
         asked = text;
-        fetch(input.getAttribute("data-communes-url") + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+        lookup = new AbortController();
+        fetch(input.getAttribute("data-communes-url") + "?q=" + encodeURIComponent(text),
+              {credentials: "same-origin", signal: lookup.signal})
           .then(function (response) { return response.ok ? response.json() : []; })
           .then(function (communes) {
             list.replaceChildren.apply(list, communes.map(function (commune) {

@@ -46,7 +46,16 @@ def test_an_idle_session_ends(client, make_user, login):
         assert signed_in(client)  # activity: the idle delay starts again
     with clock.travel(start + timedelta(minutes=58)):
         assert signed_in(client)
-    with clock.travel(start + timedelta(minutes=58 + 31)):
+    with clock.travel(start + timedelta(minutes=58 + 30, seconds=59)):
+        assert signed_in(client)  # never before the idle delay (activity is written at most once a minute)
+    with clock.travel(start + timedelta(minutes=58 + 30 + 32)):
+        assert not signed_in(client)
+
+
+def test_an_idle_session_ends_within_a_minute_after_its_delay(client, make_user, login):
+    login(make_user("admin"))
+    start = clock.now()
+    with clock.travel(start + timedelta(minutes=31, seconds=1)):
         assert not signed_in(client)
 
 
@@ -68,13 +77,24 @@ def test_static_files_neither_extend_a_session_nor_send_its_cookie(client, make_
         static = client.get("/static/app.css")
         assert static.status_code == 200
         assert "Set-Cookie" not in static.headers
-    with clock.travel(start + timedelta(minutes=31)):
+    with clock.travel(start + timedelta(minutes=32)):
         assert not signed_in(client)  # the style sheet at minute 20 was no activity
 
 
-def test_a_page_records_the_activity_in_its_cookie(client, make_user, login):
+def test_a_page_records_the_activity_in_its_cookie_at_most_once_a_minute(client, make_user, login):
+    """A page that changes nothing else sends no cookie within the minute: a lookup still running when a form is
+    sent cannot put back, after the form's answer, a cookie without the message that answer added."""
     login(make_user("admin"))
-    assert "Set-Cookie" in client.get(PAGE).headers
+    start = clock.now()
+    client.get(PAGE)  # the first page may still change the session (the login's message shown, a CSRF token)
+    assert "Set-Cookie" not in client.get(PAGE).headers
+    assert "Set-Cookie" not in client.get("/etablissements/communes?q=Is").headers
+    with clock.travel(start + timedelta(seconds=59)):
+        assert "Set-Cookie" not in client.get(PAGE).headers
+    with clock.travel(start + timedelta(minutes=1)):
+        assert "Set-Cookie" in client.get(PAGE).headers
+    with clock.travel(start + timedelta(minutes=1, seconds=30)):
+        assert "Set-Cookie" not in client.get(PAGE).headers
 
 
 @pytest.mark.parametrize("app_config", [{"SESSION_IDLE_MINUTES": 0, "SESSION_MAX_HOURS": 0}])
