@@ -15,7 +15,6 @@ at least 0.8 and peak under 100 MB. The temporary database, store and ZIPs are r
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -28,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks._process import own_peak_rss_mb  # noqa: E402
 
 FILES = 1000
 PDF_SIZE = 300 * 1024
@@ -109,7 +110,7 @@ def run_app(workdir: Path, output: Path) -> dict:
     app = _app(workdir, as_command=True)  # the actor is the command line (CommandLine below)
     collector.settle()  # as wsgi.py does once the application is loaded
     with app.app_context():
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        before = own_peak_rss_mb()
         started = time.perf_counter()
         bundle = make_bundle(BundleScope.of(region="27"), CommandLine(), made_by="benchmark")
         with open(output, "wb") as handle:
@@ -117,7 +118,7 @@ def run_app(workdir: Path, output: Path) -> dict:
                 handle.write(chunk)
         elapsed = time.perf_counter() - started
         return {"seconds": elapsed, "payload": bundle.total_size, "files": len(bundle.files),
-                "rss_before_mb": before, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+                "rss_before_mb": before, "peak_rss_mb": own_peak_rss_mb()}
 
 
 def run_raw(store: Path, output: Path) -> tuple[float, int]:

@@ -22,7 +22,6 @@ import csv
 import json
 import os
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -91,6 +90,7 @@ def app_import(path: Path, url: str, runs: int) -> dict:
     run is timed."""
     from registry.core.migrations import upgrade
 
+    from benchmarks._process import own_peak_rss_mb
     from registry import create_app
     from registry.extensions import db
     from registry.finess.importer import import_finess
@@ -105,7 +105,7 @@ def app_import(path: Path, url: str, runs: int) -> dict:
             seconds = time.perf_counter() - started
     rows = report.created + report.updated + report.unchanged
     return {"rows": rows, "rejected": report.rejected, "seconds": seconds,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": own_peak_rss_mb()}
 
 
 def raw_import(path: Path, workdir: Path, app_database: Path, name: str = "raw.sqlite3") -> dict:
@@ -197,19 +197,6 @@ def run_app(path: Path, url: str, runs: int) -> dict:
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
-def timed_process(command: list[str], env: dict) -> tuple[float, str, float]:
-    """(wall seconds, standard output, peak RSS in MB) of one whole child process."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    output = child.stdout.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[2:])} exited with {child.returncode}")
-    return seconds, output, usage.ru_maxrss / 1024
-
-
 def process_side_by_side(path: Path, workdir: Path, env: dict, postgresql: bool = False) -> tuple[dict, dict]:
     """`flask --app wsgi import-finess` and the raw import, each a whole process on an empty database of its own
     (SQLite, or a scratch PostgreSQL database, where the raw one COPYs), PROCESS_ROUNDS rounds taking turns; the
@@ -227,18 +214,20 @@ def process_side_by_side(path: Path, workdir: Path, env: dict, postgresql: bool 
 
 
 def _process_round(path: Path, workdir: Path, env: dict, number: int, url: str | None = None) -> tuple[dict, dict]:
+    from benchmarks._process import measured  # here: the raw import's own process loads the standard library only
+
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     database = workdir / f"process-{number}.sqlite3"
     env = {**env, "DATABASE_URL": url or f"sqlite:///{database}", "SECRET_KEY": "bench",
            "STORAGE_DIR": str(workdir / "storage")}
     subprocess.run([*flask, "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    seconds, output, peak_mb = timed_process([*flask, "import-finess", str(path)], env)
+    seconds, output, peak_mb = measured([*flask, "import-finess", str(path)], env)
     counts = dict(part.split(" ") for part in output.splitlines()[0].split(", "))  # created N, updated N, ...
     app = {"rows": int(counts["created"]) + int(counts["updated"]) + int(counts["unchanged"]),
            "rejected": int(counts["rejected"]), "seconds": seconds, "peak_rss_mb": peak_mb}
     raw = (["--raw-copy", str(path), url] if url else
            ["--raw", str(path), str(workdir), str(database), f"raw-process-{number}.sqlite3"])
-    raw_seconds, output, _peak = timed_process([sys.executable, "-m", "benchmarks.finess_import", *raw], env)
+    raw_seconds, output, _peak = measured([sys.executable, "-m", "benchmarks.finess_import", *raw], env)
     return app, {"rows": json.loads(output)["rows"], "seconds": raw_seconds}
 
 
