@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from registry.core.holding import CLAIMED
 from registry.core.storage import DATABASE, document_store, store_kind
@@ -45,3 +45,16 @@ def remove_document(sha256: str) -> None:
     path = document_store().path_for(sha256)
     path.chmod(0o600)
     path.unlink()
+
+
+def alter_document(sha256: str) -> None:
+    """Change one byte of a stored document, keeping its size and name, as a failing disk would."""
+    data = bytearray(document_store().read(sha256))
+    data[len(data) // 2] ^= 0xFF
+    if store_kind() == DATABASE:
+        db.session.execute(update(StoredDocument).where(StoredDocument.sha256 == sha256).values(data=bytes(data)))
+        db.session.commit()
+        return
+    path = document_store().path_for(sha256)
+    path.chmod(0o600)
+    path.write_bytes(bytes(data))

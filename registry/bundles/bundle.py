@@ -67,7 +67,8 @@ class Bundle:
         """The documents first (LISEZMOI.txt, manifests, conformite.csv), then the copies in path order."""
         heads = [Member.of_bytes(name, self.documents[name])
                  for name in (README, MANIFEST_JSON, MANIFEST_CSV, CONFORMITE_CSV)]
-        return heads + [Member(item.path, item.size, partial(self.store.chunks, item.sha256)) for item in self.files]
+        return heads + [Member(item.path, item.size, partial(self.store.chunks, item.sha256), item.crc32)
+                        for item in self.files]
 
     def stream(self, **options) -> Iterator[bytes]:
         """The ZIP's bytes, each copy read in chunks when its turn comes (memory-bounded); the file-system store

@@ -67,6 +67,8 @@ class SignedCopy:
     parties: tuple[Party, ...]
     sha256: str
     size: int
+    #: None for a copy stored before its CRC-32 was recorded.
+    crc32: int | None
     version: int
     signature_report: dict | None
     review: str | None
@@ -99,8 +101,8 @@ def _terms_columns(convention) -> tuple:
 _COPY_COLUMNS = (Convention.id, Convention.reference, Convention.title, Convention.partner_types,
                  Convention.hospital_id, Convention.parent_id, Organisation.finess_et, Organisation.long_name,
                  Organisation.name, Organisation.departement, ConventionDocument.sha256, ConventionDocument.size,
-                 ConventionDocument.version, ConventionDocument.signature_report, ConventionDocument.review,
-                 ConventionDocument.review_reason, ConventionDocument.reviewed_at)
+                 ConventionDocument.crc32, ConventionDocument.version, ConventionDocument.signature_report,
+                 ConventionDocument.review, ConventionDocument.review_reason, ConventionDocument.reviewed_at)
 _TERMS = len(_terms_columns(Convention))
 
 
@@ -121,14 +123,14 @@ def load_signed_copies(scope: BundleScope, user) -> Iterator[SignedCopy]:
 
 
 def _copy(row, parties: tuple[Party, ...]) -> SignedCopy:
-    (convention_id, reference, title, partner_types, hospital_id, parent_id, finess_et, long_name, name,
-     departement, sha256, size, version, report, review, reason, reviewed_at, parent_reference) = row[:-2 * _TERMS]
+    (convention_id, reference, title, partner_types, hospital_id, parent_id, finess_et, long_name, name, departement,
+     sha256, size, crc32, version, report, review, reason, reviewed_at, parent_reference) = row[:-2 * _TERMS]
     parent = Terms(*row[-_TERMS:]) if parent_id is not None else None
     return SignedCopy(
         convention_id=convention_id, reference=reference, parent_reference=parent_reference, title=title,
         partner_types=partner_types, terms=Terms(*row[-2 * _TERMS:-_TERMS], parent_id=parent_id, parent=parent),
         hospital_id=hospital_id, hospital_finess_et=finess_et, hospital_name=display_name(long_name, name),
-        departement=departement, parties=parties, sha256=sha256, size=size, version=version,
+        departement=departement, parties=parties, sha256=sha256, size=size, crc32=crc32, version=version,
         signature_report=report, review=review, review_reason=reason, reviewed_at=reviewed_at)
 
 

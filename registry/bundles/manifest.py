@@ -38,6 +38,8 @@ class BundleFile:
     sha256: str
     size: int
     record: dict
+    #: The copy's CRC-32 when it was recorded at upload (the ZIP writer then need not compute it).
+    crc32: int | None = None
 
 
 def bundle_files(copies: Iterable[SignedCopy], at: date) -> list[BundleFile]:
@@ -46,7 +48,7 @@ def bundle_files(copies: Iterable[SignedCopy], at: date) -> list[BundleFile]:
     the copies may be streamed and let go."""
     gathered = sorted((_sort_key(copy), _departement(copy), copy.hospital_id,
                        f"{copy.hospital_finess_et or 'sans FINESS'} {copy.hospital_name}",
-                       _file_name(copy), copy.sha256, copy.size, record(copy, at))
+                       _file_name(copy), copy.sha256, copy.size, copy.crc32, record(copy, at))
                       for copy in copies)
     tree: dict[str, dict[int, tuple[str, list]]] = {}
     for _, departement, hospital_id, folder, *copy in gathered:
@@ -57,8 +59,8 @@ def bundle_files(copies: Iterable[SignedCopy], at: date) -> list[BundleFile]:
         folders = unique_names([safe_name(folder) for folder, _ in hospitals.values()])
         for folder, (_, copies) in zip(folders, hospitals.values()):
             names = unique_names([file_name for file_name, *_ in copies], extension=".pdf")
-            files += [BundleFile(f"{departement}/{folder}/{name}", sha, size, item)
-                      for name, (_, sha, size, item) in zip(names, copies)]
+            files += [BundleFile(f"{departement}/{folder}/{name}", sha, size, item, crc32)
+                      for name, (_, sha, size, crc32, item) in zip(names, copies)]
     return files
 
 

@@ -3,8 +3,8 @@
 import datetime as dt
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, ColumnElement, Date, DateTime, ForeignKey, Integer, String,
-                        Text, TypeDecorator, UniqueConstraint, or_, text)
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ColumnElement, Date, DateTime, ForeignKey, Integer,
+                        String, Text, TypeDecorator, UniqueConstraint, or_, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.accounts.models import User
@@ -269,6 +269,9 @@ class ConventionDocument(db.Model):
     version: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
+    #: For a signed copy: the CRC-32 of its bytes, recorded at upload so that a bundle need not compute it
+    #: (bundles/stream.py); None for a draft, and for a copy stored before it was recorded.
+    crc32: Mapped[int | None] = mapped_column(BigInteger)
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(120))
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"))

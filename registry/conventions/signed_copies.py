@@ -10,6 +10,7 @@ discards it. A PDF without any electronic signature (a scan) raises no alert.
 """
 
 import hashlib
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def attach_signed_copy(convention: Convention, data: bytes, *, actor=None, repor
     version = (db.session.scalar(select(func.max(ConventionDocument.version)).where(
         ConventionDocument.convention_id == convention.id, ConventionDocument.kind == KIND_SIGNED)) or 0) + 1
     document = ConventionDocument(
-        convention=convention, kind=KIND_SIGNED, version=version, sha256=sha256, size=size,
+        convention=convention, kind=KIND_SIGNED, version=version, sha256=sha256, size=size, crc32=zlib.crc32(data),
         filename=f"{convention.reference} signée v{version}.pdf", media_type=PDF, signature_report=report,
         created_by_id=actor.id if actor is not None else None,
         review=COPY_SET_ASIDE if copy_alerts(report) else None)

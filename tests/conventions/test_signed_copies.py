@@ -1,3 +1,4 @@
+import zlib
 from datetime import date
 
 import pytest
@@ -53,6 +54,12 @@ def test_scan_without_signature_is_a_handwritten_copy(to_sign):
     document = attach_signed_copy(to_sign, pdf_factory.blank_pdf())
     assert document.signature_report == {**document.signature_report, "signatures": [],
                                          "label": "signature manuscrite (copie numérisée)"}
+
+
+def test_a_copy_records_the_crc32_of_its_bytes(to_sign):
+    data = pdf_factory.blank_pdf()
+    document = attach_signed_copy(to_sign, data)
+    assert document.crc32 == zlib.crc32(data) and document.size == len(data)  # what a bundle writes in its ZIP
 
 
 def test_a_new_copy_keeps_the_previous_one(to_sign, identity):
