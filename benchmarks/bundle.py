@@ -8,7 +8,11 @@ app = registry.bundles: make_bundle() for the region, as the `bundle` command ma
       loaded, as wsgi.py settles it (registry/core/collector.py)
 raw = zipfile.ZipFile(..., ZIP_STORED).write(path, arcname) of the same stored files into a file
 
-Throughput is the PDFs' bytes per second (MB = 2**20 bytes), the best of ROUNDS alternated rounds each.
+Throughput is the PDFs' bytes per second (MB = 2**20 bytes), the best of ROUNDS alternated rounds each. Each round
+writes a new file (the previous round's is removed first), as the `bundle` command writes a new temporary file and
+renames it: writing over the previous round's 300 MB in place made a round wait on the kernel's handling of that
+file's pages (plain reads and writes of the same copies took 0.36-0.55 s over an old file, 0.14-0.22 s into a new
+one), a cost both sides paid at random.
 Prints ``BENCH bundle app=<MB/s> raw=<MB/s> unit=MB/s ratio=<app/raw> peak_rss_mb=<app peak>``; targets: ratio
 at least 0.8 and peak under 100 MB. The temporary database, store and ZIPs are removed at the end.
 """
@@ -147,7 +151,9 @@ def main() -> None:
         _child("--build", str(workdir))
         app_runs, raw_runs = [], []
         for _ in range(ROUNDS):
+            (workdir / "app.zip").unlink(missing_ok=True)
             app_runs.append(_child("--app", str(workdir)))
+            (workdir / "raw.zip").unlink(missing_ok=True)
             raw_runs.append(run_raw(workdir / "storage", workdir / "raw.zip"))
         payload = app_runs[0]["payload"]
         if app_runs[0]["files"] != FILES or raw_runs[0][1] != payload:

@@ -12,7 +12,7 @@ from datetime import date
 from hashlib import sha256
 
 from registry.bundles.copies import SignedCopy
-from registry.bundles.names import safe_name, unique_names
+from registry.bundles.names import fold, safe_name, unique_names
 from registry.compliance.exports import to_csv
 from registry.core.spreadsheets import safe as safe_cell
 from registry.conventions.lifecycle import STATE_LABELS
@@ -74,7 +74,7 @@ def _departement(copy: SignedCopy) -> str:
 
 
 def _file_name(copy: SignedCopy) -> str:
-    partners = ", ".join(party.name for party in copy.partners)
+    partners = ", ".join(fold(party.name) for party in copy.partners)  # each name folded once per bundle
     return safe_name(f"{copy.reference} {partners}", extension=".pdf")
 
 

@@ -9,6 +9,7 @@ Windows and macOS) get « (2) », « (3) »... in the order they are given, whic
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Longest path component, extension included (a bundle path has three: département, hospital, file).
 MAX_COMPONENT = 100
@@ -22,8 +23,11 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10
 _UNSAFE = re.compile(r"[^A-Za-z0-9" + re.escape(PUNCTUATION) + r"]")
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """The text in plain ASCII: accents dropped, ligatures spelt out, any other character a space."""
+    """The text in plain ASCII: accents dropped, ligatures spelt out, any other character a space. Memoised: a
+    bundle folds the same partner and hospital names for many files (``fold(a + b) == fold(a) + fold(b)``, as every
+    character is folded on its own and combining marks are dropped, so a name can be folded alone)."""
     if (text or "").isascii():  # nothing to decompose nor to spell out
         return _UNSAFE.sub(" ", text or "")
     decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))

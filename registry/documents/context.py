@@ -45,6 +45,7 @@ hyphens, for the names of the signature table).
 import calendar
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from registry.core.french import french_date, french_duration, french_join
 from registry.documents.manifest import Manifest, ManifestField
@@ -58,7 +59,10 @@ COURTS = {"administrative": "le tribunal administratif territorialement compéte
           "judicial": "le tribunal judiciaire territorialement compétent",
           "unknown": "la juridiction territorialement compétente"}
 
+@lru_cache(maxsize=4096)
 def add_months(start: date, months: int) -> date:
+    """``start`` moved by ``months`` months, its day clamped to the month's end. Memoised: a pure function that a
+    bundle or a national view asks about the same few days thousands of times (each convention's end and periods)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from registry.bundles.names import MAX_COMPONENT, safe_name, unique_names
+from registry.bundles.names import MAX_COMPONENT, fold, safe_name, unique_names
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -20,6 +20,17 @@ from registry.bundles.names import MAX_COMPONENT, safe_name, unique_names
 ])
 def test_hostile_and_accented_names_become_one_plain_component(text, expected):
     assert safe_name(text) == expected
+
+
+@pytest.mark.parametrize("first, second", [
+    ("210987582-2026-001", "EHPAD LE CHÂTEAU"),
+    ("ŒUVRE", "\u0301ÉTÉ"),  # a combining accent at the start of the second part
+    ("CPTS « SUD »", "Maison de santé / Straße"),
+    ("", "ÆØ\x00"),
+])
+def test_a_text_folds_as_its_parts_folded_one_by_one(first, second):
+    # bundles fold each partner's name once and join them (manifest._file_name)
+    assert fold(f"{first}, {second}") == f"{fold(first)}, {fold(second)}" and fold(fold(second)) == fold(second)
 
 
 def test_no_separator_or_dot_dot_ever_survives():
