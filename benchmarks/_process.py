@@ -31,6 +31,16 @@ def own_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # no /proc: the kernel's figure, as it is
 
 
+def installed_env(pycache: Path, **extra: str) -> dict:
+    """This environment as an installed machine has it: modules compiled once and their bytecode cached (in
+    ``pycache``, a temporary PYTHONPYCACHEPREFIX, so that the checkout is left as it is), whatever
+    PYTHONDONTWRITEBYTECODE says here (set, a process compiles from source every module it imports, lazily imported
+    ones included); plus ``extra``."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(pycache), **extra}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def measured(command: list[str], env: dict) -> tuple[float, str, float]:
     """(wall seconds, standard output, peak RSS in MB) of ``command``, a whole process started by the launcher;
     RuntimeError when it fails."""

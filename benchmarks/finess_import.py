@@ -232,12 +232,13 @@ def _process_round(path: Path, workdir: Path, env: dict, number: int, url: str |
 
 
 def main() -> None:
+    from benchmarks._process import installed_env
+
     with tempfile.TemporaryDirectory(prefix="bench-finess-") as tmp:
         workdir = Path(tmp)
         path = workdir / "etalab-cs1100507-stock-bench.csv"
         generate(path)
-        env = {**os.environ, "PYTHONPYCACHEPREFIX": str(workdir / "pycache")}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = installed_env(workdir / "pycache")
         first = run_app(path, f"sqlite:///{workdir / 'first.sqlite3'}", runs=1)
         again = run_app(path, f"sqlite:///{workdir / 'again.sqlite3'}", runs=2)
         raw = raw_import(path, workdir, workdir / "first.sqlite3")

@@ -11,12 +11,11 @@ Prints ``BENCH startup app=<s> raw=<s> unit=s ratio=<raw/app> peak_rss_mb=<the c
 error, the start-up over the anchor (goal: under 0.5 s) and the same for `flask --app wsgi --help`.
 """
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks._process import measured
+from benchmarks._process import installed_env, measured
 
 ROUNDS = 9
 ANCHOR = [sys.executable, "-c", "import flask"]
@@ -41,10 +40,8 @@ def side_by_side(commands: dict[str, list[str]], env: dict) -> tuple[dict[str, f
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
-        env = {**os.environ, "PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache"),
-               "DATABASE_URL": f"sqlite:///{Path(tmp) / 'startup.sqlite3'}", "SECRET_KEY": "bench",
-               "STORAGE_DIR": str(Path(tmp) / "storage")}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = installed_env(Path(tmp) / "pycache", DATABASE_URL=f"sqlite:///{Path(tmp) / 'startup.sqlite3'}",
+                            SECRET_KEY="bench", STORAGE_DIR=str(Path(tmp) / "storage"))
         best, peaks = side_by_side({"raw": ANCHOR, "app": [*FLASK, "import-finess", "--help"],
                                     "group_help": [*FLASK, "--help"]}, env)
     peak_mb = peaks["app"]
