@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from registry.bundles.stream import Member, SizeMismatch, zip_stream
+from registry.bundles.verify import verify_bundle
 from registry.conventions.models import ConventionDocument
 from registry.core.storage import document_store
 from registry.extensions import db
@@ -110,10 +111,13 @@ def test_a_copy_stored_before_its_crc32_was_recorded_gets_it_computed(world):
         (info.filename, info.CRC, before.read(info)) for info in before.infolist()]
 
 
-def test_a_stored_copy_altered_after_upload_fails_the_readers_check(world):
+def test_a_stored_copy_altered_after_upload_fails_the_readers_check(world, tmp_path):
     alter_document(world.files["neighbour"].sha256)  # same size: nothing stops the bundle
     data = bundle_bytes(build_bundle(hospital=world.neighbour.finess_et))
     assert archive(data).testzip() == pdf_paths(data)[0]  # the CRC recorded at upload gives it away on extraction
+    (tmp_path / "lot.zip").write_bytes(data)
+    result = verify_bundle(tmp_path / "lot.zip")
+    assert [path for path, _ in result.modified] == pdf_paths(data) and "CRC" in result.modified[0][1]
 
 
 @pytest.mark.parametrize("chunks", [[b"x" * 5], [b"x" * 8, b"x" * 8]], ids=["shorter", "longer"])
