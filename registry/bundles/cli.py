@@ -63,6 +63,8 @@ def _write_atomically(output: Path, chunks) -> None:
         os.replace(temporary, output)
     except BaseException as error:
         os.unlink(temporary)
+        if isinstance(error, DomainError):  # a stored copy found altered while it was written (stream.SizeMismatch)
+            raise click.ClickException(error.message) from None
         if isinstance(error, OSError):
             raise click.ClickException(f"Écriture impossible de {output} : {error}") from None
         raise

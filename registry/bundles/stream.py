@@ -20,14 +20,21 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from registry.core.errors import DomainError
+
 #: Bytes read from a stored file at a time.
 CHUNK = 1024 * 1024
 #: Unix permissions given to every member (-rw-r--r--): fixed, so the bytes do not depend on the files' modes.
 FILE_MODE = 0o100644
 
 
-class SizeMismatch(RuntimeError):
-    """A member's bytes were not as many as its declared size: the archive would be corrupt, so it is cut."""
+class SizeMismatch(DomainError):
+    """A member's bytes were not as many as its recorded size (a stored copy truncated or overwritten): the archive
+    would be corrupt, so it is cut. Raised while the ZIP is being sent: the `bundle` command writes nothing and says
+    so in one line; a download already started is cut off."""
+
+    status = 409
+    code = "conflict"
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,8 @@ class _Archive(zipfile.ZipFile):
                 self.fp.write(data)
                 yield
             if written != info.file_size:
-                raise SizeMismatch(f"{info.filename}: {written} bytes read where {info.file_size} were recorded")
+                raise SizeMismatch(f"Copie signée altérée dans le stockage : « {info.filename} » fait {written} octets "
+                                   f"au lieu des {info.file_size} enregistrés. Prévenez l'administrateur.")
             self.start_dir = self.fp.tell()
             self.filelist.append(info)
             self.NameToInfo[info.filename] = info

@@ -5,9 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from registry.audit.models import AuditLog
+from registry.core.storage import document_store
 from registry.extensions import db
 from tests.bundles.helpers import archive, manifest, pdf_paths
-from tests.stores import remove_document
+from tests.stores import filesystem_only, remove_document
 
 
 def test_bundle_of_a_region_written_and_verified(runner, world, tmp_path):
@@ -71,6 +72,18 @@ def test_a_copy_missing_from_the_store_stops_before_writing(runner, world, tmp_p
     result = runner.invoke(args=["bundle", "--region", "27", "--output", str(tmp_path / "lot.zip")])
     assert result.exit_code == 1 and "introuvable dans le stockage" in result.output
     assert not (tmp_path / "lot.zip").exists()
+
+
+@filesystem_only
+def test_a_copy_whose_stored_size_changed_stops_the_bundle_and_writes_nothing(runner, world, tmp_path):
+    path = document_store().path_for(world.files["nievre"].sha256)  # a disk that lost the end of a file
+    path.chmod(0o600)
+    path.write_bytes(path.read_bytes()[:-10])
+    (tmp_path / "lots").mkdir()
+    result = runner.invoke(args=["bundle", "--region", "27", "--output", str(tmp_path / "lots" / "lot.zip")])
+    assert result.exit_code == 1 and "altérée dans le stockage" in result.output and "Traceback" not in result.output
+    assert list((tmp_path / "lots").iterdir()) == []  # neither the bundle nor its temporary file
+    assert db.session.scalar(select(AuditLog.id).where(AuditLog.action == "bundle.download")) is None
 
 
 def test_help_is_in_french(runner):

@@ -123,7 +123,7 @@ def test_a_stored_copy_altered_after_upload_fails_the_readers_check(world, tmp_p
 @pytest.mark.parametrize("chunks", [[b"x" * 5], [b"x" * 8, b"x" * 8]], ids=["shorter", "longer"])
 def test_a_member_whose_bytes_are_not_its_size_cuts_the_archive(chunks):
     member = Member("copie.pdf", 10, lambda: chunks, crc32=zlib.crc32(b"x" * 10))
-    with pytest.raises(SizeMismatch, match="copie.pdf"):
+    with pytest.raises(SizeMismatch, match="« copie.pdf » fait"):
         b"".join(zip_stream([Member.of_bytes("LISEZMOI.txt", b"lisez-moi"), member], date_time=DAY))
 
 
